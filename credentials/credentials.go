@@ -1,0 +1,104 @@
+package credentials
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Source names reported in Credentials.Source by the providers of this package.
+const (
+	SourceStatic      = "static"
+	SourceEnv         = "env"
+	SourceWebIdentity = "web-identity"
+	SourceAssumeRole  = "assume-role"
+)
+
+// Credentials is one set of AWS credentials.
+//
+// Printing a Credentials value with any fmt verb (%v, %+v, %#v, %s, %q, ...) shows the access key
+// ID, expiry, source and role ARN but never the secret access key or the session token. The
+// redaction works wherever fmt can call methods: on a Credentials value, a pointer to one, and an
+// exported field of a struct. fmt cannot call methods through an unexported field, so a struct
+// that keeps Credentials in an unexported field should hold a *Credentials (fmt prints a pointer
+// inside a struct as an address) or define its own String method.
+type Credentials struct {
+	// AccessKeyID identifies the key pair. It is not secret and appears in errors and logs.
+	AccessKeyID string
+	// SecretAccessKey signs requests. Never printed.
+	SecretAccessKey string
+	// SessionToken accompanies temporary credentials. Never printed.
+	SessionToken string
+	// Expires is when the credentials stop working; the zero time means they never expire.
+	Expires time.Time
+	// Source names the provider that made them, such as "web-identity" or "env".
+	Source string
+	// RoleARN is the assumed-role ARN when the credentials came from STS, else empty.
+	RoleARN string
+}
+
+// CanExpire reports whether the credentials have an expiry time.
+func (c Credentials) CanExpire() bool { return !c.Expires.IsZero() }
+
+// Expired reports whether the credentials have expired at now. Credentials without an expiry
+// never expire.
+func (c Credentials) Expired(now time.Time) bool {
+	return c.CanExpire() && !now.Before(c.Expires)
+}
+
+// HasKeys reports whether both the access key ID and the secret access key are set.
+func (c Credentials) HasKeys() bool { return c.AccessKeyID != "" && c.SecretAccessKey != "" }
+
+const redacted = "[redacted]"
+
+func redact(s string) string {
+	if s == "" {
+		return ""
+	}
+	return redacted
+}
+
+// String returns a one-line description without the secret access key or the session token.
+func (c Credentials) String() string {
+	var b strings.Builder
+	b.WriteString("Credentials{AccessKeyID: ")
+	b.WriteString(c.AccessKeyID)
+	b.WriteString(", SecretAccessKey: ")
+	b.WriteString(redact(c.SecretAccessKey))
+	b.WriteString(", SessionToken: ")
+	b.WriteString(redact(c.SessionToken))
+	b.WriteString(", Expires: ")
+	if c.CanExpire() {
+		b.WriteString(c.Expires.UTC().Format(time.RFC3339))
+	} else {
+		b.WriteString("never")
+	}
+	b.WriteString(", Source: ")
+	b.WriteString(c.Source)
+	if c.RoleARN != "" {
+		b.WriteString(", RoleARN: ")
+		b.WriteString(c.RoleARN)
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// GoString is used by %#v; like String it leaves out the secrets.
+func (c Credentials) GoString() string {
+	return fmt.Sprintf("credentials.Credentials{AccessKeyID:%q, SecretAccessKey:%q, SessionToken:%q, Expires:%s, Source:%q, RoleARN:%q}",
+		c.AccessKeyID, redact(c.SecretAccessKey), redact(c.SessionToken), strconv.Quote(c.Expires.UTC().Format(time.RFC3339Nano)), c.Source, c.RoleARN)
+}
+
+// Format implements fmt.Formatter so that every verb, including %x and %q, goes through the
+// redacting String or GoString.
+func (c Credentials) Format(f fmt.State, verb rune) {
+	switch {
+	case verb == 'v' && f.Flag('#'):
+		_, _ = f.Write([]byte(c.GoString()))
+	case verb == 'q':
+		_, _ = f.Write([]byte(strconv.Quote(c.String())))
+	default:
+		_, _ = f.Write([]byte(c.String()))
+	}
+}

@@ -1,0 +1,39 @@
+package credentials
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+)
+
+// ForSDK adapts a Provider to aws-sdk-go-v2's aws.CredentialsProvider, with CanExpire and
+// Expires set from the credentials, so any SDK client can use it:
+//
+//	cfg := aws.Config{Region: "eu-west-1", Credentials: credentials.ForSDK(cache)}
+//
+// Pass a *Cache (or a provider that is already cached): ForSDK adds no caching of its own, and
+// there is no need to wrap the result in aws.CredentialsCache, which would only add a lock and
+// make callers wait during refreshes that the Cache does in the background.
+func ForSDK(p Provider) aws.CredentialsProvider { return sdkProvider{p} }
+
+type sdkProvider struct{ p Provider }
+
+func (s sdkProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	c, err := s.p.Retrieve(ctx)
+	if err != nil {
+		return aws.Credentials{}, err
+	}
+	return c.SDK(), nil
+}
+
+// SDK converts c to aws-sdk-go-v2's aws.Credentials.
+func (c Credentials) SDK() aws.Credentials {
+	return aws.Credentials{
+		AccessKeyID:     c.AccessKeyID,
+		SecretAccessKey: c.SecretAccessKey,
+		SessionToken:    c.SessionToken,
+		Source:          c.Source,
+		CanExpire:       c.CanExpire(),
+		Expires:         c.Expires,
+	}
+}

@@ -1,0 +1,50 @@
+package credentials
+
+import (
+	"context"
+	"errors"
+)
+
+// Provider returns AWS credentials. Implementations must be safe for concurrent use and must honour
+// the context's deadline and cancellation. Wrap a Provider in a Cache to reuse its credentials
+// until shortly before they expire.
+type Provider interface {
+	Retrieve(ctx context.Context) (Credentials, error)
+}
+
+// ProviderFunc adapts a function to the Provider interface.
+type ProviderFunc func(ctx context.Context) (Credentials, error)
+
+// Retrieve calls f(ctx).
+func (f ProviderFunc) Retrieve(ctx context.Context) (Credentials, error) { return f(ctx) }
+
+// Static is a Provider that always returns the same credentials.
+type Static struct {
+	// Value is returned by Retrieve. Its Source is set to "static" when empty.
+	Value Credentials
+}
+
+// NewStatic returns a Static provider for long-term or session credentials that never expire.
+func NewStatic(accessKeyID, secretAccessKey, sessionToken string) Static {
+	return Static{Value: Credentials{
+		AccessKeyID:     accessKeyID,
+		SecretAccessKey: secretAccessKey,
+		SessionToken:    sessionToken,
+		Source:          SourceStatic,
+	}}
+}
+
+// ErrStaticEmpty is returned by Static.Retrieve when the access key ID or secret key is empty.
+var ErrStaticEmpty = errors.New("credentials: static credentials are empty: both an access key ID and a secret access key are required")
+
+// Retrieve returns the static credentials, or an error if either key is empty.
+func (s Static) Retrieve(context.Context) (Credentials, error) {
+	if !s.Value.HasKeys() {
+		return Credentials{}, MarkNonRecoverable(ErrStaticEmpty)
+	}
+	c := s.Value
+	if c.Source == "" {
+		c.Source = SourceStatic
+	}
+	return c, nil
+}
