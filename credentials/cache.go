@@ -1,0 +1,343 @@
+package credentials
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ErrInvalidCredentials is wrapped by the error a Cache reports when its provider returns
+// credentials it will not cache: an empty access key ID or secret, or an expiry already past.
+var ErrInvalidCredentials = errors.New("credentials: provider returned invalid credentials")
+
+// ErrCacheClosed is returned by Retrieve on a closed Cache when it has no valid credentials left
+// to serve.
+var ErrCacheClosed = errors.New("credentials: cache is closed")
+
+// Cache wraps a Provider and serves its credentials until shortly before they expire, refreshing
+// them ahead of time so that callers do not wait. It follows AWS's 2026 cross-SDK refresh
+// behaviour and goes further where that still makes a caller wait:
+//
+//   - fresh: Retrieve is an atomic load and a time comparison, without lock or allocation;
+//   - refreshing (the advisory window, sized from the credentials' lifetime and jittered):
+//     callers get the cached credentials at once and one background refresh runs;
+//   - stale (the mandatory window, the last minute) and expired: callers wait for one shared
+//     refresh, each bounded by its own context;
+//   - after a failed refresh the source is left alone for a random 300–600 s backoff and the
+//     cached credentials are served, even expired ones: the service, not the cache, decides
+//     whether they are still good ("static stability");
+//   - a non-recoverable error (IsNonRecoverable) is not backed off but remembered for up to 5 s;
+//     it is returned only when no valid credentials are cached, since revoking trust does not
+//     revoke sessions already issued.
+//
+// A Cache is safe for concurrent use. Close stops its background work.
+type Cache struct {
+	provider Provider
+	opts     CacheOptions
+	now      func() time.Time
+
+	cur        atomic.Pointer[entry]
+	refreshing atomic.Bool
+
+	mu       sync.Mutex // guards inflight, closed and every store to cur after the first load
+	inflight *flight
+	closed   bool
+	wg       sync.WaitGroup
+
+	base   context.Context // parent of every refresh; cancelled by Close
+	cancel context.CancelFunc
+}
+
+// flight is one call to the provider that any number of callers may wait for.
+type flight struct {
+	done       chan struct{}
+	creds      Credentials
+	err        error
+	background bool
+}
+
+// NewCache returns a Cache over p. Out-of-range options are replaced by their defaults (see
+// CacheOptions).
+func NewCache(p Provider, opts CacheOptions) *Cache {
+	o := opts.normalized()
+	base, cancel := context.WithCancel(context.Background())
+	return &Cache{provider: p, opts: o, now: o.Now, base: base, cancel: cancel}
+}
+
+// Retrieve returns credentials, from the cache when they are fresh. See Cache for when it waits.
+func (c *Cache) Retrieve(ctx context.Context) (Credentials, error) {
+	if e := c.cur.Load(); e != nil && c.now().UnixNano() < e.refreshAt {
+		return e.creds, nil
+	}
+	return c.retrieveSlow(ctx)
+}
+
+func (c *Cache) retrieveSlow(ctx context.Context) (Credentials, error) {
+	e := c.cur.Load()
+	now := c.now().UnixNano()
+	st := e.state(now)
+	switch {
+	case st == StateFresh:
+		return e.creds, nil // another caller refreshed in the meantime
+	case e.inBackoff(now):
+		return e.creds, nil // a backoff is only ever set with credentials cached
+	case e.holdingError(now):
+		if st == StateRefreshing || st == StateStale {
+			return e.creds, nil
+		}
+		return Credentials{}, e.lastErr
+	case st == StateRefreshing:
+		if !c.refreshing.Load() {
+			c.startFlight(true)
+		}
+		return e.creds, nil
+	}
+
+	f := c.startFlight(false)
+	if f == nil { // closed
+		if st == StateStale {
+			return e.creds, nil
+		}
+		return Credentials{}, ErrCacheClosed
+	}
+	select {
+	case <-f.done:
+	case <-ctx.Done():
+		return Credentials{}, ctx.Err()
+	}
+	if f.err == nil {
+		return f.creds, nil
+	}
+	// The refresh failed; what is cached now says what may still be served.
+	e = c.cur.Load()
+	now = c.now().UnixNano()
+	switch {
+	case e.inBackoff(now):
+		return e.creds, nil
+	case e.holdingError(now) && e.state(now) == StateStale:
+		return e.creds, nil
+	}
+	return Credentials{}, f.err
+}
+
+// startFlight returns the refresh in progress, or starts one. It returns nil once the Cache is
+// closed.
+func (c *Cache) startFlight(background bool) *flight {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil
+	}
+	if c.inflight != nil {
+		return c.inflight
+	}
+	f := &flight{done: make(chan struct{}), background: background}
+	c.inflight = f
+	c.refreshing.Store(true)
+	c.wg.Add(1)
+	go c.run(f)
+	return f
+}
+
+// run calls the provider once, stores the outcome and wakes the flight's waiters.
+func (c *Cache) run(f *flight) {
+	defer c.wg.Done()
+	start := c.now()
+	ctx, cancel := context.WithTimeout(c.base, c.opts.RefreshTimeout)
+	creds, err := c.call(ctx)
+	cancel()
+	end := c.now()
+	if err == nil {
+		err = validate(creds, end)
+	}
+
+	c.mu.Lock()
+	prev := c.cur.Load()
+	next := c.outcome(prev, creds, err, end)
+	c.cur.Store(next)
+	c.inflight = nil
+	c.refreshing.Store(false)
+	c.mu.Unlock()
+
+	f.creds, f.err = creds, err
+	close(f.done)
+	c.report(f, start, end, next)
+}
+
+// call runs the provider, turning a panic into an error so that it neither takes the process
+// down nor leaves waiters stuck.
+func (c *Cache) call(ctx context.Context) (creds Credentials, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			creds, err = Credentials{}, fmt.Errorf("credentials: provider %T panicked: %v", c.provider, r)
+		}
+	}()
+	return c.provider.Retrieve(ctx)
+}
+
+// outcome is the entry that follows prev after a refresh that ended at end with creds or err.
+func (c *Cache) outcome(prev *entry, creds Credentials, err error, end time.Time) *entry {
+	if err == nil {
+		return newEntry(creds, end, &c.opts)
+	}
+	next := &entry{}
+	if prev != nil {
+		*next = *prev
+	}
+	now := end.UnixNano()
+	next.lastErr, next.lastErrAt = err, now
+	next.backoffUntil, next.holdErrUntil = 0, 0
+	switch {
+	case IsNonRecoverable(err):
+		next.holdErrUntil = now + int64(c.opts.NonRecoverableHold)
+	case next.has:
+		next.backoffUntil = now + int64(c.opts.backoff())
+	}
+	return next
+}
+
+func validate(c Credentials, now time.Time) error {
+	switch {
+	case c.AccessKeyID == "":
+		return fmt.Errorf("%w: the access key ID is empty (source %q)", ErrInvalidCredentials, c.Source)
+	case c.SecretAccessKey == "":
+		return fmt.Errorf("%w: the secret access key is empty (access key ID %s, source %q)", ErrInvalidCredentials, c.AccessKeyID, c.Source)
+	case c.CanExpire() && !c.Expires.After(now):
+		return fmt.Errorf("%w: they expired at %s, before they arrived at %s (access key ID %s, source %q)",
+			ErrInvalidCredentials, c.Expires.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339), c.AccessKeyID, c.Source)
+	}
+	return nil
+}
+
+// RefreshEvent describes one refresh attempt, for CacheOptions.OnRefresh. It holds no secret.
+type RefreshEvent struct {
+	// Start and Duration time the call to the provider.
+	Start    time.Time
+	Duration time.Duration
+	// Background is true when the refresh ran ahead of time with no caller waiting for it.
+	Background bool
+	// Err is the refresh's error, or nil.
+	Err error
+	// NonRecoverable is true when Err is non-recoverable (no backoff; held for a few seconds).
+	NonRecoverable bool
+	// AccessKeyID, Source, RoleARN and Expires describe the credentials now cached: the new
+	// ones after a success, the old ones (if any) after a failure.
+	AccessKeyID, Source, RoleARN string
+	Expires                      time.Time
+	// NextRefresh is when the Cache will next refresh on its own.
+	NextRefresh time.Time
+	// BackoffUntil is the end of the backoff a failure started, or zero.
+	BackoffUntil time.Time
+	// ServingExpired is true when the refresh failed and the cached credentials being served
+	// have expired: the service will decide whether it still accepts them.
+	ServingExpired bool
+}
+
+func (c *Cache) report(f *flight, start, end time.Time, e *entry) {
+	if c.opts.OnRefresh == nil {
+		return
+	}
+	ev := RefreshEvent{
+		Start:          start,
+		Duration:       end.Sub(start),
+		Background:     f.background,
+		Err:            f.err,
+		NonRecoverable: f.err != nil && IsNonRecoverable(f.err),
+		BackoffUntil:   unixTime(e.backoffUntil),
+		NextRefresh:    unixTime(e.nextRefresh()),
+	}
+	if e.has {
+		ev.AccessKeyID, ev.Source, ev.RoleARN, ev.Expires = e.creds.AccessKeyID, e.creds.Source, e.creds.RoleARN, e.creds.Expires
+		ev.ServingExpired = f.err != nil && e.backoffUntil != 0 && e.state(end.UnixNano()) == StateExpired
+	}
+	defer func() { _ = recover() }() // a panicking hook must not break the cache
+	c.opts.OnRefresh(ev)
+}
+
+// nextRefresh is when the cache will next call its provider unprompted (0: not scheduled).
+func (e *entry) nextRefresh() int64 {
+	switch {
+	case !e.has || e.refreshAt == never:
+		return 0
+	case e.backoffUntil > e.refreshAt:
+		return e.backoffUntil
+	case e.holdErrUntil > e.refreshAt:
+		return e.holdErrUntil
+	}
+	return e.refreshAt
+}
+
+// Invalidate tells the Cache that a service refused the credentials with this access key ID
+// (ExpiredToken, a 403). If they are still the cached ones, the next Retrieve waits for a
+// refresh, as in the mandatory window; an ID that is no longer cached changes nothing. During a
+// backoff the source is still left alone and the refused credentials are served.
+func (c *Cache) Invalidate(accessKeyID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.cur.Load()
+	if e == nil || !e.has || e.creds.AccessKeyID != accessKeyID || e.invalidated {
+		return
+	}
+	next := *e
+	next.invalidated = true
+	next.refreshAt = 0
+	c.cur.Store(&next)
+}
+
+// CacheStatus is a snapshot of a Cache for health endpoints and logs. It holds no secret.
+type CacheStatus struct {
+	// State is where the cached credentials stand now.
+	State State
+	// AccessKeyID, Source, RoleARN and Expires describe the cached credentials, if any.
+	AccessKeyID, Source, RoleARN string
+	Expires                      time.Time
+	// RefreshedAt is when the cached credentials arrived.
+	RefreshedAt time.Time
+	// NextRefresh is when the Cache will next refresh on its own (zero: never or not scheduled).
+	NextRefresh time.Time
+	// Refreshing is true while a refresh is running.
+	Refreshing bool
+	// Invalidated is true when Invalidate marked the cached credentials as refused.
+	Invalidated bool
+	// BackoffUntil is the end of the current backoff, or zero.
+	BackoffUntil time.Time
+	// LastError is the last refresh's error (nil after a success) and LastErrorAt when it came.
+	LastError   error
+	LastErrorAt time.Time
+}
+
+// Status reports the Cache's state.
+func (c *Cache) Status() CacheStatus {
+	e := c.cur.Load()
+	now := c.now().UnixNano()
+	s := CacheStatus{State: e.state(now), Refreshing: c.refreshing.Load()}
+	if e == nil {
+		return s
+	}
+	if e.has {
+		s.AccessKeyID, s.Source, s.RoleARN, s.Expires = e.creds.AccessKeyID, e.creds.Source, e.creds.RoleARN, e.creds.Expires
+		s.RefreshedAt = unixTime(e.refreshedAt)
+		s.NextRefresh = unixTime(e.nextRefresh())
+		s.Invalidated = e.invalidated
+	}
+	if e.inBackoff(now) {
+		s.BackoffUntil = unixTime(e.backoffUntil)
+	}
+	s.LastError, s.LastErrorAt = e.lastErr, unixTime(e.lastErrAt)
+	return s
+}
+
+// Close stops the Cache's background work: it cancels a refresh in progress and waits for it to
+// return. Afterwards Retrieve serves the cached credentials while they are valid and returns
+// ErrCacheClosed when a refresh would be needed. Close is idempotent and always returns nil.
+func (c *Cache) Close() error {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	c.cancel()
+	c.wg.Wait()
+	return nil
+}

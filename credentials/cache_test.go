@@ -1,0 +1,564 @@
+package credentials
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/irsa-go/irsa/internal/leakcheck"
+)
+
+var errOutage = errors.New("sts: service unavailable")
+
+var errDenied = MarkNonRecoverable(errors.New("sts: AccessDenied: not authorized to perform sts:AssumeRoleWithWebIdentity"))
+
+// TestCacheRules walks every rule of the Cache with an injected clock, one case per sentence.
+func TestCacheRules(t *testing.T) {
+	cases := []struct {
+		name string
+		opts CacheOptions
+		run  func(t *testing.T, h *harness)
+	}{
+		{"credentials lasting 20 minutes or less get a 5 minute advisory window", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			for _, life := range []time.Duration{15 * time.Minute, 20 * time.Minute} {
+				c := h.creds(life)
+				assertWindows(t, h, c, 5*time.Minute)
+			}
+		}},
+		{"credentials lasting more than 20 and less than 90 minutes get a 15 minute advisory window", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			for _, life := range []time.Duration{20*time.Minute + time.Second, time.Hour, 89 * time.Minute} {
+				assertWindows(t, h, h.creds(life), 15*time.Minute)
+			}
+		}},
+		{"credentials lasting 90 minutes or more get a 60 minute advisory window", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			for _, life := range []time.Duration{90 * time.Minute, 12 * time.Hour} {
+				assertWindows(t, h, h.creds(life), 60*time.Minute)
+			}
+		}},
+		{"an advisory window as long as the lifetime is cut to half the lifetime", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			assertWindows(t, h, h.creds(4*time.Minute), 2*time.Minute)
+		}},
+		{"the advisory window is recomputed for every new credential", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			first := h.prime(2 * time.Hour)
+			st := h.cache.Status()
+			if want := first.Expires.Add(-60 * time.Minute); !st.NextRefresh.Equal(want) {
+				t.Fatalf("2h credentials: next refresh %v, want %v", st.NextRefresh, want)
+			}
+			h.clock.Advance(61 * time.Minute) // inside the 60-minute window
+			second := h.creds(15 * time.Minute)
+			h.p.push(reply{creds: second})
+			h.get()
+			h.event()
+			if st := h.cache.Status(); !st.NextRefresh.Equal(second.Expires.Add(-5 * time.Minute)) {
+				t.Fatalf("15m credentials: next refresh %v, want 5 minutes before %v", st.NextRefresh, second.Expires)
+			}
+		}},
+		{"an explicit RefreshAhead overrides the lifetime rule", CacheOptions{NoJitter: true, RefreshAhead: 7 * time.Minute}, func(t *testing.T, h *harness) {
+			assertWindows(t, h, h.creds(time.Hour), 7*time.Minute)
+		}},
+		{"the refresh point is jittered over the first half of the advisory window", CacheOptions{}, func(t *testing.T, h *harness) {
+			for _, r := range []struct{ rand, offset float64 }{{0, 0}, {0.5, 0.25}, {0.999999, 0.5}} {
+				h.rand.Store(r.rand)
+				c := h.creds(time.Hour) // 15-minute window, 1-minute mandatory: 14 minutes to spread over
+				e := newEntry(c, h.clock.Now(), &h.cache.opts)
+				want := c.Expires.Add(-15 * time.Minute).Add(time.Duration(r.offset * float64(14*time.Minute)))
+				if got := unixTime(e.refreshAt); got.Sub(want).Abs() > time.Millisecond {
+					t.Errorf("rand %.2f: refresh at %v, want %v", r.rand, got, want)
+				}
+			}
+		}},
+		{"the mandatory window is the last minute", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			c := h.creds(time.Hour)
+			e := newEntry(c, h.clock.Now(), &h.cache.opts)
+			if got := unixTime(e.staleAt); !got.Equal(c.Expires.Add(-time.Minute)) {
+				t.Fatalf("stale at %v, want one minute before %v", got, c.Expires)
+			}
+		}},
+		{"the mandatory window shrinks to the advisory window when that is shorter", CacheOptions{NoJitter: true, RefreshAhead: 30 * time.Second}, func(t *testing.T, h *harness) {
+			c := h.creds(time.Hour)
+			e := newEntry(c, h.clock.Now(), &h.cache.opts)
+			if got := unixTime(e.staleAt); !got.Equal(c.Expires.Add(-30 * time.Second)) {
+				t.Fatalf("stale at %v, want 30s before %v", got, c.Expires)
+			}
+		}},
+		{"fresh credentials are served without calling the provider", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			c := h.prime(time.Hour)
+			h.clock.Advance(44 * time.Minute)
+			for i := 0; i < 100; i++ {
+				if got := h.get(); got.AccessKeyID != c.AccessKeyID {
+					t.Fatalf("got %s", got.AccessKeyID)
+				}
+			}
+			if h.calls() != 1 {
+				t.Fatalf("provider called %d times, want 1", h.calls())
+			}
+		}},
+		{"in the advisory window the caller gets the cached credentials at once and one background refresh starts", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			old := h.prime(time.Hour)
+			h.clock.Advance(46 * time.Minute)
+			gate := make(chan struct{})
+			next := h.creds(time.Hour)
+			h.p.push(reply{creds: next, gate: gate})
+			for i := 0; i < 50; i++ { // the refresh is blocked: none of these may wait for it
+				if got := h.get(); got.AccessKeyID != old.AccessKeyID {
+					t.Fatalf("call %d: got %s, want the cached %s", i, got.AccessKeyID, old.AccessKeyID)
+				}
+			}
+			if st := h.cache.Status(); st.State != StateRefreshing || !st.Refreshing {
+				t.Fatalf("status %v refreshing=%v, want refreshing", st.State, st.Refreshing)
+			}
+			close(gate)
+			if ev := h.event(); !ev.Background || ev.Err != nil || ev.AccessKeyID != next.AccessKeyID {
+				t.Fatalf("event %+v, want a successful background refresh", ev)
+			}
+			if got := h.get(); got.AccessKeyID != next.AccessKeyID {
+				t.Fatalf("after the refresh got %s, want %s", got.AccessKeyID, next.AccessKeyID)
+			}
+			if h.calls() != 2 {
+				t.Fatalf("provider called %d times, want 2", h.calls())
+			}
+		}},
+		{"in the mandatory window callers wait for one shared refresh", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			h.prime(time.Hour)
+			h.clock.Advance(59*time.Minute + 30*time.Second)
+			next := h.creds(time.Hour)
+			h.p.push(reply{creds: next})
+			var wg sync.WaitGroup
+			for i := 0; i < 20; i++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					c, err := h.cache.Retrieve(context.Background())
+					if err != nil || c.AccessKeyID != next.AccessKeyID {
+						t.Errorf("got %s, %v; want the new %s", c.AccessKeyID, err, next.AccessKeyID)
+					}
+				}()
+			}
+			wg.Wait()
+			if h.calls() != 2 {
+				t.Fatalf("provider called %d times, want 2", h.calls())
+			}
+		}},
+		{"after expiry callers wait for the refresh", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			h.prime(time.Hour)
+			h.clock.Advance(2 * time.Hour)
+			next := h.creds(time.Hour)
+			h.p.push(reply{creds: next})
+			if got := h.get(); got.AccessKeyID != next.AccessKeyID {
+				t.Fatalf("got %s, want %s", got.AccessKeyID, next.AccessKeyID)
+			}
+		}},
+		{"a caller whose context ends gets its context error while the refresh goes on for the others", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			gate := make(chan struct{})
+			c := h.creds(time.Hour)
+			h.p.push(reply{creds: c, gate: gate})
+			ctx, cancel := context.WithCancel(context.Background())
+			impatient := make(chan error, 1)
+			go func() { _, err := h.cache.Retrieve(ctx); impatient <- err }()
+			patient := make(chan Credentials, 1)
+			go func() { got, _ := h.cache.Retrieve(context.Background()); patient <- got }()
+			cancel()
+			if err := <-impatient; !errors.Is(err, context.Canceled) {
+				t.Fatalf("impatient caller: %v, want context.Canceled", err)
+			}
+			close(gate)
+			if got := <-patient; got.AccessKeyID != c.AccessKeyID {
+				t.Fatalf("patient caller got %q, want %s", got.AccessKeyID, c.AccessKeyID)
+			}
+			if h.calls() != 1 {
+				t.Fatalf("provider called %d times, want 1", h.calls())
+			}
+		}},
+		{"a hanging provider is bounded by the caller's context", CacheOptions{}, func(t *testing.T, h *harness) {
+			h.p.push(reply{gate: make(chan struct{})}) // never opened
+			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			defer cancel()
+			if _, err := h.cache.Retrieve(ctx); !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("got %v, want context.DeadlineExceeded", err)
+			}
+		}},
+		{"a failed refresh starts a backoff of 300 to 600 seconds in which the provider is not called", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			old := h.prime(time.Hour)
+			h.rand.Store(0.5) // backoff 450 s
+			h.clock.Advance(46 * time.Minute)
+			h.p.push(reply{err: errOutage})
+			h.get()
+			ev := h.event()
+			if !errors.Is(ev.Err, errOutage) || ev.NonRecoverable {
+				t.Fatalf("event %+v, want the outage error", ev)
+			}
+			if want := h.clock.Now().Add(450 * time.Second); !ev.BackoffUntil.Equal(want) {
+				t.Fatalf("backoff until %v, want %v", ev.BackoffUntil, want)
+			}
+			for i := 0; i < 44; i++ { // 440 s of calls, 10 s apart: none reaches the provider
+				if got := h.get(); got.AccessKeyID != old.AccessKeyID {
+					t.Fatalf("got %s, want cached %s", got.AccessKeyID, old.AccessKeyID)
+				}
+				h.clock.Advance(10 * time.Second)
+			}
+			if h.calls() != 2 {
+				t.Fatalf("provider called %d times during the backoff, want 2 in all", h.calls())
+			}
+			h.clock.Advance(10 * time.Second) // backoff over, still in the advisory window
+			h.p.push(reply{creds: h.creds(time.Hour)})
+			h.get()
+			if ev := h.event(); ev.Err != nil {
+				t.Fatalf("refresh after the backoff failed: %v", ev.Err)
+			}
+		}},
+		{"the backoff bounds are 300 and 600 seconds by default", CacheOptions{}, func(t *testing.T, h *harness) {
+			for _, r := range []struct {
+				rand float64
+				want time.Duration
+			}{{0, 300 * time.Second}, {0.999999999, 600 * time.Second}} {
+				h.rand.Store(r.rand)
+				if got := h.cache.opts.backoff(); got.Round(time.Second) != r.want {
+					t.Errorf("rand %v: backoff %v, want %v", r.rand, got, r.want)
+				}
+			}
+		}},
+		{"during a backoff expired credentials are still served and the hook says so", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			old := h.prime(time.Hour)
+			h.clock.Advance(time.Hour + time.Minute)
+			h.p.push(reply{err: errOutage})
+			if got := h.get(); got.AccessKeyID != old.AccessKeyID {
+				t.Fatalf("got %s, want the expired %s", got.AccessKeyID, old.AccessKeyID)
+			}
+			if ev := h.event(); !ev.ServingExpired || ev.BackoffUntil.IsZero() {
+				t.Fatalf("event %+v, want ServingExpired with a backoff", ev)
+			}
+			h.clock.Advance(time.Minute)
+			if got := h.get(); got.AccessKeyID != old.AccessKeyID || h.calls() != 2 {
+				t.Fatalf("got %s after %d calls, want the expired %s without a call", got.AccessKeyID, h.calls(), old.AccessKeyID)
+			}
+			if st := h.cache.Status(); st.State != StateExpired || st.BackoffUntil.IsZero() || !errors.Is(st.LastError, errOutage) {
+				t.Fatalf("status %+v, want expired in backoff with the outage error", st)
+			}
+		}},
+		{"during a backoff Invalidate does not make the cache contact the provider", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			old := h.prime(time.Hour)
+			h.clock.Advance(46 * time.Minute)
+			h.p.push(reply{err: errOutage})
+			h.get()
+			h.event()
+			h.cache.Invalidate(old.AccessKeyID)
+			if got := h.get(); got.AccessKeyID != old.AccessKeyID {
+				t.Fatalf("got %s, want %s", got.AccessKeyID, old.AccessKeyID)
+			}
+			if h.calls() != 2 {
+				t.Fatalf("provider called %d times, want 2", h.calls())
+			}
+		}},
+		{"with nothing cached a failed refresh returns the error and the next call tries again", CacheOptions{}, func(t *testing.T, h *harness) {
+			h.p.push(reply{err: errOutage})
+			if _, err := h.cache.Retrieve(context.Background()); !errors.Is(err, errOutage) {
+				t.Fatalf("got %v, want the outage error", err)
+			}
+			c := h.creds(time.Hour)
+			h.p.push(reply{creds: c})
+			if got := h.get(); got.AccessKeyID != c.AccessKeyID {
+				t.Fatalf("second call got %s", got.AccessKeyID)
+			}
+		}},
+		{"credentials that are already expired are an error, not a cache entry", CacheOptions{}, func(t *testing.T, h *harness) {
+			c := h.creds(time.Hour)
+			c.Expires = h.clock.Now().Add(-time.Second)
+			h.p.push(reply{creds: c})
+			_, err := h.cache.Retrieve(context.Background())
+			if !errors.Is(err, ErrInvalidCredentials) || !strings.Contains(err.Error(), "expired at 2026-11-24T11:59:59Z") {
+				t.Fatalf("got %v, want ErrInvalidCredentials naming the expiry", err)
+			}
+			if st := h.cache.Status(); st.State != StateEmpty {
+				t.Fatalf("state %v, want empty", st.State)
+			}
+		}},
+		{"credentials with an empty access key ID or secret are an error, not a cache entry", CacheOptions{}, func(t *testing.T, h *harness) {
+			for _, c := range []Credentials{{SecretAccessKey: "s"}, {AccessKeyID: "AKIDEXAMPLE"}} {
+				h.p.push(reply{creds: c})
+				if _, err := h.cache.Retrieve(context.Background()); !errors.Is(err, ErrInvalidCredentials) || !strings.Contains(err.Error(), "is empty") {
+					t.Fatalf("got %v, want ErrInvalidCredentials", err)
+				}
+			}
+		}},
+		{"a non-recoverable error is reported, not returned, while the cached credentials are valid", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			old := h.prime(time.Hour)
+			h.clock.Advance(59*time.Minute + 30*time.Second) // mandatory window: the caller waits
+			h.p.push(reply{err: errDenied})
+			if got := h.get(); got.AccessKeyID != old.AccessKeyID {
+				t.Fatalf("got %s, want the still-valid %s", got.AccessKeyID, old.AccessKeyID)
+			}
+			ev := h.event()
+			if !ev.NonRecoverable || !ev.BackoffUntil.IsZero() {
+				t.Fatalf("event %+v, want non-recoverable without backoff", ev)
+			}
+			if st := h.cache.Status(); !errors.Is(st.LastError, errDenied) {
+				t.Fatalf("status last error %v, want the denial", st.LastError)
+			}
+		}},
+		{"a non-recoverable error is returned as is when nothing valid is cached", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			h.prime(time.Hour)
+			h.clock.Advance(time.Hour)
+			h.p.push(reply{err: errDenied})
+			if _, err := h.cache.Retrieve(context.Background()); err != errDenied {
+				t.Fatalf("got %v, want the denial itself", err)
+			}
+		}},
+		{"a non-recoverable error is remembered for 5 seconds and then retried without backoff", CacheOptions{}, func(t *testing.T, h *harness) {
+			h.p.push(reply{err: errDenied})
+			for i := 0; i < 50; i++ { // 4.9 s of calls
+				if _, err := h.cache.Retrieve(context.Background()); err != errDenied {
+					t.Fatalf("call %d: got %v, want the remembered denial", i, err)
+				}
+				h.clock.Advance(100 * time.Millisecond)
+			}
+			if h.calls() != 1 {
+				t.Fatalf("provider called %d times in 5 s, want 1", h.calls())
+			}
+			h.clock.Advance(100 * time.Millisecond)
+			c := h.creds(time.Hour)
+			h.p.push(reply{creds: c})
+			if got := h.get(); got.AccessKeyID != c.AccessKeyID {
+				t.Fatalf("after 5 s got %s", got.AccessKeyID)
+			}
+		}},
+		{"Invalidate with the cached access key ID makes the next Retrieve wait for a refresh", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			old := h.prime(time.Hour)
+			h.cache.Invalidate(old.AccessKeyID)
+			if st := h.cache.Status(); st.State != StateStale || !st.Invalidated {
+				t.Fatalf("status %v invalidated=%v, want stale", st.State, st.Invalidated)
+			}
+			next := h.creds(time.Hour)
+			h.p.push(reply{creds: next})
+			if got := h.get(); got.AccessKeyID != next.AccessKeyID {
+				t.Fatalf("got %s, want the new %s", got.AccessKeyID, next.AccessKeyID)
+			}
+		}},
+		{"Invalidate with an access key ID that is no longer cached changes nothing", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			old := h.prime(time.Hour)
+			h.cache.Invalidate("ASIAOLDKEYNOTCACHED")
+			if got := h.get(); got.AccessKeyID != old.AccessKeyID || h.calls() != 1 {
+				t.Fatalf("got %s after %d calls, want the cached credentials without a call", got.AccessKeyID, h.calls())
+			}
+		}},
+		{"credentials with no expiry are cached forever", CacheOptions{}, func(t *testing.T, h *harness) {
+			c := h.prime(0)
+			h.clock.Advance(10 * 365 * 24 * time.Hour)
+			if got := h.get(); got.AccessKeyID != c.AccessKeyID || h.calls() != 1 {
+				t.Fatalf("got %s after %d calls", got.AccessKeyID, h.calls())
+			}
+			if st := h.cache.Status(); st.State != StateFresh || !st.NextRefresh.IsZero() {
+				t.Fatalf("status %+v, want fresh with no refresh scheduled", st)
+			}
+		}},
+		{"a panicking provider returns an error and leaves the cache usable", CacheOptions{}, func(t *testing.T, h *harness) {
+			h.p.push(reply{panic: "boom"})
+			_, err := h.cache.Retrieve(context.Background())
+			if err == nil || !strings.Contains(err.Error(), "panicked: boom") {
+				t.Fatalf("got %v, want the panic as an error", err)
+			}
+			c := h.creds(time.Hour)
+			h.p.push(reply{creds: c})
+			if got := h.get(); got.AccessKeyID != c.AccessKeyID {
+				t.Fatalf("after the panic got %s", got.AccessKeyID)
+			}
+		}},
+		{"Status reports source, expiry, next refresh, backoff and last error", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			if st := h.cache.Status(); st.State != StateEmpty {
+				t.Fatalf("new cache state %v", st.State)
+			}
+			c := h.prime(time.Hour)
+			st := h.cache.Status()
+			if st.State != StateFresh || st.Source != "scripted" || !st.Expires.Equal(c.Expires) ||
+				!st.NextRefresh.Equal(c.Expires.Add(-15*time.Minute)) || st.AccessKeyID != c.AccessKeyID || !st.RefreshedAt.Equal(h.clock.Now()) {
+				t.Fatalf("status %+v", st)
+			}
+			h.clock.Advance(50 * time.Minute)
+			h.p.push(reply{err: errOutage})
+			h.get()
+			h.event()
+			st = h.cache.Status()
+			if st.BackoffUntil.IsZero() || !st.NextRefresh.Equal(st.BackoffUntil) || !errors.Is(st.LastError, errOutage) || !st.LastErrorAt.Equal(h.clock.Now()) {
+				t.Fatalf("status after failure %+v", st)
+			}
+		}},
+		{"the refresh hook receives duration, error and new expiry and no secrets", CacheOptions{}, func(t *testing.T, h *harness) {
+			c := h.creds(time.Hour)
+			h.p.push(reply{creds: c})
+			h.get()
+			ev := h.event()
+			if !ev.Expires.Equal(c.Expires) || ev.Err != nil || ev.Duration < 0 || ev.Source != "scripted" {
+				t.Fatalf("event %+v", ev)
+			}
+			for _, s := range []string{fmt.Sprintf("%v", ev), fmt.Sprintf("%+v", ev), fmt.Sprintf("%#v", ev)} {
+				if strings.Contains(s, c.SecretAccessKey) || strings.Contains(s, c.SessionToken) {
+					t.Fatalf("event printed with a secret: %s", s)
+				}
+			}
+		}},
+		{"a panicking refresh hook does not break the cache", CacheOptions{OnRefresh: func(RefreshEvent) { panic("hook") }}, func(t *testing.T, h *harness) {
+			// newHarness replaces OnRefresh; install the panicking one directly.
+			h.cache.opts.OnRefresh = func(RefreshEvent) { panic("hook") }
+			c := h.creds(time.Hour)
+			h.p.push(reply{creds: c})
+			if got := h.get(); got.AccessKeyID != c.AccessKeyID {
+				t.Fatalf("got %s", got.AccessKeyID)
+			}
+			h.clock.Advance(2 * time.Hour)
+			h.p.push(reply{creds: h.creds(time.Hour)})
+			h.get()
+		}},
+		{"after Close valid credentials are still served and a needed refresh returns ErrCacheClosed", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			c := h.prime(time.Hour)
+			h.cache.Close()
+			h.clock.Advance(50 * time.Minute)
+			if got := h.get(); got.AccessKeyID != c.AccessKeyID || h.calls() != 1 {
+				t.Fatalf("got %s after %d calls", got.AccessKeyID, h.calls())
+			}
+			h.clock.Advance(time.Hour)
+			if _, err := h.cache.Retrieve(context.Background()); !errors.Is(err, ErrCacheClosed) {
+				t.Fatalf("got %v, want ErrCacheClosed", err)
+			}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, tc.opts)
+			tc.run(t, h)
+		})
+	}
+}
+
+// assertWindows checks the advisory and mandatory windows the cache gives c.
+func assertWindows(t *testing.T, h *harness, c Credentials, advisory time.Duration) {
+	t.Helper()
+	e := newEntry(c, h.clock.Now(), &h.cache.opts)
+	if got := unixTime(e.refreshAt); !got.Equal(c.Expires.Add(-advisory)) {
+		t.Errorf("lifetime %v: refresh at %v, want %v before expiry", c.Expires.Sub(h.clock.Now()), c.Expires.Sub(got), advisory)
+	}
+	if got := unixTime(e.staleAt); !got.Equal(c.Expires.Add(-min(time.Minute, advisory))) {
+		t.Errorf("lifetime %v: stale %v before expiry", c.Expires.Sub(h.clock.Now()), c.Expires.Sub(got))
+	}
+}
+
+func TestCacheFreshPathDoesNotAllocate(t *testing.T) {
+	h := newHarness(t, CacheOptions{})
+	h.prime(time.Hour)
+	ctx := context.Background()
+	allocs := testing.AllocsPerRun(1000, func() {
+		if _, err := h.cache.Retrieve(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Fatalf("fresh Retrieve allocates %.1f times per call, want 0", allocs)
+	}
+}
+
+func TestCacheStormOfTenThousandCallersOnAStaleCacheMakesOneProviderCall(t *testing.T) {
+	h := newHarness(t, CacheOptions{NoJitter: true})
+	h.prime(time.Hour)
+	h.clock.Advance(59*time.Minute + 30*time.Second)
+	gate := make(chan struct{})
+	next := h.creds(time.Hour)
+	h.p.push(reply{creds: next, gate: gate})
+	const callers = 10000
+	var started, done sync.WaitGroup
+	started.Add(callers)
+	done.Add(callers)
+	errs := make(chan error, callers)
+	for i := 0; i < callers; i++ {
+		go func() {
+			defer done.Done()
+			started.Done()
+			c, err := h.cache.Retrieve(context.Background())
+			if err == nil && c.AccessKeyID != next.AccessKeyID {
+				err = fmt.Errorf("got %s", c.AccessKeyID)
+			}
+			if err != nil {
+				errs <- err
+			}
+		}()
+	}
+	started.Wait()
+	close(gate)
+	done.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if got := h.calls(); got != 2 { // the priming call and the one shared refresh
+		t.Fatalf("provider called %d times, want 1 refresh after priming", got-1)
+	}
+}
+
+// TestCacheOutageDuringTheRefreshAheadPeriod: the provider fails from the start of the advisory
+// window until expiry. Callers see no error while the credentials are good, and the provider is
+// called no more often than the backoff allows.
+func TestCacheOutageDuringTheRefreshAheadPeriod(t *testing.T) {
+	h := newHarness(t, CacheOptions{NoJitter: true})
+	h.rand.Store(0.0) // the shortest backoff, 300 s: the most calls the rules allow
+	c := h.prime(time.Hour)
+	for i := 0; i < 20; i++ {
+		h.p.push(reply{err: errOutage})
+	}
+	h.clock.Advance(45 * time.Minute) // start of the 15-minute advisory window
+	var errs int
+	end := c.Expires
+	for h.clock.Now().Before(end) {
+		got, err := h.cache.Retrieve(context.Background())
+		if err != nil {
+			errs++
+		} else if got.AccessKeyID != c.AccessKeyID {
+			t.Fatalf("got %s, want the cached credentials", got.AccessKeyID)
+		}
+		h.drainEvents()
+		h.clock.Advance(time.Second)
+	}
+	if errs != 0 {
+		t.Fatalf("%d Retrieve errors while the credentials were good, want 0", errs)
+	}
+	// 15 minutes with a 300 s backoff after each failure: at most 3 refresh attempts.
+	if attempts := h.calls() - 1; attempts < 1 || attempts > 3 {
+		t.Fatalf("%d refresh attempts in 15 minutes, want 1 to 3 with a 300 s backoff", attempts)
+	}
+}
+
+// drainEvents waits for any refresh in flight to finish and discards its events.
+func (h *harness) drainEvents() {
+	for h.cache.refreshing.Load() {
+		select {
+		case <-h.events:
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	for {
+		select {
+		case <-h.events:
+		default:
+			return
+		}
+	}
+}
+
+func TestCacheCloseStopsABackgroundRefreshAndLeavesNoGoroutine(t *testing.T) {
+	leakcheck.Check(t)
+	h := newHarness(t, CacheOptions{NoJitter: true})
+	h.prime(time.Hour)
+	h.clock.Advance(50 * time.Minute)
+	h.p.push(reply{creds: h.creds(time.Hour), gate: make(chan struct{})}) // hangs until cancelled
+	h.get()
+	if !h.cache.Status().Refreshing {
+		t.Fatal("no background refresh running")
+	}
+	h.cache.Close()
+	if ev := h.event(); !errors.Is(ev.Err, context.Canceled) {
+		t.Fatalf("background refresh ended with %v, want context.Canceled", ev.Err)
+	}
+	if h.cache.Status().Refreshing {
+		t.Fatal("refresh still running after Close")
+	}
+}
