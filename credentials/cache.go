@@ -76,70 +76,81 @@ func (c *Cache) Retrieve(ctx context.Context) (Credentials, error) {
 }
 
 func (c *Cache) retrieveSlow(ctx context.Context) (Credentials, error) {
-	e := c.cur.Load()
-	now := c.now().UnixNano()
-	st := e.state(now)
-	switch {
-	case st == StateFresh:
-		return e.creds, nil // another caller refreshed in the meantime
-	case e.inBackoff(now):
-		return e.creds, nil // a backoff is only ever set with credentials cached
-	case e.holdingError(now):
-		if st == StateRefreshing || st == StateStale {
+	for {
+		e := c.cur.Load()
+		now := c.now().UnixNano()
+		st := e.state(now)
+		switch {
+		case st == StateFresh:
+			return e.creds, nil // another caller refreshed in the meantime
+		case e.inBackoff(now):
+			return e.creds, nil // a backoff is only ever set with credentials cached
+		case e.holdingError(now):
+			if st == StateRefreshing || st == StateStale {
+				return e.creds, nil
+			}
+			return Credentials{}, e.lastErr
+		case st == StateRefreshing:
+			if !c.refreshing.Load() {
+				c.startFlight(e, true)
+			}
 			return e.creds, nil
 		}
-		return Credentials{}, e.lastErr
-	case st == StateRefreshing:
-		if !c.refreshing.Load() {
-			c.startFlight(true)
-		}
-		return e.creds, nil
-	}
 
-	f := c.startFlight(false)
-	if f == nil { // closed
-		if st == StateStale {
+		f, err := c.startFlight(e, false)
+		switch {
+		case errors.Is(err, errEntryChanged):
+			continue // a refresh finished since e was read: judge the new entry
+		case err != nil: // closed
+			if st == StateStale {
+				return e.creds, nil
+			}
+			return Credentials{}, err
+		}
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return Credentials{}, ctx.Err()
+		}
+		if f.err == nil {
+			return f.creds, nil
+		}
+		// The refresh failed; what is cached now says what may still be served.
+		e = c.cur.Load()
+		now = c.now().UnixNano()
+		switch {
+		case e.inBackoff(now):
+			return e.creds, nil
+		case e.holdingError(now) && e.state(now) == StateStale:
 			return e.creds, nil
 		}
-		return Credentials{}, ErrCacheClosed
+		return Credentials{}, f.err
 	}
-	select {
-	case <-f.done:
-	case <-ctx.Done():
-		return Credentials{}, ctx.Err()
-	}
-	if f.err == nil {
-		return f.creds, nil
-	}
-	// The refresh failed; what is cached now says what may still be served.
-	e = c.cur.Load()
-	now = c.now().UnixNano()
-	switch {
-	case e.inBackoff(now):
-		return e.creds, nil
-	case e.holdingError(now) && e.state(now) == StateStale:
-		return e.creds, nil
-	}
-	return Credentials{}, f.err
 }
 
-// startFlight returns the refresh in progress, or starts one. It returns nil once the Cache is
-// closed.
-func (c *Cache) startFlight(background bool) *flight {
+// errEntryChanged tells startFlight's caller that the entry it judged is no longer current.
+var errEntryChanged = errors.New("entry changed")
+
+// startFlight returns the refresh in progress, or starts one if seen is still the current entry.
+// It fails with errEntryChanged when another refresh has replaced seen (the caller must look
+// again rather than refresh twice), and with ErrCacheClosed once the Cache is closed.
+func (c *Cache) startFlight(seen *entry, background bool) (*flight, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.closed {
-		return nil
-	}
-	if c.inflight != nil {
-		return c.inflight
+	switch {
+	case c.closed:
+		return nil, ErrCacheClosed
+	case c.inflight != nil:
+		return c.inflight, nil
+	case c.cur.Load() != seen:
+		return nil, errEntryChanged
 	}
 	f := &flight{done: make(chan struct{}), background: background}
 	c.inflight = f
 	c.refreshing.Store(true)
 	c.wg.Add(1)
 	go c.run(f)
-	return f
+	return f, nil
 }
 
 // run calls the provider once, stores the outcome and wakes the flight's waiters.
