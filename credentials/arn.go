@@ -1,0 +1,135 @@
+package credentials
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// awsPartitions are the partitions whose IAM role ARNs the providers accept when they talk to AWS.
+var awsPartitions = []string{"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
+
+// maxRoleARNLen is STS's limit on the RoleArn parameter.
+const maxRoleARNLen = 2048
+
+// arnParts is an ARN split into its fields: arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE.
+type arnParts struct {
+	Partition, Service, Region, Account, Resource string
+}
+
+// quoteARN quotes (part of) a user-supplied ARN for an error message.
+func quoteARN(s string) string { return fmt.Sprintf("%q", truncate(s, 160)) }
+
+// parseARN splits s into its fields. It checks only the shape every ARN has, which is all that
+// STS-compatible servers (MinIO's arn:minio:iam:::role/NAME, Ceph's arn:aws:iam:::role/NAME)
+// have in common with AWS.
+func parseARN(s string) (arnParts, error) {
+	if s == "" {
+		return arnParts{}, errors.New("ARN is empty")
+	}
+	if len(s) > maxRoleARNLen {
+		return arnParts{}, fmt.Errorf("ARN is %d characters long, over STS's limit of %d", len(s), maxRoleARNLen)
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f {
+			return arnParts{}, fmt.Errorf("ARN %s contains a space, control or non-ASCII character at byte %d", quoteARN(s), i)
+		}
+	}
+	f := strings.SplitN(s, ":", 6)
+	if len(f) < 6 || f[0] != "arn" {
+		return arnParts{}, fmt.Errorf("%s is not an ARN: want arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, such as arn:aws:iam::123456789012:role/NAME", quoteARN(s))
+	}
+	p := arnParts{Partition: f[1], Service: f[2], Region: f[3], Account: f[4], Resource: f[5]}
+	switch {
+	case p.Partition == "":
+		return p, fmt.Errorf("ARN %s has an empty partition", quoteARN(s))
+	case p.Service == "":
+		return p, fmt.Errorf("ARN %s has an empty service", quoteARN(s))
+	case p.Resource == "":
+		return p, fmt.Errorf("ARN %s has an empty resource", quoteARN(s))
+	}
+	return p, nil
+}
+
+// checkRoleARN checks a role ARN before any request is made. With awsRules (the endpoint is AWS)
+// the ARN must be an IAM role ARN of a known partition with a 12-digit account; otherwise only
+// the ARN's general shape is checked, so STS-compatible servers keep working.
+func checkRoleARN(s string, awsRules bool) error {
+	if s == "" {
+		return errors.New("RoleARN is required")
+	}
+	p, err := parseARN(s)
+	if err != nil {
+		return fmt.Errorf("role %w", err)
+	}
+	if !awsRules {
+		return nil
+	}
+	q := quoteARN(s)
+	known := false
+	for _, k := range awsPartitions {
+		known = known || p.Partition == k
+	}
+	switch {
+	case !known:
+		return fmt.Errorf("role ARN %s has partition %q, which is not an AWS partition (%s); for an STS-compatible server such as MinIO or Ceph behind a custom endpoint, set AllowNonAWSRoleARN", q, p.Partition, strings.Join(awsPartitions, ", "))
+	case p.Service == "sts" && strings.HasPrefix(p.Resource, "assumed-role/"):
+		return fmt.Errorf("role ARN %s is the ARN of a role session, not of a role: use arn:%s:iam::%s:role/%s", q, p.Partition, p.Account, roleNameOfSession(p.Resource))
+	case p.Service != "iam":
+		return fmt.Errorf("role ARN %s has service %q, want \"iam\" (arn:%s:iam::ACCOUNT:role/NAME)", q, p.Service, p.Partition)
+	case p.Region != "":
+		return fmt.Errorf("role ARN %s has region %q; IAM ARNs have none (arn:%s:iam::ACCOUNT:role/NAME)", q, p.Region, p.Partition)
+	case !isAccountID(p.Account):
+		return fmt.Errorf("role ARN %s has account %q, want 12 digits", q, truncate(p.Account, 20))
+	case !strings.HasPrefix(p.Resource, "role/"):
+		return fmt.Errorf("role ARN %s names %q, not a role (want role/NAME or role/PATH/NAME)", q, truncate(p.Resource, 40))
+	}
+	name := p.Resource[strings.LastIndexByte(p.Resource, '/')+1:]
+	if name == "" || len(name) > 64 || !allIn(name, isSessionNameByte) {
+		return fmt.Errorf("role ARN %s has role name %q; IAM role names are 1-64 characters of letters, digits and +=,.@_-", q, truncate(name, 80))
+	}
+	return nil
+}
+
+// roleNameOfSession returns NAME from assumed-role/NAME/SESSION.
+func roleNameOfSession(resource string) string {
+	f := strings.Split(resource, "/")
+	if len(f) >= 2 && f[1] != "" {
+		return f[1]
+	}
+	return "NAME"
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func allIn(s string, ok func(byte) bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// checkPolicyARNs checks the managed session policy ARNs (at most 10, as STS allows).
+func checkPolicyARNs(arns []string) error {
+	if len(arns) > 10 {
+		return fmt.Errorf("PolicyARNs has %d ARNs; STS accepts at most 10", len(arns))
+	}
+	for i, a := range arns {
+		if _, err := parseARN(a); err != nil {
+			return fmt.Errorf("PolicyARNs[%d]: %w", i, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,96 @@
+package credentials
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// EnvRoleSessionName is the environment variable WebIdentity reads for the session name when the
+// SessionName option is empty, as the AWS SDKs and CLI do.
+const EnvRoleSessionName = "AWS_ROLE_SESSION_NAME"
+
+// STS's rules for a role session name: 2 to 64 characters of [\w+=,.@-].
+const (
+	minSessionName = 2
+	maxSessionName = 64
+)
+
+// isSessionNameByte reports whether c may appear in a role session name (and an IAM role name).
+func isSessionNameByte(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("_+=,.@-", c) >= 0
+}
+
+// checkSessionName checks a session name given by the user. field names where it came from.
+func checkSessionName(field, name string) error {
+	if len(name) < minSessionName || len(name) > maxSessionName {
+		return fmt.Errorf("%s %q is %d characters long; STS accepts %d to %d characters of letters, digits and +=,.@_-", field, truncate(name, 80), len(name), minSessionName, maxSessionName)
+	}
+	for i := 0; i < len(name); i++ {
+		if !isSessionNameByte(name[i]) {
+			return fmt.Errorf("%s %q contains %q, which STS does not accept: use letters, digits and +=,.@_-", field, truncate(name, 80), string(rune(name[i])))
+		}
+	}
+	return nil
+}
+
+// sanitizeSessionPart replaces every byte STS does not accept in a session name with '-'.
+func sanitizeSessionPart(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if !isSessionNameByte(c) {
+			b[i] = '-'
+		}
+	}
+	return string(b)
+}
+
+// sessionNameFromClaims derives a session name that identifies the workload in CloudTrail from a
+// Kubernetes service account token's claims: "NAMESPACE.SERVICEACCOUNT.POD". Names longer than
+// STS's 64 characters drop the service account ("NAMESPACE.POD"), then keep the last 64
+// characters of the pod name, whose end (the ReplicaSet and pod hashes) tells pods apart. When the
+// token has no kubernetes.io claim, NAMESPACE and SERVICEACCOUNT come from a subject of the form
+// system:serviceaccount:NAMESPACE:NAME. It returns "" when the claims hold none of these.
+func sessionNameFromClaims(c TokenClaims) string {
+	ns, sa, pod := c.Namespace, c.ServiceAccount, c.Pod
+	if ns == "" && sa == "" {
+		if rest, ok := strings.CutPrefix(c.Subject, "system:serviceaccount:"); ok {
+			ns, sa, _ = strings.Cut(rest, ":")
+		}
+	}
+	ns, sa, pod = sanitizeSessionPart(ns), sanitizeSessionPart(sa), sanitizeSessionPart(pod)
+	join := func(parts ...string) string {
+		var kept []string
+		for _, p := range parts {
+			if p != "" {
+				kept = append(kept, p)
+			}
+		}
+		return strings.Join(kept, ".")
+	}
+	name := join(ns, sa, pod)
+	if len(name) > maxSessionName {
+		name = join(ns, pod)
+	}
+	if len(name) > maxSessionName {
+		name = pod
+		if len(name) > maxSessionName {
+			name = strings.TrimLeft(name[len(name)-maxSessionName:], ".-")
+		}
+	}
+	if len(name) < minSessionName || len(name) > maxSessionName {
+		return ""
+	}
+	return name
+}
+
+// generatedSessionName is the last-resort session name: "irsa-" and the Unix time in
+// nanoseconds, unique per call like the AWS SDK for Go's "aws-go-sdk-<nanos>".
+func generatedSessionName(now time.Time) string {
+	return "irsa-" + strconv.FormatInt(now.UnixNano(), 10)
+}

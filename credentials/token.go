@@ -1,0 +1,201 @@
+package credentials
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// MaxTokenSize is the largest web identity token this package reads: 64 KiB. A Kubernetes
+// service account token is about 1 KiB; a file larger than this is not a token, and reading
+// stops at MaxTokenSize+1 bytes, so pointing the provider at a huge file (or /dev/zero) costs
+// nothing.
+const MaxTokenSize = 64 << 10
+
+// openTokenFile opens a token file; tests replace it to count the bytes read.
+type openTokenFile func(name string) (io.ReadCloser, error)
+
+func osOpenTokenFile(name string) (io.ReadCloser, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, errTokenFileIsDir
+	}
+	return f, nil
+}
+
+var errTokenFileIsDir = errors.New("is a directory")
+
+// readTokenFile reads the token file at path, following symlinks (kubelet's ..data rotation),
+// trims surrounding whitespace and checks the result. Its errors name the path and say what to do;
+// they never contain the file's content. Errors that reading again cannot fix (missing file,
+// directory, permission, empty, too large) are marked non-recoverable.
+func readTokenFile(open openTokenFile, path string) (string, error) {
+	f, err := open(path)
+	if err != nil {
+		return "", tokenFileError(path, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxTokenSize+1))
+	switch {
+	case err != nil:
+		return "", tokenFileError(path, err)
+	case len(b) > MaxTokenSize:
+		return "", MarkNonRecoverable(fmt.Errorf("web identity token file %q is larger than %d KiB, the limit: it is not a service account token (those are about 1 KiB); check the path", path, MaxTokenSize>>10))
+	}
+	tok := string(bytes.TrimSpace(b))
+	if tok == "" {
+		return "", MarkNonRecoverable(fmt.Errorf("web identity token file %q is empty: the path points at the wrong file, or whatever writes the token has not written it", path))
+	}
+	return tok, nil
+}
+
+// tokenFileError explains an error opening or reading the token file.
+func tokenFileError(path string, err error) error {
+	switch {
+	case errors.Is(err, errTokenFileIsDir), errors.Is(err, syscall.EISDIR):
+		return MarkNonRecoverable(fmt.Errorf("web identity token file %q is a directory, not a file: point the token file setting (AWS_WEB_IDENTITY_TOKEN_FILE, web_identity_token_file) at the token inside the mounted volume, such as %s/token", path, strings.TrimRight(path, "/")))
+	case errors.Is(err, fs.ErrNotExist):
+		return MarkNonRecoverable(fmt.Errorf("web identity token file %q does not exist: is the projected service account token volume mounted at that path? (check the pod's volumes and volumeMounts; on EKS the pod identity webhook adds them when the service account has the eks.amazonaws.com/role-arn annotation): %w", path, err))
+	case errors.Is(err, fs.ErrPermission):
+		return MarkNonRecoverable(fmt.Errorf("cannot read web identity token file %q: permission denied: the token is readable by its owner and group only; set the pod's securityContext.fsGroup so that the container's user is in the file's group (or run as the file's owner): %w", path, err))
+	}
+	return fmt.Errorf("cannot read web identity token file %q: %w", path, err)
+}
+
+// checkSourcedToken applies readTokenFile's checks to a token returned by a TokenSource.
+func checkSourcedToken(tok string) (string, error) {
+	if len(tok) > MaxTokenSize {
+		return "", fmt.Errorf("web identity token from TokenSource is larger than %d KiB, the limit", MaxTokenSize>>10)
+	}
+	tok = strings.TrimSpace(tok)
+	if tok == "" {
+		return "", errors.New("web identity token from TokenSource is empty")
+	}
+	return tok, nil
+}
+
+// TokenClaims are the claims of a web identity token that explain STS's decisions. They are
+// decoded without verifying the token's signature (STS verifies it), so use them to explain
+// errors, never to make a security decision. None of them is secret.
+type TokenClaims struct {
+	// Issuer is the "iss" claim, such as https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE.
+	Issuer string
+	// Subject is the "sub" claim, such as system:serviceaccount:NAMESPACE:NAME.
+	Subject string
+	// Audience is the "aud" claim (a single string in the token becomes one element).
+	Audience []string
+	// Expires, IssuedAt and NotBefore are the "exp", "iat" and "nbf" claims; zero when absent.
+	Expires, IssuedAt, NotBefore time.Time
+	// Namespace, ServiceAccount and Pod come from the "kubernetes.io" claim of a Kubernetes
+	// service account token; empty when absent.
+	Namespace, ServiceAccount, Pod string
+}
+
+// TrustConditionKeys returns the IAM condition keys that a role's trust policy uses to match
+// this token's subject and audience: "<issuer without https://>:sub" and ":aud". They are empty
+// when the token has no issuer.
+func (c TokenClaims) TrustConditionKeys() (sub, aud string) {
+	host := strings.TrimPrefix(c.Issuer, "https://")
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "http://"), "/")
+	if host == "" {
+		return "", ""
+	}
+	return host + ":sub", host + ":aud"
+}
+
+// DecodeTokenClaims decodes the claims of a JWT (a Kubernetes service account token or any OIDC
+// ID token) WITHOUT verifying its signature. Its errors describe the token's shape and never
+// contain any part of it.
+func DecodeTokenClaims(token string) (TokenClaims, error) {
+	if len(token) > MaxTokenSize {
+		return TokenClaims{}, fmt.Errorf("token is larger than %d KiB", MaxTokenSize>>10)
+	}
+	parts := strings.Split(token, ".")
+	switch len(parts) {
+	case 3:
+	case 5:
+		return TokenClaims{}, errors.New("token is an encrypted JWT (JWE); its claims cannot be read")
+	default:
+		return TokenClaims{}, fmt.Errorf("token is not a JWT: it has %d dot-separated parts, want 3", len(parts))
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return TokenClaims{}, errors.New("token is not a JWT: its payload is not base64url")
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &raw); err != nil {
+		return TokenClaims{}, errors.New("token is not a JWT: its payload is not a JSON object")
+	}
+	var c TokenClaims
+	var errs []string
+	str := func(name string, dst *string) {
+		if v, ok := raw[name]; ok && json.Unmarshal(v, dst) != nil {
+			errs = append(errs, name)
+		}
+	}
+	num := func(name string, dst *time.Time) {
+		v, ok := raw[name]
+		if !ok || string(v) == "null" {
+			return
+		}
+		var f float64
+		if json.Unmarshal(v, &f) != nil || math.IsNaN(f) || f < 0 || f > 1e11 {
+			errs = append(errs, name)
+			return
+		}
+		sec, frac := math.Modf(f)
+		*dst = time.Unix(int64(sec), int64(frac*1e9)).UTC()
+	}
+	str("iss", &c.Issuer)
+	str("sub", &c.Subject)
+	num("exp", &c.Expires)
+	num("iat", &c.IssuedAt)
+	num("nbf", &c.NotBefore)
+	if v, ok := raw["aud"]; ok {
+		var one string
+		if json.Unmarshal(v, &one) == nil {
+			c.Audience = []string{one}
+		} else if json.Unmarshal(v, &c.Audience) != nil {
+			c.Audience = nil
+			errs = append(errs, "aud")
+		}
+	}
+	if v, ok := raw["kubernetes.io"]; ok {
+		var k8s struct {
+			Namespace string `json:"namespace"`
+			Pod       struct {
+				Name string `json:"name"`
+			} `json:"pod"`
+			ServiceAccount struct {
+				Name string `json:"name"`
+			} `json:"serviceaccount"`
+		}
+		if json.Unmarshal(v, &k8s) != nil {
+			errs = append(errs, "kubernetes.io")
+		} else {
+			c.Namespace, c.Pod, c.ServiceAccount = k8s.Namespace, k8s.Pod.Name, k8s.ServiceAccount.Name
+		}
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("token claims of the wrong type: %s", strings.Join(errs, ", "))
+	}
+	return c, nil
+}
