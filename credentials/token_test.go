@@ -211,7 +211,10 @@ func TestDecodeTokenClaimsForms(t *testing.T) {
 		{name: "padded payload is accepted", token: "e30." + base64.URLEncoding.EncodeToString([]byte(`{"sub":"abc"}`)) + ".c2ln",
 			check: func(c TokenClaims) bool { return c.Subject == "abc" }},
 		{name: "issuer with a trailing slash gives condition keys without it", token: jwt(`{"iss":"https://oidc.example.com/id/X/"}`),
-			check: func(c TokenClaims) bool { s, a := c.TrustConditionKeys(); return s == "oidc.example.com/id/X:sub" && a == "oidc.example.com/id/X:aud" }},
+			check: func(c TokenClaims) bool {
+				s, a := c.TrustConditionKeys()
+				return s == "oidc.example.com/id/X:sub" && a == "oidc.example.com/id/X:aud"
+			}},
 		{name: "exp as a string is an error naming the claim", token: jwt(`{"exp":"tomorrow","sub":"s"}`), wantErr: "wrong type: exp"},
 		{name: "negative exp is an error", token: jwt(`{"exp":-5}`), wantErr: "wrong type: exp"},
 		{name: "exp far in the future is an error", token: jwt(`{"exp":1e300}`), wantErr: "wrong type: exp"},
