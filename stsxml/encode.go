@@ -108,7 +108,6 @@ func encodeAssumedRoleUser(u *types.AssumedRoleUser) *encAssumedRoleUser {
 	return &encAssumedRoleUser{AssumedRoleID: deref(u.AssumedRoleId), Arn: deref(u.Arn)}
 }
 
-
 func deref(s *string) string {
 	if s == nil {
 		return ""
@@ -187,4 +186,3 @@ func EncodeError(w io.Writer, e *Error) error {
 		RequestID: e.RequestID,
 	})
 }
-
