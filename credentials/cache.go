@@ -21,7 +21,10 @@ var ErrCacheClosed = errors.New("credentials: cache is closed")
 // them ahead of time so that callers do not wait. It follows AWS's 2026 cross-SDK refresh
 // behaviour and goes further where that still makes a caller wait:
 //
-//   - fresh: Retrieve is an atomic load and a time comparison, without lock or allocation;
+//   - fresh: Retrieve is one atomic load, without lock, allocation or clock read (a timer
+//     withdraws the credentials from this path at their refresh point, and reads the wall clock
+//     at least once a second meanwhile); with CacheOptions.Now set it is an atomic load and a
+//     time comparison;
 //   - refreshing (the advisory window, sized from the credentials' lifetime and jittered):
 //     callers get the cached credentials at once and one background refresh runs;
 //   - stale (the mandatory window, the last minute) and expired: callers wait for one shared
@@ -38,13 +41,18 @@ type Cache struct {
 	provider Provider
 	opts     CacheOptions
 	now      func() time.Time
+	// injectedClock is true when CacheOptions.Now was set: timers cannot follow such a clock, so
+	// the fresh path compares times instead of trusting c.fresh.
+	injectedClock bool
 
 	cur        atomic.Pointer[entry]
+	fresh      atomic.Pointer[entry] // cur while it is fresh (real clock only), else nil
 	refreshing atomic.Bool
 
-	mu       sync.Mutex // guards inflight, closed and every store to cur after the first load
+	mu       sync.Mutex // guards inflight, closed, timer, and every store to cur and fresh
 	inflight *flight
 	closed   bool
+	timer    *time.Timer // moves fresh to nil at the refresh point
 	wg       sync.WaitGroup
 
 	base   context.Context // parent of every refresh; cancelled by Close
@@ -64,15 +72,66 @@ type flight struct {
 func NewCache(p Provider, opts CacheOptions) *Cache {
 	o := opts.normalized()
 	base, cancel := context.WithCancel(context.Background())
-	return &Cache{provider: p, opts: o, now: o.Now, base: base, cancel: cancel}
+	return &Cache{provider: p, opts: o, now: o.Now, injectedClock: opts.Now != nil, base: base, cancel: cancel}
 }
 
 // Retrieve returns credentials, from the cache when they are fresh. See Cache for when it waits.
 func (c *Cache) Retrieve(ctx context.Context) (Credentials, error) {
-	if e := c.cur.Load(); e != nil && c.now().UnixNano() < e.refreshAt {
+	if e := c.fresh.Load(); e != nil {
 		return e.creds, nil
 	}
+	if c.injectedClock {
+		if e := c.cur.Load(); e != nil && c.now().UnixNano() < e.refreshAt {
+			return e.creds, nil
+		}
+	}
 	return c.retrieveSlow(ctx)
+}
+
+// freshRecheck is the longest the fresh path goes without the wall clock being read. Reading the
+// clock costs more than the rest of Retrieve (two vDSO calls on Linux), so the fresh path trusts
+// c.fresh, which a timer clears at the refresh point. Timers follow the monotonic clock; the
+// recheck bounds the error when the wall clock steps (NTP) or the machine was suspended.
+const freshRecheck = time.Second
+
+// store makes e the cached entry and, with the real clock, publishes it on the fresh path while
+// it is fresh and arms the timer that withdraws it. The caller holds c.mu.
+func (c *Cache) store(e *entry) {
+	c.cur.Store(e)
+	c.watch(e)
+}
+
+// watch publishes or withdraws e on the fresh path. The caller holds c.mu.
+func (c *Cache) watch(e *entry) {
+	if c.injectedClock || c.closed {
+		c.fresh.Store(nil)
+		return
+	}
+	now := c.now().UnixNano()
+	if e.state(now) != StateFresh {
+		c.fresh.Store(nil)
+		return
+	}
+	c.fresh.Store(e)
+	if e.refreshAt == never {
+		return
+	}
+	wait := min(time.Duration(e.refreshAt-now), freshRecheck)
+	if c.timer == nil {
+		c.timer = time.AfterFunc(wait, c.tick)
+	} else {
+		c.timer.Reset(wait)
+	}
+}
+
+// tick runs when the timer fires: it withdraws the entry from the fresh path once its refresh
+// point has passed, or rearms the timer.
+func (c *Cache) tick() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.fresh.Load() != nil {
+		c.watch(c.cur.Load())
+	}
 }
 
 func (c *Cache) retrieveSlow(ctx context.Context) (Credentials, error) {
@@ -168,7 +227,7 @@ func (c *Cache) run(f *flight) {
 	c.mu.Lock()
 	prev := c.cur.Load()
 	next := c.outcome(prev, creds, err, end)
-	c.cur.Store(next)
+	c.store(next)
 	c.inflight = nil
 	c.refreshing.Store(false)
 	c.mu.Unlock()
@@ -295,7 +354,7 @@ func (c *Cache) Invalidate(accessKeyID string) {
 	next := *e
 	next.invalidated = true
 	next.refreshAt = 0
-	c.cur.Store(&next)
+	c.store(&next)
 }
 
 // CacheStatus is a snapshot of a Cache for health endpoints and logs. It holds no secret.
@@ -347,6 +406,10 @@ func (c *Cache) Status() CacheStatus {
 func (c *Cache) Close() error {
 	c.mu.Lock()
 	c.closed = true
+	c.fresh.Store(nil) // from now on every call compares times: no timer keeps c.fresh true
+	if c.timer != nil {
+		c.timer.Stop()
+	}
 	c.mu.Unlock()
 	c.cancel()
 	c.wg.Wait()

@@ -562,3 +562,53 @@ func TestCacheCloseStopsABackgroundRefreshAndLeavesNoGoroutine(t *testing.T) {
 		t.Fatal("refresh still running after Close")
 	}
 }
+
+// With the real clock the fresh path trusts a timer instead of reading the clock. This test runs
+// on the real clock: it waits for events (bounded), it does not time anything.
+func TestCacheRealClockWithdrawsCredentialsFromTheFreshPathAtTheRefreshPoint(t *testing.T) {
+	leakcheck.Check(t)
+	events := make(chan RefreshEvent, 10)
+	var serial int
+	p := ProviderFunc(func(context.Context) (Credentials, error) {
+		serial++
+		return Credentials{AccessKeyID: fmt.Sprintf("ASIA%d", serial), SecretAccessKey: "s", Expires: time.Now().Add(1500 * time.Millisecond)}, nil
+	})
+	// Lifetime 1.5 s, advisory window 1 s: the refresh point is 0.5 s after arrival.
+	c := NewCache(p, CacheOptions{RefreshAhead: time.Second, Mandatory: 100 * time.Millisecond, NoJitter: true,
+		OnRefresh: func(ev RefreshEvent) { events <- ev }})
+	defer c.Close()
+	first, err := c.Retrieve(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-events
+	if c.fresh.Load() == nil {
+		t.Fatal("new credentials are not on the fresh path")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for c.fresh.Load() != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("credentials still on the fresh path 10 s after their refresh point")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	got, err := c.Retrieve(context.Background()) // refreshing: the cached credentials, and a background refresh
+	if err != nil || got.AccessKeyID != first.AccessKeyID {
+		t.Fatalf("got %v, %v; want the cached %s", got.AccessKeyID, err, first.AccessKeyID)
+	}
+	select {
+	case ev := <-events:
+		if !ev.Background || ev.Err != nil || ev.AccessKeyID == first.AccessKeyID {
+			t.Fatalf("event %+v, want a background refresh with new credentials", ev)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no background refresh")
+	}
+	if c.fresh.Load() == nil {
+		t.Fatal("refreshed credentials are not on the fresh path")
+	}
+	c.Close()
+	if c.fresh.Load() != nil {
+		t.Fatal("Close must take credentials off the timer-driven fresh path")
+	}
+}

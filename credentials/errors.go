@@ -1,6 +1,5 @@
 package credentials
 
-
 // NonRecoverable is implemented by errors that retrying cannot fix soon: access denied, a role
 // that does not trust the token, an invalid configuration. The Cache does not back off after such
 // an error (there is nothing to wait for); it remembers it briefly instead so that a caller
@@ -48,4 +47,3 @@ type nonRecoverableError struct{ err error }
 func (e *nonRecoverableError) Error() string        { return e.err.Error() }
 func (e *nonRecoverableError) Unwrap() error        { return e.err }
 func (e *nonRecoverableError) NonRecoverable() bool { return true }
-
