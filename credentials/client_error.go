@@ -1,0 +1,175 @@
+package credentials
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/aws/smithy-go"
+	"github.com/irsa-go/irsa/stsxml"
+)
+
+// OperationError is the error every Client call returns. It names the operation, the endpoint
+// and how many attempts were made, and wraps the cause: an *stsxml.Error for an STS error
+// document (which errors.As also matches as the SDK's types.*Exception, such as
+// *types.InvalidIdentityTokenException), an *stsxml.FormatError for a body that is not an STS
+// document, a network error, a context error, or smithy.InvalidParamsError for missing input.
+// IsNonRecoverable sees through it. errors.As also matches it as a *smithy.OperationError, the
+// type an *sts.Client returns.
+//
+// Its text never contains the web identity token, a secret access key or a session token, even
+// when a server echoes them.
+type OperationError struct {
+	// Operation is the STS action, such as "AssumeRoleWithWebIdentity".
+	Operation string
+	// Endpoint is the URL the requests went to.
+	Endpoint string
+	// Attempts is the number of requests sent (0 when the input was refused before sending).
+	Attempts int
+	// Err is the cause: the last attempt's error.
+	Err error
+}
+
+// Error returns "credentials: STS <operation> at <endpoint> (<n> attempts): <cause>".
+func (e *OperationError) Error() string {
+	var b strings.Builder
+	b.WriteString("credentials: STS ")
+	b.WriteString(e.Operation)
+	b.WriteString(" at ")
+	b.WriteString(e.Endpoint)
+	switch e.Attempts {
+	case 0:
+	case 1:
+		b.WriteString(" (1 attempt)")
+	default:
+		b.WriteString(" (")
+		b.WriteString(strconv.Itoa(e.Attempts))
+		b.WriteString(" attempts)")
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *OperationError) Unwrap() error { return e.Err }
+
+// As lets errors.As fill a *smithy.OperationError, the wrapper *sts.Client uses, with service
+// "STS", the operation name and the same cause.
+func (e *OperationError) As(target any) bool {
+	if t, ok := target.(**smithy.OperationError); ok {
+		*t = &smithy.OperationError{ServiceID: "STS", OperationName: e.Operation, Err: e.Err}
+		return true
+	}
+	return false
+}
+
+// redirectError reports an HTTP redirect, which the Client never follows: the request carries a
+// token or a signature meant for the endpoint that was configured.
+type redirectError struct {
+	status   int
+	location string // host of the Location header only
+}
+
+func (e *redirectError) Error() string {
+	s := "STS HTTP " + strconv.Itoa(e.status) + " redirect"
+	if e.location != "" {
+		s += " to " + e.location
+	}
+	return s + " not followed: the request carries a token meant for the configured endpoint; configure the endpoint the redirect points to, if it is trusted"
+}
+
+// NonRecoverable reports true: the endpoint is misconfigured, or something between is
+// redirecting; either way waiting does not help.
+func (e *redirectError) NonRecoverable() bool { return true }
+
+// credentialsError wraps a failure to get the credentials that sign AssumeRole or
+// GetCallerIdentity.
+type credentialsError struct{ err error }
+
+func (e *credentialsError) Error() string {
+	return "retrieving the credentials that sign the request: " + e.err.Error()
+}
+func (e *credentialsError) Unwrap() error { return e.err }
+
+// errNoSigningCredentials is returned when a signed operation is called without
+// sts.Options.Credentials.
+var errNoSigningCredentials = MarkNonRecoverable(errors.New(
+	"no credentials to sign the request: pass an option that sets sts.Options.Credentials, such as " +
+		"func(o *sts.Options) { o.Credentials = credentials.ForSDK(source) }"))
+
+// scrubSecrets removes secrets from the text fields of the STS errors in err's chain, which
+// hold what the server sent: a server that echoes the token or a key must not get it into logs.
+func scrubSecrets(err error, secrets ...string) {
+	var se *stsxml.Error
+	if errors.As(err, &se) {
+		se.Message = scrubText(se.Message, secrets)
+		se.Code = scrubText(se.Code, secrets)
+		se.Type = scrubText(se.Type, secrets)
+		se.RequestID = scrubText(se.RequestID, secrets)
+	}
+	var fe *stsxml.FormatError
+	if errors.As(err, &fe) {
+		fe.Excerpt = scrubText(fe.Excerpt, secrets)
+		fe.Reason = scrubText(fe.Reason, secrets)
+	}
+}
+
+// scrubProbe is how much of a secret's start or end must appear for the text around it to be
+// removed: a cut-off excerpt may hold only part of a secret.
+const scrubProbe = 12
+
+// scrubText replaces in s every occurrence of a secret, and every run that starts with a secret's
+// first scrubProbe bytes or ends with its last scrubProbe bytes, with "[redacted]".
+func scrubText(s string, secrets []string) string {
+	for _, secret := range secrets {
+		if len(secret) < scrubProbe || s == "" {
+			if secret != "" {
+				s = strings.ReplaceAll(s, secret, redacted)
+			}
+			continue
+		}
+		s = strings.ReplaceAll(s, secret, redacted)
+		head := secret[:scrubProbe]
+		for from := 0; ; {
+			i := strings.Index(s[from:], head)
+			if i < 0 {
+				break
+			}
+			i += from
+			n := commonPrefix(s[i:], secret)
+			s = s[:i] + redacted + s[i+n:]
+			from = i + len(redacted)
+		}
+		tail := secret[len(secret)-scrubProbe:]
+		for from := 0; ; {
+			i := strings.Index(s[from:], tail)
+			if i < 0 {
+				break
+			}
+			end := from + i + scrubProbe
+			n := commonSuffix(s[from:end], secret)
+			s = s[:end-n] + redacted + s[end:]
+			from = end - n + len(redacted)
+		}
+	}
+	return s
+}
+
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+func commonSuffix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[len(a)-1-n] == b[len(b)-1-n] {
+		n++
+	}
+	return n
+}
