@@ -263,9 +263,9 @@ func TestCredentialsCallbackSeesKeysIssuedAfterStart(t *testing.T) {
 
 type listResult struct {
 	Name, Prefix, Delimiter, EncodingType, StartAfter, ContinuationToken, NextContinuationToken string
-	MaxKeys, KeyCount                                                                      int
-	IsTruncated                                                                            bool
-	Contents                                                                               []struct {
+	MaxKeys, KeyCount                                                                           int
+	IsTruncated                                                                                 bool
+	Contents                                                                                    []struct {
 		Key, LastModified, ETag, StorageClass string
 		Size                                  int64
 	}
