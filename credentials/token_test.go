@@ -29,7 +29,7 @@ func (c countingFile) Read(p []byte) (int, error) {
 
 const secretTokenText = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.SECRETSIGNATUREdoNotLeakThis0123456789"
 
-func writeFile(t *testing.T, dir, name, content string) string {
+func writeTokenFile(t *testing.T, dir, name, content string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
@@ -53,16 +53,16 @@ func TestTokenFileReading(t *testing.T) {
 		nonRec  bool
 		is      error
 	}{
-		{name: "token with surrounding whitespace and a trailing newline is trimmed", path: writeFile(t, dir, "ws", "  \n\ttok.en.sig \r\n"), want: "tok.en.sig"},
-		{name: "token exactly at the size cap is accepted", path: writeFile(t, dir, "cap", atCap), want: atCap},
+		{name: "token with surrounding whitespace and a trailing newline is trimmed", path: writeTokenFile(t, dir, "ws", "  \n\ttok.en.sig \r\n"), want: "tok.en.sig"},
+		{name: "token exactly at the size cap is accepted", path: writeTokenFile(t, dir, "cap", atCap), want: atCap},
 		{name: "missing file names the path and suggests mounting the projected volume", path: filepath.Join(dir, "missing"),
 			wantErr: []string{`"` + filepath.Join(dir, "missing") + `" does not exist`, "projected service account token volume mounted", "volumeMounts"}, nonRec: true, is: fs.ErrNotExist},
 		{name: "dangling ..data symlink counts as missing", path: filepath.Join(dir, "dangling"), wantErr: []string{"does not exist"}, nonRec: true, is: fs.ErrNotExist},
 		{name: "directory is refused with a pointer to the token inside it", path: dir, wantErr: []string{"is a directory, not a file", dir + "/token"}, nonRec: true},
-		{name: "empty file is refused", path: writeFile(t, dir, "empty", ""), wantErr: []string{"is empty"}, nonRec: true},
-		{name: "file of only whitespace is refused as empty", path: writeFile(t, dir, "blank", " \n\n\t "), wantErr: []string{"is empty"}, nonRec: true},
-		{name: "file one byte over the cap is refused", path: writeFile(t, dir, "over1", atCap+"a"), wantErr: []string{"larger than 64 KiB"}, nonRec: true},
-		{name: "huge file is refused without its content in the error", path: writeFile(t, dir, "huge", overCap), wantErr: []string{"larger than 64 KiB", "not a service account token"}, nonRec: true},
+		{name: "empty file is refused", path: writeTokenFile(t, dir, "empty", ""), wantErr: []string{"is empty"}, nonRec: true},
+		{name: "file of only whitespace is refused as empty", path: writeTokenFile(t, dir, "blank", " \n\n\t "), wantErr: []string{"is empty"}, nonRec: true},
+		{name: "file one byte over the cap is refused", path: writeTokenFile(t, dir, "over1", atCap+"a"), wantErr: []string{"larger than 64 KiB"}, nonRec: true},
+		{name: "huge file is refused without its content in the error", path: writeTokenFile(t, dir, "huge", overCap), wantErr: []string{"larger than 64 KiB", "not a service account token"}, nonRec: true},
 		{name: "endless device is refused after reading past the cap", path: "/dev/zero", wantErr: []string{"larger than 64 KiB"}, nonRec: true},
 		{name: "path through a regular file fails with the system's reason", path: filepath.Join(dir, "ws", "token"), wantErr: []string{"cannot read web identity token file", "not a directory"}},
 	}
@@ -98,7 +98,7 @@ func TestTokenFileReading(t *testing.T) {
 
 func TestTokenFileOverCapIsReadNoFurtherThanCapPlusOne(t *testing.T) {
 	for _, size := range []int{MaxTokenSize + 1, MaxTokenSize + 4096, 4 << 20} {
-		path := writeFile(t, t.TempDir(), "token", strings.Repeat("x", size))
+		path := writeTokenFile(t, t.TempDir(), "token", strings.Repeat("x", size))
 		var n int64
 		open := func(name string) (io.ReadCloser, error) {
 			f, err := osOpenTokenFile(name)
@@ -137,7 +137,7 @@ func TestTokenFilePermissionDeniedPointsAtFsGroup(t *testing.T) {
 	}
 
 	if os.Geteuid() != 0 { // the real thing, when the test is not root
-		p := writeFile(t, t.TempDir(), "token", "x.y.z")
+		p := writeTokenFile(t, t.TempDir(), "token", "x.y.z")
 		if err := os.Chmod(p, 0); err != nil {
 			t.Fatal(err)
 		}
@@ -187,7 +187,7 @@ func TestDecodeTokenClaimsOfAKubernetesToken(t *testing.T) {
 	}
 }
 
-func jwt(payload string) string {
+func testJWT(payload string) string {
 	enc := base64.RawURLEncoding.EncodeToString
 	return enc([]byte(`{"alg":"RS256"}`)) + "." + enc([]byte(payload)) + ".SECRETSIGNATURE0123456789abcdef"
 }
@@ -199,31 +199,31 @@ func TestDecodeTokenClaimsForms(t *testing.T) {
 		check   func(TokenClaims) bool
 		wantErr string
 	}{
-		{name: "audience given as one string becomes one element", token: jwt(`{"aud":"sts.amazonaws.com"}`),
+		{name: "audience given as one string becomes one element", token: testJWT(`{"aud":"sts.amazonaws.com"}`),
 			check: func(c TokenClaims) bool { return len(c.Audience) == 1 && c.Audience[0] == "sts.amazonaws.com" }},
-		{name: "audience list keeps every element", token: jwt(`{"aud":["a","b"]}`),
+		{name: "audience list keeps every element", token: testJWT(`{"aud":["a","b"]}`),
 			check: func(c TokenClaims) bool { return strings.Join(c.Audience, ",") == "a,b" }},
-		{name: "fractional exp keeps its fraction", token: jwt(`{"exp":1700000000.5}`),
+		{name: "fractional exp keeps its fraction", token: testJWT(`{"exp":1700000000.5}`),
 			check: func(c TokenClaims) bool { return c.Expires.Equal(time.Unix(1700000000, 5e8)) }},
-		{name: "missing claims stay zero", token: jwt(`{}`),
+		{name: "missing claims stay zero", token: testJWT(`{}`),
 			check: func(c TokenClaims) bool { return c.Issuer == "" && c.Expires.IsZero() && c.Audience == nil }},
-		{name: "null exp counts as absent", token: jwt(`{"exp":null}`), check: func(c TokenClaims) bool { return c.Expires.IsZero() }},
+		{name: "null exp counts as absent", token: testJWT(`{"exp":null}`), check: func(c TokenClaims) bool { return c.Expires.IsZero() }},
 		{name: "padded payload is accepted", token: "e30." + base64.URLEncoding.EncodeToString([]byte(`{"sub":"abc"}`)) + ".c2ln",
 			check: func(c TokenClaims) bool { return c.Subject == "abc" }},
-		{name: "issuer with a trailing slash gives condition keys without it", token: jwt(`{"iss":"https://oidc.example.com/id/X/"}`),
+		{name: "issuer with a trailing slash gives condition keys without it", token: testJWT(`{"iss":"https://oidc.example.com/id/X/"}`),
 			check: func(c TokenClaims) bool {
 				s, a := c.TrustConditionKeys()
 				return s == "oidc.example.com/id/X:sub" && a == "oidc.example.com/id/X:aud"
 			}},
-		{name: "exp as a string is an error naming the claim", token: jwt(`{"exp":"tomorrow","sub":"s"}`), wantErr: "wrong type: exp"},
-		{name: "negative exp is an error", token: jwt(`{"exp":-5}`), wantErr: "wrong type: exp"},
-		{name: "exp far in the future is an error", token: jwt(`{"exp":1e300}`), wantErr: "wrong type: exp"},
-		{name: "audience of numbers is an error", token: jwt(`{"aud":[1,2]}`), wantErr: "wrong type: aud"},
-		{name: "kubernetes.io claim that is not an object is an error", token: jwt(`{"kubernetes.io":"x"}`), wantErr: "kubernetes.io"},
+		{name: "exp as a string is an error naming the claim", token: testJWT(`{"exp":"tomorrow","sub":"s"}`), wantErr: "wrong type: exp"},
+		{name: "negative exp is an error", token: testJWT(`{"exp":-5}`), wantErr: "wrong type: exp"},
+		{name: "exp far in the future is an error", token: testJWT(`{"exp":1e300}`), wantErr: "wrong type: exp"},
+		{name: "audience of numbers is an error", token: testJWT(`{"aud":[1,2]}`), wantErr: "wrong type: aud"},
+		{name: "kubernetes.io claim that is not an object is an error", token: testJWT(`{"kubernetes.io":"x"}`), wantErr: "kubernetes.io"},
 		{name: "encrypted JWT is recognised", token: "a.b.c.d.e", wantErr: "encrypted JWT"},
 		{name: "opaque OAuth token is not a JWT", token: "ya29.SECRETSIGNATURE", wantErr: "has 2 dot-separated parts, want 3"},
 		{name: "payload that is not base64url", token: "a.!!SECRETSIGNATURE!!.c", wantErr: "payload is not base64url"},
-		{name: "payload that is a JSON array", token: jwt(`["SECRETSIGNATURE"]`), wantErr: "payload is not a JSON object"},
+		{name: "payload that is a JSON array", token: testJWT(`["SECRETSIGNATURE"]`), wantErr: "payload is not a JSON object"},
 		{name: "oversized token", token: strings.Repeat("x", MaxTokenSize+1), wantErr: "larger than 64 KiB"},
 	}
 	for _, tc := range tests {
@@ -267,8 +267,8 @@ func TestDecodeTokenClaimsRejectsEveryMalformedTokenWithoutLeakingIt(t *testing.
 }
 
 func FuzzDecodeTokenClaims(f *testing.F) {
-	f.Add(jwt(`{"iss":"https://i","sub":"system:serviceaccount:a:b","aud":["x"],"exp":1,"kubernetes.io":{"namespace":"a","pod":{"name":"p"},"serviceaccount":{"name":"b"}}}`))
-	f.Add(jwt(`{"aud":"x","exp":1.5}`))
+	f.Add(testJWT(`{"iss":"https://i","sub":"system:serviceaccount:a:b","aud":["x"],"exp":1,"kubernetes.io":{"namespace":"a","pod":{"name":"p"},"serviceaccount":{"name":"b"}}}`))
+	f.Add(testJWT(`{"aud":"x","exp":1.5}`))
 	f.Add("a.b.c.d.e")
 	f.Add("..")
 	for _, m := range fakeoidc.MalformedTokens() {

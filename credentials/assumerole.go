@@ -1,0 +1,342 @@
+package credentials
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+)
+
+// MaxChainedSessionDuration is AWS's limit on a session assumed with role credentials ("role
+// chaining"): one hour.
+const MaxChainedSessionDuration = time.Hour
+
+// AssumeRoleOptions configures NewAssumeRole.
+type AssumeRoleOptions struct {
+	// Source provides the credentials that sign the AssumeRole request: static keys, Env, a
+	// WebIdentity, another AssumeRole, ideally each behind its own Cache (see AssumeRole).
+	// Required.
+	Source Provider
+	// RoleARN is the role to assume. Required. It is checked before any request, like
+	// WebIdentityOptions.RoleARN.
+	RoleARN string
+	// SessionName names the role session. Optional; default "irsa-<Unix time in nanoseconds>".
+	// It must follow STS's rules: 2 to 64 characters of letters, digits and +=,.@_-.
+	SessionName string
+	// ExternalID is the external ID the role's trust policy requires (2 to 1224 characters of
+	// letters, digits and +=,.@:/_-). Optional.
+	ExternalID string
+	// Duration is how long the credentials last. Optional; default STS's default, one hour. It
+	// must be between 15 minutes and 12 hours (whole seconds). When the source credentials are
+	// themselves a role session (from WebIdentity or AssumeRole, or with a RoleARN), AWS allows
+	// at most one hour ("role chaining"): a longer Duration is then lowered to one hour, not
+	// refused, so one configuration works for both direct and chained use.
+	Duration time.Duration
+	// Policy is an inline session policy (JSON). Optional.
+	Policy string
+	// PolicyARNs are managed session policies (at most 10). Optional.
+	PolicyARNs []string
+	// Tags are session tags (at most 50; keys 1 to 128 and values up to 256 characters of
+	// letters, digits, spaces and _.:/=+-@). Optional.
+	Tags map[string]string
+	// TransitiveTagKeys are the tag keys that pass on to sessions chained from this one.
+	// Optional.
+	TransitiveTagKeys []string
+	// SourceIdentity is the sts:SourceIdentity to set (2 to 64 characters of letters, digits
+	// and +=,.@_-). Optional.
+	SourceIdentity string
+	// Client calls STS. Optional; default NewClient(ClientOptions{}). An *sts.Client works too.
+	Client STS
+	// AllowNonAWSRoleARN accepts non-AWS role ARNs, as WebIdentityOptions.AllowNonAWSRoleARN.
+	// Optional; default false, implied by a custom endpoint on the client.
+	AllowNonAWSRoleARN bool
+	// Now returns the current time. Optional; default time.Now.
+	Now func() time.Time
+}
+
+// AssumeRole is a Provider that calls STS AssumeRole, signing the request with credentials from
+// its Source. Its credentials have Source "assume-role" and the assumed-role ARN. It does no
+// caching of its own: put each hop of a chain behind its own Cache, so that refreshing one hop
+// reuses the cached credentials of the hop below instead of repeating its STS call:
+//
+//	a := credentials.NewCache(webIdentity, credentials.CacheOptions{})             // account A
+//	b, err := credentials.NewAssumeRole(credentials.AssumeRoleOptions{Source: a, RoleARN: roleB})
+//	bc := credentials.NewCache(b, credentials.CacheOptions{})                       // account B
+//
+// or use NewRoleChain, which does this for any number of hops.
+//
+// Expiry: credentials never expire later than the source credentials that obtained them
+// (Expires is lowered to the source's), so a chain never outlives the identity at its root and
+// each hop refreshes no later than the one below it. To keep that from shortening every session,
+// when the source credentials would leave less than half of the session asked for, AssumeRole
+// first asks the source for newer ones, by calling Invalidate(accessKeyID) on it when it has that
+// method (a Cache does) and retrieving again; the source's refresh was due anyway.
+//
+// Errors are *AssumeRoleError values naming the role and the source's identity (its role ARN
+// or access key ID), never a secret.
+type AssumeRole struct {
+	opts     AssumeRoleOptions
+	awsRules bool
+	tags     []types.Tag
+}
+
+// NewAssumeRole checks opts and returns the provider. It makes no request; configuration errors
+// are *AssumeRoleError values marked non-recoverable.
+func NewAssumeRole(opts AssumeRoleOptions) (*AssumeRole, error) {
+	a := &AssumeRole{opts: opts}
+	if err := a.init(); err != nil {
+		return nil, &AssumeRoleError{RoleARN: opts.RoleARN, Err: err, nonRecoverable: true}
+	}
+	return a, nil
+}
+
+func (a *AssumeRole) init() error {
+	o := &a.opts
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Source == nil {
+		return errors.New("Source is required: the provider of the credentials that sign the AssumeRole request")
+	}
+	if o.SessionName != "" {
+		if err := checkSessionName("SessionName", o.SessionName); err != nil {
+			return err
+		}
+	}
+	if o.ExternalID != "" {
+		if err := checkChars("ExternalID", o.ExternalID, 2, 1224, "+=,.@:/_-"); err != nil {
+			return err
+		}
+	}
+	if o.SourceIdentity != "" {
+		if err := checkChars("SourceIdentity", o.SourceIdentity, 2, 64, "+=,.@_-"); err != nil {
+			return err
+		}
+	}
+	if err := checkRoleOptions(o.Duration, o.Policy, o.PolicyARNs); err != nil {
+		return err
+	}
+	tags, err := sessionTags(o.Tags, o.TransitiveTagKeys)
+	if err != nil {
+		return err
+	}
+	a.tags = tags
+	if o.Client == nil {
+		c, err := NewClient(ClientOptions{})
+		if err != nil {
+			return fmt.Errorf("default STS client: %w", err)
+		}
+		o.Client = c
+	}
+	a.awsRules = !o.AllowNonAWSRoleARN && !endpointIsCustom(o.Client)
+	return checkRoleARN(o.RoleARN, a.awsRules)
+}
+
+// checkChars checks an ASCII parameter's length and characters (letters and digits always pass).
+func checkChars(field, s string, minLen, maxLen int, extra string) error {
+	if len(s) < minLen || len(s) > maxLen {
+		return fmt.Errorf("%s is %d characters long; STS accepts %d to %d", field, len(s), minLen, maxLen)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(extra, c) >= 0) {
+			return fmt.Errorf("%s contains %q, which STS does not accept: use letters, digits and %s", field, string(rune(c)), extra)
+		}
+	}
+	return nil
+}
+
+func isTagRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsNumber(r) || unicode.In(r, unicode.Zs) || strings.ContainsRune("_.:/=+-@", r)
+}
+
+// sessionTags checks the tags against STS's rules and returns them sorted by key.
+func sessionTags(tags map[string]string, transitive []string) ([]types.Tag, error) {
+	if len(tags) > 50 {
+		return nil, fmt.Errorf("Tags has %d tags; STS accepts at most 50", len(tags))
+	}
+	if len(transitive) > 50 {
+		return nil, fmt.Errorf("TransitiveTagKeys has %d keys; STS accepts at most 50", len(transitive))
+	}
+	out := make([]types.Tag, 0, len(tags))
+	for k, v := range tags {
+		switch {
+		case k == "" || len([]rune(k)) > 128:
+			return nil, fmt.Errorf("tag key %q must be 1 to 128 characters", truncate(k, 40))
+		case len([]rune(v)) > 256:
+			return nil, fmt.Errorf("value of tag %q is longer than 256 characters", truncate(k, 40))
+		case strings.IndexFunc(k, func(r rune) bool { return !isTagRune(r) }) >= 0:
+			return nil, fmt.Errorf("tag key %q has a character STS does not accept (letters, digits, spaces and _.:/=+-@)", truncate(k, 40))
+		case strings.IndexFunc(v, func(r rune) bool { return !isTagRune(r) }) >= 0:
+			return nil, fmt.Errorf("value of tag %q has a character STS does not accept (letters, digits, spaces and _.:/=+-@)", truncate(k, 40))
+		}
+		out = append(out, types.Tag{Key: aws.String(k), Value: aws.String(v)})
+	}
+	sort.Slice(out, func(i, j int) bool { return *out[i].Key < *out[j].Key })
+	for _, k := range transitive {
+		if _, ok := tags[k]; !ok {
+			return nil, fmt.Errorf("TransitiveTagKeys names %q, which is not in Tags", truncate(k, 40))
+		}
+	}
+	return out, nil
+}
+
+// isRoleSession reports whether c are credentials of a role session, whose AssumeRole calls
+// AWS limits to one hour.
+func isRoleSession(c Credentials) bool {
+	return c.RoleARN != "" || c.Source == SourceWebIdentity || c.Source == SourceAssumeRole
+}
+
+// sourceInvalidator is the method of Cache that AssumeRole uses to get newer source credentials.
+type sourceInvalidator interface{ Invalidate(accessKeyID string) }
+
+// Retrieve gets source credentials and calls STS AssumeRole with them.
+func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
+	o := &a.opts
+	src, err := o.Source.Retrieve(ctx)
+	if err != nil {
+		return Credentials{}, &AssumeRoleError{RoleARN: o.RoleARN, Err: fmt.Errorf("source credentials: %w", err)}
+	}
+	if !src.HasKeys() {
+		return Credentials{}, a.fail(src, "", MarkNonRecoverable(errors.New("the source provider returned credentials without an access key ID or secret")))
+	}
+	duration := o.Duration
+	if isRoleSession(src) && duration > MaxChainedSessionDuration {
+		duration = MaxChainedSessionDuration
+	}
+	want := duration
+	if want == 0 {
+		want = time.Hour // STS's default
+	}
+	if inv, ok := o.Source.(sourceInvalidator); ok && src.CanExpire() && src.Expires.Sub(o.Now()) < want/2 {
+		inv.Invalidate(src.AccessKeyID)
+		if newer, err := o.Source.Retrieve(ctx); err == nil && newer.HasKeys() {
+			src = newer
+		}
+	}
+	name := o.SessionName
+	if name == "" {
+		name = generatedSessionName(o.Now())
+	}
+	out, err := o.Client.AssumeRole(ctx, &sts.AssumeRoleInput{
+		RoleArn:           aws.String(o.RoleARN),
+		RoleSessionName:   aws.String(name),
+		DurationSeconds:   durationSeconds(duration),
+		ExternalId:        optString(o.ExternalID),
+		Policy:            optString(o.Policy),
+		PolicyArns:        policyDescriptors(o.PolicyARNs),
+		Tags:              a.tags,
+		TransitiveTagKeys: o.TransitiveTagKeys,
+		SourceIdentity:    optString(o.SourceIdentity),
+	}, func(so *sts.Options) { so.Credentials = ForSDK(Static{Value: src}) })
+	if err != nil {
+		return Credentials{}, a.failSTS(src, name, err)
+	}
+	c, err := credentialsFromSTS(out.Credentials, out.AssumedRoleUser, SourceAssumeRole)
+	if err != nil {
+		return Credentials{}, a.fail(src, name, err)
+	}
+	if src.CanExpire() && c.Expires.After(src.Expires) {
+		c.Expires = src.Expires
+	}
+	return c, nil
+}
+
+func (a *AssumeRole) fail(src Credentials, name string, err error) *AssumeRoleError {
+	return &AssumeRoleError{
+		RoleARN: a.opts.RoleARN, SourceRoleARN: src.RoleARN, SourceAccessKeyID: src.AccessKeyID, SessionName: name,
+		Err: err, detail: scrub(err.Error(), []string{src.SecretAccessKey, src.SessionToken}),
+	}
+}
+
+func (a *AssumeRole) failSTS(src Credentials, name string, err error) error {
+	e := a.fail(src, name, err)
+	e.nonRecoverable = stsNonRecoverable(err)
+	caller := src.RoleARN
+	if caller == "" {
+		caller = "access key " + src.AccessKeyID
+	}
+	var hint string
+	switch code, msg := apiErrorCode(err), errorMessage(err); {
+	case code == "AccessDenied":
+		hint = fmt.Sprintf("the trust policy of role %s must allow sts:AssumeRole to %s (and that identity's own policy must allow sts:AssumeRole on the role)", a.opts.RoleARN, caller)
+		if a.opts.ExternalID == "" {
+			hint += "; if the trust policy requires sts:ExternalId, set ExternalID (external_id)"
+		}
+	case code == "ValidationError" && strings.Contains(msg, "chaining"):
+		hint = "the source credentials are a role session, which AWS limits to 1 hour: lower Duration (duration_seconds) to 1h or less"
+	case code == "ValidationError" && strings.Contains(msg, "DurationSeconds"):
+		hint = "lower Duration (duration_seconds) or raise the role's MaximumSessionDuration"
+	case code == "InvalidClientTokenId" || code == "SignatureDoesNotMatch":
+		hint = fmt.Sprintf("the source credentials (access key %s) are not valid for this STS endpoint: wrong keys, a disabled region, or a session token that does not belong to them", src.AccessKeyID)
+	case code == "ExpiredToken":
+		hint = fmt.Sprintf("the source credentials (access key %s) have expired", src.AccessKeyID)
+	}
+	if hint != "" {
+		e.detail = scrub(err.Error()+" ("+hint+")", []string{src.SecretAccessKey, src.SessionToken})
+	}
+	return e
+}
+
+// AssumeRoleError is the error AssumeRole returns. errors.As reaches the cause through Err
+// (the source's error, or STS's: *stsxml.Error, types.*Exception, smithy.APIError). Neither its
+// text nor any field holds a secret.
+type AssumeRoleError struct {
+	// RoleARN is the role the provider was asked to assume.
+	RoleARN string
+	// SourceRoleARN is the assumed-role ARN of the source credentials, when they are a role
+	// session; SourceAccessKeyID their access key ID. Both are empty when the source failed.
+	SourceRoleARN, SourceAccessKeyID string
+	// SessionName is the session name used (empty when the error came before it was chosen).
+	SessionName string
+	// Err is the cause.
+	Err error
+
+	detail         string
+	nonRecoverable bool
+}
+
+// Error describes the failure with the role, the source's identity and the cause.
+func (e *AssumeRoleError) Error() string {
+	var b strings.Builder
+	b.WriteString("credentials: assume role")
+	if e.RoleARN != "" {
+		b.WriteString(" ")
+		b.WriteString(e.RoleARN)
+	}
+	switch {
+	case e.SourceRoleARN != "" && e.SourceAccessKeyID != "":
+		fmt.Fprintf(&b, " as %s (access key %s)", e.SourceRoleARN, e.SourceAccessKeyID)
+	case e.SourceRoleARN != "":
+		fmt.Fprintf(&b, " as %s", e.SourceRoleARN)
+	case e.SourceAccessKeyID != "":
+		fmt.Fprintf(&b, " as access key %s", e.SourceAccessKeyID)
+	}
+	b.WriteString(": ")
+	if e.detail != "" {
+		b.WriteString(e.detail)
+	} else if e.Err != nil {
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *AssumeRoleError) Unwrap() error { return e.Err }
+
+// NonRecoverable reports whether retrying soon cannot help: a configuration error, a
+// non-recoverable error of the source, or STS's AccessDenied and other errors about the request
+// itself.
+func (e *AssumeRoleError) NonRecoverable() bool {
+	return e.nonRecoverable || IsNonRecoverable(e.Err)
+}
+
+// Format prints Error() for every verb, so %+v and %#v show no more than Error does.
+func (e *AssumeRoleError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }

@@ -1,0 +1,425 @@
+package credentials
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+)
+
+// STS's bounds on DurationSeconds.
+const (
+	minRoleDuration = 15 * time.Minute
+	maxRoleDuration = 12 * time.Hour
+)
+
+// WebIdentityOptions configures NewWebIdentity.
+type WebIdentityOptions struct {
+	// RoleARN is the role to assume, such as arn:aws:iam::123456789012:role/NAME. Required. It is
+	// checked before any request: it must be an ARN, and unless the STS endpoint is custom (see
+	// AllowNonAWSRoleARN) an IAM role ARN in an AWS partition with a 12-digit account.
+	RoleARN string
+	// TokenFile is the path of the web identity token, such as
+	// /var/run/secrets/eks.amazonaws.com/serviceaccount/token. It is read on every Retrieve, so a
+	// token that kubelet rotates is picked up. Required unless TokenSource is set; setting both is
+	// an error.
+	TokenFile string
+	// TokenSource returns the token instead of a file. It is called on every Retrieve. Optional.
+	TokenSource func(ctx context.Context) (string, error)
+	// SessionName names the role session (it appears in CloudTrail and in the assumed-role ARN).
+	// Optional; default the AWS_ROLE_SESSION_NAME environment variable, else a name derived from the
+	// token's Kubernetes claims ("NAMESPACE.SERVICEACCOUNT.POD", see below), else
+	// "irsa-<Unix time in nanoseconds>". An explicit name (option or variable) must follow STS's
+	// rules, 2 to 64 characters of letters, digits and +=,.@_-, or NewWebIdentity fails.
+	SessionName string
+	// Duration is how long the credentials last. Optional; default STS's default, one hour. It
+	// must be between 15 minutes and 12 hours (whole seconds; the rest is dropped), and at most
+	// the role's MaximumSessionDuration, which STS checks.
+	Duration time.Duration
+	// Policy is an inline session policy (JSON) that further restricts the session. Optional.
+	Policy string
+	// PolicyARNs are managed session policies (at most 10) that further restrict the session.
+	// Optional.
+	PolicyARNs []string
+	// ProviderID is the ProviderId parameter, only for OAuth 2.0 access tokens from
+	// www.amazon.com or graph.facebook.com. Optional; leave empty for OIDC tokens (Kubernetes).
+	ProviderID string
+	// Client calls STS. Optional; default NewClient(ClientOptions{}), this package's light client
+	// with the endpoint resolved from the environment. An *sts.Client works too.
+	Client STS
+	// AllowNonAWSRoleARN accepts any role ARN of the form arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE
+	// (MinIO's arn:minio:iam:::role/NAME, Ceph's arn:aws:iam:::role/NAME with no account), for
+	// STS-compatible servers. Optional; default false, except that it is implied when Client is
+	// this package's *Client with a custom endpoint or an *sts.Client with BaseEndpoint set.
+	AllowNonAWSRoleARN bool
+	// Getenv looks up AWS_ROLE_SESSION_NAME. Optional; default os.Getenv.
+	Getenv func(string) string
+	// Now returns the current time, for the token expiry check and the generated session name.
+	// Optional; default time.Now.
+	Now func() time.Time
+}
+
+// WebIdentity is a Provider that exchanges a web identity token (such as the Kubernetes service
+// account token that EKS projects into a pod for IRSA) for role credentials with STS
+// AssumeRoleWithWebIdentity. It does no caching: wrap it in a Cache.
+//
+// Every Retrieve reads the token afresh and decodes its claims (iss, sub, aud, exp and
+// kubernetes.io) without verifying them, to explain failures: an expired token is refused before
+// any request, AccessDenied names the trust-policy condition keys and the values the token
+// carries, and an ExpiredTokenException from STS makes it read the token once more and retry if
+// the token changed (kubelet rotated it in between). Errors are *WebIdentityError values and never
+// contain the token.
+type WebIdentity struct {
+	opts     WebIdentityOptions
+	envName  string // session name from the option or AWS_ROLE_SESSION_NAME
+	awsRules bool   // the role ARN is checked against AWS's rules
+	open     openTokenFile
+}
+
+// NewWebIdentity checks opts and returns the provider. It makes no request and does not read the
+// token; configuration errors are *WebIdentityError values marked non-recoverable.
+func NewWebIdentity(opts WebIdentityOptions) (*WebIdentity, error) {
+	w := &WebIdentity{opts: opts, open: osOpenTokenFile}
+	if err := w.init(); err != nil {
+		return nil, &WebIdentityError{RoleARN: opts.RoleARN, TokenFile: opts.TokenFile, Err: err, nonRecoverable: true}
+	}
+	return w, nil
+}
+
+func (w *WebIdentity) init() error {
+	o := &w.opts
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	switch {
+	case o.TokenFile == "" && o.TokenSource == nil:
+		return errors.New("TokenFile (AWS_WEB_IDENTITY_TOKEN_FILE) or TokenSource is required")
+	case o.TokenFile != "" && o.TokenSource != nil:
+		return errors.New("set TokenFile or TokenSource, not both")
+	}
+	if o.SessionName != "" {
+		if err := checkSessionName("SessionName", o.SessionName); err != nil {
+			return err
+		}
+		w.envName = o.SessionName
+	} else if v := o.Getenv(EnvRoleSessionName); v != "" {
+		if err := checkSessionName(EnvRoleSessionName, v); err != nil {
+			return err
+		}
+		w.envName = v
+	}
+	if err := checkRoleOptions(o.Duration, o.Policy, o.PolicyARNs); err != nil {
+		return err
+	}
+	if o.Client == nil {
+		c, err := NewClient(ClientOptions{Getenv: o.Getenv})
+		if err != nil {
+			return fmt.Errorf("default STS client: %w", err)
+		}
+		o.Client = c
+	}
+	w.awsRules = !o.AllowNonAWSRoleARN && !endpointIsCustom(o.Client)
+	return checkRoleARN(o.RoleARN, w.awsRules)
+}
+
+// checkRoleOptions checks the options WebIdentity and AssumeRole share.
+func checkRoleOptions(d time.Duration, policy string, policyARNs []string) error {
+	if d != 0 && (d < minRoleDuration || d > maxRoleDuration) {
+		return fmt.Errorf("Duration %v is outside STS's range of %v to %v", d, minRoleDuration, maxRoleDuration)
+	}
+	if policy != "" && !json.Valid([]byte(policy)) {
+		return errors.New("Policy is not valid JSON")
+	}
+	return checkPolicyARNs(policyARNs)
+}
+
+// durationSeconds is the DurationSeconds parameter for d (nil: STS's default).
+func durationSeconds(d time.Duration) *int32 {
+	if d == 0 {
+		return nil
+	}
+	return aws.Int32(int32(d / time.Second))
+}
+
+func policyDescriptors(arns []string) []types.PolicyDescriptorType {
+	if len(arns) == 0 {
+		return nil
+	}
+	out := make([]types.PolicyDescriptorType, len(arns))
+	for i, a := range arns {
+		out[i] = types.PolicyDescriptorType{Arn: aws.String(a)}
+	}
+	return out
+}
+
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return aws.String(s)
+}
+
+// Retrieve reads the token, checks it and calls STS AssumeRoleWithWebIdentity.
+func (w *WebIdentity) Retrieve(ctx context.Context) (Credentials, error) {
+	if err := ctx.Err(); err != nil {
+		return Credentials{}, err
+	}
+	tok, err := w.token(ctx)
+	if err != nil {
+		return Credentials{}, w.fail(TokenClaims{}, "", err, nil)
+	}
+	claims, claimsErr := DecodeTokenClaims(tok)
+	name := w.sessionName(claims)
+	if exp := claims.Expires; !exp.IsZero() && !w.opts.Now().Before(exp) {
+		return Credentials{}, w.fail(claims, name, MarkNonRecoverable(fmt.Errorf("token expired at %s; is the projected token volume mounted and rotating? (kubelet replaces the token well before it expires; a copied or static token file does not rotate)", exp.Format(time.RFC3339))), []string{tok})
+	}
+	out, err := w.call(ctx, tok, name)
+	secrets := []string{tok}
+	var hint string
+	if err != nil && apiErrorCode(err) == "ExpiredTokenException" {
+		// kubelet may have rotated the file between our read and STS's check: read it once more.
+		tok2, err2 := w.token(ctx)
+		switch {
+		case err2 != nil:
+			hint = "reading the token again failed: " + err2.Error()
+		case tok2 == tok:
+			hint = "the token was read again and is unchanged: is the projected token volume mounted and rotating?"
+		default:
+			secrets = append(secrets, tok2)
+			claims, claimsErr = DecodeTokenClaims(tok2)
+			out, err = w.call(ctx, tok2, name)
+		}
+	}
+	if err != nil {
+		return Credentials{}, w.failSTS(err, claims, claimsErr, name, hint, secrets)
+	}
+	c, err := credentialsFromSTS(out.Credentials, out.AssumedRoleUser, SourceWebIdentity)
+	if err != nil {
+		return Credentials{}, w.fail(claims, name, err, secrets)
+	}
+	return c, nil
+}
+
+func (w *WebIdentity) token(ctx context.Context) (string, error) {
+	if w.opts.TokenSource == nil {
+		return readTokenFile(w.open, w.opts.TokenFile)
+	}
+	tok, err := w.opts.TokenSource(ctx)
+	if err != nil {
+		return "", fmt.Errorf("TokenSource: %w", err)
+	}
+	return checkSourcedToken(tok)
+}
+
+func (w *WebIdentity) sessionName(c TokenClaims) string {
+	if w.envName != "" {
+		return w.envName
+	}
+	if n := sessionNameFromClaims(c); n != "" {
+		return n
+	}
+	return generatedSessionName(w.opts.Now())
+}
+
+func (w *WebIdentity) call(ctx context.Context, tok, name string) (*sts.AssumeRoleWithWebIdentityOutput, error) {
+	o := &w.opts
+	return o.Client.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{
+		RoleArn:          aws.String(o.RoleARN),
+		RoleSessionName:  aws.String(name),
+		WebIdentityToken: aws.String(tok),
+		DurationSeconds:  durationSeconds(o.Duration),
+		Policy:           optString(o.Policy),
+		PolicyArns:       policyDescriptors(o.PolicyARNs),
+		ProviderId:       optString(o.ProviderID),
+	})
+}
+
+func (w *WebIdentity) fail(c TokenClaims, name string, err error, secrets []string) error {
+	return &WebIdentityError{
+		RoleARN: w.opts.RoleARN, TokenFile: w.opts.TokenFile, SessionName: name, Claims: c,
+		Err: err, detail: scrub(err.Error(), secrets),
+	}
+}
+
+// failSTS explains an error from STS with what the token's claims say.
+func (w *WebIdentity) failSTS(err error, c TokenClaims, claimsErr error, name, hint string, secrets []string) error {
+	var hints []string
+	if hint != "" {
+		hints = append(hints, hint)
+	}
+	role, _ := parseARN(w.opts.RoleARN)
+	subKey, audKey := c.TrustConditionKeys()
+	host := strings.TrimSuffix(subKey, ":sub")
+	switch code := apiErrorCode(err); {
+	case claimsErr != nil && (code == "AccessDenied" || code == "InvalidIdentityToken"):
+		hints = append(hints, "the token's claims could not be read ("+claimsErr.Error()+")")
+	case code == "AccessDenied" && subKey != "":
+		hints = append(hints, fmt.Sprintf("the role's trust policy must allow sts:AssumeRoleWithWebIdentity to Principal {\"Federated\": \"arn:%s:iam::%s:oidc-provider/%s\"} with conditions %q = %q and %q = %q (the token's sub and aud)",
+			role.Partition, role.Account, host, subKey, c.Subject, audKey, strings.Join(c.Audience, ",")))
+	case code == "AccessDenied":
+		hints = append(hints, fmt.Sprintf("the role's trust policy does not allow this token (sub %q, aud %q); the token has no iss claim to name the condition keys", c.Subject, strings.Join(c.Audience, ",")))
+	case code == "InvalidIdentityToken" && host != "":
+		hints = append(hints, fmt.Sprintf("is an IAM OIDC identity provider for %s registered in account %s, with %q among its audiences, and is the issuer reachable from AWS?", host, role.Account, strings.Join(c.Audience, ",")))
+	case code == "ValidationError" && strings.Contains(errorMessage(err), "DurationSeconds"):
+		hints = append(hints, "lower Duration (duration_seconds) or raise the role's MaximumSessionDuration")
+	}
+	text := err.Error()
+	if len(hints) > 0 {
+		text += " (" + strings.Join(hints, "; ") + ")"
+	}
+	return &WebIdentityError{
+		RoleARN: w.opts.RoleARN, TokenFile: w.opts.TokenFile, SessionName: name, Claims: c,
+		Err: err, detail: scrub(text, secrets), nonRecoverable: stsNonRecoverable(err),
+	}
+}
+
+// WebIdentityError is the error WebIdentity returns. errors.As reaches the cause through Err:
+// the light client's errors, *stsxml.Error, aws-sdk-go-v2's types.*Exception and smithy.APIError,
+// fs errors for the token file. Neither its text nor any field holds the token.
+type WebIdentityError struct {
+	// RoleARN is the role the provider was asked to assume.
+	RoleARN string
+	// TokenFile is the token's path; empty with a TokenSource.
+	TokenFile string
+	// SessionName is the session name used (empty when the error came before it was chosen).
+	SessionName string
+	// Claims are the token's claims, decoded without verification; zero when the token was not
+	// read or is not a JWT.
+	Claims TokenClaims
+	// Err is the cause.
+	Err error
+
+	detail         string // Err's text with hints, secrets removed
+	nonRecoverable bool
+}
+
+// Error describes the failure with the role, the token file and the cause.
+func (e *WebIdentityError) Error() string {
+	var b strings.Builder
+	b.WriteString("credentials: web identity")
+	if e.RoleARN != "" {
+		b.WriteString(" for role ")
+		b.WriteString(e.RoleARN)
+	}
+	if e.TokenFile != "" {
+		fmt.Fprintf(&b, " (token file %s)", e.TokenFile)
+	}
+	b.WriteString(": ")
+	if e.detail != "" {
+		b.WriteString(e.detail)
+	} else if e.Err != nil {
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *WebIdentityError) Unwrap() error { return e.Err }
+
+// NonRecoverable reports whether retrying soon cannot help: a configuration error, a token
+// problem, or STS's AccessDenied, InvalidIdentityToken (except when STS could not fetch the
+// issuer's keys) and IDPRejectedClaim.
+func (e *WebIdentityError) NonRecoverable() bool {
+	return e.nonRecoverable || IsNonRecoverable(e.Err)
+}
+
+// Format prints Error() for every verb, so %+v and %#v show no more than Error does.
+func (e *WebIdentityError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
+
+// formatError writes err's text for any verb, quoted for %q.
+func formatError(f fmt.State, verb rune, err error) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", err.Error())
+		return
+	}
+	_, _ = f.Write([]byte(err.Error()))
+}
+
+// scrub removes every secret (of at least 8 bytes) from s, in case an STS-compatible server
+// echoes one in an error message.
+func scrub(s string, secrets []string) string {
+	for _, sec := range secrets {
+		if len(sec) >= 8 {
+			s = strings.ReplaceAll(s, sec, redacted)
+		}
+		// a JWT's signature is the part that makes it usable on its own
+		if i := strings.LastIndexByte(sec, '.'); i >= 0 && len(sec)-i > 16 {
+			s = strings.ReplaceAll(s, sec[i+1:], redacted)
+		}
+	}
+	return s
+}
+
+// apiErrorCode returns the STS error code in err's chain ("" if none).
+func apiErrorCode(err error) string {
+	var ae interface{ ErrorCode() string }
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+func errorMessage(err error) string {
+	var ae interface{ ErrorMessage() string }
+	if errors.As(err, &ae) {
+		return ae.ErrorMessage()
+	}
+	return err.Error()
+}
+
+// stsNonRecoverable classifies an STS error: the light client's errors say so themselves; errors
+// from an *sts.Client are classified by their code.
+func stsNonRecoverable(err error) bool {
+	if IsNonRecoverable(err) {
+		return true
+	}
+	switch apiErrorCode(err) {
+	case "AccessDenied", "AccessDeniedException", "IDPRejectedClaim", "MalformedPolicyDocument",
+		"PackedPolicyTooLarge", "RegionDisabledException", "ValidationError", "InvalidParameterValue",
+		"InvalidClientTokenId", "SignatureDoesNotMatch":
+		return true
+	case "InvalidIdentityToken":
+		return !strings.Contains(strings.ToLower(errorMessage(err)), "verification key")
+	}
+	return false
+}
+
+// credentialsFromSTS turns STS's result into Credentials, refusing an incomplete one.
+func credentialsFromSTS(c *types.Credentials, user *types.AssumedRoleUser, source string) (Credentials, error) {
+	if c == nil || aws.ToString(c.AccessKeyId) == "" || aws.ToString(c.SecretAccessKey) == "" || aws.ToString(c.SessionToken) == "" || c.Expiration == nil {
+		return Credentials{}, errors.New("STS answered without complete credentials (access key ID, secret, session token and expiration are all required)")
+	}
+	out := Credentials{
+		AccessKeyID:     aws.ToString(c.AccessKeyId),
+		SecretAccessKey: aws.ToString(c.SecretAccessKey),
+		SessionToken:    aws.ToString(c.SessionToken),
+		Expires:         c.Expiration.UTC(),
+		Source:          source,
+	}
+	if user != nil {
+		out.RoleARN = aws.ToString(user.Arn)
+	}
+	return out, nil
+}
+
+// endpointIsCustom reports whether client talks to a custom STS endpoint, where role ARNs need
+// not follow AWS's rules.
+func endpointIsCustom(client STS) bool {
+	switch c := client.(type) {
+	case *sts.Client:
+		return c.Options().BaseEndpoint != nil
+	case *Client:
+		return c.Endpoint().Custom
+	}
+	return false
+}
