@@ -286,7 +286,9 @@ func TestAssumeRoleSourceFailureNamesTheRole(t *testing.T) {
 		t.Error("a request was made without source credentials")
 	}
 
-	a = newAssumeRole(t, s, func(o *AssumeRoleOptions) { o.Source = ProviderFunc(func(context.Context) (Credentials, error) { return Credentials{AccessKeyID: "AKIA"}, nil }) })
+	a = newAssumeRole(t, s, func(o *AssumeRoleOptions) {
+		o.Source = ProviderFunc(func(context.Context) (Credentials, error) { return Credentials{AccessKeyID: "AKIA"}, nil })
+	})
 	if _, err := a.Retrieve(context.Background()); err == nil || !strings.Contains(err.Error(), "without an access key ID or secret") {
 		t.Errorf("keyless source: err = %v", err)
 	}

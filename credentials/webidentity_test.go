@@ -390,7 +390,9 @@ func TestWebIdentitySTSErrorsAreClassified(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newWebFixture(t)
-			f.sts.web = func(int, *sts.AssumeRoleWithWebIdentityInput) (*sts.AssumeRoleWithWebIdentityOutput, error) { return nil, tc.err }
+			f.sts.web = func(int, *sts.AssumeRoleWithWebIdentityInput) (*sts.AssumeRoleWithWebIdentityOutput, error) {
+				return nil, tc.err
+			}
 			_, err := f.provider(t, nil).Retrieve(context.Background())
 			if err == nil {
 				t.Fatal("no error")
