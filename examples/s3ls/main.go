@@ -1,0 +1,262 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/irsa-go/irsa/credentials"
+)
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a := &app{
+		stdout:  os.Stdout,
+		stderr:  os.Stderr,
+		getenv:  os.Getenv,
+		resolve: resolveWithChain,
+	}
+	code := a.run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// app is the command with everything it touches from the outside world in fields, so tests run
+// it in-process.
+type app struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	// loc is the time zone dates are printed in. Optional; default time.Local (as aws s3 ls).
+	loc *time.Location
+	// s3HTTP sends S3 requests. Optional; default a client that honours proxy settings and does
+	// not follow redirects.
+	s3HTTP *http.Client
+	// stsHTTP is handed to the credential chain for STS. Optional; default the library's.
+	stsHTTP *http.Client
+	// now is the clock for signing and the Cache. Optional; default time.Now.
+	now func() time.Time
+	// s3Sleep waits between retries of an S3 request. Optional; default a timer.
+	s3Sleep func(ctx context.Context, d time.Duration) error
+	// after waits between --watch listings. Optional; default time.After.
+	after func(d time.Duration) <-chan time.Time
+	// resolve resolves credentials. Required.
+	resolve resolveFunc
+}
+
+// run runs the command and returns its exit status.
+func (a *app) run(ctx context.Context, args []string) int {
+	// The Cache's refresh hook logs from its own goroutine.
+	a.stderr = &lockedWriter{w: a.stderr}
+	opts, err := parseArgs(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(a.stdout, usageText)
+		return exitOK
+	case err != nil:
+		fmt.Fprintf(a.stderr, "s3ls: %v\nRun 's3ls -h' for usage.\n", err)
+		return exitUsage
+	}
+	if opts.Version {
+		fmt.Fprintln(a.stdout, versionString())
+		return exitOK
+	}
+	if opts.Demo {
+		return a.demo(ctx, opts)
+	}
+	return a.listWithSession(ctx, opts, a.getenv)
+}
+
+// listWithSession resolves credentials and lists, once or every --watch interval.
+func (a *app) listWithSession(ctx context.Context, opts *options, getenv func(string) string) int {
+	now := a.now
+	if now == nil {
+		now = time.Now
+	}
+	var onRefresh func(credentials.RefreshEvent)
+	if opts.Watch > 0 || opts.Debug {
+		onRefresh = func(ev credentials.RefreshEvent) { a.logf("%s", describeRefresh(ev, now())) }
+	}
+	sess, err := a.resolve(ctx, sessionOptions{
+		Profile:    opts.Profile,
+		Region:     opts.Region,
+		Getenv:     getenv,
+		HTTPClient: a.stsHTTP,
+		OnRefresh:  onRefresh,
+		Now:        now,
+	})
+	if err != nil {
+		a.errorf(err)
+		return exitError
+	}
+	if sess.Close != nil {
+		defer sess.Close()
+	}
+	client, err := a.newClient(opts, sess, getenv)
+	if err != nil {
+		a.errorf(err)
+		return exitError
+	}
+	if opts.Explain {
+		a.explain(sess, client)
+	}
+	if opts.Watch > 0 {
+		return a.watch(ctx, opts, client)
+	}
+	return a.list(ctx, opts, client)
+}
+
+// newClient builds the S3 client for the session.
+func (a *app) newClient(opts *options, sess *session, getenv func(string) string) (*s3Client, error) {
+	region := sess.Region
+	if region == "" {
+		// As the AWS CLI: S3 without a configured region is us-east-1's global endpoint.
+		region = "us-east-1"
+	}
+	ep, err := resolveS3Endpoint(endpointInputs{
+		Region:       region,
+		FlagURL:      opts.EndpointURL,
+		Getenv:       getenv,
+		ConfigURL:    sess.S3EndpointURL,
+		ConfigSource: sess.S3EndpointSource,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if region == "aws-global" {
+		region = "us-east-1"
+	}
+	httpClient := a.s3HTTP
+	if httpClient == nil {
+		httpClient = defaultHTTPClient()
+	}
+	c := &s3Client{
+		Endpoint:    ep,
+		Region:      region,
+		PathStyle:   opts.PathStyle,
+		Credentials: sess.Credentials,
+		Invalidate:  sess.Invalidate,
+		HTTP:        httpClient,
+		Now:         a.now,
+		Sleep:       a.s3Sleep,
+		UserAgent:   "irsa-s3ls/" + version(),
+	}
+	if opts.Debug {
+		c.Debug = a.logf
+	}
+	return c, nil
+}
+
+// defaultHTTPClient honours HTTPS_PROXY/NO_PROXY and never follows redirects: S3's redirects
+// name another region, which needs a new signature, not the same request resent.
+func defaultHTTPClient() *http.Client {
+	return &http.Client{
+		Transport: http.DefaultTransport.(*http.Transport).Clone(),
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// list lists once. The exit status follows aws s3 ls: 1 when a prefix was given and nothing
+// matched it.
+func (a *app) list(ctx context.Context, opts *options, c *s3Client) int {
+	out := newListing(a.stdout, a.loc, opts.HumanReadable, opts.Recursive)
+	var err error
+	if opts.Bucket == "" {
+		err = c.listBuckets(ctx, opts.PageSize, func(p *bucketPage) error {
+			for _, b := range p.Buckets {
+				out.bucket(b)
+			}
+			return out.flush()
+		})
+	} else {
+		delimiter := "/"
+		if opts.Recursive {
+			delimiter = ""
+		}
+		err = c.listObjects(ctx, opts.Bucket, opts.Prefix, delimiter, opts.PageSize, out.page)
+	}
+	if err != nil {
+		_ = out.flush()
+		a.errorf(err)
+		return exitError
+	}
+	if opts.Summarize {
+		if err := out.summary(); err != nil {
+			a.errorf(err)
+			return exitError
+		}
+	}
+	if opts.Prefix != "" && out.firstEmpty {
+		return exitError
+	}
+	return exitOK
+}
+
+// explain prints the chain's explanation and the endpoints to stderr, so that stdout stays
+// exactly what aws s3 ls prints.
+func (a *app) explain(sess *session, c *s3Client) {
+	var b strings.Builder
+	b.WriteString(strings.TrimRight(sess.Explanation, "\n"))
+	b.WriteString("\n")
+	if sess.STSEndpoint != "" {
+		fmt.Fprintf(&b, "STS endpoint: %s\n", sess.STSEndpoint)
+	} else {
+		b.WriteString("STS endpoint: none (these credentials do not come from STS)\n")
+	}
+	style := "virtual-hosted (https://BUCKET.HOST/) where the bucket name allows it"
+	if c.PathStyle || c.Endpoint.Custom {
+		style = "path-style (HOST/BUCKET)"
+	}
+	fmt.Fprintf(&b, "S3 endpoint:  %s (from %s), signing region %s, %s\n", c.Endpoint.Base, c.Endpoint.Source, c.Region, style)
+	fmt.Fprint(a.stderr, b.String())
+}
+
+func (a *app) errorf(err error) {
+	fmt.Fprintf(a.stderr, "s3ls: %v\n", err)
+}
+
+// logf writes one diagnostic line to stderr.
+func (a *app) logf(format string, args ...any) {
+	now := time.Now
+	if a.now != nil {
+		now = a.now
+	}
+	fmt.Fprintf(a.stderr, "s3ls: %s %s\n", now().In(a.location()).Format("15:04:05"), fmt.Sprintf(format, args...))
+}
+
+func (a *app) location() *time.Location {
+	if a.loc != nil {
+		return a.loc
+	}
+	return time.Local
+}
+
+// lockedWriter serializes writes from several goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
