@@ -340,3 +340,70 @@ func (e *AssumeRoleError) NonRecoverable() bool {
 
 // Format prints Error() for every verb, so %+v and %#v show no more than Error does.
 func (e *AssumeRoleError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
+
+// RoleChain is a chain of role sessions, source → roles[0] → roles[1] → …, in which every hop
+// is an AssumeRole behind its own Cache, signed with the cached credentials of the hop below.
+// Refreshing one hop therefore costs one STS call, not one per hop as in SDKs that re-run the
+// whole chain (aws-sdk-go-v2, the Rust SDK), and each hop refreshes on its own schedule. It is a
+// Provider: Retrieve returns the last hop's credentials.
+//
+// The hops' credentials follow AssumeRole's rules: none expires later than the hop below it, and
+// sessions assumed with role credentials last at most an hour.
+type RoleChain struct {
+	hops  []*Cache
+	owned []bool // hops[i] was made by NewRoleChain and is closed by Close
+}
+
+// NewRoleChain builds the chain. source is wrapped in a Cache with cacheOpts unless it is a
+// *Cache already (which the caller keeps owning: Close leaves it open). Each element of roles
+// configures one hop; its Source must be empty, since the chain sets it to the previous hop.
+// cacheOpts configures every Cache the chain makes. Configuration errors are returned before any
+// request; on error nothing is left running.
+func NewRoleChain(source Provider, cacheOpts CacheOptions, roles ...AssumeRoleOptions) (*RoleChain, error) {
+	if source == nil {
+		return nil, MarkNonRecoverable(errors.New("credentials: NewRoleChain: source is required"))
+	}
+	if len(roles) == 0 {
+		return nil, MarkNonRecoverable(errors.New("credentials: NewRoleChain: at least one role is required"))
+	}
+	r := &RoleChain{}
+	first, given := source.(*Cache)
+	if !given {
+		first = NewCache(source, cacheOpts)
+	}
+	r.hops, r.owned = append(r.hops, first), append(r.owned, !given)
+	for i, o := range roles {
+		if o.Source != nil {
+			r.Close()
+			return nil, MarkNonRecoverable(fmt.Errorf("credentials: NewRoleChain: roles[%d].Source must be empty: the chain signs each hop with the one before it", i))
+		}
+		o.Source = r.hops[len(r.hops)-1]
+		a, err := NewAssumeRole(o)
+		if err != nil {
+			r.Close()
+			return nil, err
+		}
+		r.hops, r.owned = append(r.hops, NewCache(a, cacheOpts)), append(r.owned, true)
+	}
+	return r, nil
+}
+
+// Retrieve returns the last hop's credentials, from its Cache.
+func (r *RoleChain) Retrieve(ctx context.Context) (Credentials, error) {
+	return r.hops[len(r.hops)-1].Retrieve(ctx)
+}
+
+// Hops returns the chain's Caches, the source's first and the last role's last, for Status and
+// Invalidate.
+func (r *RoleChain) Hops() []*Cache { return append([]*Cache(nil), r.hops...) }
+
+// Close closes the Caches the chain made, from the last hop down. It is idempotent and returns
+// nil.
+func (r *RoleChain) Close() error {
+	for i := len(r.hops) - 1; i >= 0; i-- {
+		if r.owned[i] {
+			r.hops[i].Close()
+		}
+	}
+	return nil
+}
