@@ -1,0 +1,185 @@
+package chain
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/irsa-go/irsa/credentials"
+)
+
+// endpoint builds the STS endpoint configuration from the environment and the profile in use,
+// with botocore's precedence, and resolves it. The profile in use decides for every hop of a
+// chain: botocore creates each hop's STS client from the session, not from the source profile.
+//
+//   - URL: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the "sts" block of the profile's services
+//     section (endpoint_url), the profile's endpoint_url; none of them when
+//     AWS_IGNORE_CONFIGURED_ENDPOINT_URLS (else the profile's ignore_configured_endpoint_urls) is
+//     true.
+//   - RegionalEndpoints: AWS_STS_REGIONAL_ENDPOINTS, else sts_regional_endpoints.
+//   - UseFIPS, UseDualStack: AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT, else
+//     use_fips_endpoint / use_dualstack_endpoint. botocore reads any value but "true" (in any
+//     case) as false; chain refuses values other than true and false, so that a FIPS
+//     requirement is never dropped by a typo.
+//   - Region: the resolved region; without one, botocore's STS client uses the global endpoint,
+//     as if the region were "aws-global".
+//
+// The result goes to r.exp.STS; an error is kept there and returned by run only when the
+// credentials come from STS.
+func (r *resolver) endpoint() {
+	rep := &r.exp.STS
+	cfg, settings, err := r.endpointConfig()
+	rep.Config, rep.Settings = cfg, settings
+	if err != nil {
+		rep.Err = err
+		return
+	}
+	ep, err := credentials.ResolveEndpoint(cfg)
+	if err != nil {
+		rep.Err = err
+		return
+	}
+	rep.Endpoint = ep
+}
+
+func (r *resolver) endpointConfig() (credentials.EndpointConfig, []Setting, error) {
+	var (
+		cfg      credentials.EndpointConfig
+		settings []Setting
+		p        = r.files.profiles[r.name]
+	)
+	// lookup returns the variable's value, else the profile key's.
+	lookup := func(envName, key string) (string, Setting, *setting, error) {
+		if v := r.env(envName); v != "" {
+			return v, Setting{Name: envName, Value: v, From: "env"}, nil, nil
+		}
+		s := p.get(key)
+		if s == nil {
+			return "", Setting{}, nil, nil
+		}
+		v, err := plainValue(r.name, s)
+		if err != nil {
+			return "", Setting{}, nil, err
+		}
+		return v, Setting{Name: key, Value: v, From: s.where()}, s, nil
+	}
+	boolean := func(envName, key string) (bool, error) {
+		v, set, s, err := lookup(envName, key)
+		if err != nil || v == "" {
+			return false, err
+		}
+		settings = append(settings, set)
+		switch strings.ToLower(v) {
+		case "true":
+			return true, nil
+		case "false":
+			return false, nil
+		}
+		ce := &ConfigError{Key: envName, Reason: fmt.Sprintf("%q is neither true nor false (the AWS CLI would read it as false)", v)}
+		if s != nil {
+			ce = &ConfigError{Profile: r.name, Key: key, File: s.file, Line: s.line, Reason: ce.Reason}
+		}
+		return false, ce
+	}
+
+	cfg.Region = r.exp.Region
+	if cfg.Region == "" {
+		cfg.Region = "aws-global"
+		settings = append(settings, Setting{Name: "region", Value: "aws-global", From: "default: no region is configured, so the global endpoint is used, as botocore does"})
+	} else {
+		settings = append(settings, Setting{Name: "region", Value: cfg.Region, From: r.exp.RegionFrom})
+	}
+	v, set, _, err := lookup(credentials.EnvSTSRegionalEndpoints, "sts_regional_endpoints")
+	if err != nil {
+		return cfg, settings, err
+	}
+	if v != "" {
+		cfg.RegionalEndpoints = v
+		settings = append(settings, set)
+	}
+	if cfg.UseFIPS, err = boolean(credentials.EnvUseFIPSEndpoint, "use_fips_endpoint"); err != nil {
+		return cfg, settings, err
+	}
+	if cfg.UseDualStack, err = boolean(credentials.EnvUseDualStackEndpoint, "use_dualstack_endpoint"); err != nil {
+		return cfg, settings, err
+	}
+	ignore, err := boolean(credentials.EnvIgnoreConfiguredEndpointURLs, "ignore_configured_endpoint_urls")
+	if err != nil {
+		return cfg, settings, err
+	}
+	if ignore {
+		return cfg, settings, nil
+	}
+	for _, envName := range []string{credentials.EnvEndpointURLSTS, credentials.EnvEndpointURL} {
+		if v := r.env(envName); v != "" {
+			cfg.URL = v
+			settings = append(settings, Setting{Name: envName, Value: redactURL(v), From: "env"})
+			return cfg, settings, nil
+		}
+	}
+	if url, set, err := r.servicesEndpoint(p); err != nil || url != "" {
+		if url != "" {
+			cfg.URL = url
+			settings = append(settings, set)
+		}
+		return cfg, settings, err
+	}
+	if s := p.get("endpoint_url"); s != nil {
+		v, err := plainValue(r.name, s)
+		if err != nil {
+			return cfg, settings, err
+		}
+		if v != "" {
+			cfg.URL = v
+			settings = append(settings, Setting{Name: "endpoint_url", Value: redactURL(v), From: s.where()})
+		}
+	}
+	return cfg, settings, nil
+}
+
+// servicesEndpoint reads endpoint_url from the "sts" block of the services section the profile
+// names, as botocore does: a profile that names a missing (or empty) services section is an
+// error.
+func (r *resolver) servicesEndpoint(p *profile) (string, Setting, error) {
+	ref := p.get("services")
+	if ref == nil {
+		return "", Setting{}, nil
+	}
+	name, err := plainValue(r.name, ref)
+	if err != nil {
+		return "", Setting{}, err
+	}
+	sec := r.files.cfg.services[name]
+	if sec == nil || len(sec.settings) == 0 {
+		return "", Setting{}, &ConfigError{Profile: r.name, Key: "services", File: ref.file, Line: ref.line,
+			Reason: fmt.Sprintf("names the services section %q, but %s has no [services %s] section with settings", name, r.files.config.display, name)}
+	}
+	sts := sec.get("sts")
+	if sts == nil {
+		return "", Setting{}, nil
+	}
+	if sts.nested == nil {
+		return "", Setting{}, &ConfigError{Key: "sts", File: sts.file, Line: sts.line,
+			Reason: fmt.Sprintf("in [services %s], sts must be followed by indented settings, such as \"sts =\" and then \"  endpoint_url = https://...\" on the next line", name)}
+	}
+	u := sts.nested["endpoint_url"]
+	if u == nil || u.value == "" {
+		return "", Setting{}, nil
+	}
+	return u.value, Setting{Name: fmt.Sprintf("[services %s] sts.endpoint_url", name), Value: redactURL(u.value), From: u.where()}, nil
+}
+
+// redactURL hides user information ("user:password@") in a URL shown in an explanation.
+func redactURL(raw string) string {
+	rest, prefix := raw, ""
+	if i := strings.Index(raw, "://"); i >= 0 {
+		prefix, rest = raw[:i+3], raw[i+3:]
+	}
+	authority := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		authority = rest[:i]
+	}
+	if i := strings.LastIndex(authority, "@"); i >= 0 {
+		return prefix + "[redacted]@" + rest[i+1:]
+	}
+	return raw
+}

@@ -1,0 +1,90 @@
+package chain
+
+import (
+	"fmt"
+	"strings"
+)
+
+// ConfigError reports a profile, setting or environment variable that chain cannot use: an
+// unsupported setting (mfa_serial, sso_*, credential_process, ...), an invalid value, a
+// source_profile that does not exist or that loops, a role without a source. It names the
+// profile, the key and the file and line it was read from, never a secret.
+type ConfigError struct {
+	// Profile is the profile concerned, or "" for an environment variable.
+	Profile string
+	// Key is the setting or environment variable concerned, such as "source_profile" or
+	// "AWS_ROLE_ARN".
+	Key string
+	// File and Line locate Key when it was read from a file; Line is 0 otherwise.
+	File string
+	Line int
+	// Reason says what is wrong and what to do.
+	Reason string
+	// Unsupported is true when the setting is valid for the AWS CLI but chain does not implement
+	// it.
+	Unsupported bool
+	// Cycle lists the profiles of a source_profile loop, first and last equal, such as
+	// [A B A]; nil for other errors.
+	Cycle []string
+}
+
+func (e *ConfigError) Error() string {
+	var b strings.Builder
+	b.WriteString("chain: ")
+	if e.Profile != "" {
+		fmt.Fprintf(&b, "profile %s: ", e.Profile)
+	}
+	if e.Key != "" {
+		b.WriteString(e.Key)
+		if e.File != "" && e.Line > 0 {
+			fmt.Fprintf(&b, " (%s line %d)", e.File, e.Line)
+		}
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Reason)
+	return b.String()
+}
+
+// NonRecoverable reports true: configuration does not fix itself.
+func (e *ConfigError) NonRecoverable() bool { return true }
+
+// ProfileNotFoundError reports a profile that was asked for by name (Options.Profile,
+// AWS_DEFAULT_PROFILE or AWS_PROFILE) but exists in neither file. Like the AWS CLI, chain fails
+// then even when other credentials are available.
+type ProfileNotFoundError struct {
+	// Profile is the name asked for.
+	Profile string
+	// From says where the name came from: "Options.Profile", "AWS_DEFAULT_PROFILE" or
+	// "AWS_PROFILE".
+	From string
+	// Files lists the files that were looked in, each with what was found ("missing" when the
+	// file does not exist).
+	Files []string
+	// Hint suggests a fix, such as writing [profile prod] instead of [prod]; may be empty.
+	Hint string
+}
+
+func (e *ProfileNotFoundError) Error() string {
+	msg := fmt.Sprintf("chain: profile %q (from %s) not found in %s", e.Profile, e.From, strings.Join(e.Files, " or "))
+	if e.Hint != "" {
+		msg += "; " + e.Hint
+	}
+	return msg
+}
+
+// NonRecoverable reports true.
+func (e *ProfileNotFoundError) NonRecoverable() bool { return true }
+
+// NoCredentialsError is returned when no source in the AWS CLI's order has credentials. Its
+// message is the whole Explanation: each source considered and why it was skipped.
+type NoCredentialsError struct {
+	// Explanation reports every source considered.
+	Explanation *Explanation
+}
+
+func (e *NoCredentialsError) Error() string {
+	return "chain: no credentials found in any source the AWS CLI would use\n" + e.Explanation.report(false)
+}
+
+// NonRecoverable reports true.
+func (e *NoCredentialsError) NonRecoverable() bool { return true }

@@ -1,0 +1,283 @@
+package chain
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/irsa-go/irsa/credentials"
+)
+
+// Explanation reports how chain resolved (or failed to resolve) credentials, region and STS
+// endpoint: the profile and files used, every credential source considered in the AWS CLI's order
+// with the reason each was skipped, the steps that produce the credentials, and where every value
+// came from. It never holds a secret. String renders it for a person.
+type Explanation struct {
+	// Profile is the profile in use, "default" when none was named.
+	Profile string
+	// ProfileFrom says where the profile name came from: "Options.Profile",
+	// "AWS_DEFAULT_PROFILE", "AWS_PROFILE", or "default" when none was named.
+	ProfileFrom string
+	// Files are the shared config and credentials files, in that order.
+	Files []FileReport
+	// Sources are the credential sources considered, in order; the last one is the chosen one
+	// when there is one.
+	Sources []SourceReport
+	// Steps are how the chosen source's credentials are obtained, first to last: a base source
+	// (environment, static keys or web identity) followed by zero or more AssumeRole steps.
+	// Empty when no source was chosen.
+	Steps []Step
+	// Region is the resolved region; "" when none is configured.
+	Region string
+	// RegionFrom says where Region came from ("Options.Region", "AWS_REGION",
+	// "AWS_DEFAULT_REGION" or "profile NAME (FILE line N)"); "" when none is configured.
+	RegionFrom string
+	// STS describes the STS endpoint decision.
+	STS STSReport
+	// Notes are observations that do not stop resolution but may surprise: settings the AWS CLI
+	// ignores, environment variables overridden by others.
+	Notes []string
+	// Err is the error Resolve returns for these inputs, or nil.
+	Err error
+}
+
+// FileReport describes one shared file.
+type FileReport struct {
+	// Kind is "config" or "credentials".
+	Kind string
+	// Path is the expanded path, with the home directory shown as "~".
+	Path string
+	// From says what chose the path: "Options.ConfigFile", "AWS_CONFIG_FILE", "default", ...
+	From string
+	// Found is true when the file exists and was read.
+	Found bool
+}
+
+// SourceStatus is the outcome of considering one credential source.
+type SourceStatus int
+
+// The outcomes of considering a credential source.
+const (
+	// Skipped: the source is not configured; the next one is considered.
+	Skipped SourceStatus = iota
+	// Chosen: the source is configured and provides the credentials.
+	Chosen
+	// Failed: the source is configured but wrongly; resolution stops with an error.
+	Failed
+	// Unsupported: the source is configured in a way chain does not implement; resolution stops
+	// with an error (or, for the sources the AWS CLI tries last, is reported as unavailable).
+	Unsupported
+)
+
+func (s SourceStatus) String() string {
+	switch s {
+	case Skipped:
+		return "skipped"
+	case Chosen:
+		return "chosen"
+	case Failed:
+		return "failed"
+	case Unsupported:
+		return "not supported"
+	}
+	return fmt.Sprintf("SourceStatus(%d)", int(s))
+}
+
+// SourceReport is one credential source and what became of it.
+type SourceReport struct {
+	// Name names the source, such as "environment variables" or "assume role (profile prod)".
+	Name string
+	// Status is what became of it.
+	Status SourceStatus
+	// Reason explains Status in words a person can act on.
+	Reason string
+}
+
+// StepKind is the kind of a Step.
+type StepKind int
+
+// The kinds of Step.
+const (
+	// StepEnvironment reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
+	StepEnvironment StepKind = iota + 1
+	// StepStatic uses keys written in a profile.
+	StepStatic
+	// StepWebIdentity calls STS AssumeRoleWithWebIdentity with a token file.
+	StepWebIdentity
+	// StepAssumeRole calls STS AssumeRole with the previous step's credentials.
+	StepAssumeRole
+)
+
+func (k StepKind) String() string {
+	switch k {
+	case StepEnvironment:
+		return "environment variables"
+	case StepStatic:
+		return "static keys"
+	case StepWebIdentity:
+		return "web identity"
+	case StepAssumeRole:
+		return "assume role"
+	}
+	return fmt.Sprintf("StepKind(%d)", int(k))
+}
+
+// Step is one link of the credential chain.
+type Step struct {
+	// Kind is the kind of step.
+	Kind StepKind
+	// Profile is the profile that configures the step; "" when it comes from environment
+	// variables only.
+	Profile string
+	// AccessKeyID is the access key ID of static or environment credentials (never the secret).
+	AccessKeyID string
+	// RoleARN is the role assumed (web identity and assume role steps).
+	RoleARN string
+	// SessionName is the role session name sent to STS.
+	SessionName string
+	// ExternalID is the external ID sent with AssumeRole, if any.
+	ExternalID string
+	// Duration is the requested session duration; 0 leaves it to STS (one hour).
+	Duration time.Duration
+	// TokenFile is the web identity token file read on every call.
+	TokenFile string
+	// Settings say where each of the values above came from.
+	Settings []Setting
+}
+
+// Setting is one input value and where it was read.
+type Setting struct {
+	// Name is the setting or environment variable, such as "role_arn" or "AWS_ROLE_ARN".
+	Name string
+	// Value is its value; secrets are never recorded.
+	Value string
+	// From is "env", "Options.X", "FILE line N", or "default".
+	From string
+}
+
+// STSReport is the STS endpoint decision.
+type STSReport struct {
+	// Used is true when the chosen credentials come from STS.
+	Used bool
+	// Config is the input to credentials.ResolveEndpoint, built from the environment and the
+	// profile with botocore's precedence.
+	Config credentials.EndpointConfig
+	// Endpoint is the result of credentials.ResolveEndpoint(Config); zero when it failed.
+	Endpoint credentials.Endpoint
+	// Settings say where each input came from.
+	Settings []Setting
+	// Err is the error from building or resolving the endpoint, if any. It stops Resolve only
+	// when Used is true.
+	Err error
+}
+
+// String renders the explanation for a person.
+func (e *Explanation) String() string {
+	if e == nil {
+		return "<nil>"
+	}
+	return e.report(true)
+}
+
+// report renders the explanation; withError adds the final error (NoCredentialsError's message
+// leaves it out, as it is that error).
+func (e *Explanation) report(withError bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "profile: %s (%s)\n", e.Profile, profileFromText(e.ProfileFrom))
+	for _, f := range e.Files {
+		state := "missing"
+		if f.Found {
+			state = "read"
+		}
+		fmt.Fprintf(&b, "%s file: %s (%s; path from %s)\n", f.Kind, f.Path, state, f.From)
+	}
+	if len(e.Sources) > 0 {
+		b.WriteString("credential sources, in the order the AWS CLI tries them:\n")
+		for i, s := range e.Sources {
+			fmt.Fprintf(&b, "  %d. %s: %s", i+1, s.Name, s.Status)
+			if s.Reason != "" {
+				fmt.Fprintf(&b, ": %s", s.Reason)
+			}
+			b.WriteByte('\n')
+		}
+	}
+	if len(e.Steps) > 0 {
+		b.WriteString("credentials are obtained by:\n")
+		for i, s := range e.Steps {
+			fmt.Fprintf(&b, "  %d. %s\n", i+1, s.describe())
+			for _, set := range s.Settings {
+				fmt.Fprintf(&b, "       %s = %s (from %s)\n", set.Name, set.Value, set.From)
+			}
+		}
+	}
+	if e.Region != "" {
+		fmt.Fprintf(&b, "region: %s (from %s)\n", e.Region, e.RegionFrom)
+	} else {
+		b.WriteString("region: none configured (set AWS_REGION, AWS_DEFAULT_REGION or region in the profile)\n")
+	}
+	b.WriteString(e.STS.describe())
+	for _, n := range e.Notes {
+		fmt.Fprintf(&b, "note: %s\n", n)
+	}
+	if withError && e.Err != nil {
+		fmt.Fprintf(&b, "error: %s\n", strings.TrimPrefix(e.Err.Error(), "chain: "))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func profileFromText(from string) string {
+	switch from {
+	case "default", "":
+		return "no profile named; the AWS CLI uses \"default\""
+	}
+	return "named by " + from
+}
+
+func (s Step) describe() string {
+	var parts []string
+	switch s.Kind {
+	case StepEnvironment:
+		parts = append(parts, "access key "+s.AccessKeyID+" from environment variables")
+	case StepStatic:
+		parts = append(parts, fmt.Sprintf("access key %s from profile %s", s.AccessKeyID, s.Profile))
+	case StepWebIdentity:
+		parts = append(parts, "AssumeRoleWithWebIdentity "+s.RoleARN, "token file "+s.TokenFile)
+	case StepAssumeRole:
+		parts = append(parts, "AssumeRole "+s.RoleARN)
+	}
+	if s.SessionName != "" {
+		parts = append(parts, "session name "+s.SessionName)
+	}
+	if s.ExternalID != "" {
+		parts = append(parts, "external ID "+s.ExternalID)
+	}
+	if s.Duration > 0 {
+		parts = append(parts, fmt.Sprintf("duration %ds", int64(s.Duration/time.Second)))
+	}
+	if s.Kind == StepAssumeRole || s.Kind == StepWebIdentity {
+		if s.Profile != "" {
+			parts = append(parts, "profile "+s.Profile)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (r STSReport) describe() string {
+	var b strings.Builder
+	switch {
+	case r.Err != nil && r.Used:
+		fmt.Fprintf(&b, "STS endpoint: cannot be resolved: %s\n", strings.TrimPrefix(r.Err.Error(), "chain: "))
+	case r.Err != nil:
+		fmt.Fprintf(&b, "STS endpoint: not needed by these credentials, and its settings are invalid: %s\n", strings.TrimPrefix(r.Err.Error(), "chain: "))
+	case r.Endpoint.URL != "":
+		how := "not used by these credentials"
+		if r.Used {
+			how = "used"
+		}
+		fmt.Fprintf(&b, "STS endpoint: %s (signing region %s; %s)\n", r.Endpoint.URL, r.Endpoint.SigningRegion, how)
+	}
+	for _, s := range r.Settings {
+		fmt.Fprintf(&b, "  %s = %s (from %s)\n", s.Name, s.Value, s.From)
+	}
+	return b.String()
+}

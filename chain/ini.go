@@ -1,0 +1,289 @@
+package chain
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxConfigFileSize is the largest shared config or credentials file chain reads: 1 MiB. Real
+// files are a few kilobytes; a larger one is refused with a *ParseError instead of being read
+// into memory.
+const MaxConfigFileSize = 1 << 20
+
+// The INI dialect below is that of Python's configparser.RawConfigParser with its defaults, which
+// is what botocore 1.43 (and so the AWS CLI v1) uses for ~/.aws/config and ~/.aws/credentials:
+//
+//   - a file is UTF-8; "\r\n", "\r" and "\n" all end a line (Python's universal newlines);
+//   - a line whose first non-blank character is '#' or ';' is a comment; there are no inline
+//     comments, so "region = us-east-1 # eu" has the value "us-east-1 # eu";
+//   - "[name]" opens a section; the name is everything between the first '[' and the last ']';
+//     section names are case-sensitive, and "[DEFAULT]" is special: its keys apply to every
+//     other section of the file;
+//   - "key = value" or "key: value": the key is what precedes the first '=' or ':', lower-cased;
+//     key and value are trimmed of (Unicode) white space;
+//   - a line indented deeper than the line of the current key continues that key's value (even
+//     one that looks like a section header); blank lines inside a value are kept;
+//   - a value that starts with a line break is a nested block ("sts =" followed by indented
+//     "key = value" lines), split on '=' only, with keys kept as written;
+//   - the same section twice, or the same key twice in a section, in one file is an error, as is
+//     a key outside any section or a line that is neither a section, a key nor a comment.
+
+// iniFile is one parsed file. Nested blocks are not parsed yet: botocore parses them when it
+// reads a section, so an error in one surfaces only when a section is read (see sections).
+type iniFile struct {
+	path     string        // the path as shown to people
+	sections []*iniSection // in order of appearance, without DEFAULT
+	defaults *iniSection   // [DEFAULT], or nil
+}
+
+type iniSection struct {
+	name string
+	line int
+	keys []*iniKey // in order of appearance
+}
+
+func (s *iniSection) get(name string) *iniKey {
+	for _, k := range s.keys {
+		if k.name == name {
+			return k
+		}
+	}
+	return nil
+}
+
+// iniKey is one "key = value" with its value lines (continuations included) and where each was.
+type iniKey struct {
+	name  string
+	line  int
+	lines []string // value lines, each trimmed; "" for a blank line inside the value
+	nums  []int    // line number of each value line
+}
+
+// value is the value as configparser returns it: lines joined by "\n", trailing white space
+// removed.
+func (k *iniKey) value() string {
+	return pyRStrip(strings.Join(k.lines, "\n"))
+}
+
+// ParseError reports a shared config or credentials file that cannot be read, and where. It never
+// quotes the offending line, which could hold a secret.
+type ParseError struct {
+	// File is the path of the file, with the home directory shown as "~".
+	File string
+	// Line is the 1-based line of the problem, or 0 when it concerns the whole file.
+	Line int
+	// Reason says what is wrong.
+	Reason string
+}
+
+func (e *ParseError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("chain: %s line %d: %s", e.File, e.Line, e.Reason)
+	}
+	return fmt.Sprintf("chain: %s: %s", e.File, e.Reason)
+}
+
+// NonRecoverable reports true: a broken file stays broken until someone edits it.
+func (e *ParseError) NonRecoverable() bool { return true }
+
+// parseINI parses data as configparser would. path is used in errors only.
+func parseINI(path string, data []byte) (*iniFile, error) {
+	if len(data) > MaxConfigFileSize {
+		return nil, &ParseError{File: path, Reason: fmt.Sprintf("file is larger than %d bytes (%d KiB); chain refuses files this large", MaxConfigFileSize, MaxConfigFileSize>>10)}
+	}
+	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+		// Python decodes the BOM as U+FEFF, which is not white space, so the first line is not a
+		// section header and configparser (so the AWS CLI) rejects the file.
+		return nil, &ParseError{File: path, Line: 1, Reason: "the file starts with a UTF-8 byte order mark (BOM), which the AWS CLI cannot read either; save it as UTF-8 without a BOM"}
+	}
+	f := &iniFile{path: path}
+	var (
+		cur          *iniSection // nil before the first section header
+		curName      string
+		curKey       *iniKey // the key that continuation lines extend, or nil
+		indent       int     // indentation of the last section or key line
+		byName       = map[string]*iniSection{}
+		seenSection  = map[string]bool{}
+		seenKey      = map[[2]string]bool{}
+		deferred     *ParseError // configparser reports some errors only at the end of the file
+		lineno       int
+		rest         = data
+		sectionOrder []*iniSection
+	)
+	for len(rest) > 0 {
+		var raw []byte
+		raw, rest = nextLine(rest)
+		lineno++
+		if !utf8.Valid(raw) {
+			return nil, &ParseError{File: path, Line: lineno, Reason: "the line is not valid UTF-8"}
+		}
+		line := string(raw)
+		value := pyStrip(line)
+		isComment := strings.HasPrefix(value, "#") || strings.HasPrefix(value, ";")
+		if isComment {
+			value = ""
+		}
+		if value == "" {
+			// A blank line inside a value is kept (trailing ones are trimmed when the value is
+			// read); a comment line is skipped without ending the value.
+			if !isComment && cur != nil && curKey != nil {
+				curKey.lines = append(curKey.lines, "")
+				curKey.nums = append(curKey.nums, lineno)
+			}
+			continue
+		}
+		lineIndent := pyIndent(line)
+		if cur != nil && curKey != nil && lineIndent > indent {
+			curKey.lines = append(curKey.lines, value)
+			curKey.nums = append(curKey.nums, lineno)
+			continue
+		}
+		indent = lineIndent
+		if name, ok := sectionHeader(value); ok {
+			curKey = nil
+			if name == "DEFAULT" {
+				if f.defaults == nil {
+					f.defaults = &iniSection{name: name, line: lineno}
+				}
+				cur, curName = f.defaults, name
+				continue
+			}
+			if s, exists := byName[name]; exists {
+				if seenSection[name] {
+					return nil, &ParseError{File: path, Line: lineno, Reason: fmt.Sprintf("section [%s] already appeared on line %d; the AWS CLI refuses a section twice in one file", name, s.line)}
+				}
+				cur = s
+			} else {
+				cur = &iniSection{name: name, line: lineno}
+				byName[name] = cur
+				sectionOrder = append(sectionOrder, cur)
+			}
+			seenSection[name] = true
+			curName = name
+			continue
+		}
+		if cur == nil {
+			return nil, &ParseError{File: path, Line: lineno, Reason: "a setting appears before any [section] header"}
+		}
+		key, val, ok := splitOption(value)
+		if !ok {
+			if deferred == nil {
+				deferred = &ParseError{File: path, Line: lineno, Reason: "the line is not a [section], a key = value setting or a comment"}
+			}
+			continue
+		}
+		if key == "" && deferred == nil {
+			deferred = &ParseError{File: path, Line: lineno, Reason: "the setting has no key before its '=' or ':'"}
+		}
+		key = pyLower(key)
+		id := [2]string{curName, key}
+		if seenKey[id] {
+			first := cur.get(key)
+			reason := fmt.Sprintf("%s appears twice in section [%s]; the AWS CLI refuses the file", key, curName)
+			if first != nil {
+				reason = fmt.Sprintf("%s appears twice in section [%s] (first on line %d); the AWS CLI refuses the file", key, curName, first.line)
+			}
+			return nil, &ParseError{File: path, Line: lineno, Reason: reason}
+		}
+		seenKey[id] = true
+		k := &iniKey{name: key, line: lineno, lines: []string{val}, nums: []int{lineno}}
+		cur.keys = append(cur.keys, k)
+		curKey = k
+		if key == "" {
+			curKey = nil // configparser does not continue a value whose key is empty
+		}
+	}
+	if deferred != nil {
+		return nil, deferred
+	}
+	f.sections = sectionOrder
+	return f, nil
+}
+
+// nextLine splits off the first line of b, ending at "\r\n", "\r" or "\n" (the terminator is
+// dropped).
+func nextLine(b []byte) (line, rest []byte) {
+	i := bytes.IndexAny(b, "\r\n")
+	if i < 0 {
+		return b, nil
+	}
+	if b[i] == '\r' && i+1 < len(b) && b[i+1] == '\n' {
+		return b[:i], b[i+2:]
+	}
+	return b[:i], b[i+1:]
+}
+
+// sectionHeader matches configparser's `\[(?P<header>.+)\]` against a trimmed line: the name runs
+// from after the first '[' to the last ']' and must not be empty.
+func sectionHeader(s string) (string, bool) {
+	if !strings.HasPrefix(s, "[") {
+		return "", false
+	}
+	end := strings.LastIndexByte(s, ']')
+	if end < 2 {
+		return "", false
+	}
+	return s[1:end], true
+}
+
+// splitOption matches configparser's option pattern: the key is what precedes the first '=' or
+// ':', both sides trimmed.
+func splitOption(s string) (key, value string, ok bool) {
+	i := strings.IndexAny(s, "=:")
+	if i < 0 {
+		return "", "", false
+	}
+	return pyStrip(s[:i]), pyStrip(s[i+1:]), true
+}
+
+// pySpace reports whether r is white space for Python's str.isspace, str.strip and the \s of its
+// regular expressions. The set differs from Go's unicode.IsSpace (it adds U+001C–U+001F).
+func pySpace(r rune) bool {
+	switch r {
+	case '\t', '\n', '\v', '\f', '\r', 0x1c, 0x1d, 0x1e, 0x1f, ' ', 0x85, 0xa0, 0x1680,
+		0x2028, 0x2029, 0x202f, 0x205f, 0x3000:
+		return true
+	}
+	return r >= 0x2000 && r <= 0x200a
+}
+
+func pyStrip(s string) string  { return strings.TrimFunc(s, pySpace) }
+func pyRStrip(s string) string { return strings.TrimRightFunc(s, pySpace) }
+
+// pyIndent is the number of characters (not bytes) before the first non-space one, as
+// configparser measures indentation.
+func pyIndent(s string) int {
+	n := 0
+	for _, r := range s {
+		if !pySpace(r) {
+			return n
+		}
+		n++
+	}
+	return 0
+}
+
+// pyLower lower-cases like Python's str.lower for the keys that matter (ASCII); other letters go
+// through Go's case mapping, with Python's one multi-character special case.
+func pyLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.ToLower(strings.ReplaceAll(s, "\u0130", "i\u0307"))
+		}
+	}
+	return strings.ToLower(s)
+}
+
+// pySplitLines splits like Python's str.splitlines, which the nested-block parser uses: besides
+// "\n" and "\r" it breaks at "\v", "\f", U+001C–U+001E, U+0085, U+2028 and U+2029.
+func pySplitLines(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		switch r {
+		case '\n', '\r', '\v', '\f', 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029:
+			return true
+		}
+		return false
+	})
+}

@@ -1,0 +1,105 @@
+package chain
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"os/user"
+	"time"
+
+	"github.com/irsa-go/irsa/credentials"
+)
+
+// Options configures Resolve and Explain. The zero value resolves exactly what the AWS CLI would
+// from the process environment and the shared files in the home directory. Every field overrides
+// the corresponding environment variable or file setting.
+type Options struct {
+	// Profile names the profile to use, like the AWS CLI's --profile. Optional; default
+	// AWS_DEFAULT_PROFILE, then AWS_PROFILE (botocore reads them in that order), then "default".
+	// As with --profile, naming a profile here turns off the credentials and the web identity
+	// settings in environment variables (AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE, ...);
+	// a profile named by AWS_PROFILE does not.
+	Profile string
+	// Region overrides the region. Optional; default AWS_REGION, then AWS_DEFAULT_REGION, then
+	// the profile's region setting. (botocore reads only AWS_DEFAULT_REGION; AWS_REGION is read
+	// first because the AWS CLI v2, every AWS SDK and the EKS pod identity webhook use it.)
+	Region string
+	// ConfigFile is the path of the shared config file. Optional; default AWS_CONFIG_FILE, then
+	// ~/.aws/config. "$VAR", "${VAR}" and a leading "~" are expanded as botocore does.
+	ConfigFile string
+	// CredentialsFile is the path of the shared credentials file. Optional; default
+	// AWS_SHARED_CREDENTIALS_FILE, then ~/.aws/credentials. Expanded like ConfigFile.
+	CredentialsFile string
+	// Getenv looks up environment variables. Optional; default os.Getenv. An empty value counts
+	// as unset (botocore treats a variable set to "" as set in a few places; see the package
+	// documentation).
+	Getenv func(string) string
+	// HomeDir is the directory "~" stands for. Optional; default HOME (through Getenv), then the
+	// current user's home directory.
+	HomeDir string
+	// STS is the client used for AssumeRoleWithWebIdentity and AssumeRole calls. Optional;
+	// default a credentials.Client for the resolved STS endpoint that uses HTTPClient. An
+	// *sts.Client from aws-sdk-go-v2 can be used; it then uses its own endpoint settings.
+	STS credentials.STS
+	// HTTPClient is used by the default STS client. Optional; default that client's default.
+	// Ignored when STS is set.
+	HTTPClient *http.Client
+	// Now returns the current time; it is used for the default role session name
+	// ("botocore-session-<unix seconds>", as botocore names it) and by the caches. Optional;
+	// default time.Now.
+	Now func() time.Time
+	// Cache configures the credentials.Cache that wraps the provider and each source of an
+	// AssumeRole step. Optional; default credentials.CacheOptions{} (its documented defaults).
+	// Its Now, when nil, is set from Now.
+	Cache credentials.CacheOptions
+}
+
+// normalized returns o with defaults filled in; it is the one place options are validated.
+func (o Options) normalized() (Options, error) {
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Cache.Now == nil {
+		o.Cache.Now = o.Now
+	}
+	if o.HomeDir == "" {
+		o.HomeDir = o.Getenv("HOME")
+	}
+	if o.HomeDir == "" {
+		if u, err := user.Current(); err == nil {
+			o.HomeDir = u.HomeDir
+		}
+	}
+	if o.Region != "" && !validRegion(o.Region) {
+		return o, &ConfigError{Key: "Options.Region", Reason: fmt.Sprintf("%q is not a valid region name (letters, digits and '-', at most 63, not only digits, not starting or ending with '-')", o.Region)}
+	}
+	return o, nil
+}
+
+// validRegion is botocore's validate_region_name: ^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$.
+func validRegion(r string) bool {
+	if len(r) > 63 {
+		return false
+	}
+	if r == "" {
+		return true
+	}
+	if r[0] == '-' || r[len(r)-1] == '-' {
+		return false
+	}
+	digits := true
+	for i := 0; i < len(r); i++ {
+		c := r[i]
+		switch {
+		case c >= '0' && c <= '9':
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '-':
+			digits = false
+		default:
+			return false
+		}
+	}
+	return !digits
+}

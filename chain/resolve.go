@@ -1,0 +1,143 @@
+package chain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/irsa-go/irsa/credentials"
+)
+
+// Result is what Resolve found: a provider of credentials, the region and the STS endpoint.
+type Result struct {
+	// Provider returns the credentials. It is a credentials.Cache around the last step of the
+	// chain; each AssumeRole step's source is behind a Cache of its own, so a refresh repeats
+	// only the STS calls whose credentials are due. Close the Result when done with it.
+	Provider *credentials.Cache
+	// Region is the resolved region ("" when none is configured).
+	Region string
+	// STSEndpoint is where STS calls go (zero when the endpoint settings are invalid and the
+	// credentials do not need STS, or when Options.STS was given and decides for itself).
+	STSEndpoint credentials.Endpoint
+	// Explanation reports how all of the above was decided.
+	Explanation *Explanation
+
+	caches []*credentials.Cache
+}
+
+// Close stops the background work of every Cache of the chain. It is safe to call more than
+// once.
+func (r *Result) Close() error {
+	var errs []error
+	for i := len(r.caches) - 1; i >= 0; i-- {
+		errs = append(errs, r.caches[i].Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Resolve finds credentials, region and STS endpoint the way the AWS CLI v1 (botocore 1.43)
+// does, from Options, the environment and the shared config and credentials files. It reads the
+// files and the environment but makes no network call: the returned Provider calls STS when
+// credentials are first retrieved, and again before they expire.
+//
+// When no source has credentials the error is a *NoCredentialsError whose message is the
+// Explanation. A problem in the configuration is a *ParseError (a file that cannot be parsed), a
+// *ProfileNotFoundError or a *ConfigError naming the profile, key, file and line. All errors are
+// non-recoverable (credentials.IsNonRecoverable reports true).
+func Resolve(ctx context.Context, opts Options) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res := plan(opts)
+	exp := res.exp
+	if exp.Err != nil {
+		return nil, exp.Err
+	}
+	out := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, Explanation: exp}
+	if err := out.build(res); err != nil {
+		_ = out.Close()
+		exp.Err = err
+		return nil, err
+	}
+	return out, nil
+}
+
+// Explain resolves like Resolve but builds no provider. The Explanation is never nil; the error
+// is the one Resolve would return for the same inputs (and also in Explanation.Err).
+func Explain(ctx context.Context, opts Options) (*Explanation, error) {
+	if err := ctx.Err(); err != nil {
+		return &Explanation{Err: err}, err
+	}
+	exp := plan(opts).exp
+	return exp, exp.Err
+}
+
+// build makes one provider per step, each behind its own Cache.
+func (r *Result) build(res *resolution) error {
+	o := res.opts
+	client := o.STS
+	if client == nil && r.Explanation.STS.Used {
+		c, err := credentials.NewClient(credentials.ClientOptions{Endpoint: r.STSEndpoint, HTTPClient: o.HTTPClient, Now: o.Now})
+		if err != nil {
+			return fmt.Errorf("chain: STS client: %w", err)
+		}
+		client = c
+	}
+	noEnv := func(string) string { return "" } // chain already read AWS_ROLE_SESSION_NAME where botocore does
+	var prev credentials.Provider
+	for i, h := range res.hops {
+		var (
+			p   credentials.Provider
+			err error
+		)
+		switch h.kind {
+		case StepEnvironment:
+			p = credentials.Env{Getenv: o.Getenv, IgnoreLegacyNames: true}
+		case StepStatic:
+			p = credentials.Static{Value: h.keys}
+		case StepWebIdentity:
+			p, err = credentials.NewWebIdentity(credentials.WebIdentityOptions{
+				RoleARN: h.roleARN, TokenFile: h.tokenFile, SessionName: h.sessionName,
+				Client: client, Getenv: noEnv, Now: o.Now,
+			})
+		case StepAssumeRole:
+			p, err = credentials.NewAssumeRole(credentials.AssumeRoleOptions{
+				Source: prev, RoleARN: h.roleARN, SessionName: h.sessionName, ExternalID: h.externalID,
+				Duration: h.duration, Client: client, Now: o.Now,
+			})
+		}
+		if err != nil {
+			return &StepError{Step: r.Explanation.Steps[i], Index: i, Err: err}
+		}
+		c := credentials.NewCache(p, o.Cache)
+		r.caches = append(r.caches, c)
+		prev = c
+	}
+	r.Provider = r.caches[len(r.caches)-1]
+	return nil
+}
+
+// StepError reports a step whose provider refused its configuration (an invalid role ARN or
+// session name, say), naming where each of its settings came from.
+type StepError struct {
+	// Step is the step concerned.
+	Step Step
+	// Index is its 0-based position in Explanation.Steps.
+	Index int
+	// Err is the provider's error.
+	Err error
+}
+
+func (e *StepError) Error() string {
+	msg := fmt.Sprintf("chain: step %d (%s): %v", e.Index+1, e.Step.describe(), e.Err)
+	for _, s := range e.Step.Settings {
+		msg += fmt.Sprintf("; %s from %s", s.Name, s.From)
+	}
+	return msg
+}
+
+// Unwrap returns Err.
+func (e *StepError) Unwrap() error { return e.Err }
+
+// NonRecoverable reports true: the configuration must change.
+func (e *StepError) NonRecoverable() bool { return true }

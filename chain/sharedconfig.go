@@ -1,0 +1,293 @@
+package chain
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+)
+
+// setting is one key of a section, with where it was written. A nested block ("sts =" followed
+// by indented lines) has nested != nil and an empty value.
+type setting struct {
+	key    string
+	value  string
+	nested map[string]*setting
+	file   string // display path
+	line   int
+}
+
+// where is "~/.aws/config line 7".
+func (s *setting) where() string { return fmt.Sprintf("%s line %d", s.file, s.line) }
+
+// section is a section as botocore's raw_config_parse returns it: its own keys plus the keys of
+// [DEFAULT] it does not override, nested blocks parsed.
+type section struct {
+	name     string
+	file     string
+	line     int
+	settings map[string]*setting
+}
+
+func (s *section) get(key string) *setting {
+	if s == nil {
+		return nil
+	}
+	return s.settings[key]
+}
+
+func (s *section) has(key string) bool { return s.get(key) != nil }
+
+// sections returns the sections of f as botocore's raw_config_parse sees them.
+func (f *iniFile) sectionsView() ([]*section, error) {
+	out := make([]*section, 0, len(f.sections))
+	for _, is := range f.sections {
+		s := &section{name: is.name, file: f.path, line: is.line, settings: map[string]*setting{}}
+		add := func(k *iniKey) error {
+			st, err := f.setting(k)
+			if err != nil {
+				return err
+			}
+			s.settings[k.name] = st
+			return nil
+		}
+		for _, k := range is.keys {
+			if err := add(k); err != nil {
+				return nil, err
+			}
+		}
+		if f.defaults != nil {
+			for _, k := range f.defaults.keys {
+				if _, own := s.settings[k.name]; own {
+					continue
+				}
+				if err := add(k); err != nil {
+					return nil, err
+				}
+			}
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// setting turns a key into a setting, parsing a nested block the way botocore's _parse_nested
+// does: every non-blank line must hold '='; keys keep their case; a later key replaces an earlier
+// one.
+func (f *iniFile) setting(k *iniKey) (*setting, error) {
+	v := k.value()
+	st := &setting{key: k.name, file: f.path, line: k.line}
+	if !strings.HasPrefix(v, "\n") {
+		st.value = v
+		return st, nil
+	}
+	st.nested = map[string]*setting{}
+	for i, l := range k.lines {
+		for _, piece := range pySplitLines(l) {
+			piece = pyStrip(piece)
+			if piece == "" {
+				continue
+			}
+			eq := strings.IndexByte(piece, '=')
+			if eq < 0 {
+				return nil, &ParseError{File: f.path, Line: k.nums[i], Reason: fmt.Sprintf("a line in the nested block under %q has no '='; write it as \"  key = value\"", k.name)}
+			}
+			key := pyStrip(piece[:eq])
+			st.nested[key] = &setting{key: key, value: pyStrip(piece[eq+1:]), file: f.path, line: k.nums[i]}
+		}
+	}
+	return st, nil
+}
+
+// configFile is ~/.aws/config as botocore's load_config maps it: profiles ("[default]",
+// "[profile NAME]"), sso-session and services sections, and the sections it ignores.
+type configFile struct {
+	profiles    map[string]*section
+	ssoSessions map[string]*section
+	services    map[string]*section
+	ignored     map[string]*section // sections that are none of the above, such as "[prod]"
+}
+
+// buildProfileMap follows botocore's build_profile_map: a section whose name starts with
+// "profile" (or "sso-session", "services") and splits, shell-like, into exactly two words is
+// named by the second word; "[default]" is the profile "default"; a later section replaces an
+// earlier one of the same name ("[default]" and "[profile default]" included: the later wins).
+func buildProfileMap(secs []*section) *configFile {
+	c := &configFile{
+		profiles:    map[string]*section{},
+		ssoSessions: map[string]*section{},
+		services:    map[string]*section{},
+		ignored:     map[string]*section{},
+	}
+	named := func(s *section) (string, bool) {
+		parts, err := shlexSplit(s.name)
+		if err != nil || len(parts) != 2 {
+			return "", false
+		}
+		return parts[1], true
+	}
+	for _, s := range secs {
+		switch {
+		case strings.HasPrefix(s.name, "profile"):
+			if n, ok := named(s); ok {
+				c.profiles[n] = s
+			} else {
+				c.ignored[s.name] = s
+			}
+		case strings.HasPrefix(s.name, "sso-session"):
+			if n, ok := named(s); ok {
+				c.ssoSessions[n] = s
+			}
+		case strings.HasPrefix(s.name, "services"):
+			if n, ok := named(s); ok {
+				c.services[n] = s
+			}
+		case s.name == "default":
+			c.profiles["default"] = s
+		default:
+			c.ignored[s.name] = s
+		}
+	}
+	return c
+}
+
+// profile is one profile as botocore's session.full_config sees it: the config file's section
+// with the credentials file's section of the same name laid over it (the credentials file wins
+// key by key).
+type profile struct {
+	name     string
+	settings map[string]*setting
+	config   *section // the section in the config file, or nil
+	creds    *section // the section in the credentials file, or nil
+}
+
+func (p *profile) get(key string) *setting {
+	if p == nil {
+		return nil
+	}
+	return p.settings[key]
+}
+
+func (p *profile) has(key string) bool { return p.get(key) != nil }
+
+// value is the plain value of key, "" when absent or a nested block.
+func (p *profile) value(key string) string {
+	if s := p.get(key); s != nil {
+		return s.value
+	}
+	return ""
+}
+
+// fileState says where a file was looked for and what was found.
+type fileState struct {
+	path    string // the expanded path
+	display string // the path as shown to people
+	from    string // what chose the path
+	found   bool
+}
+
+// sharedFiles holds both files as botocore reads them.
+type sharedFiles struct {
+	config, credentials fileState
+	cfg                 *configFile         // load_config(config file)
+	credSections        map[string]*section // raw_config_parse(credentials file)
+	credIgnored         []string            // credentials-file sections named "profile X"
+	profiles            map[string]*profile // full_config["profiles"]
+}
+
+// loadSharedFiles reads and parses both files. A missing file is empty, as in botocore; a file
+// that cannot be read or parsed is an error.
+func loadSharedFiles(config, credentials fileState) (*sharedFiles, error) {
+	sf := &sharedFiles{config: config, credentials: credentials, cfg: buildProfileMap(nil), credSections: map[string]*section{}}
+	cfgSecs, found, err := readSections(config)
+	if err != nil {
+		return nil, err
+	}
+	sf.config.found = found
+	sf.cfg = buildProfileMap(cfgSecs)
+	credSecs, found, err := readSections(credentials)
+	if err != nil {
+		return nil, err
+	}
+	sf.credentials.found = found
+	for _, s := range credSecs {
+		sf.credSections[s.name] = s
+		if strings.HasPrefix(s.name, "profile ") {
+			sf.credIgnored = append(sf.credIgnored, s.name)
+		}
+	}
+	sf.profiles = map[string]*profile{}
+	for name, s := range sf.cfg.profiles {
+		p := &profile{name: name, config: s, settings: map[string]*setting{}}
+		for k, v := range s.settings {
+			p.settings[k] = v
+		}
+		sf.profiles[name] = p
+	}
+	for _, s := range credSecs {
+		p := sf.profiles[s.name]
+		if p == nil {
+			p = &profile{name: s.name, settings: map[string]*setting{}}
+			sf.profiles[s.name] = p
+		}
+		p.creds = s
+		for k, v := range s.settings {
+			p.settings[k] = v
+		}
+	}
+	return sf, nil
+}
+
+// readSections reads one file. found is false when there is no regular file at the path.
+func readSections(fsState fileState) (secs []*section, found bool, err error) {
+	data, found, err := readConfigFile(fsState)
+	if err != nil || !found {
+		return nil, found, err
+	}
+	f, err := parseINI(fsState.display, data)
+	if err != nil {
+		return nil, true, err
+	}
+	secs, err = f.sectionsView()
+	return secs, true, err
+}
+
+// readConfigFile reads at most MaxConfigFileSize+1 bytes. Like botocore, a path that is not a
+// regular file (missing, or a directory) counts as no file. Unlike botocore, which silently reads
+// a file it may not open as empty, an unreadable file is an error.
+func readConfigFile(s fileState) ([]byte, bool, error) {
+	if s.path == "" {
+		return nil, false, nil
+	}
+	fi, err := os.Stat(s.path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errNotDir) {
+			return nil, false, nil
+		}
+		return nil, false, &ParseError{File: s.display, Reason: fmt.Sprintf("cannot read the file: %v", pathErrReason(err))}
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, false, nil
+	}
+	f, err := os.Open(s.path)
+	if err != nil {
+		return nil, false, &ParseError{File: s.display, Reason: fmt.Sprintf("cannot read the file: %v", pathErrReason(err))}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxConfigFileSize+1))
+	if err != nil {
+		return nil, false, &ParseError{File: s.display, Reason: fmt.Sprintf("cannot read the file: %v", pathErrReason(err))}
+	}
+	return data, true, nil
+}
+
+// pathErrReason drops the path from an *fs.PathError (the caller names the file already).
+func pathErrReason(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
