@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -178,7 +179,7 @@ func buildError(status int, p *parsed, data []byte) error {
 		StatusCode: status,
 		Type:       p.str(fErrorType),
 		Code:       p.str(fErrorCode),
-		Message:    p.str(fErrorMessage),
+		Message:    redactTokens(p.str(fErrorMessage)),
 		RequestID:  p.str(fRequestID),
 	}
 }
@@ -218,7 +219,7 @@ func (c *credentialsBlock) fill(p *parsed) (creds *types.Credentials, user *type
 	case !p.has(fExpiration):
 		return nil, nil, nil, nil, "<Credentials> has no <Expiration>"
 	}
-	exp, err := smithytime.ParseDateTime(p.str(fExpiration))
+	exp, err := parseDateTime(p.str(fExpiration))
 	if err != nil {
 		return nil, nil, nil, nil, "<Expiration> " + safeValue(p.bytes(fExpiration)) + " is not an RFC 3339 date-time"
 	}
@@ -245,6 +246,16 @@ func (c *credentialsBlock) fill(p *parsed) (creds *types.Credentials, user *type
 		user = &c.user
 	}
 	return &c.creds, user, pps, optional(p, fSourceIdentity, &c.strings[5]), ""
+}
+
+// parseDateTime parses an RFC 3339 date-time as aws-sdk-go-v2 does, and also with a lower-case
+// "t" and "z", which RFC 3339 allows.
+func parseDateTime(s string) (time.Time, error) {
+	t, err := smithytime.ParseDateTime(s)
+	if err != nil && strings.ContainsAny(s, "tz") {
+		return smithytime.ParseDateTime(strings.ToUpper(s))
+	}
+	return t, err
 }
 
 // safeValue quotes a short value made of characters found in dates and numbers, for a reason

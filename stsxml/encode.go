@@ -2,6 +2,7 @@ package stsxml
 
 import (
 	"encoding/xml"
+	"errors"
 	"io"
 	"time"
 
@@ -128,10 +129,16 @@ func write(w io.Writer, doc any) error {
 	return err
 }
 
+var errNilDocument = errors.New("stsxml: nothing to encode (nil)")
+
 // EncodeAssumeRoleWithWebIdentity writes out as an AssumeRoleWithWebIdentityResponse document,
-// the way STS sends it. The request ID comes from out.ResultMetadata (see RequestID); times are
-// written in UTC as RFC 3339 with fractional seconds only when they are non-zero.
+// the way STS sends it. The request ID comes from out.ResultMetadata (as
+// awsmiddleware.GetRequestIDMetadata reads it); times are written in UTC as RFC 3339 with
+// fractional seconds only when they are non-zero.
 func EncodeAssumeRoleWithWebIdentity(w io.Writer, out *sts.AssumeRoleWithWebIdentityOutput) error {
+	if out == nil {
+		return errNilDocument
+	}
 	rid, _ := awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
 	return write(w, encWebIdentityResponse{
 		Xmlns: Namespace,
@@ -150,6 +157,9 @@ func EncodeAssumeRoleWithWebIdentity(w io.Writer, out *sts.AssumeRoleWithWebIden
 
 // EncodeAssumeRole writes out as an AssumeRoleResponse document.
 func EncodeAssumeRole(w io.Writer, out *sts.AssumeRoleOutput) error {
+	if out == nil {
+		return errNilDocument
+	}
 	rid, _ := awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
 	return write(w, encAssumeRoleResponse{
 		Xmlns: Namespace,
@@ -165,6 +175,9 @@ func EncodeAssumeRole(w io.Writer, out *sts.AssumeRoleOutput) error {
 
 // EncodeGetCallerIdentity writes out as a GetCallerIdentityResponse document.
 func EncodeGetCallerIdentity(w io.Writer, out *sts.GetCallerIdentityOutput) error {
+	if out == nil {
+		return errNilDocument
+	}
 	rid, _ := awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
 	return write(w, encCallerIdentityResponse{
 		Xmlns:    Namespace,
@@ -176,6 +189,9 @@ func EncodeGetCallerIdentity(w io.Writer, out *sts.GetCallerIdentityOutput) erro
 // EncodeError writes e as an STS ErrorResponse document (the HTTP status is the caller's to
 // set; e.StatusCode is not part of the body). An empty Type is written as "Sender".
 func EncodeError(w io.Writer, e *Error) error {
+	if e == nil {
+		return errNilDocument
+	}
 	typ := e.Type
 	if typ == "" {
 		typ = "Sender"

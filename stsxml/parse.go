@@ -82,6 +82,9 @@ func (p *parsed) walk(body []byte, roots ...*node) *walkError {
 			if serr.truncated {
 				return &walkError{reason: "the body is truncated (" + serr.msg + ")", truncated: true}
 			}
+			if depth == 0 && looksLikeHTML(body) {
+				return &walkError{reason: "the body is an HTML page, not XML"}
+			}
 			if depth == 0 && !sawXML {
 				return &walkError{reason: "the body is not XML"}
 			}
@@ -111,6 +114,9 @@ func (p *parsed) walk(body []byte, roots ...*node) *walkError {
 			cdata := tok.kind == tokCDATA
 			if depth == 0 {
 				if cdata || len(bytes.TrimLeft(tok.text, " \t\r\n")) > 0 {
+					if looksLikeHTML(body) {
+						return &walkError{reason: "the body is an HTML page, not XML"}
+					}
 					return &walkError{reason: "the body is not XML"}
 				}
 				continue
@@ -191,6 +197,18 @@ func (p *parsed) walk(body []byte, roots ...*node) *walkError {
 			}
 		}
 	}
+}
+
+// looksLikeHTML reports whether body starts like an HTML page: a proxy's or load balancer's
+// error page, typically.
+func looksLikeHTML(body []byte) bool {
+	b := bytes.TrimLeft(body, "\xef\xbb\xbf \t\r\n")
+	for _, prefix := range []string{"<!doctype html", "<html"} {
+		if len(b) >= len(prefix) && equalFold(b[:len(prefix)], prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // safeName returns an element name for an error message: at most 64 bytes of name characters.

@@ -339,7 +339,7 @@ func appendText(dst, raw []byte, cdata, keep bool) ([]byte, bool) {
 			return dst, false
 		}
 		if keep {
-			dst = append(dst, plain...)
+			dst = appendNormalizedNewlines(dst, plain)
 		}
 		if amp < 0 {
 			return dst, true
@@ -374,6 +374,23 @@ func appendText(dst, raw []byte, cdata, keep bool) ([]byte, bool) {
 		}
 	}
 	return dst, true
+}
+
+// appendNormalizedNewlines appends b with "\r\n" and a lone "\r" turned into "\n", as XML
+// requires of a parser (a "\r" from a character reference is kept).
+func appendNormalizedNewlines(dst, b []byte) []byte {
+	for {
+		cr := bytes.IndexByte(b, '\r')
+		if cr < 0 {
+			return append(dst, b...)
+		}
+		dst = append(dst, b[:cr]...)
+		dst = append(dst, '\n')
+		b = b[cr+1:]
+		if len(b) > 0 && b[0] == '\n' {
+			b = b[1:]
+		}
+	}
 }
 
 // charRef decodes the inside of a character reference: "#65" or "#x41".
