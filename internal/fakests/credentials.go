@@ -79,6 +79,7 @@ func (s *Server) issue(ro *role, sessionName string, d time.Duration, sourceIden
 		if _, taken := s.sessions[akid]; !taken {
 			sess.principal.akid = akid
 			s.sessions[akid] = sess
+			s.issued++
 			break
 		}
 	}
@@ -97,7 +98,7 @@ func (s *Server) issue(ro *role, sessionName string, d time.Duration, sourceIden
 func (s *Server) IssuedCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.sessions)
+	return s.issued
 }
 
 // Revoke forgets the temporary credentials with access key ID akid: later calls signed with

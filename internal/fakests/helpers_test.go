@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -82,7 +83,9 @@ func (w *world) sdk(t *testing.T, creds aws.Credentials) *sts.Client {
 
 type credentials aws.Credentials
 
-func (c credentials) Retrieve(context.Context) (aws.Credentials, error) { return aws.Credentials(c), nil }
+func (c credentials) Retrieve(context.Context) (aws.Credentials, error) {
+	return aws.Credentials(c), nil
+}
 
 // signedPost builds a POST of params signed with creds at signingTime (the SDK's signer, as
 // the SDK's STS client signs), with an optional change after signing.
@@ -112,4 +115,13 @@ func decodeWebIdentity(body []byte) (*sts.AssumeRoleWithWebIdentityOutput, error
 
 func stsxmlDecodeWebIdentity(body []byte) (*sts.AssumeRoleWithWebIdentityOutput, error) {
 	return stsxml.DecodeAssumeRoleWithWebIdentity(200, bytes.NewReader(body))
+}
+
+func ioNopCloser(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s)) }
+
+func signer() *v4.Signer { return v4.NewSigner() }
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }

@@ -73,6 +73,7 @@ type Server struct {
 	roles     map[string]*role         // by role ARN
 	users     map[string]*user         // by access key ID
 	sessions  map[string]*session      // by access key ID
+	issued    int
 	faults    faultState
 	calls     []Call
 	byOp      map[string]int
