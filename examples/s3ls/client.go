@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -92,9 +94,9 @@ func (c *s3Client) listBuckets(ctx context.Context, pageSize int, fn func(*bucke
 		u := c.Endpoint.serviceURL()
 		u.RawQuery = q.Encode()
 		var page *bucketPage
-		err := c.do(ctx, "ListBuckets", "", u, func(resp *http.Response) error {
+		err := c.do(ctx, "ListBuckets", "", u, func(body io.Reader) error {
 			var err error
-			page, err = decodeListBuckets(resp.Body)
+			page, err = decodeListBuckets(body)
 			return err
 		})
 		if err != nil {
@@ -136,9 +138,9 @@ func (c *s3Client) listObjects(ctx context.Context, bucket, prefix, delimiter st
 		u := c.Endpoint.bucketURL(bucket, c.PathStyle)
 		u.RawQuery = q.Encode()
 		var page *objectPage
-		err := c.do(ctx, "ListObjectsV2", bucket, u, func(resp *http.Response) error {
+		err := c.do(ctx, "ListObjectsV2", bucket, u, func(body io.Reader) error {
 			var err error
-			page, err = decodeListObjectsV2(resp.Body)
+			page, err = decodeListObjectsV2(body)
 			return err
 		})
 		if err != nil {
@@ -161,7 +163,7 @@ func (c *s3Client) listObjects(ctx context.Context, bucket, prefix, delimiter st
 // do sends one signed GET and hands a 2xx response to decode. It retries, within fixed bounds,
 // throttling, 5xx and network errors, and once with fresh credentials when S3 refuses the
 // credentials as expired or unknown.
-func (c *s3Client) do(ctx context.Context, op, bucket string, u *url.URL, decode func(*http.Response) error) error {
+func (c *s3Client) do(ctx context.Context, op, bucket string, u *url.URL, decode func(body io.Reader) error) error {
 	refreshed := false
 	var lastErr error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
@@ -212,7 +214,7 @@ func backoff(attempt int) time.Duration {
 }
 
 // attempt sends the request once. retry reports whether the failure is worth another attempt.
-func (c *s3Client) attempt(ctx context.Context, op, bucket string, u *url.URL, decode func(*http.Response) error) (retry bool, err error) {
+func (c *s3Client) attempt(ctx context.Context, op, bucket string, u *url.URL, decode func(body io.Reader) error) (retry bool, err error) {
 	creds, err := c.Credentials.Retrieve(ctx)
 	if err != nil {
 		return false, &credentialsError{err: err}
@@ -248,16 +250,42 @@ func (c *s3Client) attempt(ctx context.Context, op, bucket string, u *url.URL, d
 	c.debugf("%s %s -> %d (request ID %s, %s, signed as %s)", req.Method, redactURL(req.URL), resp.StatusCode,
 		orDash(resp.Header.Get("X-Amz-Request-Id")), time.Since(start).Round(time.Millisecond), id)
 
+	var body []byte
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		if err := decode(resp); err != nil {
+		body, err = readCapped(resp.Body, maxListBody, op)
+	} else {
+		// An error body is only shown in part; a long one is cut, not refused.
+		body, err = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	}
+	if err != nil {
+		// A connection cut while the body arrives is worth another try; an oversized body is not.
+		var fe *formatError
+		return !errors.As(err, &fe), fmt.Errorf("%s %s: %w", op, redactURL(req.URL), err)
+	}
+	// A broken or hostile server could echo the credentials back; they are removed before
+	// anything in the body can reach a message.
+	body = scrubSecrets(body, creds)
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		if err := decode(bytes.NewReader(body)); err != nil {
 			return false, fmt.Errorf("%s %s: %w", op, redactURL(req.URL), err)
 		}
 		return false, nil
 	}
-	se := decodeS3Error(resp)
+	se := decodeS3Error(resp, body)
 	se.Operation, se.Bucket, se.SigningRegion, se.Identity = op, bucket, c.Region, id
 	retry = resp.StatusCode >= 500 || se.Code == "SlowDown" || se.Code == "Throttling" || se.Code == "RequestTimeout"
 	return retry, se
+}
+
+// scrubSecrets replaces the secret access key and session token of creds wherever they appear
+// in body.
+func scrubSecrets(body []byte, creds credentials.Credentials) []byte {
+	for _, secret := range []string{creds.SecretAccessKey, creds.SessionToken} {
+		if len(secret) >= 8 && bytes.Contains(body, []byte(secret)) { // real ones are 40+ bytes
+			body = bytes.ReplaceAll(body, []byte(secret), []byte("[redacted]"))
+		}
+	}
+	return body
 }
 
 // credentialsError is the credential chain's own error, returned unchanged in text.

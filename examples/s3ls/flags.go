@@ -32,6 +32,8 @@ type options struct {
 	Target string
 	Bucket string
 	Prefix string
+
+	pageSizeSet bool
 }
 
 // usageError is a mistake on the command line: exit status 2.
@@ -136,6 +138,11 @@ func parseArgs(args []string) (*options, error) {
 		positional = append(positional, remaining[0])
 		rest = remaining[1:]
 	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "page-size" {
+			o.pageSizeSet = true
+		}
+	})
 	if err := o.validate(positional); err != nil {
 		return nil, err
 	}
@@ -147,7 +154,7 @@ func (o *options) validate(positional []string) error {
 	switch {
 	case len(positional) > 1:
 		return usagef("expected at most one S3 path, got %d: %s", len(positional), strings.Join(positional, " "))
-	case o.PageSize < 0 || o.PageSize > 1000:
+	case o.pageSizeSet && (o.PageSize < 1 || o.PageSize > 1000):
 		return usagef("--page-size must be between 1 and 1000, not %d", o.PageSize)
 	case o.Watch < 0:
 		return usagef("--watch must be a positive duration such as 30s or 5m, not %s", o.Watch)

@@ -42,6 +42,10 @@ type harness struct {
 	invalidated []string
 	mu          sync.Mutex
 	app         *app
+	// sess is the last session the resolver made.
+	sess *session
+	// cache is sess's Cache.
+	cache *credentials.Cache
 }
 
 func newHarness(t *testing.T, opts fakes3.Options) *harness {
@@ -72,6 +76,7 @@ func newHarness(t *testing.T, opts fakes3.Options) *harness {
 
 func (h *harness) resolve(ctx context.Context, o sessionOptions) (*session, error) {
 	s := cachedSession(h.provider, o)
+	h.sess, h.cache = s, s.Credentials.(*credentials.Cache)
 	inner := s.Invalidate
 	s.Invalidate = func(id string) {
 		h.mu.Lock()
@@ -102,9 +107,14 @@ func (h *harness) bucket(name string, objs ...fakes3.Object) {
 // either output contains a secret.
 func (h *harness) run(args ...string) (code int, stdout, stderr string) {
 	h.t.Helper()
+	return h.runContext(context.Background(), args...)
+}
+
+func (h *harness) runContext(ctx context.Context, args ...string) (code int, stdout, stderr string) {
+	h.t.Helper()
 	var out, errOut bytes.Buffer
 	h.app.stdout, h.app.stderr = &out, &errOut
-	code = h.app.run(context.Background(), args)
+	code = h.app.run(ctx, args)
 	for _, s := range secrets {
 		if strings.Contains(out.String(), s) || strings.Contains(errOut.String(), s) {
 			h.t.Errorf("s3ls %v printed the secret %q:\nstdout:\n%s\nstderr:\n%s", args, s, out.String(), errOut.String())

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/xml"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 )
@@ -66,15 +65,18 @@ type xmlS3Error struct {
 	Endpoint  string   `xml:"Endpoint"`
 }
 
-// decodeS3Error reads an error response. It always returns an *s3Error.
-func decodeS3Error(resp *http.Response) *s3Error {
+// decodeS3Error decodes an error response with its body (read up to maxErrorBody). It always
+// returns an *s3Error.
+func decodeS3Error(resp *http.Response, body []byte) *s3Error {
 	e := &s3Error{
 		StatusCode: resp.StatusCode,
 		RequestID:  resp.Header.Get("X-Amz-Request-Id"),
 		HostID:     resp.Header.Get("X-Amz-Id-2"),
 		Region:     resp.Header.Get("X-Amz-Bucket-Region"),
 	}
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	if len(body) > maxErrorBody {
+		body = body[:maxErrorBody]
+	}
 	var x xmlS3Error
 	if err := xml.Unmarshal(body, &x); err != nil || x.Code == "" {
 		e.Excerpt = excerpt(body)
@@ -165,7 +167,9 @@ func (e *s3Error) hint() string {
 	case "RequestTimeTooSkewed":
 		return "This machine's clock differs from S3's by more than 15 minutes. Fix the clock (NTP) and try again."
 	case "SlowDown", "InternalError", "ServiceUnavailable":
-		return "S3 is busy or failing; s3ls already retried. Try again later."
+		if e.StatusCode >= 500 {
+			return "S3 is busy or failing; s3ls already retried. Try again later."
+		}
 	}
 	if e.Code == "" && e.StatusCode >= 300 && e.StatusCode < 400 {
 		return "Something redirected the request. Check --endpoint-url and --region."
