@@ -74,10 +74,10 @@ func TestBadEndpointsAreRefused(t *testing.T) {
 // before-send event) for a bucket named my-bucket, and for ListBuckets.
 func TestDefaultEndpointsMatchBotocore(t *testing.T) {
 	cases := []struct {
-		name, region           string
-		fips, dual, regional   bool
+		name, region            string
+		fips, dual, regional    bool
 		wantBucket, wantBucket2 string // my-bucket, my.bucket
-		wantService            string
+		wantService             string
 	}{
 		{name: "us-east-1 uses the global endpoint", region: "us-east-1",
 			wantBucket: "https://my-bucket.s3.amazonaws.com/", wantBucket2: "https://s3.amazonaws.com/my.bucket", wantService: "https://s3.amazonaws.com/"},
