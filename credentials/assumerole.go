@@ -74,10 +74,11 @@ type AssumeRoleOptions struct {
 //
 // Expiry: credentials never expire later than the source credentials that obtained them
 // (Expires is lowered to the source's), so a chain never outlives the identity at its root and
-// each hop refreshes no later than the one below it. To keep that from shortening every session,
-// when the source credentials would leave less than half of the session asked for, AssumeRole
-// first asks the source for newer ones, by calling Invalidate(accessKeyID) on it when it has that
-// method (a Cache does) and retrieving again; the source's refresh was due anyway.
+// each hop refreshes no later than the one below it. To keep that from cutting sessions short,
+// when the source is a Cache whose credentials expire before the session asked for would,
+// AssumeRole asks it for newer ones first (Invalidate, then Retrieve again) if the Cache is due
+// to refresh them anyway or they would leave less than half the session; never while the Cache
+// is backing off after a failure.
 //
 // Errors are *AssumeRoleError values naming the role and the source's identity (its role ARN
 // or access key ID), never a secret.
@@ -194,8 +195,37 @@ func isRoleSession(c Credentials) bool {
 	return c.RoleARN != "" || c.Source == SourceWebIdentity || c.Source == SourceAssumeRole
 }
 
-// sourceInvalidator is the method of Cache that AssumeRole uses to get newer source credentials.
-type sourceInvalidator interface{ Invalidate(accessKeyID string) }
+// refreshableSource is the part of Cache that AssumeRole uses to get newer source credentials.
+type refreshableSource interface {
+	Invalidate(accessKeyID string)
+	Status() CacheStatus
+}
+
+// renewSource decides whether the source credentials src are worth replacing before they sign a
+// request for a session of length want, and if so asks the source (a Cache) for newer ones. It
+// does when src would cut the session short (they expire sooner than it would) and either the
+// source is due for its own refresh anyway or src would leave less than half of want. It never
+// makes the source call its provider while the source is backing off.
+func (a *AssumeRole) renewSource(ctx context.Context, src Credentials, want time.Duration) Credentials {
+	rs, ok := a.opts.Source.(refreshableSource)
+	now := a.opts.Now()
+	if !ok || !src.CanExpire() || !src.Expires.Before(now.Add(want)) {
+		return src
+	}
+	st := rs.Status()
+	if st.AccessKeyID != src.AccessKeyID || !st.BackoffUntil.IsZero() {
+		return src
+	}
+	due := st.Refreshing || (!st.NextRefresh.IsZero() && !now.Before(st.NextRefresh))
+	if !due && src.Expires.Sub(now) >= want/2 {
+		return src
+	}
+	rs.Invalidate(src.AccessKeyID)
+	if newer, err := a.opts.Source.Retrieve(ctx); err == nil && newer.HasKeys() {
+		return newer
+	}
+	return src
+}
 
 // Retrieve gets source credentials and calls STS AssumeRole with them.
 func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
@@ -215,12 +245,7 @@ func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 	if want == 0 {
 		want = time.Hour // STS's default
 	}
-	if inv, ok := o.Source.(sourceInvalidator); ok && src.CanExpire() && src.Expires.Sub(o.Now()) < want/2 {
-		inv.Invalidate(src.AccessKeyID)
-		if newer, err := o.Source.Retrieve(ctx); err == nil && newer.HasKeys() {
-			src = newer
-		}
-	}
+	src = a.renewSource(ctx, src, want)
 	name := o.SessionName
 	if name == "" {
 		name = generatedSessionName(o.Now())

@@ -173,6 +173,8 @@ type invalidatingSource struct {
 	gen         int
 	invalidated []string
 	exp         func(gen int) time.Time
+	// what Status reports
+	nextRefresh, backoffUntil time.Time
 }
 
 func (s *invalidatingSource) Retrieve(context.Context) (Credentials, error) {
@@ -183,6 +185,13 @@ func (s *invalidatingSource) Retrieve(context.Context) (Credentials, error) {
 	return c, nil
 }
 
+func (s *invalidatingSource) Status() CacheStatus {
+	c, _ := s.Retrieve(context.Background())
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return CacheStatus{AccessKeyID: c.AccessKeyID, Expires: c.Expires, NextRefresh: s.nextRefresh, BackoffUntil: s.backoffUntil}
+}
+
 func (s *invalidatingSource) Invalidate(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -191,40 +200,55 @@ func (s *invalidatingSource) Invalidate(id string) {
 }
 
 func TestAssumeRoleAsksACachedSourceForNewerCredentialsWhenItsWouldCutTheSessionShort(t *testing.T) {
-	t.Run("source expiring in 20 minutes is renewed before a one-hour session", func(t *testing.T) {
-		src := &invalidatingSource{exp: func(gen int) time.Time { return provNow.Add(20*time.Minute + time.Duration(gen)*time.Hour) }}
-		s := &scriptedSTS{role: okRole(func() time.Time { return provNow })}
-		c, err := newAssumeRole(t, s, func(o *AssumeRoleOptions) { o.Source = src }).Retrieve(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.Join(src.invalidated, ",") != "ASIASOURCEGEN0000000" || s.roleCalls[0].signer.AccessKeyID != "ASIASOURCEGEN0000001" {
-			t.Errorf("invalidated %v, signed with %s", src.invalidated, s.roleCalls[0].signer.AccessKeyID)
-		}
-		if !c.Expires.Equal(provNow.Add(time.Hour)) {
-			t.Errorf("Expires = %v, want a full hour", c.Expires)
-		}
-	})
-	t.Run("source with 40 minutes left is used as it is", func(t *testing.T) {
-		src := &invalidatingSource{exp: func(gen int) time.Time { return provNow.Add(40 * time.Minute) }}
-		s := &scriptedSTS{role: okRole(func() time.Time { return provNow })}
-		if _, err := newAssumeRole(t, s, func(o *AssumeRoleOptions) { o.Source = src }).Retrieve(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		if len(src.invalidated) != 0 {
-			t.Errorf("invalidated %v", src.invalidated)
-		}
-	})
-	t.Run("the threshold follows the session asked for", func(t *testing.T) {
-		src := &invalidatingSource{exp: func(gen int) time.Time { return provNow.Add(20 * time.Minute) }}
-		s := &scriptedSTS{role: okRole(func() time.Time { return provNow })}
-		if _, err := newAssumeRole(t, s, func(o *AssumeRoleOptions) { o.Source = src; o.Duration = 30 * time.Minute }).Retrieve(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		if len(src.invalidated) != 0 {
-			t.Errorf("invalidated %v for a 30-minute session with 20 minutes of source left", src.invalidated)
-		}
-	})
+	tests := []struct {
+		name        string
+		left        time.Duration // until the source credentials expire
+		session     time.Duration // Duration asked for (0: STS's default hour)
+		nextRefresh time.Duration // when the source Cache refreshes on its own (0: not scheduled)
+		backoff     bool
+		renewed     bool
+	}{
+		{name: "20 minutes left for a one-hour session is renewed", left: 20 * time.Minute, nextRefresh: 10 * time.Minute, renewed: true},
+		{name: "40 minutes left for a one-hour session, source not yet due, is used as it is", left: 40 * time.Minute, nextRefresh: 25 * time.Minute},
+		{name: "40 minutes left and the source due for its own refresh is renewed", left: 40 * time.Minute, nextRefresh: -time.Second, renewed: true},
+		{name: "20 minutes left for a 30-minute session, source not yet due, is used as it is", left: 20 * time.Minute, session: 30 * time.Minute, nextRefresh: 5 * time.Minute},
+		{name: "source outliving the session is used as it is", left: 3 * time.Hour, nextRefresh: -time.Second},
+		{name: "source backing off after a failure is left alone", left: 5 * time.Minute, backoff: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			src := &invalidatingSource{exp: func(gen int) time.Time { return provNow.Add(tc.left + time.Duration(gen)*time.Hour) }}
+			if tc.nextRefresh != 0 {
+				src.nextRefresh = provNow.Add(tc.nextRefresh)
+			}
+			if tc.backoff {
+				src.backoffUntil = provNow.Add(5 * time.Minute)
+			}
+			s := &scriptedSTS{role: okRole(func() time.Time { return provNow })}
+			c, err := newAssumeRole(t, s, func(o *AssumeRoleOptions) { o.Source = src; o.Duration = tc.session }).Retrieve(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			signer := s.roleCalls[0].signer.AccessKeyID
+			switch {
+			case tc.renewed && (strings.Join(src.invalidated, ",") != "ASIASOURCEGEN0000000" || signer != "ASIASOURCEGEN0000001"):
+				t.Errorf("invalidated %v, signed with %s; want the old key invalidated and the new one used", src.invalidated, signer)
+			case !tc.renewed && (len(src.invalidated) != 0 || signer != "ASIASOURCEGEN0000000"):
+				t.Errorf("invalidated %v, signed with %s; want the source left alone", src.invalidated, signer)
+			}
+			session := tc.session
+			if session == 0 {
+				session = time.Hour
+			}
+			want := provNow.Add(session)
+			if exp := src.exp(len(src.invalidated)); exp.Before(want) {
+				want = exp
+			}
+			if !c.Expires.Equal(want) {
+				t.Errorf("Expires = %v, want %v", c.Expires, want)
+			}
+		})
+	}
 }
 
 func TestAssumeRoleConfigurationErrors(t *testing.T) {
