@@ -37,7 +37,7 @@ func chainEnv(t *testing.T, now func() time.Time) *fakests.Env {
 	return env
 }
 
-func TestRoleChainsEndToEnd(t *testing.T) {
+func TestAssumeRoleChainsEndToEnd(t *testing.T) {
 	for _, kind := range stsClientKinds {
 		t.Run(kind.name, func(t *testing.T) {
 			t.Run("A to B composed by hand: each hop behind its own Cache", func(t *testing.T) {
@@ -199,13 +199,13 @@ func TestRoleChainsEndToEnd(t *testing.T) {
 	}
 }
 
-// TestRoleChainRefreshesEachHopOnItsOwn runs an A → B → C chain for six hours of injected time,
+// TestAssumeRoleChainRefreshesEachHopOnItsOwn runs an A → B → C chain for six hours of injected time,
 // asking for credentials every minute, and counts the STS calls per hop. Each hop is refreshed
 // by its own Cache when its own credentials near expiry, using the cached credentials of the hop
 // below: a hop is never called more often than the hop above it, and a long-lived hop is not
 // called again just because a short-lived hop above it refreshed (aws-sdk-go-v2 and the Rust SDK
 // re-run the whole chain, so there A is called as often as C).
-func TestRoleChainRefreshesEachHopOnItsOwn(t *testing.T) {
+func TestAssumeRoleChainRefreshesEachHopOnItsOwn(t *testing.T) {
 	seeded := rand.New(rand.NewPCG(1, 2))
 	var mu sync.Mutex
 	jitters := []struct {
@@ -312,7 +312,7 @@ func testRoleChainRefreshes(t *testing.T, jitter func() float64, d [3]time.Durat
 	return n
 }
 
-func TestRoleChainConfiguration(t *testing.T) {
+func TestAssumeRoleChainConfiguration(t *testing.T) {
 	s := &scriptedSTS{}
 	if _, err := NewRoleChain(nil, CacheOptions{}, AssumeRoleOptions{RoleARN: roleB, Client: s}); err == nil || !strings.Contains(err.Error(), "source is required") {
 		t.Errorf("nil source: %v", err)

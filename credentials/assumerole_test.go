@@ -382,10 +382,10 @@ func TestAssumeRoleIncompleteAnswerIsAnError(t *testing.T) {
 	}
 }
 
-// TestNoSecretInAnyError renders every error path of both providers with every verb and looks
+// TestWebIdentityAndAssumeRoleErrorsHoldNoSecret renders every error path of both providers with every verb and looks
 // for the token, the secret keys and the session tokens, including when a hostile server echoes
 // them back.
-func TestNoSecretInAnyError(t *testing.T) {
+func TestWebIdentityAndAssumeRoleErrorsHoldNoSecret(t *testing.T) {
 	f := newWebFixture(t)
 	f.mint(t, fakeoidc.TokenOptions{Namespace: "payments", ServiceAccount: "api"})
 	token := f.token
