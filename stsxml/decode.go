@@ -107,7 +107,11 @@ func (b *buffers) read(body io.Reader, doc string) ([]byte, error) {
 		buf = buf[:len(buf)+n]
 		b.body = buf
 		if len(buf) >= MaxBodySize {
-			return nil, newFormatError(0, doc, "the body is "+strconv.Itoa(MaxBodySize)+" bytes or more", buf)
+			fe := newFormatError(0, doc, "the body is "+strconv.Itoa(MaxBodySize)+" bytes or more", buf)
+			if !strings.HasSuffix(fe.Excerpt, "…") {
+				fe.Excerpt += "…" // the body goes on
+			}
+			return nil, fe
 		}
 		switch {
 		case err == io.EOF:

@@ -81,6 +81,7 @@ func (x *excerptWriter) putString(s string) { x.put([]byte(s)) }
 // text writes one word of character data.
 func (x *excerptWriter) text(word []byte) {
 	if x.secretDepth > 0 {
+		x.space = false
 		if !bytes.HasSuffix(x.out, []byte("…")) {
 			x.putString("…")
 		}
