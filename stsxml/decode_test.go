@@ -357,7 +357,9 @@ func TestDecodeRefuses(t *testing.T) {
 	}{
 		{
 			name: "a missing AccessKeyId is refused", decode: webIdentity, status: 200,
-			body:    func(t *testing.T) string { return edit(t, webIdentityDoc, "<AccessKeyId>ASIAEXAMPLEKEYID1234</AccessKeyId>", "") },
+			body: func(t *testing.T) string {
+				return edit(t, webIdentityDoc, "<AccessKeyId>ASIAEXAMPLEKEYID1234</AccessKeyId>", "")
+			},
 			wantDoc: docWebIdentity, wantReason: "<Credentials> has no <AccessKeyId>",
 		},
 		{
@@ -376,7 +378,9 @@ func TestDecodeRefuses(t *testing.T) {
 		},
 		{
 			name: "a missing Expiration is refused", decode: webIdentity, status: 200,
-			body:    func(t *testing.T) string { return edit(t, webIdentityDoc, "<Expiration>2030-01-02T03:04:05Z</Expiration>", "") },
+			body: func(t *testing.T) string {
+				return edit(t, webIdentityDoc, "<Expiration>2030-01-02T03:04:05Z</Expiration>", "")
+			},
 			wantDoc: docWebIdentity, wantReason: "<Credentials> has no <Expiration>",
 		},
 		{
@@ -400,7 +404,9 @@ func TestDecodeRefuses(t *testing.T) {
 		},
 		{
 			name: "an Expiration with an impossible date is refused and shown", decode: webIdentity, status: 200,
-			body:    func(t *testing.T) string { return edit(t, webIdentityDoc, "2030-01-02T03:04:05Z", "2030-02-30T03:04:05Z") },
+			body: func(t *testing.T) string {
+				return edit(t, webIdentityDoc, "2030-01-02T03:04:05Z", "2030-02-30T03:04:05Z")
+			},
 			wantDoc: docWebIdentity, wantReason: `<Expiration> "2030-02-30T03:04:05Z" is not an RFC 3339 date-time`,
 		},
 		{
@@ -412,12 +418,16 @@ func TestDecodeRefuses(t *testing.T) {
 		},
 		{
 			name: "a PackedPolicySize that is not a number is refused", decode: webIdentity, status: 200,
-			body:    func(t *testing.T) string { return edit(t, webIdentityDoc, "<PackedPolicySize>7<", "<PackedPolicySize>7.5<") },
+			body: func(t *testing.T) string {
+				return edit(t, webIdentityDoc, "<PackedPolicySize>7<", "<PackedPolicySize>7.5<")
+			},
 			wantDoc: docWebIdentity, wantReason: `<PackedPolicySize> "7.5" is not a 32-bit integer`,
 		},
 		{
 			name: "a PackedPolicySize beyond 32 bits is refused", decode: webIdentity, status: 200,
-			body:    func(t *testing.T) string { return edit(t, webIdentityDoc, "<PackedPolicySize>7<", "<PackedPolicySize>4294967296<") },
+			body: func(t *testing.T) string {
+				return edit(t, webIdentityDoc, "<PackedPolicySize>7<", "<PackedPolicySize>4294967296<")
+			},
 			wantDoc: docWebIdentity, wantReason: `<PackedPolicySize> "4294967296" is not a 32-bit integer`,
 		},
 		{

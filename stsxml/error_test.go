@@ -36,7 +36,9 @@ func TestDecodeErrorDocuments(t *testing.T) {
 		},
 		{
 			name: "an ErrorResponse without namespace, Type or Message", status: 500,
-			body: func(t *testing.T) string { return `<ErrorResponse><Error><Code>InternalFailure</Code></Error></ErrorResponse>` },
+			body: func(t *testing.T) string {
+				return `<ErrorResponse><Error><Code>InternalFailure</Code></Error></ErrorResponse>`
+			},
 			want: &Error{StatusCode: 500, Code: "InternalFailure"},
 		},
 		{
