@@ -2,6 +2,8 @@ package fakeoidc
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -65,6 +67,7 @@ func TestVolumeReadersNeverSeeATornToken(t *testing.T) {
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	var bad []string
+	vanished := 0
 	var mu sync.Mutex
 	for r := 0; r < 2; r++ {
 		wg.Add(1)
@@ -77,6 +80,14 @@ func TestVolumeReadersNeverSeeATornToken(t *testing.T) {
 				default:
 				}
 				b, err := os.ReadFile(v.Path())
+				if errors.Is(err, os.ErrNotExist) {
+					// The kubelet has the same window: a path walk that resolved ..data just
+					// before the swap finds the old directory already removed.
+					mu.Lock()
+					vanished++
+					mu.Unlock()
+					continue
+				}
 				ok := err == nil
 				if ok {
 					ok = false
@@ -89,7 +100,7 @@ func TestVolumeReadersNeverSeeATornToken(t *testing.T) {
 				}
 				if !ok {
 					mu.Lock()
-					bad = append(bad, "read failed or saw a torn file")
+					bad = append(bad, fmt.Sprintf("err=%v len=%d", err, len(b)))
 					mu.Unlock()
 				}
 			}
@@ -100,7 +111,8 @@ func TestVolumeReadersNeverSeeATornToken(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
-	assert.Empty(t, bad)
+	assert.Empty(t, bad, "a reader sees a whole old or new token, never a mix")
+	t.Logf("reads that found the old payload already removed: %d", vanished)
 	assert.Equal(t, len(contents)-1, v.Rotations())
 }
 

@@ -29,7 +29,8 @@ type EnvOptions struct {
 	// TokenDir is the projected volume's directory. Optional; default a temporary directory
 	// (t.TempDir() with StartEnv) that Close removes.
 	TokenDir string
-	// Region is what Getenv reports as AWS_REGION. Optional; default "us-east-1".
+	// Region is what Getenv reports as AWS_REGION and AWS_DEFAULT_REGION. Optional; default
+	// "us-east-1".
 	Region string
 }
 
@@ -145,9 +146,10 @@ func (e *Env) RotateToken() (string, error) {
 	return tok, nil
 }
 
-// Getenv answers like os.Getenv would in the pod: AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE,
-// AWS_ENDPOINT_URL_STS (the fake STS) and AWS_REGION; "" for anything else. Pass it wherever a
-// Getenv func is injected.
+// Getenv answers like os.Getenv would in a pod on EKS, where the pod identity webhook injects
+// AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_REGION, AWS_DEFAULT_REGION and
+// AWS_STS_REGIONAL_ENDPOINTS=regional; it adds AWS_ENDPOINT_URL_STS (the fake STS) and answers
+// "" for anything else. Pass it wherever a Getenv func is injected.
 func (e *Env) Getenv(key string) string {
 	switch key {
 	case "AWS_ROLE_ARN":
@@ -156,16 +158,20 @@ func (e *Env) Getenv(key string) string {
 		return e.TokenFile
 	case "AWS_ENDPOINT_URL_STS":
 		return e.STS.URL()
-	case "AWS_REGION":
+	case "AWS_REGION", "AWS_DEFAULT_REGION":
 		return e.Region
+	case "AWS_STS_REGIONAL_ENDPOINTS":
+		return "regional"
 	}
 	return ""
 }
 
+var envVars = []string{"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ENDPOINT_URL_STS", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_STS_REGIONAL_ENDPOINTS"}
+
 // Environ returns the variables Getenv answers, as KEY=VALUE lines for exec.Cmd.Env.
 func (e *Env) Environ() []string {
 	var out []string
-	for _, k := range []string{"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ENDPOINT_URL_STS", "AWS_REGION"} {
+	for _, k := range envVars {
 		out = append(out, k+"="+e.Getenv(k))
 	}
 	return out
