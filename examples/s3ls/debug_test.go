@@ -166,7 +166,7 @@ func TestExplainPrintsTheChainAndEndpointsToStderr(t *testing.T) {
 	if code != 0 || out != "2026-02-03 04:05:06          0 k\n" {
 		t.Fatalf("exit %d, stdout %q\n%s", code, out, errOut)
 	}
-	want := "credentials: test provider\nSTS endpoint: https://sts.test.example\nS3 endpoint:  " + h.s3.URL() +
+	want := "credentials: test provider\nSTS endpoint in use: https://sts.test.example\nS3 endpoint:  " + h.s3.URL() +
 		" (from AWS_ENDPOINT_URL_S3), signing region us-east-1, path-style (HOST/BUCKET)\n"
 	if errOut != want {
 		t.Errorf("stderr:\n%s\nwant:\n%s", errOut, want)

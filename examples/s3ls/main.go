@@ -216,10 +216,8 @@ func (a *app) explain(sess *session, c *s3Client) {
 	var b strings.Builder
 	b.WriteString(strings.TrimRight(sess.Explanation, "\n"))
 	b.WriteString("\n")
-	if sess.STSEndpoint != "" {
-		fmt.Fprintf(&b, "STS endpoint: %s\n", sess.STSEndpoint)
-	} else {
-		b.WriteString("STS endpoint: none (these credentials do not come from STS)\n")
+	if sess.STSEndpoint != "" && !strings.Contains(sess.Explanation, sess.STSEndpoint) {
+		fmt.Fprintf(&b, "STS endpoint in use: %s\n", sess.STSEndpoint)
 	}
 	style := "virtual-hosted (https://BUCKET.HOST/) where the bucket name allows it"
 	if c.PathStyle || c.Endpoint.Custom {

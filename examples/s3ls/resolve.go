@@ -3,21 +3,38 @@ package main
 import (
 	"context"
 
+	"github.com/irsa-go/irsa/chain"
 	"github.com/irsa-go/irsa/credentials"
 )
 
-// resolveWithChain resolves credentials as the AWS CLI would.
-//
-// TEMPORARY: environment credentials only, until package chain lands.
+// resolveWithChain resolves credentials, region and STS endpoint as the AWS CLI would, with
+// chain.Resolve: the environment, then the profile's settings in ~/.aws/config and
+// ~/.aws/credentials (web identity, role_arn with source_profile or credential_source, static
+// keys). The credentials come behind a credentials.Cache whose refresh hook is opts.OnRefresh.
 func resolveWithChain(ctx context.Context, opts sessionOptions) (*session, error) {
-	s := cachedSession(credentials.Env{Getenv: opts.Getenv, IgnoreLegacyNames: true}, opts)
-	s.Region = opts.Region
-	if s.Region == "" {
-		s.Region = opts.Getenv("AWS_REGION")
+	res, err := chain.Resolve(ctx, chain.Options{
+		Profile:         opts.Profile,
+		Region:          opts.Region,
+		ConfigFile:      opts.ConfigFile,
+		CredentialsFile: opts.CredentialsFile,
+		HomeDir:         opts.HomeDir,
+		Getenv:          opts.Getenv,
+		HTTPClient:      opts.HTTPClient,
+		Now:             opts.Now,
+		Cache:           credentials.CacheOptions{OnRefresh: opts.OnRefresh},
+	})
+	if err != nil {
+		return nil, err
 	}
-	if s.Region == "" {
-		s.Region = opts.Getenv("AWS_DEFAULT_REGION")
+	s := &session{
+		Credentials: res.Provider,
+		Invalidate:  res.Provider.Invalidate,
+		Region:      res.Region,
+		Explanation: res.Explanation.String(),
+		Close:       res.Close,
 	}
-	s.Explanation = "credentials: environment variables (temporary resolver)"
+	if res.Explanation.STS.Used {
+		s.STSEndpoint = res.STSEndpoint.URL
+	}
 	return s, nil
 }

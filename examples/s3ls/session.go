@@ -33,6 +33,10 @@ type sessionOptions struct {
 	Profile string // --profile; "" means AWS_PROFILE or "default"
 	Region  string // --region; "" means from the environment or profile
 	Getenv  func(string) string
+	// ConfigFile, CredentialsFile and HomeDir override where the shared files are looked for;
+	// "" means as the AWS CLI (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, ~/.aws/...).
+	// The demo points them at its own temporary directory.
+	ConfigFile, CredentialsFile, HomeDir string
 	// HTTPClient is used for STS; nil means the library's default.
 	HTTPClient *http.Client
 	// OnRefresh is the Cache's refresh hook (--watch logs each refresh).
