@@ -20,8 +20,23 @@ const maxDocumentSize = 1 << 20
 // jwksCache holds issuers' signing keys, fetched over HTTP as STS fetches them: the discovery
 // document names jwks_uri, which holds the keys.
 type jwksCache struct {
-	mu      sync.Mutex
-	entries map[string]*jwksEntry // by issuer URL
+	mu       sync.Mutex
+	entries  map[string]*jwksEntry  // by issuer URL
+	fetching map[string]*sync.Mutex // by issuer URL
+}
+
+func (c *jwksCache) fetchLock(issuer string) *sync.Mutex {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.fetching == nil {
+		c.fetching = map[string]*sync.Mutex{}
+	}
+	m := c.fetching[issuer]
+	if m == nil {
+		m = &sync.Mutex{}
+		c.fetching[issuer] = m
+	}
+	return m
 }
 
 type jwksEntry struct {
@@ -40,6 +55,19 @@ func (s *Server) key(ctx context.Context, issuer, kid string) (*rsa.PublicKey, e
 			return k, nil
 		}
 	}
+	// Calls for one issuer fetch one at a time; a caller that waited uses what the one before
+	// it fetched (concurrent cold calls cause one fetch, not one each).
+	fetchMu := s.jwks.fetchLock(issuer)
+	fetchMu.Lock()
+	defer fetchMu.Unlock()
+	s.jwks.mu.Lock()
+	if cur := s.jwks.entries[issuer]; cur != e && cur != nil && s.now().Sub(cur.fetched) < s.jwksTTL {
+		if k := pick(cur.keys, kid); k != nil {
+			s.jwks.mu.Unlock()
+			return k, nil
+		}
+	}
+	s.jwks.mu.Unlock()
 	keys, err := s.fetchKeys(ctx, issuer)
 	if err != nil {
 		return nil, err
