@@ -51,15 +51,17 @@ type WebIdentityOptions struct {
 	// ProviderID is the ProviderId parameter, only for OAuth 2.0 access tokens from
 	// www.amazon.com or graph.facebook.com. Optional; leave empty for OIDC tokens (Kubernetes).
 	ProviderID string
-	// Client calls STS. Optional; default NewClient(ClientOptions{}), this package's light client
-	// with the endpoint resolved from the environment. An *sts.Client works too.
+	// Client calls STS. Optional; default NewClient(ClientOptions{Getenv: Getenv}), this
+	// package's light client with the endpoint resolved from the environment (AWS_REGION,
+	// AWS_STS_REGIONAL_ENDPOINTS, AWS_ENDPOINT_URL_STS, ...). An *sts.Client works too.
 	Client STS
 	// AllowNonAWSRoleARN accepts any role ARN of the form arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE
 	// (MinIO's arn:minio:iam:::role/NAME, Ceph's arn:aws:iam:::role/NAME with no account), for
 	// STS-compatible servers. Optional; default false, except that it is implied when Client is
 	// this package's *Client with a custom endpoint or an *sts.Client with BaseEndpoint set.
 	AllowNonAWSRoleARN bool
-	// Getenv looks up AWS_ROLE_SESSION_NAME. Optional; default os.Getenv.
+	// Getenv looks up AWS_ROLE_SESSION_NAME (once, in NewWebIdentity) and, for the default
+	// Client, the endpoint variables. Optional; default os.Getenv.
 	Getenv func(string) string
 	// Now returns the current time, for the token expiry check and the generated session name.
 	// Optional; default time.Now.

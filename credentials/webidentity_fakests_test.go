@@ -207,3 +207,61 @@ func TestWebIdentityLightClientWithCustomEndpointAcceptsMinIORoleARN(t *testing.
 		t.Errorf("MinIO ARN with an AWS endpoint: %v", err)
 	}
 }
+
+// TestWebIdentityAndAssumeRoleConcurrentRetrievesWhileKubeletRotates runs many Retrieves of a
+// WebIdentity and of a chain over it at once while the token file is rotated, under -race.
+func TestWebIdentityAndAssumeRoleConcurrentRetrievesWhileKubeletRotates(t *testing.T) {
+	leakcheck.Check(t)
+	env := chainEnv(t, nil)
+	client := stsClientKinds[0].make(t, env.STS.URL())
+	w, err := NewWebIdentity(WebIdentityOptions{RoleARN: env.RoleARN, TokenFile: env.TokenFile, Client: client, Getenv: noEnv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chain, err := NewRoleChain(w, CacheOptions{}, AssumeRoleOptions{RoleARN: roleB, Client: client})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer chain.Close()
+	ctx := context.Background()
+	done := make(chan struct{})
+	rotated := make(chan error, 1)
+	go func() {
+		defer close(rotated)
+		for i := 0; ; i++ {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			if _, err := env.RotateToken(); err != nil {
+				rotated <- err
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	errs := make(chan error, 40)
+	for g := 0; g < 20; g++ {
+		go func() {
+			_, err := w.Retrieve(ctx)
+			errs <- err
+		}()
+		go func() {
+			_, err := chain.Retrieve(ctx)
+			errs <- err
+		}()
+	}
+	for i := 0; i < 40; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	close(done)
+	if err := <-rotated; err != nil {
+		t.Fatal(err)
+	}
+	if n := env.STS.Count(fakests.OpAssumeRole); n != 1 {
+		t.Errorf("the cached chain made %d AssumeRole calls for 20 concurrent callers, want 1", n)
+	}
+}
