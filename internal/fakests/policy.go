@@ -373,12 +373,12 @@ func wildcardMatch(pattern, s string) bool {
 	star, mark := -1, 0
 	for ti < len(t) {
 		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == t[ti]):
-			pi++
-			ti++
 		case pi < len(p) && p[pi] == '*':
 			star, mark = pi, ti
 			pi++
+		case pi < len(p) && (p[pi] == '?' || p[pi] == t[ti]):
+			pi++
+			ti++
 		case star >= 0:
 			pi = star + 1
 			mark++
