@@ -86,3 +86,44 @@ func BenchmarkAssumeRoleChainRefresh(b *testing.B) {
 		report(b)
 	})
 }
+
+// BenchmarkWebIdentityRetrieve measures one uncached web identity exchange against the fake STS
+// on loopback (the fake verifies the token's RS256 signature each time): aws-sdk-go-v2's
+// stscreds.WebIdentityRoleProvider with an *sts.Client beside irsa's WebIdentity with its light
+// client. Both read the token file on every call. Run with
+//
+//	go test -run '^$' -bench WebIdentityRetrieve -benchtime 200x ./credentials/
+func BenchmarkWebIdentityRetrieve(b *testing.B) {
+	ctx := context.Background()
+	env := fakests.StartEnv(b, fakests.EnvOptions{})
+	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	defer hc.CloseIdleConnections()
+
+	b.Run("sdk", func(b *testing.B) {
+		p := stscreds.NewWebIdentityRoleProvider(sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(env.STS.URL()), HTTPClient: hc}),
+			env.RoleARN, stscreds.IdentityTokenFile(env.TokenFile))
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := p.Retrieve(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+
+	b.Run("irsa", func(b *testing.B) {
+		client, err := NewClient(ClientOptions{Endpoint: Endpoint{URL: env.STS.URL(), SigningRegion: "us-east-1", Custom: true}, HTTPClient: hc})
+		if err != nil {
+			b.Fatal(err)
+		}
+		w, err := NewWebIdentity(WebIdentityOptions{RoleARN: env.RoleARN, TokenFile: env.TokenFile, Client: client, Getenv: noEnv})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := w.Retrieve(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
