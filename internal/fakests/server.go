@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -296,11 +297,8 @@ func fillCall(c *Call, p url.Values) {
 	c.Operation = p.Get("Action")
 	c.RoleARN = p.Get("RoleArn")
 	c.SessionName = p.Get("RoleSessionName")
-	if d := p.Get("DurationSeconds"); d != "" {
-		var n int64
-		if _, err := fmt.Sscan(d, &n); err == nil && n >= -1<<31 && n < 1<<31 {
-			c.DurationSeconds = int32(n)
-		}
+	if n, err := strconv.ParseInt(p.Get("DurationSeconds"), 10, 32); err == nil {
+		c.DurationSeconds = int32(n)
 	}
 	c.SourceIdentity = p.Get("SourceIdentity")
 	_, c.ExternalID = p["ExternalId"]
