@@ -58,12 +58,20 @@ type app struct {
 	after func(d time.Duration) <-chan time.Time
 	// resolve resolves credentials. Required.
 	resolve resolveFunc
+	// logRefreshes logs every credential refresh, as --watch and --debug do (the demo sets it).
+	logRefreshes bool
 }
 
 // run runs the command and returns its exit status.
 func (a *app) run(ctx context.Context, args []string) int {
-	// The Cache's refresh hook logs from its own goroutine.
-	a.stderr = &lockedWriter{w: a.stderr}
+	// The Cache's refresh hook logs from its own goroutine; stdout and stderr may be one
+	// writer (the demo, tests), so they share a lock then.
+	if a.stdout == a.stderr {
+		a.stdout = &lockedWriter{w: a.stdout}
+		a.stderr = a.stdout
+	} else {
+		a.stdout, a.stderr = &lockedWriter{w: a.stdout}, &lockedWriter{w: a.stderr}
+	}
 	opts, err := parseArgs(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -80,39 +88,18 @@ func (a *app) run(ctx context.Context, args []string) int {
 	if opts.Demo {
 		return a.demo(ctx, opts)
 	}
-	return a.listWithSession(ctx, opts, a.getenv)
+	return a.listWithSession(ctx, opts, sessionOptions{Getenv: a.getenv})
 }
 
-// listWithSession resolves credentials and lists, once or every --watch interval.
-func (a *app) listWithSession(ctx context.Context, opts *options, getenv func(string) string) int {
-	now := a.now
-	if now == nil {
-		now = time.Now
-	}
-	var onRefresh func(credentials.RefreshEvent)
-	if opts.Watch > 0 || opts.Debug {
-		onRefresh = func(ev credentials.RefreshEvent) { a.logf("%s", describeRefresh(ev, now())) }
-	}
-	sess, err := a.resolve(ctx, sessionOptions{
-		Profile:    opts.Profile,
-		Region:     opts.Region,
-		Getenv:     getenv,
-		HTTPClient: a.stsHTTP,
-		OnRefresh:  onRefresh,
-		Now:        now,
-	})
+// listWithSession resolves credentials and lists, once or every --watch interval. base holds
+// where the environment and shared files are read from; the flags fill in the rest.
+func (a *app) listWithSession(ctx context.Context, opts *options, base sessionOptions) int {
+	sess, client, err := a.openSession(ctx, opts, base)
 	if err != nil {
 		a.errorf(err)
 		return exitError
 	}
-	if sess.Close != nil {
-		defer sess.Close()
-	}
-	client, err := a.newClient(opts, sess, getenv)
-	if err != nil {
-		a.errorf(err)
-		return exitError
-	}
+	defer sess.close()
 	if opts.Explain {
 		a.explain(sess, client)
 	}
@@ -120,6 +107,31 @@ func (a *app) listWithSession(ctx context.Context, opts *options, getenv func(st
 		return a.watch(ctx, opts, client)
 	}
 	return a.list(ctx, opts, client)
+}
+
+// openSession resolves credentials and builds the S3 client that signs with them. Close the
+// session when done.
+func (a *app) openSession(ctx context.Context, opts *options, base sessionOptions) (*session, *s3Client, error) {
+	now := a.now
+	if now == nil {
+		now = time.Now
+	}
+	var onRefresh func(credentials.RefreshEvent)
+	if opts.Watch > 0 || opts.Debug || a.logRefreshes {
+		onRefresh = func(ev credentials.RefreshEvent) { a.logf("%s", describeRefresh(ev, now())) }
+	}
+	so := base
+	so.Profile, so.Region, so.HTTPClient, so.OnRefresh, so.Now = opts.Profile, opts.Region, a.stsHTTP, onRefresh, now
+	sess, err := a.resolve(ctx, so)
+	if err != nil {
+		return nil, nil, err
+	}
+	client, err := a.newClient(opts, sess, base.Getenv)
+	if err != nil {
+		sess.close()
+		return nil, nil, err
+	}
+	return sess, client, nil
 }
 
 // newClient builds the S3 client for the session.

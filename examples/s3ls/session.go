@@ -54,3 +54,10 @@ func cachedSession(p credentials.Provider, opts sessionOptions) *session {
 	cache := credentials.NewCache(p, credentials.CacheOptions{OnRefresh: opts.OnRefresh, Now: opts.Now})
 	return &session{Credentials: cache, Invalidate: cache.Invalidate, Close: cache.Close}
 }
+
+// close stops the session's background work.
+func (s *session) close() {
+	if s.Close != nil {
+		_ = s.Close()
+	}
+}
