@@ -227,6 +227,10 @@ func (c *credentialsBlock) fill(p *parsed) (creds *types.Credentials, user *type
 	if err != nil {
 		return nil, nil, nil, nil, "<Expiration> " + safeValue(p.bytes(fExpiration)) + " is not an RFC 3339 date-time"
 	}
+	if exp.IsZero() {
+		// The zero time means "never expires" to credential caches.
+		return nil, nil, nil, nil, "<Expiration> " + safeValue(p.bytes(fExpiration)) + " is the zero time"
+	}
 	if p.has(fPackedPolicySize) {
 		n, err := strconv.ParseInt(p.str(fPackedPolicySize), 10, 32)
 		if err != nil {

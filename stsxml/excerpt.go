@@ -42,7 +42,7 @@ func excerpt(body []byte) string {
 			n, ok := x.markup(body[i:])
 			if !ok {
 				x.out = append(x.out, "…"...)
-				return string(x.out)
+				return x.String()
 			}
 			i += n
 		case isSpace(c):
@@ -59,7 +59,23 @@ func excerpt(body []byte) string {
 			i = j
 		}
 	}
-	return string(x.out)
+	return x.String()
+}
+
+// maxExcerpt is a hard cap on the length of an excerpt, in bytes.
+const maxExcerpt = excerptLen + 64
+
+// String returns the excerpt, cut to maxExcerpt bytes (at a character boundary) if a long piece
+// of punctuation or a long name pushed it over.
+func (x *excerptWriter) String() string {
+	if len(x.out) <= maxExcerpt {
+		return string(x.out)
+	}
+	cut := excerptLen
+	for cut > 0 && !utf8.RuneStart(x.out[cut]) {
+		cut--
+	}
+	return string(x.out[:cut]) + "…"
 }
 
 type excerptWriter struct {
@@ -91,6 +107,9 @@ func (x *excerptWriter) text(word []byte) {
 		n := 0
 		for n < len(word) && isTokenByte(word[n]) {
 			n++
+		}
+		if len(x.out) >= excerptLen {
+			return // the caller ends the excerpt
 		}
 		switch {
 		case n >= minSecretRun:
@@ -155,11 +174,8 @@ func (x *excerptWriter) markup(b []byte) (n int, ok bool) {
 			x.name(rest[sp:])
 		}
 		x.putString(">")
-		end := tagEnd(b)
-		if end < 0 {
-			return 0, false
-		}
-		return end + 1, true
+		n, _, ok := tagLen(b)
+		return n, ok
 	case bytes.HasPrefix(b, []byte("</")):
 		x.putString("</")
 		x.name(b[2:])
@@ -167,11 +183,8 @@ func (x *excerptWriter) markup(b []byte) (n int, ok bool) {
 		if x.secretDepth > 0 {
 			x.secretDepth--
 		}
-		end := tagEnd(b)
-		if end < 0 {
-			return 0, false
-		}
-		return end + 1, true
+		n, _, ok := tagLen(b)
+		return n, ok
 	}
 	if len(b) < 2 || !isNameStart(b[1]) {
 		// Not a tag: a lone '<' in text.
@@ -181,8 +194,7 @@ func (x *excerptWriter) markup(b []byte) (n int, ok bool) {
 	x.putString("<")
 	k := x.name(b[1:])
 	local := localName(b[1 : 1+k])
-	end := tagEnd(b)
-	selfClosing := end > 0 && b[end-1] == '/'
+	n, selfClosing, ok := tagLen(b)
 	if selfClosing {
 		x.putString("/>")
 	} else {
@@ -191,10 +203,28 @@ func (x *excerptWriter) markup(b []byte) (n int, ok bool) {
 			x.secretDepth++
 		}
 	}
-	if end < 0 {
-		return 0, false
+	return n, ok
+}
+
+// tagLen measures the tag at the start of b: up to and including its '>', skipping quoted
+// attribute values, or up to a '<' that starts the next markup in a malformed body. ok is
+// false when the body ends first.
+func tagLen(b []byte) (n int, selfClosing, ok bool) {
+	for i := 1; i < len(b); i++ {
+		switch c := b[i]; c {
+		case '>':
+			return i + 1, b[i-1] == '/', true
+		case '<':
+			return i, false, true
+		case '"', '\'':
+			j := bytes.IndexByte(b[i+1:], c)
+			if j < 0 {
+				return 0, false, false
+			}
+			i += 1 + j
+		}
 	}
-	return end + 1, true
+	return 0, false, false
 }
 
 // name writes the XML name at the start of b (at most 40 bytes of it) and returns its length.
@@ -211,24 +241,6 @@ func (x *excerptWriter) name(b []byte) int {
 		x.out = append(x.out, "…"...)
 	}
 	return n
-}
-
-// tagEnd returns the index of the '>' that ends the tag starting b, skipping quoted attribute
-// values, or -1.
-func tagEnd(b []byte) int {
-	for i := 1; i < len(b); i++ {
-		switch c := b[i]; c {
-		case '>':
-			return i
-		case '"', '\'':
-			j := bytes.IndexByte(b[i+1:], c)
-			if j < 0 {
-				return -1
-			}
-			i += 1 + j
-		}
-	}
-	return -1
 }
 
 var secretNameParts = [][]byte{

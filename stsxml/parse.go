@@ -173,24 +173,7 @@ func (p *parsed) walk(body []byte, roots ...*node) *walkError {
 			}
 			depth--
 			if n := nodes[depth]; n != nil && n.leaf {
-				v := &p.vals[n.field]
-				v.end = int32(len(p.arena))
-				for v.start < v.end && isSpace(p.arena[v.start]) {
-					v.start++
-				}
-				for v.end > v.start && isSpace(p.arena[v.end-1]) {
-					v.end--
-				}
-				if n.compact {
-					w := v.start
-					for r := v.start; r < v.end; r++ {
-						if c := p.arena[r]; !isSpace(c) {
-							p.arena[w] = c
-							w++
-						}
-					}
-					v.end = w
-				}
+				p.endValue(n)
 			}
 			if depth == 0 {
 				return nil
@@ -211,11 +194,34 @@ func looksLikeHTML(body []byte) bool {
 	return false
 }
 
+// endValue closes the value of leaf n, which ends at the end of the arena: surrounding
+// whitespace is trimmed, and for a compact value all whitespace is removed.
+func (p *parsed) endValue(n *node) {
+	v := &p.vals[n.field]
+	v.end = int32(len(p.arena))
+	for v.start < v.end && isSpace(p.arena[v.start]) {
+		v.start++
+	}
+	for v.end > v.start && isSpace(p.arena[v.end-1]) {
+		v.end--
+	}
+	if n.compact {
+		w := v.start
+		for r := v.start; r < v.end; r++ {
+			if c := p.arena[r]; !isSpace(c) {
+				p.arena[w] = c
+				w++
+			}
+		}
+		v.end = w
+	}
+}
+
 // safeName returns an element name for an error message: at most 64 bytes of name characters.
 func safeName(b []byte) string {
 	const max = 64
 	for _, c := range b {
-		if !isNameByte(c) || c >= 0x80 {
+		if !isNameByte(c) {
 			return "?"
 		}
 	}

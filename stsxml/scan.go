@@ -89,16 +89,15 @@ func (s *scanner) next() (token, *syntaxError) {
 	rest := b[s.i:]
 	switch {
 	case bytes.HasPrefix(rest, []byte("<?")):
-		end := bytes.Index(rest[2:], []byte("?>"))
-		if end < 0 {
-			return s.truncated("a processing instruction")
-		}
-		s.i += 2 + end + 2
-		return token{kind: tokIgnorable}, nil
+		return s.procInst()
 	case bytes.HasPrefix(rest, []byte("<!--")):
-		end := bytes.Index(rest[4:], []byte("-->"))
-		if end < 0 {
+		end := bytes.Index(rest[4:], []byte("--"))
+		if end < 0 || 4+end+2 >= len(rest) {
 			return s.truncated("a comment")
+		}
+		if rest[4+end+2] != '>' {
+			s.i += 4 + end
+			return s.fail(`"--" inside a comment`)
 		}
 		s.i += 4 + end + 3
 		return token{kind: tokIgnorable}, nil
@@ -123,6 +122,47 @@ func (s *scanner) next() (token, *syntaxError) {
 		return s.endTag()
 	default:
 		return s.startTag()
+	}
+}
+
+// procInst skips a processing instruction, such as the XML declaration. A declaration of an
+// XML version other than 1.0 is refused, as encoding/xml does; a declared encoding is ignored
+// (the body must be UTF-8, and is checked as such).
+func (s *scanner) procInst() (token, *syntaxError) {
+	s.i += 2
+	target, err := s.name("a processing instruction")
+	if err != nil {
+		return token{}, err
+	}
+	end := bytes.Index(s.b[s.i:], []byte("?>"))
+	if end < 0 {
+		return s.truncated("a processing instruction")
+	}
+	content := s.b[s.i : s.i+end]
+	if string(target) == "xml" {
+		if v, ok := pseudoAttr(content, "version"); ok && string(v) != "1.0" {
+			return s.fail("unsupported XML version")
+		}
+	}
+	s.i += end + 2
+	return token{kind: tokIgnorable}, nil
+}
+
+// pseudoAttr finds name="value" (or 'value') in the content of an XML declaration.
+func pseudoAttr(content []byte, name string) ([]byte, bool) {
+	for {
+		k := bytes.Index(content, []byte(name+"="))
+		if k < 0 || k+len(name)+1 >= len(content) {
+			return nil, false
+		}
+		content = content[k+len(name)+1:]
+		if q := content[0]; q == '"' || q == '\'' {
+			end := bytes.IndexByte(content[1:], q)
+			if end < 0 {
+				return nil, false
+			}
+			return content[1 : 1+end], true
+		}
 	}
 }
 
@@ -270,7 +310,7 @@ func (s *scanner) name(where string) ([]byte, *syntaxError) {
 		return nil, err
 	}
 	n := s.b[start:s.i]
-	if len(n) == 0 || !isNameStart(n[0]) || !utf8.Valid(n) {
+	if len(n) == 0 || !isNameStart(n[0]) {
 		_, err := s.fail("malformed name in " + where)
 		return nil, err
 	}
@@ -291,8 +331,10 @@ func (s *scanner) skipSpace() bool {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
+// Names are ASCII: STS documents use no others, and accepting only these keeps the scanner
+// stricter than encoding/xml, never looser.
 func isNameStart(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == ':' || c >= 0x80
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == ':'
 }
 
 func isNameByte(c byte) bool {
@@ -335,7 +377,7 @@ func appendText(dst, raw []byte, cdata, keep bool) ([]byte, bool) {
 		if amp >= 0 {
 			plain = raw[:amp]
 		}
-		if !validChars(plain) {
+		if !validChars(plain) || !cdata && bytes.Contains(plain, []byte("]]>")) {
 			return dst, false
 		}
 		if keep {
