@@ -289,8 +289,12 @@ func webInput() *sts.AssumeRoleWithWebIdentityInput {
 // signerCreds are the credentials AssumeRole and GetCallerIdentity are signed with in tests.
 var signerCreds = aws.Credentials{AccessKeyID: "ASIASIGNER0000000001", SecretAccessKey: "signerSecret/0123456789abcdefghijklmnopq", SessionToken: "signerSessionToken-0123456789-abcdefghijklmnopqrstuvwxyz"}
 
-func withSigner(o *sts.Options) { o.Credentials = aws.NewCredentialsCache(credentialsValue(signerCreds)) }
+func withSigner(o *sts.Options) {
+	o.Credentials = aws.NewCredentialsCache(credentialsValue(signerCreds))
+}
 
 type credentialsValue aws.Credentials
 
-func (c credentialsValue) Retrieve(context.Context) (aws.Credentials, error) { return aws.Credentials(c), nil }
+func (c credentialsValue) Retrieve(context.Context) (aws.Credentials, error) {
+	return aws.Credentials(c), nil
+}
