@@ -148,7 +148,7 @@ const htmlPage = `<html>
 
 // earlyFault applies faults that replace processing. handled reports whether it did; resp is
 // then the answer to send (nil when the fault sent or dropped it itself).
-func (s *Server) earlyFault(w http.ResponseWriter, f *Fault, rid string, call *Call) (resp *response, handled bool) {
+func (s *Server) earlyFault(w http.ResponseWriter, f *Fault, rid string, call *Call, commit func()) (resp *response, handled bool) {
 	if e := faultError(f); e != nil {
 		call.Code = e.Code
 		r := s.errorResponse(e, rid)
@@ -157,6 +157,7 @@ func (s *Server) earlyFault(w http.ResponseWriter, f *Fault, rid string, call *C
 	switch f.Kind {
 	case FaultResetConnection:
 		call.Code = "ConnectionReset"
+		commit()
 		if conn, _, err := hijack(w); err == nil {
 			if tcp, ok := conn.(*net.TCPConn); ok {
 				_ = tcp.SetLinger(0) // RST instead of FIN
@@ -170,11 +171,12 @@ func (s *Server) earlyFault(w http.ResponseWriter, f *Fault, rid string, call *C
 			status = http.StatusBadGateway
 		}
 		body := fmt.Sprintf(htmlPage, status, http.StatusText(status), status, http.StatusText(status))
+		call.Status = status
+		call.Code = "HTMLBody"
+		commit()
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(status)
 		_, _ = w.Write([]byte(body))
-		call.Status = status
-		call.Code = "HTMLBody"
 		return nil, true
 	}
 	return nil, false
@@ -190,7 +192,9 @@ func hijack(w http.ResponseWriter) (net.Conn, *bufioRW, error) {
 
 // sendTruncated writes resp's status line and headers, announcing the full body, then half
 // the body, then drops the connection.
-func (s *Server) sendTruncated(w http.ResponseWriter, resp response, rid string, call *Call) {
+func (s *Server) sendTruncated(w http.ResponseWriter, resp response, rid string, call *Call, commit func()) {
+	call.Status = resp.status
+	commit()
 	conn, buf, err := hijack(w)
 	if err != nil {
 		return
@@ -199,7 +203,6 @@ func (s *Server) sendTruncated(w http.ResponseWriter, resp response, rid string,
 	fmt.Fprintf(buf, "HTTP/1.1 %d %s\r\nContent-Type: text/xml\r\nx-amzn-RequestId: %s\r\nContent-Length: %d\r\n\r\n", resp.status, http.StatusText(resp.status), rid, len(resp.body))
 	_, _ = buf.Write(resp.body[:len(resp.body)/2])
 	_ = buf.Flush()
-	call.Status = resp.status
 }
 
 type bufioRW = bufio.ReadWriter

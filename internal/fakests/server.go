@@ -208,21 +208,32 @@ type request struct {
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	rid := s.requestID()
 	call := &Call{Time: s.now(), RequestID: rid}
-	resp := s.handle(w, r, rid, call)
-	if resp != nil {
-		w.Header().Set("Content-Type", "text/xml")
-		w.Header().Set("x-amzn-RequestId", rid)
-		w.Header().Set("Content-Length", fmt.Sprint(len(resp.body)))
-		w.WriteHeader(resp.status)
-		_, _ = w.Write(resp.body)
-		call.Status = resp.status
+	// The call is recorded before its answer leaves, so a client that has the answer also
+	// finds the record.
+	recorded := false
+	commit := func() {
+		if !recorded {
+			recorded = true
+			s.record(*call)
+		}
 	}
-	s.record(*call)
+	defer commit()
+	resp := s.handle(w, r, rid, call, commit)
+	if resp == nil {
+		return
+	}
+	call.Status = resp.status
+	commit()
+	w.Header().Set("Content-Type", "text/xml")
+	w.Header().Set("x-amzn-RequestId", rid)
+	w.Header().Set("Content-Length", strconv.Itoa(len(resp.body)))
+	w.WriteHeader(resp.status)
+	_, _ = w.Write(resp.body)
 }
 
 // handle answers one request; nil means the answer was already sent (or the connection
 // dropped) by a fault.
-func (s *Server) handle(w http.ResponseWriter, r *http.Request, rid string, call *Call) *response {
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, rid string, call *Call, commit func()) *response {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodySize+1))
 	if err != nil {
 		call.Code = "ReadError"
@@ -256,7 +267,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, rid string, call
 				return nil
 			}
 		}
-		if early, handled := s.earlyFault(w, fault, rid, call); handled {
+		if early, handled := s.earlyFault(w, fault, rid, call, commit); handled {
 			return early
 		}
 	}
@@ -269,7 +280,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, rid string, call
 		resp = s.dispatch(&request{http: r, body: body, params: params, rid: rid, call: call})
 	}
 	if fault != nil && fault.Kind == FaultTruncatedBody {
-		s.sendTruncated(w, resp, rid, call)
+		s.sendTruncated(w, resp, rid, call, commit)
 		return nil
 	}
 	return &resp
