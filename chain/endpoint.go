@@ -149,7 +149,7 @@ func (r *resolver) servicesEndpoint(p *profile) (string, Setting, error) {
 		return "", Setting{}, err
 	}
 	sec := r.files.cfg.services[name]
-	if sec == nil || len(sec.settings) == 0 {
+	if sec == nil || sec.empty() {
 		return "", Setting{}, &ConfigError{Profile: r.name, Key: "services", File: ref.file, Line: ref.line,
 			Reason: fmt.Sprintf("names the services section %q, but %s has no [services %s] section with settings", name, r.files.config.display, name)}
 	}

@@ -170,7 +170,7 @@ func ourView(data []byte) botocoreView {
 	v := botocoreView{OK: true, Raw: map[string]map[string]any{}, Profiles: map[string][]string{}, Services: []string{}, SSOSessions: []string{}}
 	for _, s := range secs {
 		m := map[string]any{}
-		for k, st := range s.settings {
+		for k, st := range s.settings() {
 			if st.nested == nil {
 				m[k] = st.value
 				continue
@@ -186,7 +186,7 @@ func ourView(data []byte) botocoreView {
 	c := buildProfileMap(secs)
 	for name, s := range c.profiles {
 		keys := []string{}
-		for k := range s.settings {
+		for k := range s.settings() {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)

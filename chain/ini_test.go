@@ -26,12 +26,12 @@ func flat(t *testing.T, data string) (string, error) {
 	for _, s := range secs {
 		lines = append(lines, fmt.Sprintf("[%s]@%d", s.name, s.line))
 		var keys []string
-		for k := range s.settings {
+		for k := range s.settings() {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			st := s.settings[k]
+			st := s.settings()[k]
 			if st.nested == nil {
 				lines = append(lines, fmt.Sprintf("%s.%s=%q@%d", s.name, k, st.value, st.line))
 				continue
@@ -186,49 +186,67 @@ func TestParseConfigErrorsNeverQuoteTheLine(t *testing.T) {
 }
 
 func TestParseConfigRefusesFilesOverTheSizeCap(t *testing.T) {
-	line := "[profile p%07d]\nregion = us-east-1\n"
 	var b bytes.Buffer
-	for i := 0; b.Len() < MaxConfigFileSize; i++ {
-		fmt.Fprintf(&b, line, i)
+	for i := 0; b.Len() <= MaxConfigFileSize; i++ {
+		fmt.Fprintf(&b, "[profile p%07d]\nregion = us-east-1\n", i)
 	}
-	over := b.Bytes()[:MaxConfigFileSize+1]
-	_, err := parseINI("~/.aws/config", over)
+	_, err := parseINI("~/.aws/config", b.Bytes()[:MaxConfigFileSize+1])
 	var pe *ParseError
-	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "larger than 1048576 bytes") {
-		t.Fatalf("got %v, want a size error", err)
-	}
-	// Exactly at the cap: accepted, in memory proportional to the input.
-	at := b.Bytes()[:MaxConfigFileSize]
-	at = at[:bytes.LastIndexByte(at, '\n')+1]
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f, err := parseINI("~/.aws/config", at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.sectionsView(); err != nil {
-		t.Fatal(err)
-	}
-	runtime.ReadMemStats(&after)
-	if used := after.TotalAlloc - before.TotalAlloc; used > 64*MaxConfigFileSize {
-		t.Errorf("parsing a %d-byte file allocated %d bytes", len(at), used)
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "~/.aws/config: file is larger than 1048576 bytes") {
+		t.Fatalf("got %v, want a size error naming the file", err)
 	}
 }
 
-func TestParseConfigLongValueLinesAreLinear(t *testing.T) {
-	// One key continued on 100k lines, and one line of 1 MiB: both must parse quickly.
+// worstCase builds a file of about MaxConfigFileSize bytes: prefix, then line(i) until full.
+func worstCase(prefix string, line func(i int) string) []byte {
 	var b strings.Builder
-	b.WriteString("[p]\nk = v\n")
-	for b.Len() < MaxConfigFileSize-10 {
-		b.WriteString(" x\n")
+	b.WriteString(prefix)
+	for i := 0; ; i++ {
+		l := line(i)
+		if b.Len()+len(l) > MaxConfigFileSize {
+			return []byte(b.String())
+		}
+		b.WriteString(l)
 	}
-	if _, err := flat(t, b.String()); err != nil {
-		t.Fatal(err)
+}
+
+func TestParseConfigMemoryStaysProportionalToTheFile(t *testing.T) {
+	var defaults strings.Builder
+	defaults.WriteString("[DEFAULT]\n")
+	for i := 0; i < 20000; i++ {
+		fmt.Fprintf(&defaults, "k%d = 1\n", i)
 	}
-	long := "[p]\nk = " + strings.Repeat("a", MaxConfigFileSize-20) + "\n"
-	if _, err := flat(t, long); err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name string
+		data []byte
+	}{
+		{"many sections each inheriting many [DEFAULT] keys", worstCase(defaults.String(), func(i int) string { return fmt.Sprintf("[s%d]\n", i) })},
+		{"many keys in one section", worstCase("[a]\n", func(i int) string { return fmt.Sprintf("k%d=1\n", i) })},
+		{"one value continued on many lines", worstCase("[a]\nk = v\n", func(int) string { return " x\n" })},
+		{"one nested block of many keys", worstCase("[a]\nsts =\n", func(i int) string { return fmt.Sprintf("  k%d = v\n", i) })},
+		{"one very long line", []byte("[a]\nk = " + strings.Repeat("a", MaxConfigFileSize-20) + "\n")},
+		{"many profile sections", worstCase("", func(i int) string { return fmt.Sprintf("[profile 'p %d']\nregion = x\n", i) })},
+		{"only line breaks", []byte(strings.Repeat("\r", MaxConfigFileSize))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			f, err := parseINI("f", tt.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			secs, err := f.sectionsView()
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = buildProfileMap(secs)
+			runtime.ReadMemStats(&after)
+			if used := after.TotalAlloc - before.TotalAlloc; used > 64*MaxConfigFileSize {
+				t.Errorf("parsing %d bytes allocated %d bytes (more than 64 times the cap)", len(tt.data), used)
+			}
+		})
 	}
 }
 

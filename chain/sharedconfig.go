@@ -23,50 +23,66 @@ type setting struct {
 func (s *setting) where() string { return fmt.Sprintf("%s line %d", s.file, s.line) }
 
 // section is a section as botocore's raw_config_parse returns it: its own keys plus the keys of
-// [DEFAULT] it does not override, nested blocks parsed.
+// [DEFAULT] it does not override, nested blocks parsed. The [DEFAULT] keys are shared by every
+// section of the file rather than copied, so that a file with many of both stays linear.
 type section struct {
 	name     string
 	file     string
 	line     int
-	settings map[string]*setting
+	own      map[string]*setting
+	defaults map[string]*setting // the file's [DEFAULT] keys; may be nil
 }
 
 func (s *section) get(key string) *setting {
 	if s == nil {
 		return nil
 	}
-	return s.settings[key]
+	if v := s.own[key]; v != nil {
+		return v
+	}
+	return s.defaults[key]
 }
 
 func (s *section) has(key string) bool { return s.get(key) != nil }
 
-// sections returns the sections of f as botocore's raw_config_parse sees them.
+// settings returns every key of the section, [DEFAULT]'s included (for tests and checks).
+func (s *section) settings() map[string]*setting {
+	m := make(map[string]*setting, len(s.own)+len(s.defaults))
+	for k, v := range s.defaults {
+		m[k] = v
+	}
+	for k, v := range s.own {
+		m[k] = v
+	}
+	return m
+}
+
+// empty reports whether the section has no keys at all.
+func (s *section) empty() bool { return len(s.own) == 0 && len(s.defaults) == 0 }
+
+// sectionsView returns the sections of f as botocore's raw_config_parse sees them. Like botocore,
+// it parses the nested blocks of [DEFAULT] only when some section inherits them.
 func (f *iniFile) sectionsView() ([]*section, error) {
 	out := make([]*section, 0, len(f.sections))
-	for _, is := range f.sections {
-		s := &section{name: is.name, file: f.path, line: is.line, settings: map[string]*setting{}}
-		add := func(k *iniKey) error {
+	var defaults map[string]*setting
+	if f.defaults != nil && len(f.sections) > 0 {
+		defaults = make(map[string]*setting, len(f.defaults.keys))
+		for _, k := range f.defaults.keys {
 			st, err := f.setting(k)
 			if err != nil {
-				return err
-			}
-			s.settings[k.name] = st
-			return nil
-		}
-		for _, k := range is.keys {
-			if err := add(k); err != nil {
 				return nil, err
 			}
+			defaults[k.name] = st
 		}
-		if f.defaults != nil {
-			for _, k := range f.defaults.keys {
-				if _, own := s.settings[k.name]; own {
-					continue
-				}
-				if err := add(k); err != nil {
-					return nil, err
-				}
+	}
+	for _, is := range f.sections {
+		s := &section{name: is.name, file: f.path, line: is.line, own: make(map[string]*setting, len(is.keys)), defaults: defaults}
+		for _, k := range is.keys {
+			st, err := f.setting(k)
+			if err != nil {
+				return nil, err
 			}
+			s.own[k.name] = st
 		}
 		out = append(out, s)
 	}
@@ -157,28 +173,22 @@ func buildProfileMap(secs []*section) *configFile {
 // with the credentials file's section of the same name laid over it (the credentials file wins
 // key by key).
 type profile struct {
-	name     string
-	settings map[string]*setting
-	config   *section // the section in the config file, or nil
-	creds    *section // the section in the credentials file, or nil
+	name   string
+	config *section // the section in the config file, or nil
+	creds  *section // the section in the credentials file, or nil
 }
 
 func (p *profile) get(key string) *setting {
 	if p == nil {
 		return nil
 	}
-	return p.settings[key]
+	if s := p.creds.get(key); s != nil {
+		return s
+	}
+	return p.config.get(key)
 }
 
 func (p *profile) has(key string) bool { return p.get(key) != nil }
-
-// value is the plain value of key, "" when absent or a nested block.
-func (p *profile) value(key string) string {
-	if s := p.get(key); s != nil {
-		return s.value
-	}
-	return ""
-}
 
 // fileState says where a file was looked for and what was found.
 type fileState struct {
@@ -220,22 +230,15 @@ func loadSharedFiles(config, credentials fileState) (*sharedFiles, error) {
 	}
 	sf.profiles = map[string]*profile{}
 	for name, s := range sf.cfg.profiles {
-		p := &profile{name: name, config: s, settings: map[string]*setting{}}
-		for k, v := range s.settings {
-			p.settings[k] = v
-		}
-		sf.profiles[name] = p
+		sf.profiles[name] = &profile{name: name, config: s}
 	}
 	for _, s := range credSecs {
 		p := sf.profiles[s.name]
 		if p == nil {
-			p = &profile{name: s.name, settings: map[string]*setting{}}
+			p = &profile{name: s.name}
 			sf.profiles[s.name] = p
 		}
 		p.creds = s
-		for k, v := range s.settings {
-			p.settings[k] = v
-		}
 	}
 	return sf, nil
 }
