@@ -26,12 +26,16 @@
 //
 // # What is refused
 //
-// A *FormatError is returned for a body that is empty, not XML (a proxy's HTML page, plain text),
-// truncated, malformed, MaxBodySize bytes or longer (read no further than that), rooted in the
-// wrong element, missing AccessKeyId, SecretAccessKey, SessionToken or Expiration (or Arn for
-// GetCallerIdentity), or carrying an Expiration or PackedPolicySize that does not parse. An
-// error document without a Code is refused the same way. DOCTYPEs with an internal subset are
-// refused; entities other than XML's five predefined ones and character references are errors.
+// A *FormatError is returned for a body that is empty, not XML (a proxy's HTML page, plain text,
+// JSON), truncated, malformed, MaxBodySize bytes or longer (read no further than that), rooted
+// in the wrong element, missing AccessKeyId, SecretAccessKey, SessionToken or Expiration (or Arn
+// for GetCallerIdentity), or carrying an Expiration that is not an RFC 3339 date-time or is the
+// zero time (which credential caches read as "never expires"), or a PackedPolicySize that is not
+// a 32-bit integer. An error document without a Code is refused the same way. The XML reader is
+// never looser than encoding/xml (a fuzz test checks that both read any accepted body alike) and
+// in places stricter: element names are ASCII, a DOCTYPE with an internal subset (entity
+// definitions) is refused, entities other than XML's five and character references are errors,
+// and nesting is limited to 32 levels.
 //
 // # Secrets
 //
@@ -42,7 +46,8 @@
 // "password", "credential" or "signature" in it), and hides every run of 16 or more characters
 // that could be part of a key or token wherever it appears; its Reason is built from fixed
 // text, element names and, for Expiration and PackedPolicySize, short values made only of date
-// and number characters.
+// and number characters. Servers echo request values in validation messages, so an *Error's
+// Message has anything shaped like a JWT or a long base64 token replaced with "[redacted]".
 //
 // # Errors
 //

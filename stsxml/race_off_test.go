@@ -1,0 +1,5 @@
+//go:build !race
+
+package stsxml
+
+const raceEnabled = false
