@@ -2,6 +2,8 @@ package fakests
 
 import (
 	"encoding/base64"
+	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -107,4 +109,50 @@ func (s *Server) Revoke(akid string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.sessions, akid)
+}
+
+// Issued is a set of temporary credentials the server issued, for another fake (an S3, say)
+// that must verify requests signed with them. Printing it with any fmt verb shows identifiers
+// only, never the secret or the session token.
+type Issued struct {
+	AccessKeyID, SecretAccessKey, SessionToken string
+	// Expires is when the credentials expire.
+	Expires time.Time
+	// ARN is the session's ARN, arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION.
+	ARN string
+	// RoleARN is the role the session belongs to.
+	RoleARN string
+	// SourceIdentity is the session's source identity, if any.
+	SourceIdentity string
+}
+
+// String describes the credentials without their secrets.
+func (i Issued) String() string {
+	return fmt.Sprintf("fakests.Issued{AccessKeyID: %q, ARN: %q, Expires: %s, SecretAccessKey: <redacted>, SessionToken: <redacted>}", i.AccessKeyID, i.ARN, i.Expires.UTC().Format(time.RFC3339))
+}
+
+// GoString is String, so %#v redacts too.
+func (i Issued) GoString() string { return i.String() }
+
+// Format makes every verb (%v, %+v, %s, %q, …) print String.
+func (i Issued) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, i.String()) }
+
+// LookupIssued returns the temporary credentials with access key ID accessKeyID, if this
+// server issued them and has not revoked them (expired ones are returned: check Expires).
+func (s *Server) LookupIssued(accessKeyID string) (Issued, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess := s.sessions[accessKeyID]
+	if sess == nil {
+		return Issued{}, false
+	}
+	return Issued{
+		AccessKeyID:     accessKeyID,
+		SecretAccessKey: sess.secret,
+		SessionToken:    sess.token,
+		Expires:         sess.expires,
+		ARN:             sess.principal.arn,
+		RoleARN:         sess.principal.roleARN,
+		SourceIdentity:  sess.principal.sourceIdentity,
+	}, true
 }

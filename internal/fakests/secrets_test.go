@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/irsa-go/irsa/internal/fakeoidc"
@@ -77,4 +78,30 @@ func TestNoSecretInRecordsOrAnswers(t *testing.T) {
 	err = w.srv.AddUser("AKIASHORT", "super-secret-value", aliceARN)
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "super-secret-value")
+}
+
+func TestLookupIssuedReturnsCredentialsAndPrintsNoSecret(t *testing.T) {
+	w := newWorld(t)
+	role := w.webRole(t, "web", "system:serviceaccount:default:app")
+	creds := w.webIdentity(t, role)
+
+	got, ok := w.srv.LookupIssued(creds.AccessKeyID)
+	require.True(t, ok)
+	assert.Equal(t, creds.SecretAccessKey, got.SecretAccessKey)
+	assert.Equal(t, creds.SessionToken, got.SessionToken)
+	assert.Equal(t, w.clock.Now().Add(time.Hour), got.Expires)
+	assert.Equal(t, "arn:aws:sts::"+acctA+":assumed-role/web/web-session", got.ARN)
+	assert.Equal(t, role, got.RoleARN)
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+		out := fmt.Sprintf(verb, got)
+		assert.NotContains(t, out, creds.SecretAccessKey, verb)
+		assert.NotContains(t, out, creds.SessionToken, verb)
+	}
+	assert.Contains(t, got.String(), creds.AccessKeyID)
+
+	_, ok = w.srv.LookupIssued("ASIANOTISSUED0000000")
+	assert.False(t, ok)
+	w.srv.Revoke(creds.AccessKeyID)
+	_, ok = w.srv.LookupIssued(creds.AccessKeyID)
+	assert.False(t, ok)
 }
