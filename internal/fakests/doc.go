@@ -29,7 +29,8 @@
 // for signing problems. Messages follow STS's where AWS documents or users have reported them.
 //
 // Issued credentials have ASIA access key IDs, random 40-character secrets and long random
-// session tokens, expire after the granted duration and are remembered to verify later calls.
+// session tokens, expire after the granted duration and are remembered to verify later calls;
+// LookupIssued hands them to other fakes (a fake S3) that must accept them.
 //
 // Faults (FailNext, SetFaultFunc) inject latency, Throttling, InternalFailure (500),
 // ServiceUnavailable (503), IDPCommunicationError, the verification-key error, a reset
