@@ -63,17 +63,18 @@ Listing (as aws s3 ls):
 
 Where and as whom:
   --profile NAME        use this profile from ~/.aws/config and ~/.aws/credentials
-                        (default: $AWS_PROFILE, else "default")
+                        (default: $AWS_DEFAULT_PROFILE, $AWS_PROFILE, else "default")
   --region REGION       the region for S3 and STS (default: $AWS_REGION, $AWS_DEFAULT_REGION,
                         the profile's region; S3 falls back to us-east-1)
-  --endpoint-url URL    the S3 endpoint (default: $AWS_ENDPOINT_URL_S3, $AWS_ENDPOINT_URL, the
-                        profile's services section, else the region's S3 endpoint). Plain http
-                        is accepted only for loopback hosts.
+  --endpoint-url URL    the S3 endpoint (default: $AWS_ENDPOINT_URL_S3, $AWS_ENDPOINT_URL, else
+                        the region's S3 endpoint). Plain http is accepted only for loopback
+                        hosts.
   --path-style          address buckets as https://HOST/BUCKET instead of https://BUCKET.HOST
                         (automatic for custom endpoints and bucket names that need it)
 
 Diagnostics:
-  --explain             print where the credentials come from and the STS endpoint, then list
+  --explain             print to stderr where the credentials come from, the STS and S3
+                        endpoints, then list
   --debug               log each request (method, URL, status, request ID, identity) to stderr;
                         secrets and tokens are never logged
   --watch DURATION      list again every DURATION (such as 30s or 5m), logging each credential
@@ -168,6 +169,14 @@ func (o *options) validate(positional []string) error {
 		return usagef("-demo lists its own demo bucket; it takes no S3 path (got %s)", positional[0])
 	case o.Demo && (o.Profile != "" || o.EndpointURL != "" || o.Region != ""):
 		return usagef("-demo makes its own profile, region and endpoints; --profile, --region and --endpoint-url cannot be combined with it")
+	}
+	if o.EndpointURL != "" {
+		if _, err := parseCustomEndpoint(o.EndpointURL); err != nil {
+			return usagef("--endpoint-url: %v", err)
+		}
+	}
+	if o.Region != "" && !validRegion(o.Region) {
+		return usagef("--region %q is not a region name such as us-east-1 or eu-west-2", clip(o.Region, 40))
 	}
 	if len(positional) == 1 {
 		o.Target = positional[0]

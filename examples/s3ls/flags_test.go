@@ -30,6 +30,9 @@ func TestUsageErrorsExitWith2(t *testing.T) {
 		{"a watch interval that would hammer S3", []string{"--watch", "1ms"}, "--watch 1ms is too short; use at least 100ms"},
 		{"a watch count without --watch", []string{"--watch-count", "3"}, "--watch-count needs --watch DURATION"},
 		{"a negative watch count", []string{"--watch", "1s", "--watch-count", "-1"}, "--watch-count must be 0 (until interrupted) or more"},
+		{"an endpoint URL without a scheme", []string{"--endpoint-url", "s3.example.com"}, `--endpoint-url: "s3.example.com" is not an endpoint URL`},
+		{"plain http to a remote endpoint", []string{"--endpoint-url", "http://minio.lan:9000"}, "uses plain http to a host that is not loopback"},
+		{"a region that is not a DNS label", []string{"--region", "us-east-1.evil.example"}, `--region "us-east-1.evil.example" is not a region name`},
 		{"-demo with a path", []string{"-demo", "s3://b"}, "-demo lists its own demo bucket; it takes no S3 path"},
 		{"-demo with --profile", []string{"-demo", "--profile", "prod"}, "-demo makes its own profile, region and endpoints"},
 	}
