@@ -1,15 +1,21 @@
 package credentials
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/url"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	smithyauth "github.com/aws/smithy-go/auth"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/irsa-go/irsa/internal/peers"
 )
 
 // TestResolveEndpointDocumentedTable covers each row of the table "AWS STS Regions and endpoints"
@@ -442,4 +448,120 @@ func FuzzResolveEndpoint(f *testing.F) {
 			}
 		}
 	})
+}
+
+// botocoreScript prints, for each environment given as a JSON list on stdin, the STS endpoint
+// and signing region botocore 1.43 resolves (no request is sent), and the legacy region list.
+const botocoreScript = `
+import json, os, sys
+import botocore, botocore.session, botocore.args
+cases = json.load(sys.stdin)
+out = {"version": botocore.__version__, "legacy": sorted(botocore.args.LEGACY_GLOBAL_STS_REGIONS), "results": []}
+for env in cases:
+    for k in list(os.environ):
+        if k.startswith("AWS_"):
+            del os.environ[k]
+    os.environ.update(env)
+    os.environ["AWS_CONFIG_FILE"] = os.devnull
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    try:
+        c = botocore.session.get_session().create_client("sts", aws_access_key_id="a", aws_secret_access_key="b")
+        ep = c._ruleset_resolver.construct_endpoint(operation_model=c.meta.service_model.operation_model("GetCallerIdentity"), call_args={}, request_context={})
+        region = c.meta.region_name
+        for s in ep.properties.get("authSchemes") or []:
+            region = s.get("signingRegion", region)
+        out["results"].append({"url": ep.url, "region": region})
+    except Exception as e:
+        out["results"].append({"error": type(e).__name__})
+json.dump(out, sys.stdout)
+`
+
+// TestResolveEndpointMatchesBotocore runs botocore 1.43 (the AWS CLI's library) over the same
+// environments and compares endpoints and signing regions; it also checks botocore's default
+// for sts_regional_endpoints and its legacy global region list. Environments where we differ on
+// purpose are in TestResolveEndpoint and TestResolveEndpointErrors, named so.
+func TestResolveEndpointMatchesBotocore(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		peers.Missing(t, "python3 not on PATH")
+	}
+	if out, err := exec.Command(py, "-c", "import botocore").CombinedOutput(); err != nil {
+		peers.Missing(t, "python3 cannot import botocore: %v: %s", err, out)
+	}
+	envs := []map[string]string{
+		{"AWS_DEFAULT_REGION": "us-west-2"},
+		{"AWS_DEFAULT_REGION": "us-east-1"},
+		{"AWS_DEFAULT_REGION": "us-west-2", "AWS_STS_REGIONAL_ENDPOINTS": "legacy"},
+		{"AWS_DEFAULT_REGION": "us-west-2", "AWS_STS_REGIONAL_ENDPOINTS": "regional"},
+		{"AWS_DEFAULT_REGION": "ap-east-1", "AWS_STS_REGIONAL_ENDPOINTS": "legacy"},
+		{"AWS_DEFAULT_REGION": "eu-south-2", "AWS_STS_REGIONAL_ENDPOINTS": "legacy"},
+		{"AWS_DEFAULT_REGION": "us-west-2", "AWS_STS_REGIONAL_ENDPOINTS": "legacy", "AWS_USE_FIPS_ENDPOINT": "true"},
+		{"AWS_DEFAULT_REGION": "us-west-2", "AWS_USE_DUALSTACK_ENDPOINT": "TRUE", "AWS_USE_FIPS_ENDPOINT": "True"},
+		{"AWS_DEFAULT_REGION": "aws-global"},
+		{"AWS_DEFAULT_REGION": "aws-global", "AWS_USE_FIPS_ENDPOINT": "true"},
+		{"AWS_DEFAULT_REGION": "aws-us-gov-global"},
+		{"AWS_DEFAULT_REGION": "us-east-1-fips"},
+		{"AWS_DEFAULT_REGION": "fips-us-east-1"},
+		{"AWS_DEFAULT_REGION": "us-gov-west-1-fips"},
+		{"AWS_DEFAULT_REGION": "us-gov-west-1", "AWS_USE_FIPS_ENDPOINT": "true"},
+		{"AWS_DEFAULT_REGION": "us-gov-east-1", "AWS_USE_DUALSTACK_ENDPOINT": "true"},
+		{"AWS_DEFAULT_REGION": "cn-north-1", "AWS_STS_REGIONAL_ENDPOINTS": "legacy"},
+		{"AWS_DEFAULT_REGION": "cn-northwest-1", "AWS_USE_DUALSTACK_ENDPOINT": "true", "AWS_USE_FIPS_ENDPOINT": "true"},
+		{"AWS_DEFAULT_REGION": "eusc-de-east-1", "AWS_USE_DUALSTACK_ENDPOINT": "true"},
+		{"AWS_DEFAULT_REGION": "us-iso-east-1", "AWS_USE_FIPS_ENDPOINT": "true"},
+		{"AWS_DEFAULT_REGION": "us-isob-east-1", "AWS_USE_DUALSTACK_ENDPOINT": "true"},
+		{"AWS_DEFAULT_REGION": "eu-isoe-west-1"},
+		// (botocore refuses dual-stack in aws-iso-f when creating the client, from its older
+		// endpoints.json, while the endpoint rules and aws-sdk-go-v2 resolve it; we follow the rules.)
+		{"AWS_DEFAULT_REGION": "us-isof-south-1"},
+		{"AWS_DEFAULT_REGION": "xx-foo-1"},
+		{"AWS_DEFAULT_REGION": "us-west-2", "AWS_ENDPOINT_URL": "http://127.0.0.1:1"},
+		{"AWS_DEFAULT_REGION": "us-west-2", "AWS_ENDPOINT_URL": "http://127.0.0.1:1", "AWS_ENDPOINT_URL_STS": "http://127.0.0.2:2"},
+		{"AWS_DEFAULT_REGION": "us-west-2", "AWS_ENDPOINT_URL": "http://127.0.0.1:1", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"},
+		{"AWS_DEFAULT_REGION": "us-west-2", "AWS_ENDPOINT_URL_STS": "https://sts.example.com", "AWS_USE_FIPS_ENDPOINT": "true"},
+		{"AWS_STS_REGIONAL_ENDPOINTS": "legacy"},
+		{"AWS_DEFAULT_REGION": "us-east-1.evil.com"},
+		{"AWS_DEFAULT_REGION": "us-west-2", "AWS_STS_REGIONAL_ENDPOINTS": "LEGACY"},
+	}
+	input, _ := json.Marshal(envs)
+	cmd := exec.Command(py, "-c", botocoreScript)
+	cmd.Stdin = bytes.NewReader(input)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	raw, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("botocore script: %v", err)
+	}
+	var got struct {
+		Version string
+		Legacy  []string
+		Results []struct{ URL, Region, Error string }
+	}
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatalf("botocore output %q: %v", raw, err)
+	}
+	t.Logf("botocore %s", got.Version)
+	if len(got.Legacy) != len(legacyGlobalRegions) {
+		t.Errorf("botocore's legacy global regions %v, ours %d", got.Legacy, len(legacyGlobalRegions))
+	}
+	for _, r := range got.Legacy {
+		if !legacyGlobalRegions[r] {
+			t.Errorf("botocore sends %s to the global endpoint in legacy mode; we do not", r)
+		}
+	}
+	for i, env := range envs {
+		bc := got.Results[i]
+		cfg, err := EndpointConfigFromEnv(mapEnv(env))
+		var ep Endpoint
+		if err == nil {
+			ep, err = ResolveEndpoint(cfg)
+		}
+		switch {
+		case bc.Error != "" && err == nil:
+			t.Errorf("%v: botocore refuses (%s), we resolve %+v", env, bc.Error, ep)
+		case bc.Error == "" && err != nil:
+			t.Errorf("%v: botocore resolves %s, we refuse: %v", env, bc.URL, err)
+		case err == nil && (strings.TrimSuffix(ep.URL, "/") != strings.TrimSuffix(bc.URL, "/") || ep.SigningRegion != bc.Region):
+			t.Errorf("%v: ours %s signed for %s, botocore %s signed for %s", env, ep.URL, ep.SigningRegion, bc.URL, bc.Region)
+		}
+	}
 }
