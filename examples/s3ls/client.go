@@ -48,9 +48,13 @@ type s3Client struct {
 	UserAgent  string
 	// Debug, when set, receives one line per HTTP exchange (never a secret).
 	Debug func(format string, args ...any)
-
-	signer *v4.Signer
+	// RegionEndpoint, when set, gives the default endpoint of another region: a bucket that S3
+	// says is elsewhere is then listed there, as the AWS CLI does. Nil for custom endpoints.
+	RegionEndpoint func(region string) (s3Endpoint, error)
 }
+
+// signer signs every request. It holds no state between calls.
+var signer = v4.NewSigner()
 
 func (c *s3Client) now() time.Time {
 	if c.Now != nil {
@@ -143,6 +147,10 @@ func (c *s3Client) listObjects(ctx context.Context, bucket, prefix, delimiter st
 			page, err = decodeListObjectsV2(body)
 			return err
 		})
+		if moved := c.bucketRegion(err); moved != nil {
+			c = moved
+			continue // the same page, from the bucket's region
+		}
 		if err != nil {
 			return err
 		}
@@ -158,6 +166,29 @@ func (c *s3Client) listObjects(ctx context.Context, bucket, prefix, delimiter st
 		seen[page.NextContinuationToken] = true
 		token = page.NextContinuationToken
 	}
+}
+
+// bucketRegion returns a client for the bucket's own region when err says the bucket lives in
+// another region than c's and c uses a default AWS endpoint (as botocore's S3 region
+// redirector does); else nil.
+func (c *s3Client) bucketRegion(err error) *s3Client {
+	var se *s3Error
+	if c.RegionEndpoint == nil || !errors.As(err, &se) || se.Region == "" || se.Region == c.Region || !validRegion(se.Region) {
+		return nil
+	}
+	switch se.Code {
+	case "PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException":
+	default:
+		return nil
+	}
+	ep, epErr := c.RegionEndpoint(se.Region)
+	if epErr != nil {
+		return nil
+	}
+	c.debugf("bucket %s is in region %s, not %s; listing it there (%s)", se.Bucket, se.Region, c.Region, ep.Base)
+	moved := *c
+	moved.Endpoint, moved.Region, moved.RegionEndpoint = ep, se.Region, nil // follow once
+	return &moved
 }
 
 // do sends one signed GET and hands a 2xx response to decode. It retries, within fixed bounds,
@@ -231,10 +262,7 @@ func (c *s3Client) attempt(ctx context.Context, op, bucket string, u *url.URL, d
 		req.Header.Set("User-Agent", c.UserAgent)
 	}
 	req.Header.Set("X-Amz-Content-Sha256", emptyPayloadHash)
-	if c.signer == nil {
-		c.signer = v4.NewSigner()
-	}
-	err = c.signer.SignHTTP(ctx, creds.SDK(), req, emptyPayloadHash, "s3", c.Region, c.now(),
+	err = signer.SignHTTP(ctx, creds.SDK(), req, emptyPayloadHash, "s3", c.Region, c.now(),
 		func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
 	if err != nil {
 		return false, fmt.Errorf("signing the %s request: %w", op, err)

@@ -172,3 +172,43 @@ func TestExplainPrintsTheChainAndEndpointsToStderr(t *testing.T) {
 		t.Errorf("stderr:\n%s\nwant:\n%s", errOut, want)
 	}
 }
+
+func TestABucketInAnotherRegionIsListedThereAsTheAWSCLIDoes(t *testing.T) {
+	leakcheck.Check(t)
+	// The fake serves eu-west-1; the command is configured for us-east-1, so its first request
+	// goes to the global endpoint signed for us-east-1, and S3 answers with the bucket's region.
+	h := newHarness(t, fakes3.Options{Region: "eu-west-1", Hosts: []string{"s3.amazonaws.com", "s3.eu-west-1.amazonaws.com"}})
+	delete(h.env, "AWS_ENDPOINT_URL_S3")
+	h.env["AWS_REGION"] = "us-east-1"
+	client, seen := awsHostsToFake(t, h.s3.URL())
+	h.app.s3HTTP = client
+	var objs []fakes3.Object
+	for i := 0; i < 3; i++ {
+		objs = append(objs, fakes3.Object{Key: fmt.Sprintf("k%d", i), LastModified: modified})
+	}
+	h.bucket("eu-bucket", objs...)
+	code, out, errOut := h.run("--debug", "--page-size", "2", "s3://eu-bucket")
+	if code != 0 || strings.Count(out, "\n") != 3 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	want := []string{
+		"https://eu-bucket.s3.amazonaws.com/?delimiter=%2F&encoding-type=url&list-type=2&max-keys=2",
+		"https://eu-bucket.s3.eu-west-1.amazonaws.com/?delimiter=%2F&encoding-type=url&list-type=2&max-keys=2",
+	}
+	if len(*seen) != 3 || (*seen)[0] != want[0] || (*seen)[1] != want[1] || !strings.HasPrefix((*seen)[2], "https://eu-bucket.s3.eu-west-1.amazonaws.com/?continuation-token=") {
+		t.Errorf("requests:\n%s", strings.Join(*seen, "\n"))
+	}
+	if !strings.Contains(errOut, "bucket eu-bucket is in region eu-west-1, not us-east-1; listing it there (https://s3.eu-west-1.amazonaws.com)") {
+		t.Errorf("the debug log does not say the region changed:\n%s", errOut)
+	}
+
+	t.Run("a custom endpoint is not second-guessed", func(t *testing.T) {
+		h := newHarness(t, fakes3.Options{Region: "eu-west-1"})
+		h.env["AWS_REGION"] = "us-east-1"
+		h.bucket("eu-bucket")
+		code, _, errOut := h.run("s3://eu-bucket")
+		if code != 1 || !strings.Contains(errOut, "Run again with --region eu-west-1.") || len(h.s3.Requests()) != 1 {
+			t.Fatalf("exit %d, %d requests\n%s", code, len(h.s3.Requests()), errOut)
+		}
+	})
+}

@@ -21,9 +21,8 @@ type listing struct {
 
 	objects   int64
 	totalSize int64
-	// sawEntries is false until a page with at least one object or prefix arrives; the AWS CLI
-	// exits with status 1 when a prefix was given and the first page is empty.
-	sawEntries bool
+	// firstEmpty records an empty first page: the AWS CLI exits with status 1 when a prefix
+	// was given and the first page is empty.
 	firstEmpty bool
 	pages      int
 }
@@ -59,7 +58,6 @@ func (l *listing) page(p *objectPage) error {
 		}
 		return l.w.Flush()
 	}
-	l.sawEntries = true
 	for _, prefix := range p.Prefixes {
 		l.w.WriteString(preColumn)
 		l.w.WriteByte(' ')

@@ -172,6 +172,11 @@ func (a *app) newClient(opts *options, sess *session, getenv func(string) string
 	if opts.Debug {
 		c.Debug = a.logf
 	}
+	if !ep.Custom {
+		c.RegionEndpoint = func(region string) (s3Endpoint, error) {
+			return resolveS3Endpoint(endpointInputs{Region: region, Getenv: getenv})
+		}
+	}
 	return c, nil
 }
 
