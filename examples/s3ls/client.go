@@ -51,10 +51,11 @@ type s3Client struct {
 	// RegionEndpoint, when set, gives the default endpoint of another region: a bucket that S3
 	// says is elsewhere is then listed there, as the AWS CLI does. Nil for custom endpoints.
 	RegionEndpoint func(region string) (s3Endpoint, error)
-}
 
-// signer signs every request. It holds no state between calls.
-var signer = v4.NewSigner()
+	// signer is this client's: the SDK signer caches derived keys by access key ID, so it is
+	// not shared with anything that might sign the same key ID with another secret.
+	signer *v4.Signer
+}
 
 func (c *s3Client) now() time.Time {
 	if c.Now != nil {
@@ -262,7 +263,10 @@ func (c *s3Client) attempt(ctx context.Context, op, bucket string, u *url.URL, d
 		req.Header.Set("User-Agent", c.UserAgent)
 	}
 	req.Header.Set("X-Amz-Content-Sha256", emptyPayloadHash)
-	err = signer.SignHTTP(ctx, creds.SDK(), req, emptyPayloadHash, "s3", c.Region, c.now(),
+	if c.signer == nil {
+		c.signer = v4.NewSigner()
+	}
+	err = c.signer.SignHTTP(ctx, creds.SDK(), req, emptyPayloadHash, "s3", c.Region, c.now(),
 		func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
 	if err != nil {
 		return false, fmt.Errorf("signing the %s request: %w", op, err)
