@@ -24,7 +24,10 @@
 // AWS_S3_US_EAST_1_REGIONAL_ENDPOINT=regional; AWS_USE_FIPS_ENDPOINT and
 // AWS_USE_DUALSTACK_ENDPOINT are honoured). Buckets are addressed virtual-hosted style where
 // the name allows it, path style for custom endpoints, names with dots (over https), upper
-// case or underscores, and with --path-style. Plain http is refused except to loopback hosts,
+// case or underscores, and with --path-style. On default endpoints, a bucket that S3 says is in
+// another region (PermanentRedirect, AuthorizationHeaderMalformed) is listed from that region,
+// as the AWS CLI does; with a custom endpoint the error says which --region to use instead.
+// Plain http is refused except to loopback hosts,
 // since every request carries the session token. Without a configured region S3 uses us-east-1,
 // as the AWS CLI does.
 //
