@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -509,7 +511,9 @@ func TestClientRetriesNetworkErrors(t *testing.T) {
 		}
 	})
 	t.Run("a certificate that does not verify is not retried", func(t *testing.T) {
-		srv := httptest.NewTLSServer(http.NotFoundHandler())
+		srv := httptest.NewUnstartedServer(http.NotFoundHandler())
+		srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the failed handshake is expected
+		srv.StartTLS()
 		defer srv.Close()
 		clk := &wireClock{r: 0.5}
 		c, err := NewClient(ClientOptions{Endpoint: Endpoint{URL: srv.URL}, Sleep: clk.Sleep, Rand: clk.Rand})
