@@ -336,6 +336,25 @@ func TestClientRetries(t *testing.T) {
 			}
 		}},
 		{"a 403 whose body is empty is not retried", []wireReply{{status: 403}}, 1, false, nil},
+		{"a 204 without a body is not a document", []wireReply{{status: 204}}, 1, false, func(t *testing.T, err error) {
+			var fe *stsxml.FormatError
+			if !errors.As(err, &fe) || fe.StatusCode != 204 {
+				t.Errorf("want an stsxml.FormatError for status 204, got %v", err)
+			}
+		}},
+		{"a 404 page from a wrong path is not retried", []wireReply{{status: 404, body: "404 page not found"}}, 1, false, nil},
+		{"a 200 body over the size cap is refused, not buffered", []wireReply{{status: 200,
+			body: wireSuccess("AssumeRoleWithWebIdentity").body[:60] + strings.Repeat("<x>pad</x>", stsxml.MaxBodySize/10+10)}}, 1, false,
+			func(t *testing.T, err error) {
+				var fe *stsxml.FormatError
+				if !errors.As(err, &fe) || !strings.Contains(fe.Reason, "bytes or more") {
+					t.Errorf("want a FormatError about the size, got %v", err)
+				}
+				if len(err.Error()) > 1000 {
+					t.Errorf("error is %d bytes long", len(err.Error()))
+				}
+			}},
+		{"a 500 body over the size cap is still retried", []wireReply{{status: 500, body: strings.Repeat("x", stsxml.MaxBodySize+1)}}, 2, true, nil},
 		{"a connection closed without an answer is retried", []wireReply{{hangup: true}}, 2, true, nil},
 	}
 	for _, tc := range cases {
