@@ -1,0 +1,151 @@
+package chain
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/irsa-go/irsa/internal/fakests"
+	"github.com/irsa-go/irsa/internal/leakcheck"
+)
+
+// botocoreRun is what testdata/botocore_scenarios.py prints for one scenario.
+type botocoreRun struct {
+	Name      string   `json:"name"`
+	URLs      []string `json:"urls"`
+	Region    *string  `json:"region"`
+	Method    *string  `json:"method"`
+	AccessKey *string  `json:"access_key"`
+	Error     *struct {
+		Type    string `json:"type"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+var botocoreGenerated = regexp.MustCompile(`^botocore-session-\d+$`)
+
+// TestScenariosMatchBotocore runs every scenario through botocore 1.43 against the fake STS and
+// checks that botocore does what the scenario's `want` says (or `boto`, where the scenario
+// documents a difference). See the comment at the top of scenarios_test.go.
+func TestScenariosMatchBotocore(t *testing.T) {
+	leakcheck.Check(t)
+	py := botocorePython(t)
+	fx := startSTSFixture(t)
+	root := t.TempDir()
+	type input struct {
+		Name    string            `json:"name"`
+		Env     map[string]string `json:"env"`
+		Profile string            `json:"profile"`
+		STS     string            `json:"sts"`
+	}
+	var inputs []input
+	homes := make([]string, len(scenarios))
+	for i, sc := range scenarios {
+		home := filepath.Join(root, "s"+strings.Repeat("0", 3-len(itoa(i)))+itoa(i))
+		homes[i] = home
+		env := fx.writeHome(t, sc, home)
+		env["PATH"] = os.Getenv("PATH")
+		env["PYTHONUTF8"] = "1"
+		env["AWS_EC2_METADATA_DISABLED"] = "true"
+		if r, ok := env["AWS_REGION"]; ok {
+			env["AWS_DEFAULT_REGION"] = r // chain reads AWS_REGION first; botocore reads only this
+		}
+		inputs = append(inputs, input{Name: sc.name, Env: env, Profile: sc.profile, STS: fx.env.STS.URL()})
+	}
+	stdin, err := json.Marshal(inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx.env.STS.ResetCalls()
+	cmd := exec.Command(py, filepath.Join("testdata", "botocore_scenarios.py"))
+	cmd.Env = pythonEnv(root)
+	cmd.Stdin = bytes.NewReader(stdin)
+	// No controlling terminal: botocore's MFA prompt must fail, not wait on /dev/tty.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	cmd.WaitDelay = 5 * time.Second
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("botocore_scenarios.py: %v\n%s", err, stderr.String())
+	}
+	calls := fx.env.STS.Calls()
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 1<<22)
+	i := 0
+	for ; sc.Scan(); i++ {
+		var run botocoreRun
+		if err := json.Unmarshal(sc.Bytes(), &run); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		if i >= len(scenarios) || run.Name != scenarios[i].name {
+			t.Fatalf("output %d is for %q", i, run.Name)
+		}
+		n := len(run.URLs)
+		if n > len(calls) {
+			t.Fatalf("botocore sent %d requests, the fake recorded only %d", n, len(calls))
+		}
+		mine := calls[:n]
+		calls = calls[n:]
+		s := scenarios[i]
+		t.Run(s.name, func(t *testing.T) { checkBotocore(t, fx, s, homes[i], run, mine) })
+	}
+	if i != len(scenarios) {
+		t.Fatalf("botocore_scenarios.py answered %d of %d scenarios\n%s", i, len(scenarios), stderr.String())
+	}
+}
+
+func checkBotocore(t *testing.T, fx *stsFixture, sc scenario, home string, run botocoreRun, calls []fakests.Call) {
+	want := sc.want
+	if sc.boto != nil {
+		want = *sc.boto
+	}
+	if want.err != "" || want.errType != "" {
+		if run.Error == nil {
+			t.Fatalf("botocore succeeded (method %v), want %s", deref(run.Method), want.errType)
+		}
+		if want.errType != "" && run.Error.Type != want.errType {
+			t.Errorf("botocore raised %s (%s), want %s", run.Error.Type, run.Error.Message, want.errType)
+		}
+		return
+	}
+	if run.Error != nil {
+		t.Fatalf("botocore failed: %s: %s\ncalls:\n%s", run.Error.Type, run.Error.Message, callsText(calls))
+	}
+	fx.checkCalls(t, "botocore", calls, want.calls, botocoreGenerated)
+	if want.key != "" && deref(run.AccessKey) != want.key {
+		t.Errorf("botocore access key ID %s, want %s", deref(run.AccessKey), want.key)
+	}
+	if deref(run.Region) != want.region {
+		t.Errorf("botocore region %q, want %q", deref(run.Region), want.region)
+	}
+	wantEndpoint := strings.TrimSuffix(fx.expand(want.endpoint, home), "/")
+	for _, u := range run.URLs {
+		if strings.TrimSuffix(u, "/") != wantEndpoint {
+			t.Errorf("botocore called %s, want %s", u, wantEndpoint)
+		}
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func itoa(i int) string {
+	const digits = "0123456789"
+	if i < 10 {
+		return digits[i : i+1]
+	}
+	return itoa(i/10) + digits[i%10:i%10+1]
+}

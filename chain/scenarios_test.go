@@ -1,0 +1,663 @@
+package chain
+
+// Compatibility scenarios: environment + config file + credentials file → which STS calls are
+// made (operation, role, session name, who signs, in which order), to which endpoint, with
+// which region, or which error. TestScenarios runs every scenario through chain against the
+// fake STS (internal/fakests) on 127.0.0.1; TestScenariosMatchBotocore runs the same scenarios
+// through botocore 1.43, the core of the AWS CLI v1, against the same fake.
+//
+// How the expectations were derived, and how to re-check them: each scenario's `want` is what
+// botocore 1.43 does. TestScenariosMatchBotocore (scenarios_peer_test.go) writes each scenario's
+// files into a fresh directory, and runs testdata/botocore_scenarios.py, which for each
+// scenario replaces the process environment with the scenario's (HOME is that directory,
+// AWS_EC2_METADATA_DISABLED=true, nothing else from the machine), builds a botocore Session
+// (with `--profile` semantics when the scenario sets Options.Profile), loads credentials and
+// forwards every STS request botocore makes to the fake STS, recording the URL botocore chose.
+// The test then checks botocore's calls (as the fake recorded them), URLs, region and errors
+// against `want` — or against `boto` where a scenario documents a deliberate difference (an
+// unsupported feature, AWS_REGION, a stricter check). To re-check after changing a scenario:
+//
+//	IRSA_REQUIRE_PEERS=1 go test -race -count=1 -run 'TestScenarios' ./chain/
+//
+// (without IRSA_REQUIRE_PEERS=1 the botocore half is skipped when python3 or botocore 1.43 is
+// missing). botocore reads only AWS_DEFAULT_REGION; for scenarios that set AWS_REGION the
+// botocore run gets AWS_DEFAULT_REGION set to AWS_REGION's value, which is chain's one
+// deliberate precedence difference (see Options.Region).
+//
+// Placeholders in env values and file contents: {TOKEN} is the web identity token file (a
+// Kubernetes service-account token for system:serviceaccount:default:app from the fake
+// issuer), {STS} the fake STS's URL, {HOME} the scenario's home directory.
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/fakests"
+	"github.com/irsa-go/irsa/internal/leakcheck"
+)
+
+// Accounts, users and roles of the fake STS every scenario runs against.
+const (
+	acctA = "111111111111"
+	acctB = "222222222222"
+	acctC = "333333333333"
+
+	keyBase   = "AKIDBASEUSER000001" // user/base
+	keyEnv    = "AKIDENVUSER0000001" // user/env
+	keyCreds  = "AKIDCREDSFILE00001" // user/credsfile
+	keyConfig = "AKIDCONFIGFILE0001" // user/configfile
+
+	roleWeb   = "arn:aws:iam::" + acctA + ":role/web"   // trusts the service account's token
+	roleWeb2  = "arn:aws:iam::" + acctA + ":role/web2"  // trusts the service account's token
+	roleCross = "arn:aws:iam::" + acctB + ":role/cross" // trusts any AWS principal
+	roleThird = "arn:aws:iam::" + acctC + ":role/third" // trusts any AWS principal
+	roleExtID = "arn:aws:iam::" + acctB + ":role/extid" // requires external ID ext-123
+)
+
+var scenarioUsers = map[string]string{keyBase: "base", keyEnv: "env", keyCreds: "credsfile", keyConfig: "configfile"}
+
+// call is one expected STS call. by is who made it: "token" (the service account's web
+// identity token), "user/NAME" (an IAM user's keys) or "role/NAME" (a session of that role).
+// session "" means a generated name (botocore: botocore-session-<unix time>).
+type call struct {
+	op, role, session, by string
+	extID                 bool
+	duration              int32
+}
+
+// outcome is what a scenario leads to.
+type outcome struct {
+	calls    []call
+	key      string // access key ID of static or environment credentials (no STS call)
+	region   string
+	endpoint string // URL every STS call goes to
+	err      string // a substring of chain's error
+	errType  string // the exception botocore raises ("NoCredentials": it finds none)
+}
+
+type scenario struct {
+	name        string
+	env         map[string]string
+	config      string // ~/.aws/config; "" for no file
+	credentials string // ~/.aws/credentials; "" for no file
+	files       map[string]string
+	profile     string // Options.Profile, like aws --profile
+	want        outcome
+	boto        *outcome // botocore's outcome where chain deliberately differs (see the name)
+}
+
+func webID(role, session string) call {
+	return call{op: fakests.OpAssumeRoleWithWebIdentity, role: role, session: session, by: "token"}
+}
+
+func assume(role, session, by string) call {
+	return call{op: fakests.OpAssumeRole, role: role, session: session, by: by}
+}
+
+// eks is the environment the EKS pod identity webhook injects.
+func eks(extra ...string) map[string]string {
+	m := map[string]string{
+		"AWS_ROLE_ARN": roleWeb, "AWS_WEB_IDENTITY_TOKEN_FILE": "{TOKEN}",
+		"AWS_REGION": "us-west-2", "AWS_DEFAULT_REGION": "us-west-2", "AWS_STS_REGIONAL_ENDPOINTS": "regional",
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		if extra[i+1] == "" {
+			delete(m, extra[i])
+			continue
+		}
+		m[extra[i]] = extra[i+1]
+	}
+	return m
+}
+
+func envOf(kv ...string) map[string]string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return m
+}
+
+const (
+	envKeys = "AWS_ACCESS_KEY_ID"
+	usw2    = "https://sts.us-west-2.amazonaws.com"
+	global  = "https://sts.amazonaws.com"
+)
+
+var baseKeysIni = "aws_access_key_id = " + keyBase + "\naws_secret_access_key = base-secret\n"
+
+var scenarios = []scenario{
+	// Environment variables.
+	{name: "access keys in environment variables are used",
+		env:  envOf(envKeys, keyEnv, "AWS_SECRET_ACCESS_KEY", "env-secret"),
+		want: outcome{key: keyEnv}},
+	{name: "environment keys win over the profile named by AWS_PROFILE",
+		env:         envOf(envKeys, keyEnv, "AWS_SECRET_ACCESS_KEY", "env-secret", "AWS_PROFILE", "prod"),
+		credentials: "[prod]\naws_access_key_id = " + keyCreds + "\naws_secret_access_key = s\n",
+		want:        outcome{key: keyEnv}},
+	{name: "Options.Profile turns environment keys off as aws --profile does",
+		env:         envOf(envKeys, keyEnv, "AWS_SECRET_ACCESS_KEY", "env-secret"),
+		credentials: "[prod]\naws_access_key_id = " + keyCreds + "\naws_secret_access_key = s\n",
+		profile:     "prod",
+		want:        outcome{key: keyCreds}},
+	{name: "AWS_ACCESS_KEY_ID without AWS_SECRET_ACCESS_KEY is an error, not a fall-through",
+		env:         envOf(envKeys, keyEnv),
+		credentials: "[default]\naws_access_key_id = " + keyCreds + "\naws_secret_access_key = s\n",
+		want:        outcome{err: "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not", errType: "PartialCredentialsError"}},
+	{name: "AWS_SECRET_ACCESS_KEY alone is ignored",
+		env:         envOf("AWS_SECRET_ACCESS_KEY", "env-secret"),
+		credentials: "[default]\naws_access_key_id = " + keyCreds + "\naws_secret_access_key = s\n",
+		want:        outcome{key: keyCreds}},
+	{name: "environment keys win over environment web identity",
+		env:  eks(envKeys, keyEnv, "AWS_SECRET_ACCESS_KEY", "env-secret"),
+		want: outcome{key: keyEnv, region: "us-west-2"}},
+
+	// Web identity from the environment.
+	{name: "the EKS pod identity webhook's variables assume the role with the token",
+		env:  eks(),
+		want: outcome{calls: []call{webID(roleWeb, "")}, region: "us-west-2", endpoint: usw2}},
+	{name: "AWS_ROLE_SESSION_NAME names the web identity session",
+		env:  eks("AWS_ROLE_SESSION_NAME", "pod-session"),
+		want: outcome{calls: []call{webID(roleWeb, "pod-session")}, region: "us-west-2", endpoint: usw2}},
+	{name: "AWS_WEB_IDENTITY_TOKEN_FILE without AWS_ROLE_ARN is an error",
+		env:  eks("AWS_ROLE_ARN", ""),
+		want: outcome{err: "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not", errType: "InvalidConfigError"}},
+	{name: "AWS_ROLE_ARN without AWS_WEB_IDENTITY_TOKEN_FILE is not a source",
+		env:  eks("AWS_WEB_IDENTITY_TOKEN_FILE", ""),
+		want: outcome{err: "AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not", errType: "NoCredentials"}},
+	{name: "the token file from the environment goes with the profile's role_arn and replaces its token file",
+		env:    eks("AWS_ROLE_ARN", ""),
+		config: "[default]\nrole_arn = " + roleWeb2 + "\nweb_identity_token_file = /nonexistent/token\nrole_session_name = from-profile\n",
+		want:   outcome{calls: []call{webID(roleWeb2, "from-profile")}, region: "us-west-2", endpoint: usw2}},
+	{name: "a profile role_arn without a source is an error even with web identity in the environment (aws-sdk-go-v2 would use the environment)",
+		env:    eks(),
+		config: "[default]\nrole_arn = " + roleCross + "\n",
+		want:   outcome{err: "neither source_profile nor credential_source", errType: "PartialCredentialsError"}},
+	{name: "Options.Profile ignores the web identity variables",
+		env:     eks(),
+		config:  "[profile other]\n" + baseKeysIni,
+		profile: "other",
+		want:    outcome{key: keyBase, region: "us-west-2"}},
+	{name: "AWS_PROFILE leaves the web identity variables on and gives the region",
+		env:    eks("AWS_PROFILE", "other", "AWS_REGION", "", "AWS_DEFAULT_REGION", ""),
+		config: "[profile other]\nregion = eu-central-1\n",
+		want:   outcome{calls: []call{webID(roleWeb, "")}, region: "eu-central-1", endpoint: "https://sts.eu-central-1.amazonaws.com"}},
+
+	// Web identity from a profile, and chains on top of it.
+	{name: "a profile with role_arn and web_identity_token_file assumes the role with that token",
+		env:    envOf("AWS_PROFILE", "wi"),
+		config: "[profile wi]\nrole_arn = " + roleWeb2 + "\nweb_identity_token_file = {TOKEN}\nrole_session_name = wi-session\nregion = eu-west-1\n",
+		want:   outcome{calls: []call{webID(roleWeb2, "wi-session")}, region: "eu-west-1", endpoint: "https://sts.eu-west-1.amazonaws.com"}},
+	{name: "profile B assumes a role with credentials from web identity profile A",
+		env: envOf("AWS_PROFILE", "b", "AWS_DEFAULT_REGION", "us-west-2"),
+		config: "[profile a]\nrole_arn = " + roleWeb + "\nweb_identity_token_file = {TOKEN}\nrole_session_name = a-session\n" +
+			"[profile b]\nrole_arn = " + roleCross + "\nsource_profile = a\nrole_session_name = b-session\n",
+		want: outcome{calls: []call{webID(roleWeb, "a-session"), assume(roleCross, "b-session", "role/web")}, region: "us-west-2", endpoint: usw2}},
+	{name: "three hops call STS in order, each signed by the one before",
+		env: envOf("AWS_PROFILE", "c", "AWS_DEFAULT_REGION", "us-west-2"),
+		config: "[profile a]\nrole_arn = " + roleWeb + "\nweb_identity_token_file = {TOKEN}\n" +
+			"[profile b]\nrole_arn = " + roleCross + "\nsource_profile = a\nrole_session_name = b-session\n" +
+			"[profile c]\nrole_arn = " + roleThird + "\nsource_profile = b\nrole_session_name = c-session\n",
+		want: outcome{calls: []call{webID(roleWeb, ""), assume(roleCross, "b-session", "role/web"), assume(roleThird, "c-session", "role/cross")}, region: "us-west-2", endpoint: usw2}},
+	{name: "a profile with web_identity_token_file but no role_arn is an error",
+		env:    envOf("AWS_PROFILE", "wi"),
+		config: "[profile wi]\nweb_identity_token_file = {TOKEN}\n",
+		want:   outcome{err: "has web_identity_token_file but no role_arn", errType: "InvalidConfigError"}},
+	{name: "every hop uses the endpoint settings of the profile in use, not of its source",
+		env: envOf("AWS_PROFILE", "b"),
+		config: "[profile a]\nrole_arn = " + roleWeb + "\nweb_identity_token_file = {TOKEN}\nregion = ap-southeast-2\nuse_fips_endpoint = true\n" +
+			"[profile b]\nrole_arn = " + roleCross + "\nsource_profile = a\nregion = eu-west-2\n",
+		want: outcome{calls: []call{webID(roleWeb, ""), assume(roleCross, "", "role/web")}, region: "eu-west-2", endpoint: "https://sts.eu-west-2.amazonaws.com"}},
+
+	// AssumeRole with static source credentials.
+	{name: "source_profile keys from the credentials file sign AssumeRole",
+		env:         envOf("AWS_PROFILE", "prod", "AWS_DEFAULT_REGION", "us-west-2"),
+		config:      "[profile prod]\nrole_arn = " + roleCross + "\nsource_profile = base\nrole_session_name = prod\n",
+		credentials: "[base]\n" + baseKeysIni,
+		want:        outcome{calls: []call{assume(roleCross, "prod", "user/base")}, region: "us-west-2", endpoint: usw2}},
+	{name: "source_profile keys from the config file sign AssumeRole",
+		env:    envOf("AWS_PROFILE", "prod", "AWS_DEFAULT_REGION", "us-west-2"),
+		config: "[profile prod]\nrole_arn = " + roleCross + "\nsource_profile = base\n[profile base]\n" + baseKeysIni,
+		want:   outcome{calls: []call{assume(roleCross, "", "user/base")}, region: "us-west-2", endpoint: usw2}},
+	{name: "the credentials file's keys win over the config file's for the same profile",
+		env:         envOf("AWS_PROFILE", "prod", "AWS_DEFAULT_REGION", "us-west-2"),
+		config:      "[profile prod]\nrole_arn = " + roleCross + "\nsource_profile = base\n[profile base]\naws_access_key_id = " + keyConfig + "\naws_secret_access_key = configfile-secret\n",
+		credentials: "[base]\naws_access_key_id = " + keyCreds + "\naws_secret_access_key = credsfile-secret\n",
+		want:        outcome{calls: []call{assume(roleCross, "", "user/credsfile")}, region: "us-west-2", endpoint: usw2}},
+	{name: "the credentials file's static keys win over the config file's for the profile in use",
+		config:      "[default]\naws_access_key_id = " + keyConfig + "\naws_secret_access_key = configfile-secret\n",
+		credentials: "[default]\naws_access_key_id = " + keyCreds + "\naws_secret_access_key = credsfile-secret\n",
+		want:        outcome{key: keyCreds}},
+	{name: "a profile that names itself as source assumes its role with its own keys",
+		env:    envOf("AWS_PROFILE", "self", "AWS_DEFAULT_REGION", "us-west-2"),
+		config: "[profile self]\nrole_arn = " + roleCross + "\nsource_profile = self\n" + baseKeysIni,
+		want:   outcome{calls: []call{assume(roleCross, "", "user/base")}, region: "us-west-2", endpoint: usw2}},
+	{name: "a profile that names itself without keys is a loop",
+		env:    envOf("AWS_PROFILE", "self"),
+		config: "[profile self]\nrole_arn = " + roleCross + "\nsource_profile = self\n",
+		want:   outcome{err: "source_profile loop: self -> self", errType: "InfiniteLoopConfigError"}},
+	{name: "a source_profile loop is an error that prints the cycle",
+		env: envOf("AWS_PROFILE", "a"),
+		config: "[profile a]\nrole_arn = " + roleCross + "\nsource_profile = b\n" +
+			"[profile b]\nrole_arn = " + roleThird + "\nsource_profile = c\n" +
+			"[profile c]\nrole_arn = " + roleThird + "\nsource_profile = b\n",
+		want: outcome{err: "source_profile loop: b -> c -> b", errType: "InfiniteLoopConfigError"}},
+	{name: "a missing source_profile is an error naming both files",
+		env:         envOf("AWS_PROFILE", "prod"),
+		config:      "[profile prod]\nrole_arn = " + roleCross + "\nsource_profile = base\n",
+		credentials: "[other]\n",
+		want:        outcome{err: "source_profile base not found in ~/.aws/config or ~/.aws/credentials", errType: "InvalidConfigError"}},
+	{name: "source_profile and credential_source together are an error",
+		env:    envOf("AWS_PROFILE", "prod"),
+		config: "[profile prod]\nrole_arn = " + roleCross + "\nsource_profile = base\ncredential_source = Environment\n[profile base]\n" + baseKeysIni,
+		want:   outcome{err: "sets both source_profile", errType: "InvalidConfigError"}},
+	{name: "role_arn without source_profile or credential_source is an error",
+		env:    envOf("AWS_PROFILE", "prod"),
+		config: "[profile prod]\nrole_arn = " + roleCross + "\n",
+		want:   outcome{err: "neither source_profile nor credential_source", errType: "PartialCredentialsError"}},
+	{name: "credential_source Environment signs AssumeRole with the environment's keys",
+		env:     envOf(envKeys, keyEnv, "AWS_SECRET_ACCESS_KEY", "env-secret", "AWS_DEFAULT_REGION", "us-west-2"),
+		config:  "[profile envsrc]\nrole_arn = " + roleCross + "\ncredential_source = Environment\n",
+		profile: "envsrc",
+		want:    outcome{calls: []call{assume(roleCross, "", "user/env")}, region: "us-west-2", endpoint: usw2}},
+	{name: "credential_source Environment without keys in the environment is an error",
+		env:    envOf("AWS_PROFILE", "envsrc"),
+		config: "[profile envsrc]\nrole_arn = " + roleCross + "\ncredential_source = Environment\n",
+		want:   outcome{err: "credential_source = Environment but AWS_ACCESS_KEY_ID is not set", errType: "CredentialRetrievalError"}},
+	{name: "credential_source Ec2InstanceMetadata is refused as unsupported (botocore, with metadata disabled, finds nothing)",
+		env:    envOf("AWS_PROFILE", "imds"),
+		config: "[profile imds]\nrole_arn = " + roleCross + "\ncredential_source = Ec2InstanceMetadata\n",
+		want:   outcome{err: "credential_source = Ec2InstanceMetadata is not supported", errType: "CredentialRetrievalError"}},
+	{name: "credential_source spelled in another case is invalid",
+		env:    envOf("AWS_PROFILE", "envsrc"),
+		config: "[profile envsrc]\nrole_arn = " + roleCross + "\ncredential_source = environment\n",
+		want:   outcome{err: `"environment" is not a valid credential_source`, errType: "InvalidConfigError"}},
+	{name: "external_id, role_session_name and duration_seconds are sent with AssumeRole",
+		env:    envOf("AWS_PROFILE", "ext", "AWS_DEFAULT_REGION", "us-west-2"),
+		config: "[profile ext]\nrole_arn = " + roleExtID + "\nsource_profile = base\nexternal_id = ext-123\nrole_session_name = ext-session\nduration_seconds = 1800\n[profile base]\n" + baseKeysIni,
+		want:   outcome{calls: []call{{op: fakests.OpAssumeRole, role: roleExtID, session: "ext-session", by: "user/base", extID: true, duration: 1800}}, region: "us-west-2", endpoint: usw2}},
+	{name: "duration_seconds that is not a whole number is ignored as botocore ignores it",
+		env:    envOf("AWS_PROFILE", "prod", "AWS_DEFAULT_REGION", "us-west-2"),
+		config: "[profile prod]\nrole_arn = " + roleCross + "\nsource_profile = base\nduration_seconds = 1h\n[profile base]\n" + baseKeysIni,
+		want:   outcome{calls: []call{assume(roleCross, "", "user/base")}, region: "us-west-2", endpoint: usw2}},
+	{name: "a source profile with keys and a role of its own gives its keys, not its role",
+		env: envOf("AWS_PROFILE", "top", "AWS_DEFAULT_REGION", "us-west-2"),
+		config: "[profile top]\nrole_arn = " + roleCross + "\nsource_profile = mid\n" +
+			"[profile mid]\nrole_arn = " + roleThird + "\nsource_profile = mid\n" + baseKeysIni,
+		want: outcome{calls: []call{assume(roleCross, "", "user/base")}, region: "us-west-2", endpoint: usw2}},
+	{name: "a source profile without credentials is an error",
+		env:    envOf("AWS_PROFILE", "prod"),
+		config: "[profile prod]\nrole_arn = " + roleCross + "\nsource_profile = empty\n[profile empty]\nregion = us-east-1\n",
+		want:   outcome{err: "profile empty: this profile is used as a source_profile but has no credentials", errType: "InvalidConfigError"}},
+
+	// Settings chain does not support: an error naming the key, never another source.
+	{name: "mfa_serial is refused as unsupported (botocore would prompt for a code)",
+		env:    envOf("AWS_PROFILE", "mfa"),
+		config: "[profile mfa]\nrole_arn = " + roleCross + "\nsource_profile = base\nmfa_serial = arn:aws:iam::111111111111:mfa/me\n[profile base]\n" + baseKeysIni,
+		want:   outcome{err: "mfa_serial (~/.aws/config line 4): roles that require an MFA code are not supported", errType: "EOFError"}},
+	{name: "credential_process is refused as unsupported (botocore runs the command)",
+		env:    envOf("AWS_PROFILE", "proc"),
+		config: "[profile proc]\ncredential_process = python3 -c \"print('{\\\"Version\\\": 1, \\\"AccessKeyId\\\": \\\"AKIDPROCESS0000001\\\", \\\"SecretAccessKey\\\": \\\"x\\\"}')\"\n",
+		want:   outcome{err: "credential_process (~/.aws/config line 2): credential_process is not supported"},
+		boto:   &outcome{key: "AKIDPROCESS0000001"}},
+	{name: "credential_process is refused even when static keys follow in the config file",
+		env:    envOf("AWS_PROFILE", "proc"),
+		config: "[profile proc]\ncredential_process = false\n" + baseKeysIni,
+		want:   outcome{err: "credential_process is not supported", errType: "CredentialRetrievalError"}},
+	{name: "an IAM Identity Center (SSO) profile is refused as unsupported",
+		env:    envOf("AWS_PROFILE", "sso"),
+		config: "[profile sso]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 111111111111\nsso_role_name = Admin\n",
+		want:   outcome{err: "sso_account_id (~/.aws/config line 4): IAM Identity Center (SSO) credentials are not supported", errType: "SSOTokenLoadError"}},
+
+	// Profiles and files.
+	{name: "AWS_DEFAULT_PROFILE wins over AWS_PROFILE as in botocore (aws-sdk-go-v2 prefers AWS_PROFILE)",
+		env:         envOf("AWS_PROFILE", "a", "AWS_DEFAULT_PROFILE", "b"),
+		credentials: "[a]\naws_access_key_id = " + keyCreds + "\naws_secret_access_key = s\n[b]\n" + baseKeysIni,
+		want:        outcome{key: keyBase}},
+	{name: "a named profile that does not exist is an error even with keys in the environment",
+		env:  envOf("AWS_PROFILE", "missing", envKeys, keyEnv, "AWS_SECRET_ACCESS_KEY", "env-secret"),
+		want: outcome{err: `profile "missing" (from AWS_PROFILE) not found in ~/.aws/config (missing) or ~/.aws/credentials (missing)`, errType: "ProfileNotFound"}},
+	{name: "of [default] and [profile default] the later section wins (aws-sdk-go-v2 prefers [profile default])",
+		config: "[profile default]\naws_access_key_id = " + keyConfig + "\naws_secret_access_key = s\n[default]\n" + baseKeysIni,
+		want:   outcome{key: keyBase}},
+	{name: "a credentials file section written [profile x] is a profile called \"profile x\"",
+		env:         envOf("AWS_PROFILE", "x"),
+		credentials: "[profile x]\n" + baseKeysIni,
+		want:        outcome{err: "in the credentials file a profile section is written [x]", errType: "ProfileNotFound"}},
+	{name: "a config file section [x] without the profile prefix is not a profile",
+		env:    envOf("AWS_PROFILE", "x"),
+		config: "[x]\n" + baseKeysIni,
+		want:   outcome{err: "in the config file a profile section must be written [profile x]", errType: "ProfileNotFound"}},
+	{name: "AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE move the files, with ~ and $VAR expanded",
+		env:   envOf("AWS_CONFIG_FILE", "~/alt/config", "AWS_SHARED_CREDENTIALS_FILE", "$HOME/alt/credentials", "AWS_PROFILE", "prod", "AWS_DEFAULT_REGION", "us-west-2"),
+		files: map[string]string{"alt/config": "[profile prod]\nrole_arn = " + roleCross + "\nsource_profile = base\n", "alt/credentials": "[base]\n" + baseKeysIni},
+		want:  outcome{calls: []call{assume(roleCross, "", "user/base")}, region: "us-west-2", endpoint: usw2}},
+	{name: "[DEFAULT] keys apply to every profile of their file",
+		env:         envOf("AWS_PROFILE", "foo"),
+		credentials: "[DEFAULT]\n" + baseKeysIni + "[foo]\n",
+		want:        outcome{key: keyBase}},
+	{name: "keys are read whatever their case",
+		credentials: "[default]\nAWS_ACCESS_KEY_ID = " + keyBase + "\nAws_Secret_Access_Key = base-secret\n",
+		want:        outcome{key: keyBase}},
+	{name: "a # after a value is part of the value, so the region is invalid",
+		config:      "[default]\nregion = us-west-2 # Oregon\n",
+		credentials: "[default]\n" + baseKeysIni,
+		want:        outcome{err: `"us-west-2 # Oregon" is not a valid region name`, errType: "InvalidRegionError"}},
+	{name: "a file with a UTF-8 byte order mark is refused",
+		env:    envOf(envKeys, keyEnv, "AWS_SECRET_ACCESS_KEY", "env-secret"),
+		config: "\ufeff[default]\nregion = us-west-2\n",
+		want:   outcome{err: "byte order mark", errType: "ConfigParseError"}},
+	{name: "a key given twice in one section is refused",
+		credentials: "[default]\n" + baseKeysIni + "aws_access_key_id = " + keyCreds + "\n",
+		want:        outcome{err: "aws_access_key_id appears twice in section [default]", errType: "ConfigParseError"}},
+	{name: "with nothing configured there are no credentials",
+		want: outcome{err: "no credentials found", errType: "NoCredentials"}},
+	{name: "keys of the credentials file come with their session token",
+		credentials: "[default]\n" + baseKeysIni + "aws_session_token = tok\n",
+		want:        outcome{key: keyBase}},
+
+	// Region and STS endpoint.
+	{name: "AWS_REGION wins over AWS_DEFAULT_REGION (the one deliberate difference: botocore reads only AWS_DEFAULT_REGION)",
+		env:  eks("AWS_REGION", "eu-north-1", "AWS_DEFAULT_REGION", "eu-west-1"),
+		want: outcome{calls: []call{webID(roleWeb, "")}, region: "eu-north-1", endpoint: "https://sts.eu-north-1.amazonaws.com"}},
+	{name: "AWS_DEFAULT_REGION wins over the profile's region",
+		env:    eks("AWS_REGION", "", "AWS_DEFAULT_REGION", "ca-central-1"),
+		config: "[default]\nregion = eu-west-3\n",
+		want:   outcome{calls: []call{webID(roleWeb, "")}, region: "ca-central-1", endpoint: "https://sts.ca-central-1.amazonaws.com"}},
+	{name: "without a region STS is called at the global endpoint",
+		env:  eks("AWS_REGION", "", "AWS_DEFAULT_REGION", ""),
+		want: outcome{calls: []call{webID(roleWeb, "")}, endpoint: global}},
+	{name: "sts_regional_endpoints = legacy sends a legacy region to the global endpoint",
+		env:    eks("AWS_REGION", "", "AWS_DEFAULT_REGION", "eu-west-1", "AWS_STS_REGIONAL_ENDPOINTS", ""),
+		config: "[default]\nsts_regional_endpoints = legacy\n",
+		want:   outcome{calls: []call{webID(roleWeb, "")}, region: "eu-west-1", endpoint: global}},
+	{name: "AWS_STS_REGIONAL_ENDPOINTS wins over the profile's sts_regional_endpoints",
+		env:    eks("AWS_REGION", "", "AWS_DEFAULT_REGION", "eu-west-1", "AWS_STS_REGIONAL_ENDPOINTS", "regional"),
+		config: "[default]\nsts_regional_endpoints = legacy\n",
+		want:   outcome{calls: []call{webID(roleWeb, "")}, region: "eu-west-1", endpoint: "https://sts.eu-west-1.amazonaws.com"}},
+	{name: "legacy leaves a region that never used the global endpoint on its own",
+		env:  eks("AWS_REGION", "", "AWS_DEFAULT_REGION", "ap-east-1", "AWS_STS_REGIONAL_ENDPOINTS", "legacy"),
+		want: outcome{calls: []call{webID(roleWeb, "")}, region: "ap-east-1", endpoint: "https://sts.ap-east-1.amazonaws.com"}},
+	{name: "use_fips_endpoint in the profile selects the FIPS endpoint",
+		env:    eks(),
+		config: "[default]\nuse_fips_endpoint = true\n",
+		want:   outcome{calls: []call{webID(roleWeb, "")}, region: "us-west-2", endpoint: "https://sts-fips.us-west-2.amazonaws.com"}},
+	{name: "AWS_USE_FIPS_ENDPOINT=false wins over the profile's use_fips_endpoint",
+		env:    eks("AWS_USE_FIPS_ENDPOINT", "false"),
+		config: "[default]\nuse_fips_endpoint = true\n",
+		want:   outcome{calls: []call{webID(roleWeb, "")}, region: "us-west-2", endpoint: usw2}},
+	{name: "AWS_USE_DUALSTACK_ENDPOINT selects the dual-stack endpoint",
+		env:  eks("AWS_USE_DUALSTACK_ENDPOINT", "TRUE"),
+		want: outcome{calls: []call{webID(roleWeb, "")}, region: "us-west-2", endpoint: "https://sts.us-west-2.api.aws"}},
+	{name: "FIPS and dual-stack together select the FIPS dual-stack endpoint",
+		env:    eks("AWS_REGION", "", "AWS_DEFAULT_REGION", "us-east-1"),
+		config: "[default]\nuse_fips_endpoint = true\nuse_dualstack_endpoint = true\n",
+		want:   outcome{calls: []call{webID(roleWeb, "")}, region: "us-east-1", endpoint: "https://sts-fips.us-east-1.api.aws"}},
+	{name: "AWS_ENDPOINT_URL_STS wins over AWS_ENDPOINT_URL",
+		env:  eks("AWS_ENDPOINT_URL_STS", "{STS}", "AWS_ENDPOINT_URL", "http://127.0.0.1:1"),
+		want: outcome{calls: []call{webID(roleWeb, "")}, region: "us-west-2", endpoint: "{STS}"}},
+	{name: "AWS_ENDPOINT_URL applies to STS",
+		env:  eks("AWS_ENDPOINT_URL", "{STS}"),
+		want: outcome{calls: []call{webID(roleWeb, "")}, region: "us-west-2", endpoint: "{STS}"}},
+	{name: "the sts block of the profile's services section gives the endpoint",
+		env:    eks(),
+		config: "[default]\nservices = local\nendpoint_url = http://127.0.0.1:1\n[services local]\nsts =\n  endpoint_url = {STS}\n",
+		want:   outcome{calls: []call{webID(roleWeb, "")}, region: "us-west-2", endpoint: "{STS}"}},
+	{name: "the profile's endpoint_url applies to STS",
+		env:    eks(),
+		config: "[default]\nendpoint_url = {STS}\n",
+		want:   outcome{calls: []call{webID(roleWeb, "")}, region: "us-west-2", endpoint: "{STS}"}},
+	{name: "AWS_ENDPOINT_URL wins over the services section",
+		env:    eks("AWS_ENDPOINT_URL", "{STS}"),
+		config: "[default]\nservices = local\n[services local]\nsts =\n  endpoint_url = http://127.0.0.1:1\n",
+		want:   outcome{calls: []call{webID(roleWeb, "")}, region: "us-west-2", endpoint: "{STS}"}},
+	{name: "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ignores every configured endpoint URL",
+		env:    eks("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true", "AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1"),
+		config: "[default]\nendpoint_url = http://127.0.0.1:1\n",
+		want:   outcome{calls: []call{webID(roleWeb, "")}, region: "us-west-2", endpoint: usw2}},
+	{name: "ignore_configured_endpoint_urls in the profile ignores them too",
+		env:    eks("AWS_ENDPOINT_URL", "http://127.0.0.1:1"),
+		config: "[default]\nignore_configured_endpoint_urls = true\n",
+		want:   outcome{calls: []call{webID(roleWeb, "")}, region: "us-west-2", endpoint: usw2}},
+	{name: "a profile naming a missing services section is an error",
+		env:    eks(),
+		config: "[default]\nservices = nowhere\n",
+		want:   outcome{err: `names the services section "nowhere"`, errType: "InvalidConfigError"}},
+	{name: "an invalid AWS_STS_REGIONAL_ENDPOINTS is an error",
+		env:  eks("AWS_STS_REGIONAL_ENDPOINTS", "Regional"),
+		want: outcome{err: `"Regional": valid values are "legacy" and "regional"`, errType: "InvalidSTSRegionalEndpointsConfigError"}},
+	{name: "AWS_USE_FIPS_ENDPOINT=yes is an error (botocore reads it as false)",
+		env:  eks("AWS_USE_FIPS_ENDPOINT", "yes"),
+		want: outcome{err: `AWS_USE_FIPS_ENDPOINT: "yes" is neither true nor false`},
+		boto: &outcome{calls: []call{webID(roleWeb, "")}, region: "us-west-2", endpoint: usw2}},
+	{name: "endpoint settings do not matter when the credentials need no STS call",
+		env:  envOf(envKeys, keyEnv, "AWS_SECRET_ACCESS_KEY", "env-secret", "AWS_STS_REGIONAL_ENDPOINTS", "bogus"),
+		want: outcome{key: keyEnv}},
+}
+
+// stsFixture is the fake STS with the users and roles above, and the token of the service
+// account system:serviceaccount:default:app.
+type stsFixture struct {
+	env *fakests.Env
+}
+
+func startSTSFixture(t *testing.T) *stsFixture {
+	t.Helper()
+	env := fakests.StartEnv(t, fakests.EnvOptions{Account: acctA, RoleName: "web"})
+	s := env.STS
+	sub := "system:serviceaccount:default:app"
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(s.AddRole(fakests.Role{ARN: roleWeb2, TrustPolicy: fakests.WebIdentityTrustPolicy(acctA, env.Issuer.URL(), sub, "sts.amazonaws.com")}))
+	must(s.AddRole(fakests.Role{ARN: roleCross, TrustPolicy: fakests.AssumeRoleTrustPolicy("*", "")}))
+	must(s.AddRole(fakests.Role{ARN: roleThird, TrustPolicy: fakests.AssumeRoleTrustPolicy("*", "")}))
+	must(s.AddRole(fakests.Role{ARN: roleExtID, TrustPolicy: fakests.AssumeRoleTrustPolicy("*", "ext-123")}))
+	for key, name := range scenarioUsers {
+		must(s.AddUser(key, name+"-secret", "arn:aws:iam::"+acctA+":user/"+name))
+	}
+	return &stsFixture{env: env}
+}
+
+// expand replaces the placeholders.
+func (f *stsFixture) expand(s, home string) string {
+	return strings.NewReplacer("{TOKEN}", f.env.TokenFile, "{STS}", f.env.STS.URL(), "{HOME}", home).Replace(s)
+}
+
+// writeHome writes the scenario's files under home and returns its environment.
+func (f *stsFixture) writeHome(t *testing.T, sc scenario, home string) map[string]string {
+	t.Helper()
+	write := func(rel, content string) {
+		p := filepath.Join(home, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(f.expand(content, home)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if sc.config != "" {
+		write(".aws/config", sc.config)
+	}
+	if sc.credentials != "" {
+		write(".aws/credentials", sc.credentials)
+	}
+	for rel, content := range sc.files {
+		write(rel, content)
+	}
+	env := map[string]string{"HOME": home}
+	for k, v := range sc.env {
+		env[k] = f.expand(v, home)
+	}
+	return env
+}
+
+// checkCalls compares the calls the fake recorded with the expected ones. generated matches a
+// session name chain or botocore generated.
+func (f *stsFixture) checkCalls(t *testing.T, who string, got []fakests.Call, want []call, generated *regexp.Regexp) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%s made %d STS calls, want %d:\n%s", who, len(got), len(want), callsText(got))
+		return
+	}
+	accounts := map[string]string{"web": acctA, "web2": acctA, "cross": acctB, "third": acctC, "extid": acctB}
+	for i, w := range want {
+		g := got[i]
+		if g.Code != "" {
+			t.Errorf("%s call %d failed at the fake: %s", who, i+1, g)
+		}
+		var by string
+		switch {
+		case w.by == "token":
+			by = "system:serviceaccount:default:app"
+		case strings.HasPrefix(w.by, "user/"):
+			by = "arn:aws:iam::" + acctA + ":" + w.by
+		case strings.HasPrefix(w.by, "role/"):
+			name := strings.TrimPrefix(w.by, "role/")
+			by = "arn:aws:sts::" + accounts[name] + ":assumed-role/" + name + "/"
+		}
+		byOK := g.Caller == by || strings.HasSuffix(by, "/") && strings.HasPrefix(g.Caller, by)
+		sessionOK := g.SessionName == w.session || w.session == "" && generated.MatchString(g.SessionName)
+		if g.Operation != w.op || g.RoleARN != w.role || !sessionOK || !byOK || g.ExternalID != w.extID || g.DurationSeconds != w.duration {
+			t.Errorf("%s call %d = %s (caller %s, external ID %v), want %s %s session %q by %s external ID %v duration %d",
+				who, i+1, g, g.Caller, g.ExternalID, w.op, w.role, w.session, w.by, w.extID, w.duration)
+		}
+	}
+}
+
+func callsText(calls []fakests.Call) string {
+	var b strings.Builder
+	for _, c := range calls {
+		fmt.Fprintf(&b, "  %s\n", c)
+	}
+	return b.String()
+}
+
+// redirect sends every request to the fake STS, whatever host the URL names, keeping the Host
+// header (the fake checks SigV4 against it), and records the URLs asked for. Nothing reaches a
+// real AWS host.
+type redirect struct {
+	target *url.URL
+	base   http.RoundTripper
+	mu     sync.Mutex
+	urls   []string
+}
+
+func (r *redirect) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.mu.Lock()
+	r.urls = append(r.urls, req.URL.String())
+	r.mu.Unlock()
+	out := req.Clone(req.Context())
+	out.Host = req.URL.Host
+	out.URL.Scheme, out.URL.Host = r.target.Scheme, r.target.Host
+	return r.base.RoundTrip(out)
+}
+
+func (r *redirect) seen() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.urls...)
+}
+
+// chainGenerated matches the session names chain's providers generate: "irsa-<nanoseconds>",
+// or for web identity the token's "NAMESPACE.SERVICEACCOUNT[.POD]".
+var chainGenerated = regexp.MustCompile(`^(irsa-\d+|default\.app(\..+)?)$`)
+
+func TestScenarios(t *testing.T) {
+	leakcheck.Check(t)
+	if len(scenarios) < 40 {
+		t.Fatalf("only %d scenarios", len(scenarios))
+	}
+	fx := startSTSFixture(t)
+	target, _ := url.Parse(fx.env.STS.URL())
+	transport := &http.Transport{}
+	defer transport.CloseIdleConnections()
+	names := map[string]bool{}
+	for _, sc := range scenarios {
+		if names[sc.name] {
+			t.Fatalf("two scenarios named %q", sc.name)
+		}
+		names[sc.name] = true
+		t.Run(sc.name, func(t *testing.T) {
+			home := t.TempDir()
+			env := fx.writeHome(t, sc, home)
+			rd := &redirect{target: target, base: transport}
+			fx.env.STS.ResetCalls()
+			opts := Options{
+				Profile:    sc.profile,
+				Getenv:     func(k string) string { return env[k] },
+				HTTPClient: &http.Client{Transport: rd, Timeout: 10 * time.Second},
+			}
+			want := sc.want
+			want.err = fx.expand(want.err, home)
+			creds, res, err := resolveAndRetrieve(opts)
+			if res != nil {
+				defer res.Close()
+			}
+			if want.err != "" {
+				if err == nil {
+					t.Fatalf("no error, want one containing %q", want.err)
+				}
+				if !strings.Contains(err.Error(), want.err) {
+					t.Errorf("error:\n%v\nwant it to contain %q", err, want.err)
+				}
+				if !credentials.IsNonRecoverable(err) {
+					t.Errorf("error is not marked non-recoverable: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("error: %v\ncalls:\n%s", err, callsText(fx.env.STS.Calls()))
+			}
+			fx.checkCalls(t, "chain", fx.env.STS.Calls(), want.calls, chainGenerated)
+			if want.key != "" && creds.AccessKeyID != want.key {
+				t.Errorf("access key ID %s, want %s", creds.AccessKeyID, want.key)
+			}
+			if res.Region != want.region {
+				t.Errorf("region %q, want %q", res.Region, want.region)
+			}
+			wantEndpoint := fx.expand(want.endpoint, home)
+			for _, u := range rd.seen() {
+				if strings.TrimSuffix(u, "/") != strings.TrimSuffix(wantEndpoint, "/") {
+					t.Errorf("STS call to %s, want %s", u, wantEndpoint)
+				}
+			}
+			if len(want.calls) > 0 && strings.TrimSuffix(res.STSEndpoint.URL, "/") != strings.TrimSuffix(wantEndpoint, "/") {
+				t.Errorf("Result.STSEndpoint %s, want %s", res.STSEndpoint.URL, wantEndpoint)
+			}
+		})
+	}
+}
+
+// resolveAndRetrieve resolves and retrieves once.
+func resolveAndRetrieve(opts Options) (credentials.Credentials, *Result, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := Resolve(ctx, opts)
+	if err != nil {
+		return credentials.Credentials{}, nil, err
+	}
+	c, err := res.Provider.Retrieve(ctx)
+	return c, res, err
+}
+
+func TestScenariosThatDifferFromBotocoreSaySo(t *testing.T) {
+	for _, sc := range scenarios {
+		if sc.boto != nil && !strings.Contains(sc.name, "botocore") {
+			t.Errorf("scenario %q differs from botocore but its name does not say how", sc.name)
+		}
+	}
+}
