@@ -233,8 +233,10 @@ func (c *Cache) run(f *flight) {
 	c.mu.Unlock()
 
 	f.creds, f.err = creds, err
-	close(f.done)
+	// Report before waking the waiters, so that a log line about the refresh comes before
+	// anything they do with its credentials.
 	c.report(f, start, end, next)
+	close(f.done)
 }
 
 // call runs the provider, turning a panic into an error so that it neither takes the process

@@ -63,8 +63,9 @@ type CacheOptions struct {
 	// Rand returns a random number in [0, 1) for jitter and backoff. It must be safe for
 	// concurrent use. Optional; default math/rand/v2.Float64.
 	Rand func() float64
-	// OnRefresh is called after every refresh attempt, from the goroutine that ran it, with what
-	// happened (never a secret). It must not block for long. Optional.
+	// OnRefresh is called after every refresh attempt, from the goroutine that ran it and before
+	// the callers waiting for it get its result, with what happened (never a secret). It must not
+	// block for long: those callers wait for it. Optional.
 	OnRefresh func(RefreshEvent)
 }
 

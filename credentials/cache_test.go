@@ -612,3 +612,21 @@ func TestCacheRealClockWithdrawsCredentialsFromTheFreshPathAtTheRefreshPoint(t *
 		t.Fatal("Close must take credentials off the timer-driven fresh path")
 	}
 }
+
+func TestCacheReportsARefreshBeforeItsWaitersGetTheCredentials(t *testing.T) {
+	var order []string
+	var mu sync.Mutex
+	c := NewCache(ProviderFunc(func(context.Context) (Credentials, error) {
+		return Credentials{AccessKeyID: "ASIAORDER", SecretAccessKey: "s", Expires: time.Now().Add(time.Hour)}, nil
+	}), CacheOptions{OnRefresh: func(RefreshEvent) { mu.Lock(); order = append(order, "hook"); mu.Unlock() }})
+	defer c.Close()
+	if _, err := c.Retrieve(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	order = append(order, "caller")
+	mu.Unlock()
+	if strings.Join(order, ",") != "hook,caller" {
+		t.Fatalf("order %v, want the hook before the caller", order)
+	}
+}
