@@ -34,7 +34,12 @@ func (e *ConfigError) Error() string {
 	if e.Profile != "" {
 		fmt.Fprintf(&b, "profile %s: ", e.Profile)
 	}
-	if e.Key != "" {
+	// The key leads unless the reason starts with it already.
+	switch {
+	case e.Key != "" && strings.HasPrefix(e.Reason, e.Key+" ") && e.File != "" && e.Line > 0:
+		fmt.Fprintf(&b, "%s line %d: ", e.File, e.Line)
+	case e.Key != "" && strings.HasPrefix(e.Reason, e.Key+" "):
+	case e.Key != "":
 		b.WriteString(e.Key)
 		if e.File != "" && e.Line > 0 {
 			fmt.Fprintf(&b, " (%s line %d)", e.File, e.Line)

@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -194,7 +195,7 @@ func (e *Explanation) report(withError bool) string {
 	if len(e.Sources) > 0 {
 		b.WriteString("credential sources, in the order the AWS CLI tries them:\n")
 		for i, s := range e.Sources {
-			fmt.Fprintf(&b, "  %d. %s: %s", i+1, s.Name, s.Status)
+			fmt.Fprintf(&b, "  %2d. %s: %s", i+1, s.Name, s.Status)
 			if s.Reason != "" {
 				fmt.Fprintf(&b, ": %s", s.Reason)
 			}
@@ -204,7 +205,7 @@ func (e *Explanation) report(withError bool) string {
 	if len(e.Steps) > 0 {
 		b.WriteString("credentials are obtained by:\n")
 		for i, s := range e.Steps {
-			fmt.Fprintf(&b, "  %d. %s\n", i+1, s.describe())
+			fmt.Fprintf(&b, "  %2d. %s\n", i+1, s.describe())
 			for _, set := range s.Settings {
 				fmt.Fprintf(&b, "       %s = %s (from %s)\n", set.Name, set.Value, set.From)
 			}
@@ -215,12 +216,17 @@ func (e *Explanation) report(withError bool) string {
 	} else {
 		b.WriteString("region: none configured (set AWS_REGION, AWS_DEFAULT_REGION or region in the profile)\n")
 	}
-	b.WriteString(e.STS.describe())
+	b.WriteString(e.STS.describe(e.Err == nil))
 	for _, n := range e.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}
 	if withError && e.Err != nil {
-		fmt.Fprintf(&b, "error: %s\n", strings.TrimPrefix(e.Err.Error(), "chain: "))
+		var nc *NoCredentialsError
+		if errors.As(e.Err, &nc) {
+			b.WriteString("error: no credentials found in any source the AWS CLI would use\n")
+		} else {
+			fmt.Fprintf(&b, "error: %s\n", strings.TrimPrefix(e.Err.Error(), "chain: "))
+		}
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -245,8 +251,11 @@ func (s Step) describe() string {
 	case StepAssumeRole:
 		parts = append(parts, "AssumeRole "+s.RoleARN)
 	}
-	if s.SessionName != "" {
+	switch {
+	case s.SessionName != "":
 		parts = append(parts, "session name "+s.SessionName)
+	case s.Kind == StepAssumeRole || s.Kind == StepWebIdentity:
+		parts = append(parts, "session name generated")
 	}
 	if s.ExternalID != "" {
 		parts = append(parts, "external ID "+s.ExternalID)
@@ -262,19 +271,24 @@ func (s Step) describe() string {
 	return strings.Join(parts, ", ")
 }
 
-func (r STSReport) describe() string {
+// describe renders the decision; resolved says whether resolution succeeded (otherwise whether
+// STS would be used is unknown).
+func (r STSReport) describe(resolved bool) string {
 	var b strings.Builder
 	switch {
-	case r.Err != nil && r.Used:
+	case r.Err != nil && (r.Used || !resolved):
 		fmt.Fprintf(&b, "STS endpoint: cannot be resolved: %s\n", strings.TrimPrefix(r.Err.Error(), "chain: "))
 	case r.Err != nil:
 		fmt.Fprintf(&b, "STS endpoint: not needed by these credentials, and its settings are invalid: %s\n", strings.TrimPrefix(r.Err.Error(), "chain: "))
 	case r.Endpoint.URL != "":
-		how := "not used by these credentials"
-		if r.Used {
-			how = "used"
+		how := ""
+		switch {
+		case resolved && r.Used:
+			how = "; used"
+		case resolved:
+			how = "; not used by these credentials"
 		}
-		fmt.Fprintf(&b, "STS endpoint: %s (signing region %s; %s)\n", r.Endpoint.URL, r.Endpoint.SigningRegion, how)
+		fmt.Fprintf(&b, "STS endpoint: %s (signing region %s%s)\n", r.Endpoint.URL, r.Endpoint.SigningRegion, how)
 	}
 	for _, s := range r.Settings {
 		fmt.Fprintf(&b, "  %s = %s (from %s)\n", s.Name, s.Value, s.From)

@@ -773,22 +773,22 @@ func (r *resolver) lastSources(report func(SourceReport)) {
 		}
 		return ""
 	}
-	ec2 := "not supported by this library"
+	ec2 := ""
 	if n := set("AWS_CREDENTIAL_FILE"); n != "" {
 		ec2 = "AWS_CREDENTIAL_FILE is set, but the old EC2 CLI credential file is not supported by this library"
 	}
 	report(SourceReport{Name: "EC2 CLI credential file (AWS_CREDENTIAL_FILE)", Status: Unsupported, Reason: ec2})
-	boto := "boto2 config files (BOTO_CONFIG, /etc/boto.cfg, ~/.boto) are not supported by this library"
+	boto := "BOTO_CONFIG, /etc/boto.cfg and ~/.boto are not read"
 	if n := set("BOTO_CONFIG"); n != "" {
-		boto = "BOTO_CONFIG is set, but " + boto
+		boto = "BOTO_CONFIG is set, but boto2 config files are not supported by this library"
 	}
 	report(SourceReport{Name: "boto2 config file", Status: Unsupported, Reason: boto})
-	container := "not supported by this library"
+	container := ""
 	if n := set("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"); n != "" {
 		container = n + " is set, but container credentials (ECS, EKS Pod Identity) are not supported by this library"
 	}
 	report(SourceReport{Name: "container credentials", Status: Unsupported, Reason: container})
-	imds := "not supported by this library (the AWS CLI would ask http://169.254.169.254 here)"
+	imds := "the AWS CLI would ask the instance metadata service (169.254.169.254) here"
 	if strings.EqualFold(r.env("AWS_EC2_METADATA_DISABLED"), "true") {
 		imds = "AWS_EC2_METADATA_DISABLED=true, and instance metadata is not supported by this library anyway"
 	}

@@ -308,7 +308,7 @@ var scenarios = []scenario{
 	{name: "credential_process is refused as unsupported (botocore runs the command)",
 		env:    envOf("AWS_PROFILE", "proc"),
 		config: "[profile proc]\ncredential_process = python3 -c \"print('{\\\"Version\\\": 1, \\\"AccessKeyId\\\": \\\"AKIDPROCESS0000001\\\", \\\"SecretAccessKey\\\": \\\"x\\\"}')\"\n",
-		want:   outcome{err: "credential_process (~/.aws/config line 2): credential_process is not supported"},
+		want:   outcome{err: "profile proc: ~/.aws/config line 2: credential_process is not supported"},
 		boto:   &outcome{key: "AKIDPROCESS0000001"}},
 	{name: "credential_process is refused even when static keys follow in the config file",
 		env:    envOf("AWS_PROFILE", "proc"),
