@@ -29,6 +29,9 @@ func (r *resolver) endpoint() {
 	rep := &r.exp.STS
 	cfg, settings, err := r.endpointConfig()
 	rep.Config, rep.Settings = cfg, settings
+	// A URL with user information is refused by ResolveEndpoint; keep its password out of the
+	// report all the same.
+	rep.Config.URL = redactURL(cfg.URL)
 	if err != nil {
 		rep.Err = err
 		return
@@ -74,7 +77,7 @@ func (r *resolver) endpointConfig() (credentials.EndpointConfig, []Setting, erro
 		case "false":
 			return false, nil
 		}
-		ce := &ConfigError{Key: envName, Reason: fmt.Sprintf("%q is neither true nor false (the AWS CLI would read it as false)", v)}
+		ce := &ConfigError{Key: envName, Reason: fmt.Sprintf("%q is neither true nor false (the AWS CLI would read it as false)", clip(v, 64))}
 		if s != nil {
 			ce = &ConfigError{Profile: r.name, Key: key, File: s.file, Line: s.line, Reason: ce.Reason}
 		}
@@ -151,7 +154,7 @@ func (r *resolver) servicesEndpoint(p *profile) (string, Setting, error) {
 	sec := r.files.cfg.services[name]
 	if sec == nil || sec.empty() {
 		return "", Setting{}, &ConfigError{Profile: r.name, Key: "services", File: ref.file, Line: ref.line,
-			Reason: fmt.Sprintf("names the services section %q, but %s has no [services %s] section with settings", name, r.files.config.display, name)}
+			Reason: fmt.Sprintf("names the services section %q, but %s has no [services %s] section with settings", clip(name, 64), r.files.config.display, clip(name, 64))}
 	}
 	sts := sec.get("sts")
 	if sts == nil {

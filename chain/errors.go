@@ -32,7 +32,7 @@ func (e *ConfigError) Error() string {
 	var b strings.Builder
 	b.WriteString("chain: ")
 	if e.Profile != "" {
-		fmt.Fprintf(&b, "profile %s: ", e.Profile)
+		fmt.Fprintf(&b, "profile %s: ", clip(e.Profile, 200))
 	}
 	// The key leads unless the reason starts with it already.
 	switch {
@@ -70,7 +70,7 @@ type ProfileNotFoundError struct {
 }
 
 func (e *ProfileNotFoundError) Error() string {
-	msg := fmt.Sprintf("chain: profile %q (from %s) not found in %s", e.Profile, e.From, strings.Join(e.Files, " or "))
+	msg := fmt.Sprintf("chain: profile %q (from %s) not found in %s", clip(e.Profile, 200), e.From, strings.Join(e.Files, " or "))
 	if e.Hint != "" {
 		msg += "; " + e.Hint
 	}

@@ -184,7 +184,7 @@ func (e *Explanation) String() string {
 // leaves it out, as it is that error).
 func (e *Explanation) report(withError bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "profile: %s (%s)\n", e.Profile, profileFromText(e.ProfileFrom))
+	fmt.Fprintf(&b, "profile: %s (%s)\n", clip(e.Profile, 200), profileFromText(e.ProfileFrom))
 	for _, f := range e.Files {
 		state := "missing"
 		if f.Found {
@@ -207,12 +207,12 @@ func (e *Explanation) report(withError bool) string {
 		for i, s := range e.Steps {
 			fmt.Fprintf(&b, "  %2d. %s\n", i+1, s.describe())
 			for _, set := range s.Settings {
-				fmt.Fprintf(&b, "       %s = %s (from %s)\n", set.Name, set.Value, set.From)
+				fmt.Fprintf(&b, "       %s = %s (from %s)\n", set.Name, clip(set.Value, 200), set.From)
 			}
 		}
 	}
 	if e.Region != "" {
-		fmt.Fprintf(&b, "region: %s (from %s)\n", e.Region, e.RegionFrom)
+		fmt.Fprintf(&b, "region: %s (from %s)\n", clip(e.Region, 64), e.RegionFrom)
 	} else {
 		b.WriteString("region: none configured (set AWS_REGION, AWS_DEFAULT_REGION or region in the profile)\n")
 	}
@@ -247,18 +247,18 @@ func (s Step) describe() string {
 	case StepStatic:
 		parts = append(parts, fmt.Sprintf("access key %s from profile %s", s.AccessKeyID, s.Profile))
 	case StepWebIdentity:
-		parts = append(parts, "AssumeRoleWithWebIdentity "+s.RoleARN, "token file "+s.TokenFile)
+		parts = append(parts, "AssumeRoleWithWebIdentity "+clip(s.RoleARN, 200), "token file "+clip(s.TokenFile, 200))
 	case StepAssumeRole:
-		parts = append(parts, "AssumeRole "+s.RoleARN)
+		parts = append(parts, "AssumeRole "+clip(s.RoleARN, 200))
 	}
 	switch {
 	case s.SessionName != "":
-		parts = append(parts, "session name "+s.SessionName)
+		parts = append(parts, "session name "+clip(s.SessionName, 80))
 	case s.Kind == StepAssumeRole || s.Kind == StepWebIdentity:
 		parts = append(parts, "session name generated")
 	}
 	if s.ExternalID != "" {
-		parts = append(parts, "external ID "+s.ExternalID)
+		parts = append(parts, "external ID "+clip(s.ExternalID, 80))
 	}
 	if s.Duration > 0 {
 		parts = append(parts, fmt.Sprintf("duration %ds", int64(s.Duration/time.Second)))
@@ -291,7 +291,7 @@ func (r STSReport) describe(resolved bool) string {
 		fmt.Fprintf(&b, "STS endpoint: %s (signing region %s%s)\n", r.Endpoint.URL, r.Endpoint.SigningRegion, how)
 	}
 	for _, s := range r.Settings {
-		fmt.Fprintf(&b, "  %s = %s (from %s)\n", s.Name, s.Value, s.From)
+		fmt.Fprintf(&b, "  %s = %s (from %s)\n", s.Name, clip(s.Value, 200), s.From)
 	}
 	return b.String()
 }

@@ -74,7 +74,7 @@ func (o Options) normalized() (Options, error) {
 		}
 	}
 	if o.Region != "" && !validRegion(o.Region) {
-		return o, &ConfigError{Key: "Options.Region", Reason: fmt.Sprintf("%q is not a valid region name (letters, digits and '-', at most 63, not only digits, not starting or ending with '-')", o.Region)}
+		return o, &ConfigError{Key: "Options.Region", Reason: fmt.Sprintf("%q is not a valid region name (letters, digits and '-', at most 63, not only digits, not starting or ending with '-')", clip(o.Region, 64))}
 	}
 	return o, nil
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/irsa-go/irsa/credentials"
 )
@@ -125,6 +126,18 @@ func (r *resolver) pickProfile() {
 	r.exp.Profile = r.name
 }
 
+// clip shortens s to at most n bytes (on a character boundary) for a message: values from the
+// environment or a file may be arbitrarily long.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
 func (r *resolver) note(format string, args ...any) {
 	r.exp.Notes = append(r.exp.Notes, fmt.Sprintf(format, args...))
 }
@@ -229,12 +242,12 @@ func (r *resolver) region() error {
 		}
 		e.Region, e.RegionFrom = v, fmt.Sprintf("profile %s, %s", r.name, s.where())
 		if !validRegion(v) {
-			return &ConfigError{Profile: r.name, Key: "region", File: s.file, Line: s.line, Reason: fmt.Sprintf("%q is not a valid region name, such as us-east-1", v)}
+			return &ConfigError{Profile: r.name, Key: "region", File: s.file, Line: s.line, Reason: fmt.Sprintf("%q is not a valid region name, such as us-east-1", clip(v, 64))}
 		}
 		return nil
 	}
 	if !validRegion(e.Region) {
-		return &ConfigError{Key: e.RegionFrom, Reason: fmt.Sprintf("%q is not a valid region name, such as us-east-1", e.Region)}
+		return &ConfigError{Key: e.RegionFrom, Reason: fmt.Sprintf("%q is not a valid region name, such as us-east-1", clip(e.Region, 64))}
 	}
 	return nil
 }
@@ -436,7 +449,7 @@ func (r *resolver) durationSeconds(profile string, s *setting) (time.Duration, e
 	}
 	n, ok := pyInt(v)
 	if !ok {
-		r.note("profile %s: duration_seconds %q (%s) is not a whole number; the AWS CLI ignores it, and so does chain: STS's default of one hour applies", profile, v, s.where())
+		r.note("profile %s: duration_seconds %q (%s) is not a whole number; the AWS CLI ignores it, and so does chain: STS's default of one hour applies", profile, clip(v, 64), s.where())
 		return 0, nil
 	}
 	if n < 900 || n > 43200 {
@@ -487,7 +500,7 @@ func (r *resolver) credentialSource(profile string, cs *setting, value string) e
 			Reason: fmt.Sprintf("credential_source = %s is not supported by this library (only Environment is); use source_profile, or credential_source = Environment", value)}
 	}
 	return &ConfigError{Profile: profile, Key: "credential_source", File: cs.file, Line: cs.line,
-		Reason: fmt.Sprintf("%q is not a valid credential_source: the AWS CLI accepts Environment, EcsContainer or Ec2InstanceMetadata, spelled exactly so", value)}
+		Reason: fmt.Sprintf("%q is not a valid credential_source: the AWS CLI accepts Environment, EcsContainer or Ec2InstanceMetadata, spelled exactly so", clip(value, 64))}
 }
 
 // validateSourceProfile is botocore's _validate_source_profile: the source must exist, and
@@ -659,7 +672,7 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 		step.Settings = append(step.Settings, sess.set)
 	}
 	if strings.HasPrefix(tok.v, "~") {
-		r.note("the web identity token file %q starts with \"~\", which neither the AWS CLI nor chain expands; write the full path", tok.v)
+		r.note("the web identity token file %q starts with \"~\", which neither the AWS CLI nor chain expands; write the full path", clip(tok.v, 200))
 	}
 	r.add(hop{kind: StepWebIdentity, roleARN: role.v, tokenFile: tok.v, sessionName: sess.v}, step)
 	reason := fmt.Sprintf("token file from %s, role from %s", tok.set.From, role.set.From)

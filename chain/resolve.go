@@ -129,7 +129,7 @@ type StepError struct {
 }
 
 func (e *StepError) Error() string {
-	msg := fmt.Sprintf("chain: step %d (%s): %v", e.Index+1, e.Step.describe(), e.Err)
+	msg := fmt.Sprintf("chain: step %d (%s): %s", e.Index+1, e.Step.describe(), clip(e.Err.Error(), 1000))
 	for _, s := range e.Step.Settings {
 		msg += fmt.Sprintf("; %s from %s", s.Name, s.From)
 	}
