@@ -1,0 +1,83 @@
+// Package chain finds AWS credentials, the region and the STS endpoint the way the AWS CLI v1
+// (botocore 1.43) does, from environment variables and the shared config and credentials files,
+// and explains how it decided.
+//
+//	res, err := chain.Resolve(ctx, chain.Options{})   // read env, ~/.aws/config, ~/.aws/credentials
+//	if err != nil { ... }                             // a *NoCredentialsError is the full report
+//	defer res.Close()
+//	creds, err := res.Provider.Retrieve(ctx)          // a credentials.Cache: refreshed ahead of expiry
+//	cfg := aws.Config{Region: res.Region, Credentials: credentials.ForSDK(res.Provider)}
+//
+// Resolve reads files and variables but makes no network call; the Provider calls STS when
+// credentials are first retrieved. Explain resolves the same way without building providers and
+// returns an Explanation: every source considered, the one chosen, why each other was skipped,
+// and the file and line (or variable) every value came from. Neither ever shows a secret.
+//
+// # Sources, in the AWS CLI's order
+//
+//  1. Environment variables: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (or
+//     AWS_SECURITY_TOKEN). Skipped when Options.Profile is set (like aws --profile), not when
+//     AWS_PROFILE is.
+//  2. Assume role: the profile has role_arn (and no web_identity_token_file). The source is
+//     source_profile (a chain of any depth) or credential_source = Environment
+//     (Ec2InstanceMetadata and EcsContainer are not supported: an error). mfa_serial is not
+//     supported either (the AWS CLI would prompt for a code): an error.
+//  3. Web identity: AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN, AWS_ROLE_SESSION_NAME, each
+//     falling back to the profile's web_identity_token_file, role_arn, role_session_name
+//     (the variables are ignored when Options.Profile is set).
+//  4. IAM Identity Center (SSO), 6. console login and 7. credential_process: not supported; a
+//     profile that configures one is an error naming the key, file and line, never a silent
+//     fall-through to the next source.
+//  5. The credentials file's [NAME] section, then 8. the config file's [profile NAME] section:
+//     aws_access_key_id, aws_secret_access_key, aws_session_token.
+//  9. Then the AWS CLI would try the EC2 CLI credential file, boto2 files, container credentials
+//     and instance metadata, which chain does not implement; reaching them ends in a
+//     *NoCredentialsError that says so.
+//
+// A source profile with keys (or without role_arn) gives its own credentials (web identity or
+// keys); otherwise its role is assumed in turn. A profile may name itself as source_profile when
+// it holds keys. A loop is an error that prints it ("a -> b -> a").
+//
+// The profile is Options.Profile, else AWS_DEFAULT_PROFILE, else AWS_PROFILE (botocore reads
+// AWS_DEFAULT_PROFILE first), else "default". A profile that is named but exists in neither file
+// is an error even when environment keys are set, as in the AWS CLI.
+//
+// # Region and STS endpoint
+//
+// The region is Options.Region, else AWS_REGION, else AWS_DEFAULT_REGION, else the profile's
+// region. This is the one deliberate difference from botocore, which reads only
+// AWS_DEFAULT_REGION; the AWS CLI v2, the AWS SDKs and the EKS pod identity webhook use
+// AWS_REGION. Without a region, STS is called at its global endpoint, as botocore does.
+//
+// The endpoint settings come from the profile in use and apply to every hop of a chain:
+// AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the "sts" block of the profile's [services NAME]
+// section, the profile's endpoint_url (all ignored when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or
+// ignore_configured_endpoint_urls is true); AWS_STS_REGIONAL_ENDPOINTS or
+// sts_regional_endpoints; AWS_USE_FIPS_ENDPOINT or use_fips_endpoint; AWS_USE_DUALSTACK_ENDPOINT
+// or use_dualstack_endpoint. credentials.ResolveEndpoint turns them into a URL.
+//
+// # Files
+//
+// The files are parsed as botocore parses them (Python's configparser): "=" or ":" separates
+// key and value; keys are case-insensitive; '#' and ';' start comment lines only, so
+// "region = us-east-1 # prod" has the value "us-east-1 # prod"; an indented line continues the
+// previous value, and a value that starts on the next line ("sts =" then indented lines) is a
+// nested block; [DEFAULT] keys apply to every section of their file; the same section or key
+// twice in one file, and a UTF-8 byte order mark, make the file invalid. Profiles are
+// [default] and [profile NAME] in the config file (of the two spellings of default the later
+// wins) and [NAME] in the credentials file; for the same profile the credentials file's keys win.
+// Files larger than MaxConfigFileSize (1 MiB) are refused. A parse error is a *ParseError with
+// the file and line, and stops resolution even when the environment holds keys, as in the AWS CLI.
+//
+// # Where chain differs from botocore
+//
+// Besides AWS_REGION: an environment variable set to "" counts as unset; a boolean setting
+// other than true or false (in any case) is an error where botocore reads false; duration_seconds
+// outside 900–43200 is an error here rather than at STS (botocore, like chain, ignores a value that
+// is not a whole number); a config file that exists but cannot be read is an error where botocore
+// reads it as empty; session names that are not configured are generated by the credentials
+// package (botocore uses "botocore-session-<unix time>"); AssumeRole steps lower a
+// duration_seconds above one hour to one hour when the source is itself a role session, where
+// STS would refuse it. The compatibility scenarios in this package's tests run every case
+// through both chain and botocore.
+package chain
