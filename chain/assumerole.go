@@ -1,0 +1,252 @@
+package chain
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/irsa-go/irsa/credentials"
+)
+
+// topAssumeRole is botocore's AssumeRoleProvider for the profile in use.
+func (r *resolver) topAssumeRole(report func(SourceReport)) (bool, error) {
+	name := fmt.Sprintf("assume role (profile %s)", r.name)
+	p := r.files.profiles[r.name]
+	switch {
+	case p == nil:
+		report(SourceReport{Name: name, Status: Skipped, Reason: fmt.Sprintf("there is no profile %s", r.name)})
+		return false, nil
+	case !p.has("role_arn"):
+		report(SourceReport{Name: name, Status: Skipped, Reason: fmt.Sprintf("profile %s has no role_arn", r.name)})
+		return false, nil
+	case p.has("web_identity_token_file"):
+		report(SourceReport{Name: name, Status: Skipped, Reason: fmt.Sprintf("profile %s has web_identity_token_file, so its role_arn is assumed with web identity (next source)", r.name)})
+		return false, nil
+	}
+	visited := []string{r.name}
+	if err := r.assumeRole(r.name, &visited); err != nil {
+		report(SourceReport{Name: name, Status: statusOf(err), Reason: strings.TrimPrefix(err.Error(), "chain: ")})
+		return false, err
+	}
+	ra := p.get("role_arn")
+	reason := fmt.Sprintf("profile %s has role_arn (%s)", r.name, ra.where())
+	if sp := p.get("source_profile"); sp != nil {
+		reason += fmt.Sprintf(" and source_profile %s", sp.value)
+	} else if cs := p.get("credential_source"); cs != nil {
+		reason += fmt.Sprintf(" and credential_source %s", cs.value)
+	}
+	report(SourceReport{Name: name, Status: Chosen, Reason: reason})
+	return true, nil
+}
+
+func statusOf(err error) SourceStatus {
+	if ce, ok := err.(*ConfigError); ok && ce.Unsupported {
+		return Unsupported
+	}
+	return Failed
+}
+
+// assumeRole is botocore's _load_creds_via_assume_role for profile name: validate the role
+// configuration, resolve the source credentials (recursively), then add the AssumeRole step.
+func (r *resolver) assumeRole(name string, visited *[]string) error {
+	p := r.files.profiles[name]
+	roleSet := p.get("role_arn")
+	roleARN, err := plainValue(name, roleSet)
+	if err != nil {
+		return err
+	}
+	if roleARN == "" {
+		return &ConfigError{Profile: name, Key: "role_arn", File: roleSet.file, Line: roleSet.line, Reason: "role_arn is empty"}
+	}
+	sp, cs := p.get("source_profile"), p.get("credential_source")
+	switch {
+	case sp != nil && cs != nil:
+		return &ConfigError{Profile: name, Key: "credential_source", File: cs.file, Line: cs.line,
+			Reason: fmt.Sprintf("the profile sets both source_profile (%s) and credential_source; the AWS CLI refuses this: keep one", sp.where())}
+	case sp == nil && cs == nil:
+		return &ConfigError{Profile: name, Key: "role_arn", File: roleSet.file, Line: roleSet.line,
+			Reason: "role_arn is set but neither source_profile nor credential_source says which credentials assume the role: add one"}
+	}
+	step := Step{Kind: StepAssumeRole, Profile: name, RoleARN: roleARN, Settings: []Setting{{Name: "role_arn", Value: roleARN, From: roleSet.where()}}}
+	if cs != nil {
+		src, err := plainValue(name, cs)
+		if err != nil {
+			return err
+		}
+		if err := r.credentialSource(name, cs, src); err != nil {
+			return err
+		}
+		step.Settings = append(step.Settings, Setting{Name: "credential_source", Value: src, From: cs.where()})
+	} else {
+		src, err := plainValue(name, sp)
+		if err != nil {
+			return err
+		}
+		if err := r.validateSourceProfile(name, sp, src, *visited); err != nil {
+			return err
+		}
+		*visited = append(*visited, src)
+		if err := r.fromProfile(src, visited); err != nil {
+			return err
+		}
+		step.Settings = append(step.Settings, Setting{Name: "source_profile", Value: src, From: sp.where()})
+	}
+	h := hop{kind: StepAssumeRole, roleARN: roleARN}
+	if s := p.get("role_session_name"); s != nil {
+		v, err := plainValue(name, s)
+		if err != nil {
+			return err
+		}
+		h.sessionName, step.SessionName = v, v
+		step.Settings = append(step.Settings, Setting{Name: "role_session_name", Value: v, From: s.where()})
+	}
+	if s := p.get("external_id"); s != nil {
+		v, err := plainValue(name, s)
+		if err != nil {
+			return err
+		}
+		h.externalID, step.ExternalID = v, v
+		step.Settings = append(step.Settings, Setting{Name: "external_id", Value: v, From: s.where()})
+	}
+	if s := p.get("mfa_serial"); s != nil {
+		return &ConfigError{Profile: name, Key: "mfa_serial", File: s.file, Line: s.line, Unsupported: true,
+			Reason: "roles that require an MFA code are not supported (the AWS CLI would prompt for the code); use a role without mfa_serial"}
+	}
+	if s := p.get("duration_seconds"); s != nil {
+		d, err := r.durationSeconds(name, s)
+		if err != nil {
+			return err
+		}
+		if d > 0 {
+			h.duration, step.Duration = d, d
+			step.Settings = append(step.Settings, Setting{Name: "duration_seconds", Value: s.value, From: s.where()})
+		}
+	}
+	r.add(h, step)
+	return nil
+}
+
+// durationSeconds reads duration_seconds. Like botocore, a value Python's int() cannot read is
+// ignored (STS's default of one hour applies), with a note; a number outside STS's 900–43200 is
+// an error here rather than at STS.
+func (r *resolver) durationSeconds(profile string, s *setting) (time.Duration, error) {
+	v, err := plainValue(profile, s)
+	if err != nil {
+		return 0, err
+	}
+	n, ok := pyInt(v)
+	if !ok {
+		r.note("profile %s: duration_seconds %q (%s) is not a whole number; the AWS CLI ignores it, and so does chain: STS's default of one hour applies", profile, clip(v, 64), s.where())
+		return 0, nil
+	}
+	if n < 900 || n > 43200 {
+		return 0, &ConfigError{Profile: profile, Key: "duration_seconds", File: s.file, Line: s.line,
+			Reason: fmt.Sprintf("%d is outside STS's range of 900 to 43200 seconds (15 minutes to 12 hours)", n)}
+	}
+	return time.Duration(n) * time.Second, nil
+}
+
+// pyInt parses like Python's int(str) for ASCII input: optional sign, decimal digits, single
+// underscores between digits, surrounding white space.
+func pyInt(s string) (int64, bool) {
+	s = pyStrip(s)
+	neg := false
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		neg, s = s[0] == '-', s[1:]
+	}
+	if s == "" || s[0] == '_' || s[len(s)-1] == '_' || strings.Contains(s, "__") {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 10, 64)
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// credentialSource checks credential_source and, for Environment, adds the environment step.
+// botocore compares the value case-sensitively.
+func (r *resolver) credentialSource(profile string, cs *setting, value string) error {
+	switch value {
+	case "Environment":
+		if r.env(credentials.EnvAccessKeyID) == "" {
+			return &ConfigError{Profile: profile, Key: "credential_source", File: cs.file, Line: cs.line,
+				Reason: "credential_source = Environment but AWS_ACCESS_KEY_ID is not set"}
+		}
+		h, step, err := r.envKeys(profile)
+		if err != nil {
+			return err
+		}
+		r.add(h, step)
+		return nil
+	case "EcsContainer", "Ec2InstanceMetadata":
+		return &ConfigError{Profile: profile, Key: "credential_source", File: cs.file, Line: cs.line, Unsupported: true,
+			Reason: fmt.Sprintf("credential_source = %s is not supported by this library (only Environment is); use source_profile, or credential_source = Environment", value)}
+	}
+	return &ConfigError{Profile: profile, Key: "credential_source", File: cs.file, Line: cs.line,
+		Reason: fmt.Sprintf("%q is not a valid credential_source: the AWS CLI accepts Environment, EcsContainer or Ec2InstanceMetadata, spelled exactly so", clip(value, 64))}
+}
+
+// validateSourceProfile is botocore's _validate_source_profile: the source must exist, and
+// visiting it again is a loop, except for a profile that names itself and holds static keys.
+func (r *resolver) validateSourceProfile(parent string, sp *setting, src string, visited []string) error {
+	if r.files.profiles[src] == nil {
+		reason := fmt.Sprintf("source_profile %s not found in %s or %s", src, r.files.config.display, r.files.credentials.display)
+		if hint := r.missingProfileHint(src); hint != "" {
+			reason += "; " + hint
+		}
+		return &ConfigError{Profile: parent, Key: "source_profile", File: sp.file, Line: sp.line, Reason: reason}
+	}
+	at := -1
+	for i, v := range visited {
+		if v == src {
+			at = i
+			break
+		}
+	}
+	if at < 0 {
+		return nil
+	}
+	if src == parent && hasStatic(r.files.profiles[src]) {
+		return nil
+	}
+	cycle := append(append([]string{}, visited[at:]...), src)
+	reason := "source_profile loop: " + strings.Join(cycle, " -> ")
+	if src == parent {
+		reason += " (a profile may name itself only when it holds aws_access_key_id and aws_secret_access_key)"
+	}
+	return &ConfigError{Profile: parent, Key: "source_profile", File: sp.file, Line: sp.line, Reason: reason, Cycle: cycle}
+}
+
+func hasStatic(p *profile) bool { return p.has("aws_access_key_id") || p.has("aws_secret_access_key") }
+
+func hasAssumeRoleVars(p *profile) bool {
+	return p.has("role_arn") && !p.has("web_identity_token_file")
+}
+
+// fromProfile is botocore's _resolve_credentials_from_profile: a source profile with static keys,
+// or without role_arn, gets its credentials from its own sources (web identity, static keys);
+// otherwise it assumes its own role.
+func (r *resolver) fromProfile(name string, visited *[]string) error {
+	p := r.files.profiles[name]
+	if hasStatic(p) || !hasAssumeRoleVars(p) {
+		var reasons []string
+		found, err := r.profileSources(name, false, func(s SourceReport) {
+			if s.Status == Skipped {
+				reasons = append(reasons, s.Reason)
+			}
+		})
+		if err != nil {
+			return err
+		}
+		if !found {
+			return &ConfigError{Profile: name, Reason: "this profile is used as a source_profile but has no credentials: it needs aws_access_key_id and aws_secret_access_key, role_arn with source_profile or credential_source, or role_arn with web_identity_token_file (" + strings.Join(reasons, "; ") + ")"}
+		}
+		return nil
+	}
+	return r.assumeRole(name, visited)
+}

@@ -1,0 +1,322 @@
+package chain
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/irsa-go/irsa/credentials"
+)
+
+// sources walks the credential sources in botocore's order.
+func (r *resolver) sources() (bool, error) {
+	report := func(s SourceReport) { r.exp.Sources = append(r.exp.Sources, s) }
+	if found, err := r.envSource(report); found || err != nil {
+		return found, err
+	}
+	if found, err := r.topAssumeRole(report); found || err != nil {
+		return found, err
+	}
+	if found, err := r.profileSources(r.name, !r.noEnv, report); found || err != nil {
+		return found, err
+	}
+	r.lastSources(report)
+	return false, nil
+}
+
+// envSource is botocore's EnvProvider: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
+	const name = "environment variables"
+	id, secret := r.env(credentials.EnvAccessKeyID), r.env(credentials.EnvSecretAccessKey)
+	if r.noEnv {
+		reason := "Options.Profile names a profile, which turns off credentials in environment variables (as aws --profile does)"
+		if id != "" {
+			reason += "; AWS_ACCESS_KEY_ID is set and ignored"
+		}
+		report(SourceReport{Name: name, Status: Skipped, Reason: reason})
+		return false, nil
+	}
+	if id == "" {
+		reason := "AWS_ACCESS_KEY_ID is not set"
+		if secret != "" {
+			reason = "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not, so the AWS CLI ignores it"
+		}
+		report(SourceReport{Name: name, Status: Skipped, Reason: reason})
+		return false, nil
+	}
+	h, step, err := r.envKeys("")
+	if err != nil {
+		report(SourceReport{Name: name, Status: Failed, Reason: err.Error()})
+		return false, err
+	}
+	reason := "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set"
+	if r.exp.ProfileFrom == EnvProfile || r.exp.ProfileFrom == EnvDefaultProfile {
+		r.note("%s=%s is set, but credentials in environment variables come first, as in the AWS CLI; unset AWS_ACCESS_KEY_ID to use the profile's credentials", r.exp.ProfileFrom, r.name)
+	}
+	report(SourceReport{Name: name, Status: Chosen, Reason: reason})
+	r.add(h, step)
+	return true, nil
+}
+
+// envKeys reads credentials from the environment for the environment source or for
+// credential_source = Environment in profile.
+func (r *resolver) envKeys(profile string) (hop, Step, error) {
+	id, secret := r.env(credentials.EnvAccessKeyID), r.env(credentials.EnvSecretAccessKey)
+	if secret == "" {
+		return hop{}, Step{}, &ConfigError{Profile: profile, Key: credentials.EnvSecretAccessKey, Reason: "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not: set both, or neither"}
+	}
+	step := Step{Kind: StepEnvironment, AccessKeyID: id, Settings: []Setting{{Name: credentials.EnvAccessKeyID, Value: id, From: "env"}}}
+	if r.env(credentials.EnvSecurityToken) != "" || r.env(credentials.EnvSessionToken) != "" {
+		step.Settings = append(step.Settings, Setting{Name: "session token", Value: "[set]", From: "env"})
+	}
+	return hop{kind: StepEnvironment}, step, nil
+}
+
+func (r *resolver) add(h hop, s Step) {
+	r.hops = append(r.hops, h)
+	r.exp.Steps = append(r.exp.Steps, s)
+}
+
+// profileSources runs botocore's ProfileProviderBuilder providers for profile name: web identity,
+// SSO, shared credentials file, login, credential_process, config file. useEnv says whether the
+// web identity variables are read (only for the profile in use, without Options.Profile).
+func (r *resolver) profileSources(name string, useEnv bool, report func(SourceReport)) (bool, error) {
+	if found, err := r.webIdentity(name, useEnv, report); found || err != nil {
+		return found, err
+	}
+	p := r.files.profiles[name]
+	if err := r.unsupported(name, p, "IAM Identity Center (SSO)", report,
+		"IAM Identity Center (SSO) credentials are not supported by this library (the AWS CLI would use them here)",
+		"sso_account_id", "sso_role_name"); err != nil {
+		return false, err
+	}
+	if found, err := r.staticKeys(name, "shared credentials file", r.files.credentials, r.files.credSections[name], report); found || err != nil {
+		return found, err
+	}
+	if err := r.unsupported(name, p, "console login session", report,
+		"console login sessions (aws login) are not supported by this library (the AWS CLI would use it here)",
+		"login_session"); err != nil {
+		return false, err
+	}
+	if err := r.unsupported(name, p, "credential_process", report,
+		"credential_process is not supported by this library (the AWS CLI would run the command here)",
+		"credential_process"); err != nil {
+		return false, err
+	}
+	return r.staticKeys(name, "config file", r.files.config, r.files.cfg.profiles[name], report)
+}
+
+// unsupported reports a source chain does not implement; it is an error when the profile
+// configures it (keys), since falling through to other credentials would be a silent surprise.
+func (r *resolver) unsupported(name string, p *profile, source string, report func(SourceReport), why string, keys ...string) error {
+	for _, k := range keys {
+		if s := p.get(k); s != nil {
+			err := &ConfigError{Profile: name, Key: k, File: s.file, Line: s.line, Unsupported: true, Reason: why}
+			report(SourceReport{Name: source, Status: Unsupported, Reason: strings.TrimPrefix(err.Error(), "chain: ")})
+			return err
+		}
+	}
+	report(SourceReport{Name: source, Status: Skipped, Reason: fmt.Sprintf("profile %s has no %s", name, strings.Join(keys, " or "))})
+	return nil
+}
+
+// webIdentity is botocore's AssumeRoleWithWebIdentityProvider: each of the token file, role ARN
+// and session name comes from its environment variable (when read) or else from the profile.
+func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceReport)) (bool, error) {
+	const source = "web identity"
+	p := r.files.profiles[name]
+	type value struct {
+		v   string
+		set Setting
+		s   *setting
+	}
+	get := func(key, envName string) (value, error) {
+		if useEnv {
+			if v := r.env(envName); v != "" {
+				return value{v: v, set: Setting{Name: envName, Value: v, From: "env"}}, nil
+			}
+		}
+		s := p.get(key)
+		if s == nil {
+			return value{}, nil
+		}
+		v, err := plainValue(name, s)
+		if err != nil {
+			return value{}, err
+		}
+		return value{v: v, set: Setting{Name: key, Value: v, From: s.where()}, s: s}, nil
+	}
+	tok, err := get("web_identity_token_file", EnvWebIdentityTokenFile)
+	if err != nil {
+		report(SourceReport{Name: source, Status: Failed, Reason: strings.TrimPrefix(err.Error(), "chain: ")})
+		return false, err
+	}
+	if tok.v == "" {
+		report(SourceReport{Name: source, Status: Skipped, Reason: r.noWebIdentityReason(name, useEnv)})
+		return false, nil
+	}
+	role, err := get("role_arn", EnvRoleARN)
+	if err == nil && role.v == "" {
+		key, file, line := "role_arn", "", 0
+		if tok.s != nil {
+			file, line = tok.s.file, tok.s.line
+		}
+		reason := fmt.Sprintf("profile %s has web_identity_token_file but no role_arn", name)
+		if tok.s == nil {
+			key = EnvRoleARN
+			reason = fmt.Sprintf("AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not, and profile %s has no role_arn", name)
+		}
+		err = &ConfigError{Profile: name, Key: key, File: file, Line: line, Reason: reason}
+	}
+	if err != nil {
+		report(SourceReport{Name: source, Status: Failed, Reason: strings.TrimPrefix(err.Error(), "chain: ")})
+		return false, err
+	}
+	sess, err := get("role_session_name", EnvRoleSessionName)
+	if err != nil {
+		report(SourceReport{Name: source, Status: Failed, Reason: strings.TrimPrefix(err.Error(), "chain: ")})
+		return false, err
+	}
+	step := Step{Kind: StepWebIdentity, Profile: name, RoleARN: role.v, TokenFile: tok.v, SessionName: sess.v,
+		Settings: []Setting{tok.set, role.set}}
+	if role.s == nil && tok.s == nil {
+		step.Profile = ""
+	}
+	if sess.v != "" {
+		step.Settings = append(step.Settings, sess.set)
+	}
+	if strings.HasPrefix(tok.v, "~") {
+		r.note("the web identity token file %q starts with \"~\", which neither the AWS CLI nor chain expands; write the full path", clip(tok.v, 200))
+	}
+	r.add(hop{kind: StepWebIdentity, roleARN: role.v, tokenFile: tok.v, sessionName: sess.v}, step)
+	reason := fmt.Sprintf("token file from %s, role from %s", tok.set.From, role.set.From)
+	if tok.set.From == "env" {
+		reason = fmt.Sprintf("token file from %s, role from %s", EnvWebIdentityTokenFile, nameOrEnv(role.set))
+	} else {
+		reason = fmt.Sprintf("profile %s has web_identity_token_file (%s), role from %s", name, tok.set.From, nameOrEnv(role.set))
+	}
+	report(SourceReport{Name: source, Status: Chosen, Reason: reason})
+	return true, nil
+}
+
+func nameOrEnv(s Setting) string {
+	if s.From == "env" {
+		return s.Name
+	}
+	return s.Name + " (" + s.From + ")"
+}
+
+func (r *resolver) noWebIdentityReason(name string, useEnv bool) string {
+	envTok, envRole := r.env(EnvWebIdentityTokenFile), r.env(EnvRoleARN)
+	switch {
+	case !useEnv && envTok != "" && r.noEnv:
+		return fmt.Sprintf("AWS_WEB_IDENTITY_TOKEN_FILE is set but ignored because Options.Profile names a profile (as with aws --profile), and profile %s has no web_identity_token_file", name)
+	case useEnv && envRole != "":
+		return fmt.Sprintf("AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not, and profile %s has no web_identity_token_file", name)
+	case useEnv:
+		return fmt.Sprintf("AWS_WEB_IDENTITY_TOKEN_FILE is not set and profile %s has no web_identity_token_file", name)
+	}
+	return fmt.Sprintf("profile %s has no web_identity_token_file", name)
+}
+
+// staticKeys is botocore's SharedCredentialProvider or ConfigProvider: keys in one file's
+// section for the profile. The session token is aws_security_token, else aws_session_token.
+func (r *resolver) staticKeys(name, source string, file fileState, sec *section, report func(SourceReport)) (bool, error) {
+	skip := func(reason string) (bool, error) {
+		report(SourceReport{Name: source, Status: Skipped, Reason: reason})
+		return false, nil
+	}
+	switch {
+	case !file.found:
+		return skip(fmt.Sprintf("%s does not exist", file.display))
+	case sec == nil:
+		reason := fmt.Sprintf("%s has no profile %s", file.display, name)
+		if hint := r.missingProfileHint(name); hint != "" {
+			reason += " (" + hint + ")"
+		}
+		return skip(reason)
+	case !sec.has("aws_access_key_id"):
+		reason := fmt.Sprintf("profile %s in %s has no aws_access_key_id", name, file.display)
+		if s := sec.get("aws_secret_access_key"); s != nil {
+			reason += fmt.Sprintf(" (it has aws_secret_access_key, %s line %d, which the AWS CLI ignores without an access key ID)", s.file, s.line)
+		}
+		return skip(reason)
+	}
+	fail := func(err error) (bool, error) {
+		report(SourceReport{Name: source, Status: Failed, Reason: strings.TrimPrefix(err.Error(), "chain: ")})
+		return false, err
+	}
+	idSet := sec.get("aws_access_key_id")
+	id, err := plainValue(name, idSet)
+	if err != nil {
+		return fail(err)
+	}
+	secretSet := sec.get("aws_secret_access_key")
+	if secretSet == nil {
+		return fail(&ConfigError{Profile: name, Key: "aws_secret_access_key", File: idSet.file, Line: idSet.line,
+			Reason: fmt.Sprintf("aws_access_key_id is set (line %d) but aws_secret_access_key is not: set both", idSet.line)})
+	}
+	if secretSet.nested != nil || strings.Contains(secretSet.value, "\n") {
+		// plainValue's message does not include the value, but keep secrets out of the path
+		// entirely.
+		return fail(&ConfigError{Profile: name, Key: "aws_secret_access_key", File: secretSet.file, Line: secretSet.line, Reason: "the value must be on one line"})
+	}
+	if id == "" || secretSet.value == "" {
+		empty, s := "aws_access_key_id", idSet
+		if id != "" {
+			empty, s = "aws_secret_access_key", secretSet
+		}
+		return fail(&ConfigError{Profile: name, Key: empty, File: s.file, Line: s.line, Reason: "the value is empty"})
+	}
+	var token string
+	for _, k := range []string{"aws_security_token", "aws_session_token"} {
+		if s := sec.get(k); s != nil {
+			if s.nested != nil || strings.Contains(s.value, "\n") {
+				return fail(&ConfigError{Profile: name, Key: k, File: s.file, Line: s.line, Reason: "the value must be on one line"})
+			}
+			token = s.value
+			break
+		}
+	}
+	keys := credentials.NewStatic(id, secretSet.value, token).Value
+	step := Step{Kind: StepStatic, Profile: name, AccessKeyID: id, Settings: []Setting{{Name: "aws_access_key_id", Value: id, From: idSet.where()}}}
+	if token != "" {
+		step.Settings = append(step.Settings, Setting{Name: "session token", Value: "[set]", From: file.display})
+	}
+	r.add(hop{kind: StepStatic, keys: keys}, step)
+	report(SourceReport{Name: source, Status: Chosen, Reason: fmt.Sprintf("profile %s in %s has aws_access_key_id (line %d) and aws_secret_access_key", name, file.display, idSet.line)})
+	return true, nil
+}
+
+// lastSources reports the sources the AWS CLI tries after the profile's, none of which chain
+// implements. They are reached only when nothing else was found, so the result is the
+// NoCredentialsError that carries this report.
+func (r *resolver) lastSources(report func(SourceReport)) {
+	set := func(names ...string) string {
+		for _, n := range names {
+			if r.env(n) != "" {
+				return n
+			}
+		}
+		return ""
+	}
+	ec2 := ""
+	if n := set("AWS_CREDENTIAL_FILE"); n != "" {
+		ec2 = "AWS_CREDENTIAL_FILE is set, but the old EC2 CLI credential file is not supported by this library"
+	}
+	report(SourceReport{Name: "EC2 CLI credential file (AWS_CREDENTIAL_FILE)", Status: Unsupported, Reason: ec2})
+	boto := "BOTO_CONFIG, /etc/boto.cfg and ~/.boto are not read"
+	if n := set("BOTO_CONFIG"); n != "" {
+		boto = "BOTO_CONFIG is set, but boto2 config files are not supported by this library"
+	}
+	report(SourceReport{Name: "boto2 config file", Status: Unsupported, Reason: boto})
+	container := ""
+	if n := set("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"); n != "" {
+		container = n + " is set, but container credentials (ECS, EKS Pod Identity) are not supported by this library"
+	}
+	report(SourceReport{Name: "container credentials", Status: Unsupported, Reason: container})
+	imds := "the AWS CLI would ask the instance metadata service (169.254.169.254) here"
+	if strings.EqualFold(r.env("AWS_EC2_METADATA_DISABLED"), "true") {
+		imds = "AWS_EC2_METADATA_DISABLED=true, and instance metadata is not supported by this library anyway"
+	}
+	report(SourceReport{Name: "EC2 instance metadata", Status: Unsupported, Reason: imds})
+}
