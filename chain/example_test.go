@@ -61,7 +61,7 @@ func ExampleExplain() {
 	defer os.RemoveAll(home)
 	config := `[profile a]
 role_arn = arn:aws:iam::111111111111:role/web
-web_identity_token_file = /var/run/secrets/eks.amazonaws.com/serviceaccount/token
+web_identity_token_file = /var/run/secrets/example/token
 
 [profile b]
 role_arn = arn:aws:iam::222222222222:role/deploy
@@ -90,8 +90,8 @@ region = eu-west-2
 	//    1. environment variables: skipped: AWS_ACCESS_KEY_ID is not set
 	//    2. assume role (profile b): chosen: profile b has role_arn (~/.aws/config line 6) and source_profile a
 	// credentials are obtained by:
-	//    1. AssumeRoleWithWebIdentity arn:aws:iam::111111111111:role/web, token file /var/run/secrets/eks.amazonaws.com/serviceaccount/token, session name generated, profile a
-	//        web_identity_token_file = /var/run/secrets/eks.amazonaws.com/serviceaccount/token (from ~/.aws/config line 3)
+	//    1. AssumeRoleWithWebIdentity arn:aws:iam::111111111111:role/web, token file /var/run/secrets/example/token, session name generated, profile a
+	//        web_identity_token_file = /var/run/secrets/example/token (from ~/.aws/config line 3)
 	//        role_arn = arn:aws:iam::111111111111:role/web (from ~/.aws/config line 2)
 	//    2. AssumeRole arn:aws:iam::222222222222:role/deploy, session name deploy, profile b
 	//        role_arn = arn:aws:iam::222222222222:role/deploy (from ~/.aws/config line 6)
@@ -100,6 +100,7 @@ region = eu-west-2
 	// region: eu-west-2 (from profile b, ~/.aws/config line 9)
 	// STS endpoint: https://sts.eu-west-2.amazonaws.com (signing region eu-west-2; used)
 	//   region = eu-west-2 (from profile b, ~/.aws/config line 9)
+	// note: the web identity token file /var/run/secrets/example/token cannot be read now (no such file or directory); in a pod, check that the projected service account token volume is mounted
 }
 
 // When no source has credentials, the error is the explanation: every source the AWS CLI would

@@ -195,6 +195,9 @@ func TestExplainNotes(t *testing.T) {
 			nil, `duration_seconds "15m" (~/.aws/config line 4) is not a whole number; the AWS CLI ignores it`},
 		{"a token file path starting with ~ is pointed out", "[default]\nrole_arn = arn:aws:iam::1:role/r\nweb_identity_token_file = ~/token\n", "",
 			nil, `"~/token" starts with "~", which neither the AWS CLI nor chain expands`},
+		{"a missing token file is pointed out", "", "",
+			[]string{"AWS_ROLE_ARN", "arn:aws:iam::111111111111:role/r", "AWS_WEB_IDENTITY_TOKEN_FILE", "/nonexistent/token"},
+			"the web identity token file /nonexistent/token cannot be read now (no such file or directory)"},
 		{"a credentials file section with the profile prefix is pointed out", "[profile p]\nregion = x\n", "[profile p]\n" + baseKeysIni,
 			[]string{"AWS_PROFILE", "p"}, `has a section [profile p]: in the credentials file sections are named without the "profile " prefix`},
 	}
