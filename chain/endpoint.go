@@ -38,7 +38,12 @@ func (r *resolver) endpoint() {
 	}
 	ep, err := credentials.ResolveEndpoint(cfg)
 	if err != nil {
-		rep.Err = err
+		// Say where the inputs came from: ResolveEndpoint knows values, not sources.
+		var from []string
+		for _, s := range settings {
+			from = append(from, fmt.Sprintf("%s=%s (%s)", s.Name, clip(s.Value, 100), s.From))
+		}
+		rep.Err = fmt.Errorf("chain: cannot resolve the STS endpoint from %s: %w", strings.Join(from, ", "), err)
 		return
 	}
 	rep.Endpoint = ep

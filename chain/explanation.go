@@ -277,7 +277,7 @@ func (r STSReport) describe(resolved bool) string {
 	var b strings.Builder
 	switch {
 	case r.Err != nil && (r.Used || !resolved):
-		fmt.Fprintf(&b, "STS endpoint: cannot be resolved: %s\n", strings.TrimPrefix(r.Err.Error(), "chain: "))
+		fmt.Fprintf(&b, "STS endpoint: %s\n", strings.TrimPrefix(r.Err.Error(), "chain: "))
 	case r.Err != nil:
 		fmt.Fprintf(&b, "STS endpoint: not needed by these credentials, and its settings are invalid: %s\n", strings.TrimPrefix(r.Err.Error(), "chain: "))
 	case r.Endpoint.URL != "":

@@ -49,8 +49,9 @@ type Options struct {
 	// default time.Now.
 	Now func() time.Time
 	// Cache configures the credentials.Cache that wraps the provider and each source of an
-	// AssumeRole step. Optional; default credentials.CacheOptions{} (its documented defaults).
-	// Its Now, when nil, is set from Now.
+	// AssumeRole step (all of them: an OnRefresh hook sees every step's refreshes). Optional;
+	// default credentials.CacheOptions{} (its documented defaults). Its Now, when nil, is set
+	// from Now.
 	Cache credentials.CacheOptions
 }
 
