@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -68,8 +67,7 @@ func TestScenariosMatchBotocore(t *testing.T) {
 	cmd := exec.Command(py, filepath.Join("testdata", "botocore_scenarios.py"))
 	cmd.Env = pythonEnv(root)
 	cmd.Stdin = bytes.NewReader(stdin)
-	// No controlling terminal: botocore's MFA prompt must fail, not wait on /dev/tty.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	detach(cmd)
 	cmd.WaitDelay = 5 * time.Second
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
