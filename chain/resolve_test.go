@@ -195,6 +195,8 @@ func TestExplainNotes(t *testing.T) {
 			nil, `duration_seconds "15m" (~/.aws/config line 4) is not a whole number; the AWS CLI ignores it`},
 		{"a token file path starting with ~ is pointed out", "[default]\nrole_arn = arn:aws:iam::1:role/r\nweb_identity_token_file = ~/token\n", "",
 			nil, `"~/token" starts with "~", which neither the AWS CLI nor chain expands`},
+		{"sso settings the AWS CLI ignores are pointed out", "[default]\nsso_session = corp\n" + baseKeysIni + "[sso-session corp]\nsso_start_url = https://x\n", "",
+			nil, "profile default has sso_session (~/.aws/config line 2): the AWS CLI uses IAM Identity Center credentials only with sso_account_id and sso_role_name"},
 		{"a missing token file is pointed out", "", "",
 			[]string{"AWS_ROLE_ARN", "arn:aws:iam::111111111111:role/r", "AWS_WEB_IDENTITY_TOKEN_FILE", "/nonexistent/token"},
 			"the web identity token file /nonexistent/token cannot be read now (no such file or directory)"},

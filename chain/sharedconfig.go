@@ -190,6 +190,31 @@ func (p *profile) get(key string) *setting {
 
 func (p *profile) has(key string) bool { return p.get(key) != nil }
 
+// firstWithPrefix returns the setting of the profile whose key starts with prefix and comes
+// first in the files (credentials file first), or nil.
+func (p *profile) firstWithPrefix(prefix string) *setting {
+	if p == nil {
+		return nil
+	}
+	var best *setting
+	for _, sec := range []*section{p.creds, p.config} {
+		if sec == nil {
+			continue
+		}
+		for _, m := range []map[string]*setting{sec.own, sec.defaults} {
+			for k, s := range m {
+				if strings.HasPrefix(k, prefix) && (best == nil || s.file == best.file && s.line < best.line) {
+					best = s
+				}
+			}
+		}
+		if best != nil {
+			return best
+		}
+	}
+	return nil
+}
+
 // fileState says where a file was looked for and what was found.
 type fileState struct {
 	path    string // the expanded path

@@ -90,6 +90,9 @@ func (r *resolver) profileSources(name string, useEnv bool, report func(SourceRe
 		"sso_account_id", "sso_role_name"); err != nil {
 		return false, err
 	}
+	if k := p.firstWithPrefix("sso_"); k != nil {
+		r.note("profile %s has %s (%s): the AWS CLI uses IAM Identity Center credentials only with sso_account_id and sso_role_name, and this library not at all", name, k.key, k.where())
+	}
 	if found, err := r.staticKeys(name, "shared credentials file", r.files.credentials, r.files.credSections[name], report); found || err != nil {
 		return found, err
 	}
