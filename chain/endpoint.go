@@ -117,37 +117,68 @@ func (r *resolver) endpointConfig() (credentials.EndpointConfig, []Setting, erro
 	if ignore {
 		return cfg, settings, nil
 	}
-	for _, envName := range []string{credentials.EnvEndpointURLSTS, credentials.EnvEndpointURL} {
+	url, set, err := r.configuredEndpointURL(p, "sts")
+	if url != "" {
+		cfg.URL = url
+		settings = append(settings, set)
+	}
+	return cfg, settings, err
+}
+
+// configuredEndpointURL returns the endpoint URL configured for a service, named by its botocore
+// service ID ("sts", "s3", "secrets manager"), in botocore's order: AWS_ENDPOINT_URL_<ID> (upper
+// case, spaces as underscores), AWS_ENDPOINT_URL, the service's block of the services section the
+// profile names, the profile's endpoint_url. The caller has checked
+// ignore_configured_endpoint_urls.
+func (r *resolver) configuredEndpointURL(p *profile, service string) (string, Setting, error) {
+	id := strings.ReplaceAll(strings.TrimSpace(service), " ", "_")
+	for _, envName := range []string{credentials.EnvEndpointURL + "_" + strings.ToUpper(id), credentials.EnvEndpointURL} {
 		if v := r.env(envName); v != "" {
-			cfg.URL = v
-			settings = append(settings, Setting{Name: envName, Value: redactURL(v), From: "env"})
-			return cfg, settings, nil
+			return v, Setting{Name: envName, Value: redactURL(v), From: "env"}, nil
 		}
 	}
-	if url, set, err := r.servicesEndpoint(p); err != nil || url != "" {
-		if url != "" {
-			cfg.URL = url
-			settings = append(settings, set)
-		}
-		return cfg, settings, err
+	if url, set, err := r.servicesEndpoint(p, strings.ToLower(id)); err != nil || url != "" {
+		return url, set, err
 	}
 	if s := p.get("endpoint_url"); s != nil {
 		v, err := plainValue(r.name, s)
-		if err != nil {
-			return cfg, settings, err
+		if err != nil || v == "" {
+			return "", Setting{}, err
 		}
-		if v != "" {
-			cfg.URL = v
-			settings = append(settings, Setting{Name: "endpoint_url", Value: redactURL(v), From: s.where()})
-		}
+		return v, Setting{Name: "endpoint_url", Value: redactURL(v), From: s.where()}, nil
 	}
-	return cfg, settings, nil
+	return "", Setting{}, nil
 }
 
-// servicesEndpoint reads endpoint_url from the "sts" block of the services section the profile
-// names, as botocore does: a profile that names a missing (or empty) services section is an
-// error.
-func (r *resolver) servicesEndpoint(p *profile) (string, Setting, error) {
+// serviceEndpointURL is configuredEndpointURL for the profile in use, unless
+// AWS_IGNORE_CONFIGURED_ENDPOINT_URLS (else the profile's ignore_configured_endpoint_urls) is
+// true.
+func (r *resolver) serviceEndpointURL(service string) (string, Setting, error) {
+	p := r.files.profiles[r.name]
+	v, from := r.env(credentials.EnvIgnoreConfiguredEndpointURLs), "env"
+	if v == "" {
+		if s := p.get("ignore_configured_endpoint_urls"); s != nil {
+			var err error
+			if v, err = plainValue(r.name, s); err != nil {
+				return "", Setting{}, err
+			}
+			from = s.where()
+		}
+	}
+	switch strings.ToLower(v) {
+	case "true":
+		return "", Setting{}, nil
+	case "", "false":
+	default:
+		return "", Setting{}, &ConfigError{Key: "ignore_configured_endpoint_urls", Reason: fmt.Sprintf("%q (%s) is neither true nor false", clip(v, 64), from)}
+	}
+	return r.configuredEndpointURL(p, service)
+}
+
+// servicesEndpoint reads endpoint_url from the service's block of the services section the
+// profile names, as botocore does: a profile that names a missing (or empty) services section is
+// an error.
+func (r *resolver) servicesEndpoint(p *profile, service string) (string, Setting, error) {
 	ref := p.get("services")
 	if ref == nil {
 		return "", Setting{}, nil
@@ -161,19 +192,19 @@ func (r *resolver) servicesEndpoint(p *profile) (string, Setting, error) {
 		return "", Setting{}, &ConfigError{Profile: r.name, Key: "services", File: ref.file, Line: ref.line,
 			Reason: fmt.Sprintf("names the services section %q, but %s has no [services %s] section with settings", clip(name, 64), r.files.config.display, clip(name, 64))}
 	}
-	sts := sec.get("sts")
-	if sts == nil {
+	block := sec.get(service)
+	if block == nil {
 		return "", Setting{}, nil
 	}
-	if sts.nested == nil {
-		return "", Setting{}, &ConfigError{Key: "sts", File: sts.file, Line: sts.line,
-			Reason: fmt.Sprintf("in [services %s], sts must be followed by indented settings, such as \"sts =\" and then \"  endpoint_url = https://...\" on the next line", name)}
+	if block.nested == nil {
+		return "", Setting{}, &ConfigError{Key: service, File: block.file, Line: block.line,
+			Reason: fmt.Sprintf("in [services %s], %s must be followed by indented settings, such as \"%s =\" and then \"  endpoint_url = https://...\" on the next line", name, service, service)}
 	}
-	u := sts.nested["endpoint_url"]
+	u := block.nested["endpoint_url"]
 	if u == nil || u.value == "" {
 		return "", Setting{}, nil
 	}
-	return u.value, Setting{Name: fmt.Sprintf("[services %s] sts.endpoint_url", name), Value: redactURL(u.value), From: u.where()}, nil
+	return u.value, Setting{Name: fmt.Sprintf("[services %s] %s.endpoint_url", name, service), Value: redactURL(u.value), From: u.where()}, nil
 }
 
 // redactURL hides user information ("user:password@") in a URL shown in an explanation.

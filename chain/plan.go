@@ -37,6 +37,8 @@ type resolution struct {
 	exp  *Explanation
 	hops []hop
 	opts Options
+	// endpointURL answers Result.ServiceEndpointURL from the files and profile resolved.
+	endpointURL func(service string) (string, Setting, error)
 }
 
 // resolver plans the resolution as botocore 1.43's create_credential_resolver would run it.
@@ -62,7 +64,7 @@ func plan(opts Options) *resolution {
 	}
 	r := &resolver{opts: o, getenv: o.Getenv, exp: exp}
 	exp.Err = r.run()
-	return &resolution{exp: exp, hops: r.hops, opts: o}
+	return &resolution{exp: exp, hops: r.hops, opts: o, endpointURL: r.serviceEndpointURL}
 }
 
 func (r *resolver) env(name string) string { return r.getenv(name) }

@@ -22,7 +22,30 @@ type Result struct {
 	// Explanation reports how all of the above was decided.
 	Explanation *Explanation
 
-	caches []*credentials.Cache
+	caches      []*credentials.Cache
+	endpointURL func(service string) (string, Setting, error)
+}
+
+// ServiceEndpointURL returns the endpoint URL that the environment and the shared config set for
+// an AWS service, named by its service ID as botocore knows it ("s3", "sts", "secrets manager"),
+// with the AWS CLI's precedence: AWS_ENDPOINT_URL_<ID> (upper case, spaces as underscores),
+// AWS_ENDPOINT_URL, endpoint_url in the service's block of the [services NAME] section that the
+// profile names, the profile's endpoint_url; nothing when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or
+// the profile's ignore_configured_endpoint_urls is true. from says where the URL was found: the
+// variable's name, or the setting with its file and line. An empty url means none is configured: use the service's default
+// endpoint for the region. An error is a *ConfigError naming the file and line.
+func (r *Result) ServiceEndpointURL(service string) (url, from string, err error) {
+	if r.endpointURL == nil {
+		return "", "", nil
+	}
+	u, set, err := r.endpointURL(service)
+	if err != nil || u == "" {
+		return "", "", err
+	}
+	if set.From == "env" {
+		return u, set.Name, nil
+	}
+	return u, set.Name + " (" + set.From + ")", nil
 }
 
 // Close stops the background work of every Cache of the chain. It is safe to call more than
@@ -53,7 +76,7 @@ func Resolve(ctx context.Context, opts Options) (*Result, error) {
 	if exp.Err != nil {
 		return nil, exp.Err
 	}
-	out := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, Explanation: exp}
+	out := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, Explanation: exp, endpointURL: res.endpointURL}
 	if err := out.build(res); err != nil {
 		_ = out.Close()
 		exp.Err = err

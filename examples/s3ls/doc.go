@@ -18,8 +18,11 @@
 // in 10 columns, "PRE prefix/" lines, --human-readable units, --summarize totals, exit status 1
 // when a prefix matches nothing — which the end-to-end test checks by running both against moto.
 //
-// The S3 endpoint is --endpoint-url, else AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL (both
-// ignored when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true), else the region's endpoint in its
+// The S3 endpoint is --endpoint-url, else what the AWS CLI reads from the environment and the
+// profile (chain.Result.ServiceEndpointURL: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, endpoint_url
+// in the s3 block of the profile's [services] section, the profile's endpoint_url; none of them
+// when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or ignore_configured_endpoint_urls is true), else the
+// region's endpoint in its
 // partition as botocore 1.43 builds it (s3.amazonaws.com for us-east-1 unless
 // AWS_S3_US_EAST_1_REGIONAL_ENDPOINT=regional; AWS_USE_FIPS_ENDPOINT and
 // AWS_USE_DUALSTACK_ENDPOINT are honoured). Buckets are addressed virtual-hosted style where

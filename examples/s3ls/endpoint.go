@@ -32,6 +32,10 @@ type endpointInputs struct {
 	// or its endpoint_url), as the credential chain resolved it; "" when none.
 	ConfigURL    string
 	ConfigSource string
+	// ChainResolved is true when ConfigURL is chain's whole answer (chain.Result.ServiceEndpointURL:
+	// AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the services section, endpoint_url, with both the
+	// variable and the profile key that ignore them). Then Getenv is not read for endpoint URLs.
+	ChainResolved bool
 }
 
 // resolveS3Endpoint picks the endpoint in the AWS CLI's order: --endpoint-url, then
@@ -44,7 +48,10 @@ func resolveS3Endpoint(in endpointInputs) (s3Endpoint, error) {
 	}
 	type candidate struct{ url, source string }
 	candidates := []candidate{{in.FlagURL, "--endpoint-url"}}
-	if !strings.EqualFold(strings.TrimSpace(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")), "true") {
+	switch {
+	case in.ChainResolved:
+		candidates = append(candidates, candidate{in.ConfigURL, in.ConfigSource})
+	case !strings.EqualFold(strings.TrimSpace(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")), "true"):
 		candidates = append(candidates,
 			candidate{getenv("AWS_ENDPOINT_URL_S3"), "AWS_ENDPOINT_URL_S3"},
 			candidate{getenv("AWS_ENDPOINT_URL"), "AWS_ENDPOINT_URL"},

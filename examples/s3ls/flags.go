@@ -66,9 +66,9 @@ Where and as whom:
                         (default: $AWS_DEFAULT_PROFILE, $AWS_PROFILE, else "default")
   --region REGION       the region for S3 and STS (default: $AWS_REGION, $AWS_DEFAULT_REGION,
                         the profile's region; S3 falls back to us-east-1)
-  --endpoint-url URL    the S3 endpoint (default: $AWS_ENDPOINT_URL_S3, $AWS_ENDPOINT_URL, else
-                        the region's S3 endpoint). Plain http is accepted only for loopback
-                        hosts.
+  --endpoint-url URL    the S3 endpoint (default: $AWS_ENDPOINT_URL_S3, $AWS_ENDPOINT_URL, the
+                        profile's [services] s3 endpoint_url, its endpoint_url, else the
+                        region's S3 endpoint). Plain http is accepted only for loopback hosts.
   --path-style          address buckets as https://HOST/BUCKET instead of https://BUCKET.HOST
                         (automatic for custom endpoints and bucket names that need it)
 

@@ -142,11 +142,12 @@ func (a *app) newClient(opts *options, sess *session, getenv func(string) string
 		region = "us-east-1"
 	}
 	ep, err := resolveS3Endpoint(endpointInputs{
-		Region:       region,
-		FlagURL:      opts.EndpointURL,
-		Getenv:       getenv,
-		ConfigURL:    sess.S3EndpointURL,
-		ConfigSource: sess.S3EndpointSource,
+		Region:        region,
+		FlagURL:       opts.EndpointURL,
+		Getenv:        getenv,
+		ConfigURL:     sess.S3EndpointURL,
+		ConfigSource:  sess.S3EndpointSource,
+		ChainResolved: sess.S3EndpointFromChain,
 	})
 	if err != nil {
 		return nil, err

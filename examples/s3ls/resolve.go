@@ -26,12 +26,20 @@ func resolveWithChain(ctx context.Context, opts sessionOptions) (*session, error
 	if err != nil {
 		return nil, err
 	}
+	s3URL, s3From, err := res.ServiceEndpointURL("s3")
+	if err != nil {
+		_ = res.Close()
+		return nil, err
+	}
 	s := &session{
-		Credentials: res.Provider,
-		Invalidate:  res.Provider.Invalidate,
-		Region:      res.Region,
-		Explanation: res.Explanation.String(),
-		Close:       res.Close,
+		S3EndpointURL:       s3URL,
+		S3EndpointSource:    s3From,
+		S3EndpointFromChain: true,
+		Credentials:         res.Provider,
+		Invalidate:          res.Provider.Invalidate,
+		Region:              res.Region,
+		Explanation:         res.Explanation.String(),
+		Close:               res.Close,
 	}
 	if res.Explanation.STS.Used {
 		s.STSEndpoint = res.STSEndpoint.URL

@@ -20,6 +20,9 @@ type session struct {
 	// S3EndpointURL is the S3 endpoint the shared config sets for the profile (services section
 	// or endpoint_url), and S3EndpointSource where it was found; "" when none.
 	S3EndpointURL, S3EndpointSource string
+	// S3EndpointFromChain is true when S3EndpointURL is chain's whole answer, environment
+	// variables included (see endpointInputs.ChainResolved).
+	S3EndpointFromChain bool
 	// Explanation is the chain's account of where the credentials come from, for --explain.
 	Explanation string
 	// STSEndpoint is the STS endpoint the credentials are fetched from, "" when none is used.
