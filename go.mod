@@ -9,7 +9,6 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/sts v1.51.9
 	github.com/aws/smithy-go v1.28.9
 	github.com/stretchr/testify v1.12.1
-	golang.org/x/sync v0.24.0
 )
 
 require (
