@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // endpoint builds the STS endpoint configuration from the environment and the profile in use,
@@ -31,7 +32,7 @@ func (r *resolver) endpoint() {
 	rep.Config, rep.Settings = cfg, settings
 	// A URL with user information is refused by ResolveEndpoint; keep its password out of the
 	// report all the same.
-	rep.Config.URL = redactURL(cfg.URL)
+	rep.Config.URL = redact.URLUserinfo(cfg.URL)
 	if err != nil {
 		rep.Err = err
 		return
@@ -134,7 +135,7 @@ func (r *resolver) configuredEndpointURL(p *profile, service string) (string, Se
 	id := strings.ReplaceAll(strings.TrimSpace(service), " ", "_")
 	for _, envName := range []string{credentials.EnvEndpointURL + "_" + strings.ToUpper(id), credentials.EnvEndpointURL} {
 		if v := r.env(envName); v != "" {
-			return v, Setting{Name: envName, Value: redactURL(v), From: "env"}, nil
+			return v, Setting{Name: envName, Value: redact.URLUserinfo(v), From: "env"}, nil
 		}
 	}
 	if url, set, err := r.servicesEndpoint(p, strings.ToLower(id)); err != nil || url != "" {
@@ -145,7 +146,7 @@ func (r *resolver) configuredEndpointURL(p *profile, service string) (string, Se
 		if err != nil || v == "" {
 			return "", Setting{}, err
 		}
-		return v, Setting{Name: "endpoint_url", Value: redactURL(v), From: s.where()}, nil
+		return v, Setting{Name: "endpoint_url", Value: redact.URLUserinfo(v), From: s.where()}, nil
 	}
 	return "", Setting{}, nil
 }
@@ -204,21 +205,5 @@ func (r *resolver) servicesEndpoint(p *profile, service string) (string, Setting
 	if u == nil || u.value == "" {
 		return "", Setting{}, nil
 	}
-	return u.value, Setting{Name: fmt.Sprintf("[services %s] %s.endpoint_url", name, service), Value: redactURL(u.value), From: u.where()}, nil
-}
-
-// redactURL hides user information ("user:password@") in a URL shown in an explanation.
-func redactURL(raw string) string {
-	rest, prefix := raw, ""
-	if i := strings.Index(raw, "://"); i >= 0 {
-		prefix, rest = raw[:i+3], raw[i+3:]
-	}
-	authority := rest
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		authority = rest[:i]
-	}
-	if i := strings.LastIndex(authority, "@"); i >= 0 {
-		return prefix + "[redacted]@" + rest[i+1:]
-	}
-	return raw
+	return u.value, Setting{Name: fmt.Sprintf("[services %s] %s.endpoint_url", name, service), Value: redact.URLUserinfo(u.value), From: u.where()}, nil
 }

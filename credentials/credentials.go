@@ -52,7 +52,7 @@ func (c Credentials) HasKeys() bool { return c.AccessKeyID != "" && c.SecretAcce
 
 const redacted = "[redacted]"
 
-func redact(s string) string {
+func maskSecret(s string) string {
 	if s == "" {
 		return ""
 	}
@@ -65,9 +65,9 @@ func (c Credentials) String() string {
 	b.WriteString("Credentials{AccessKeyID: ")
 	b.WriteString(c.AccessKeyID)
 	b.WriteString(", SecretAccessKey: ")
-	b.WriteString(redact(c.SecretAccessKey))
+	b.WriteString(maskSecret(c.SecretAccessKey))
 	b.WriteString(", SessionToken: ")
-	b.WriteString(redact(c.SessionToken))
+	b.WriteString(maskSecret(c.SessionToken))
 	b.WriteString(", Expires: ")
 	if c.CanExpire() {
 		b.WriteString(c.Expires.UTC().Format(time.RFC3339))
@@ -87,7 +87,7 @@ func (c Credentials) String() string {
 // GoString is used by %#v; like String it leaves out the secrets.
 func (c Credentials) GoString() string {
 	return fmt.Sprintf("credentials.Credentials{AccessKeyID:%q, SecretAccessKey:%q, SessionToken:%q, Expires:%s, Source:%q, RoleARN:%q}",
-		c.AccessKeyID, redact(c.SecretAccessKey), redact(c.SessionToken), strconv.Quote(c.Expires.UTC().Format(time.RFC3339Nano)), c.Source, c.RoleARN)
+		c.AccessKeyID, maskSecret(c.SecretAccessKey), maskSecret(c.SessionToken), strconv.Quote(c.Expires.UTC().Format(time.RFC3339Nano)), c.Source, c.RoleARN)
 }
 
 // Format implements fmt.Formatter so that every verb, including %x and %q, goes through the

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // Values of EndpointConfig.RegionalEndpoints, as in AWS_STS_REGIONAL_ENDPOINTS and the shared
@@ -273,10 +275,10 @@ func customEndpoint(raw, region string) (Endpoint, error) {
 		if asURLError(err, &ue) {
 			reason = "not a URL: " + ue.Err.Error()
 		}
-		return Endpoint{}, &EndpointConfigError{Setting: "endpoint URL", Value: safeURLText(raw), Reason: reason}
+		return Endpoint{}, &EndpointConfigError{Setting: "endpoint URL", Value: redact.URLUserinfo(raw), Reason: reason}
 	}
 	bad := func(reason string) (Endpoint, error) {
-		return Endpoint{}, &EndpointConfigError{Setting: "endpoint URL", Value: safeURLText(raw), Reason: reason}
+		return Endpoint{}, &EndpointConfigError{Setting: "endpoint URL", Value: redact.URLUserinfo(raw), Reason: reason}
 	}
 	if u.User != nil {
 		return bad("must not contain user information (user:password@): STS requests are authenticated by their body and signature")
@@ -314,24 +316,6 @@ func asURLError(err error, target **url.Error) bool {
 		*target = ue
 	}
 	return ok
-}
-
-// safeURLText returns raw without anything between "://" and the last "@" before the path, so
-// that an error never shows a password.
-func safeURLText(raw string) string {
-	rest := raw
-	prefix := ""
-	if i := strings.Index(raw, "://"); i >= 0 {
-		prefix, rest = raw[:i+3], raw[i+3:]
-	}
-	authority := rest
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		authority = rest[:i]
-	}
-	if i := strings.LastIndex(authority, "@"); i >= 0 {
-		return prefix + "[redacted]@" + rest[i+1:]
-	}
-	return raw
 }
 
 // isLoopbackHost reports whether host (without port or brackets) is localhost or a loopback IP.
