@@ -158,6 +158,18 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 		report(SourceReport{Name: source, Status: Skipped, Reason: r.noWebIdentityReason(name, useEnv)})
 		return false, nil
 	}
+	if credentials.LooksLikeToken(tok.v) {
+		// A token pasted where its file's path belongs: refuse it here, before it is recorded in
+		// the explanation, and never repeat it.
+		key, file, line := EnvWebIdentityTokenFile, "", 0
+		if tok.s != nil {
+			key, file, line = "web_identity_token_file", tok.s.file, tok.s.line
+		}
+		err := &ConfigError{Profile: name, Key: key, File: file, Line: line,
+			Reason: "holds what looks like a web identity token (a JWT), not the path of the file that contains it: set it to the token file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token"}
+		report(SourceReport{Name: source, Status: Failed, Reason: strings.TrimPrefix(err.Error(), "chain: ")})
+		return false, err
+	}
 	role, err := get("role_arn", EnvRoleARN)
 	if err == nil && role.v == "" {
 		key, file, line := "role_arn", "", 0

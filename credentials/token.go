@@ -43,6 +43,32 @@ func osOpenTokenFile(name string) (io.ReadCloser, error) {
 
 var errTokenFileIsDir = errors.New("is a directory")
 
+// LooksLikeToken reports whether s, given where a token file's path belongs, is a JWT instead:
+// three dot-separated base64url segments, the first starting with "eyJ" (the encoding of `{"`),
+// and no slash. Setting AWS_WEB_IDENTITY_TOKEN_FILE to the token itself (=$(cat token)) is an easy
+// mistake; NewWebIdentity and chain refuse such a value without ever repeating it.
+func LooksLikeToken(s string) bool {
+	s = strings.TrimSpace(s)
+	if !strings.HasPrefix(s, "eyJ") || strings.ContainsRune(s, '/') {
+		return false
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" {
+		return false
+	}
+	for _, p := range parts {
+		for _, r := range p {
+			if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '=') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// errTokenNotPath is the error for a token given where its file's path belongs.
+var errTokenNotPath = errors.New("TokenFile (AWS_WEB_IDENTITY_TOKEN_FILE, web_identity_token_file) holds what looks like the token itself, not the path of the file that contains it: set it to the file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token (the value is not repeated here because it is a secret)")
+
 // readTokenFile reads the token file at path, following symlinks (kubelet's ..data rotation),
 // trims surrounding whitespace and checks the result. Its errors name the path and say what to do;
 // they never contain the file's content. Errors that reading again cannot fix (missing file,

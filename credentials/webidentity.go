@@ -90,7 +90,11 @@ type WebIdentity struct {
 func NewWebIdentity(opts WebIdentityOptions) (*WebIdentity, error) {
 	w := &WebIdentity{opts: opts, open: osOpenTokenFile}
 	if err := w.init(); err != nil {
-		return nil, &WebIdentityError{RoleARN: opts.RoleARN, TokenFile: opts.TokenFile, Err: err, nonRecoverable: true}
+		tokenFile := opts.TokenFile
+		if LooksLikeToken(tokenFile) {
+			tokenFile = "" // a token, not a path: never repeated
+		}
+		return nil, &WebIdentityError{RoleARN: opts.RoleARN, TokenFile: tokenFile, Err: err, nonRecoverable: true}
 	}
 	return w, nil
 }
@@ -108,6 +112,8 @@ func (w *WebIdentity) init() error {
 		return errors.New("TokenFile (AWS_WEB_IDENTITY_TOKEN_FILE) or TokenSource is required")
 	case o.TokenFile != "" && o.TokenSource != nil:
 		return errors.New("set TokenFile or TokenSource, not both")
+	case LooksLikeToken(o.TokenFile):
+		return errTokenNotPath
 	}
 	if o.SessionName != "" {
 		if err := checkSessionName("SessionName", o.SessionName); err != nil {
