@@ -44,14 +44,15 @@ type Options struct {
 	// HTTPClient is used by the default STS client. Optional; default that client's default.
 	// Ignored when STS is set.
 	HTTPClient *http.Client
-	// Now returns the current time; it is used for the default role session name
-	// ("botocore-session-<unix seconds>", as botocore names it) and by the caches. Optional;
-	// default time.Now.
+	// Now returns the current time, for the providers (token expiry checks, the generated session
+	// name "irsa-<unix nanos>" when the token has no Kubernetes claims) and, when set, for the
+	// caches. Optional; default time.Now. Set it only to inject a clock in tests: a Cache given a
+	// clock compares times on every Retrieve instead of using its clock-free fresh path.
 	Now func() time.Time
 	// Cache configures the credentials.Cache that wraps the provider and each source of an
 	// AssumeRole step (all of them: an OnRefresh hook sees every step's refreshes). Optional;
 	// default credentials.CacheOptions{} (its documented defaults). Its Now, when nil, is set
-	// from Now.
+	// from Now if Now was set.
 	Cache credentials.CacheOptions
 }
 
@@ -60,11 +61,11 @@ func (o Options) normalized() (Options, error) {
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
 	}
+	if o.Cache.Now == nil {
+		o.Cache.Now = o.Now // nil unless a clock was injected: see Options.Now
+	}
 	if o.Now == nil {
 		o.Now = time.Now
-	}
-	if o.Cache.Now == nil {
-		o.Cache.Now = o.Now
 	}
 	if o.HomeDir == "" {
 		o.HomeDir = o.Getenv("HOME")

@@ -85,13 +85,24 @@ func Resolve(ctx context.Context, opts Options) (*Result, error) {
 	return out, nil
 }
 
-// Explain resolves like Resolve but builds no provider. The Explanation is never nil; the error
-// is the one Resolve would return for the same inputs (and also in Explanation.Err).
+// Explain resolves like Resolve and calls no service: it builds the providers only to check their
+// settings, and closes them. The Explanation is never nil; the error is the one Resolve would
+// return for the same inputs (and also in Explanation.Err).
 func Explain(ctx context.Context, opts Options) (*Explanation, error) {
 	if err := ctx.Err(); err != nil {
 		return &Explanation{Err: err}, err
 	}
-	exp := plan(opts).exp
+	res := plan(opts)
+	exp := res.exp
+	if exp.Err == nil {
+		// Build the providers (which makes no request) so that a setting they refuse, such as an
+		// invalid role ARN or session name, is reported here as Resolve would report it.
+		out := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, Explanation: exp}
+		if err := out.build(res); err != nil {
+			exp.Err = err
+		}
+		_ = out.Close()
+	}
 	return exp, exp.Err
 }
 

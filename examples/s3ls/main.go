@@ -121,7 +121,8 @@ func (a *app) openSession(ctx context.Context, opts *options, base sessionOption
 		onRefresh = func(ev credentials.RefreshEvent) { a.logf("%s", describeRefresh(ev, now())) }
 	}
 	so := base
-	so.Profile, so.Region, so.HTTPClient, so.OnRefresh, so.Now = opts.Profile, opts.Region, a.stsHTTP, onRefresh, now
+	// so.Now stays nil unless a test injected a clock, so the caches keep their clock-free fresh path.
+	so.Profile, so.Region, so.HTTPClient, so.OnRefresh, so.Now = opts.Profile, opts.Region, a.stsHTTP, onRefresh, a.now
 	sess, err := a.resolve(ctx, so)
 	if err != nil {
 		return nil, nil, err
