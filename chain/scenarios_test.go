@@ -310,6 +310,29 @@ var scenarios = []scenario{
 		config: "[profile prod]\nrole_arn = " + roleCross + "\nsource_profile = empty\n[profile empty]\nregion = us-east-1\n",
 		want:   outcome{err: "profile empty: this profile is used as a source_profile but has no credentials", errType: "InvalidConfigError"}},
 
+	// An environment variable set to "" counts as unset in chain (Options.Getenv cannot tell the
+	// two apart); botocore takes the empty value as set.
+	{name: "an empty AWS_WEB_IDENTITY_TOKEN_FILE counts as unset, so the profile's web identity is used (botocore takes the empty path and finds no credentials)",
+		env:    envOf("AWS_WEB_IDENTITY_TOKEN_FILE", "", "AWS_DEFAULT_REGION", "eu-west-1"),
+		config: "[default]\nrole_arn = " + roleWeb2 + "\nweb_identity_token_file = {TOKEN}\nrole_session_name = wi-session\n",
+		want:   outcome{calls: []call{webID(roleWeb2, "wi-session")}, region: "eu-west-1", endpoint: "https://sts.eu-west-1.amazonaws.com"},
+		boto:   &outcome{errType: "NoCredentials"}},
+	{name: "an empty AWS_PROFILE counts as unset, so the default profile is used (botocore looks for a profile named \"\" and fails)",
+		env:    envOf("AWS_PROFILE", ""),
+		config: "[default]\naws_access_key_id = " + keyConfig + "\naws_secret_access_key = configfile-secret\n",
+		want:   outcome{key: keyConfig},
+		boto:   &outcome{errType: "ProfileNotFound"}},
+	{name: "an empty AWS_CONFIG_FILE counts as unset, so ~/.aws/config is read (botocore reads no config file and finds no credentials)",
+		env:    envOf("AWS_CONFIG_FILE", ""),
+		config: "[default]\naws_access_key_id = " + keyConfig + "\naws_secret_access_key = configfile-secret\n",
+		want:   outcome{key: keyConfig},
+		boto:   &outcome{errType: "NoCredentials"}},
+	{name: "an empty AWS_DEFAULT_REGION counts as unset, so the profile's region is used (botocore takes the empty region and fails on the endpoint https://sts..amazonaws.com)",
+		env:    envOf("AWS_DEFAULT_REGION", ""),
+		config: "[default]\nrole_arn = " + roleWeb2 + "\nweb_identity_token_file = {TOKEN}\nrole_session_name = wi-session\nregion = eu-west-1\n",
+		want:   outcome{calls: []call{webID(roleWeb2, "wi-session")}, region: "eu-west-1", endpoint: "https://sts.eu-west-1.amazonaws.com"},
+		boto:   &outcome{errType: "ValueError"}},
+
 	// Settings chain does not support: an error naming the key, never another source.
 	{name: "mfa_serial is refused as unsupported (botocore would prompt for a code)",
 		env:    envOf("AWS_PROFILE", "mfa"),
