@@ -83,7 +83,8 @@ type AssumeRoleOptions struct {
 // Errors are *AssumeRoleError values naming the role and the source's identity (its role ARN
 // or access key ID), never a secret.
 type AssumeRole struct {
-	opts     AssumeRoleOptions
+	opts     AssumeRoleOptions // with Source moved to source
+	source   hidden[Provider]  // opts.Source, where fmt never prints it (see hidden)
 	awsRules bool
 	tags     []types.Tag
 }
@@ -106,6 +107,7 @@ func (a *AssumeRole) init() error {
 	if o.Source == nil {
 		return errors.New("Source is required: the provider of the credentials that sign the AssumeRole request")
 	}
+	a.source, o.Source = hide(o.Source), nil
 	if o.SessionName != "" {
 		if err := checkSessionName("SessionName", o.SessionName); err != nil {
 			return err
@@ -207,7 +209,7 @@ type refreshableSource interface {
 // source is due for its own refresh anyway or src would leave less than half of want. It never
 // makes the source call its provider while the source is backing off.
 func (a *AssumeRole) renewSource(ctx context.Context, src Credentials, want time.Duration) Credentials {
-	rs, ok := a.opts.Source.(refreshableSource)
+	rs, ok := a.source.get().(refreshableSource)
 	now := a.opts.Now()
 	if !ok || !src.CanExpire() || !src.Expires.Before(now.Add(want)) {
 		return src
@@ -221,7 +223,7 @@ func (a *AssumeRole) renewSource(ctx context.Context, src Credentials, want time
 		return src
 	}
 	rs.Invalidate(src.AccessKeyID)
-	if newer, err := a.opts.Source.Retrieve(ctx); err == nil && newer.HasKeys() {
+	if newer, err := a.source.get().Retrieve(ctx); err == nil && newer.HasKeys() {
 		return newer
 	}
 	return src
@@ -230,7 +232,7 @@ func (a *AssumeRole) renewSource(ctx context.Context, src Credentials, want time
 // Retrieve gets source credentials and calls STS AssumeRole with them.
 func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 	o := &a.opts
-	src, err := o.Source.Retrieve(ctx)
+	src, err := a.source.get().Retrieve(ctx)
 	if err != nil {
 		return Credentials{}, &AssumeRoleError{RoleARN: o.RoleARN, Err: fmt.Errorf("source credentials: %w", err)}
 	}

@@ -38,7 +38,7 @@ var ErrCacheClosed = errors.New("credentials: cache is closed")
 //
 // A Cache is safe for concurrent use. Close stops its background work.
 type Cache struct {
-	provider Provider
+	provider hidden[Provider] // so that fmt never prints it (see hidden)
 	opts     CacheOptions
 	now      func() time.Time
 	// injectedClock is true when CacheOptions.Now was set: timers cannot follow such a clock, so
@@ -72,7 +72,7 @@ type flight struct {
 func NewCache(p Provider, opts CacheOptions) *Cache {
 	o := opts.normalized()
 	base, cancel := context.WithCancel(context.Background())
-	return &Cache{provider: p, opts: o, now: o.Now, injectedClock: opts.Now != nil, base: base, cancel: cancel}
+	return &Cache{provider: hide(p), opts: o, now: o.Now, injectedClock: opts.Now != nil, base: base, cancel: cancel}
 }
 
 // Retrieve returns credentials, from the cache when they are fresh. See Cache for when it waits.
@@ -244,10 +244,10 @@ func (c *Cache) run(f *flight) {
 func (c *Cache) call(ctx context.Context) (creds Credentials, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			creds, err = Credentials{}, fmt.Errorf("credentials: provider %T panicked: %v", c.provider, r)
+			creds, err = Credentials{}, fmt.Errorf("credentials: provider %T panicked: %v", c.provider.get(), r)
 		}
 	}()
-	return c.provider.Retrieve(ctx)
+	return c.provider.get().Retrieve(ctx)
 }
 
 // outcome is the entry that follows prev after a refresh that ended at end with creds or err.

@@ -14,12 +14,12 @@ import (
 // Pass a *Cache (or a provider that is already cached): ForSDK adds no caching of its own, and
 // there is no need to wrap the result in aws.CredentialsCache, which would only add a lock and
 // make callers wait during refreshes that the Cache does in the background.
-func ForSDK(p Provider) aws.CredentialsProvider { return sdkProvider{p} }
+func ForSDK(p Provider) aws.CredentialsProvider { return sdkProvider{hide(p)} }
 
-type sdkProvider struct{ p Provider }
+type sdkProvider struct{ p hidden[Provider] } // so that fmt never prints p (see hidden)
 
 func (s sdkProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
-	c, err := s.p.Retrieve(ctx)
+	c, err := s.p.get().Retrieve(ctx)
 	if err != nil {
 		return aws.Credentials{}, err
 	}

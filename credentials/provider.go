@@ -18,7 +18,10 @@ type ProviderFunc func(ctx context.Context) (Credentials, error)
 // Retrieve calls f(ctx).
 func (f ProviderFunc) Retrieve(ctx context.Context) (Credentials, error) { return f(ctx) }
 
-// Static is a Provider that always returns the same credentials.
+// Static is a Provider that always returns the same credentials. Printed with fmt it shows only
+// the access key ID; like Credentials, a Static held by value in an unexported field of your own
+// struct is beyond fmt's reach (fmt prints such a field raw), so hold a *Static or a Provider
+// interface behind a pointer there.
 type Static struct {
 	// Value is returned by Retrieve. Its Source is set to "static" when empty.
 	Value Credentials

@@ -1,0 +1,103 @@
+package credentials
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// hidden keeps a value where fmt never looks. fmt cannot call a Format method through an
+// unexported field, so it would print a wrapped Static (or any provider holding keys) field by
+// field; a pointer is not enough either, since fmt follows one when it reports a verb that does
+// not fit (%s of a struct holding it prints "%!s(*T=&{...})"). A func is printed as an address in
+// every case and reflection cannot look inside it, so the types of this package keep the
+// Providers they wrap inside one, and print themselves through String, whichever verb is used.
+type hidden[T any] struct{ get func() T }
+
+func hide[T any](v T) hidden[T] { return hidden[T]{get: func() T { return v }} }
+
+// describeProvider names a provider without printing its fields: its own String if it is one of
+// this package's types, else its type.
+func describeProvider(p Provider) string {
+	switch v := p.(type) {
+	case nil:
+		return "<nil>"
+	case *Cache, *AssumeRole, *WebIdentity, *RoleChain, Static, Env:
+		return v.(fmt.Stringer).String()
+	}
+	return fmt.Sprintf("%T", p)
+}
+
+// formatString writes s for any verb, quoted for %q.
+func formatString(f fmt.State, verb rune, s string) {
+	if verb == 'q' {
+		s = fmt.Sprintf("%q", s)
+	}
+	_, _ = f.Write([]byte(s))
+}
+
+// String describes the Cache by its provider and state; it never shows a secret.
+func (c *Cache) String() string {
+	st := c.Status()
+	var b strings.Builder
+	fmt.Fprintf(&b, "credentials.Cache{Provider: %s, State: %s", describeProvider(c.provider.get()), st.State)
+	if st.AccessKeyID != "" {
+		fmt.Fprintf(&b, ", AccessKeyID: %s", st.AccessKeyID)
+	}
+	if !st.Expires.IsZero() {
+		fmt.Fprintf(&b, ", Expires: %s", st.Expires.UTC().Format(time.RFC3339))
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// GoString is String: %#v shows no more than %v.
+func (c *Cache) GoString() string { return c.String() }
+
+// Format prints String for every verb.
+func (c *Cache) Format(f fmt.State, verb rune) { formatString(f, verb, c.String()) }
+
+func (s sdkProvider) String() string {
+	return "credentials.ForSDK(" + describeProvider(s.p.get()) + ")"
+}
+
+func (s sdkProvider) GoString() string { return s.String() }
+
+func (s sdkProvider) Format(f fmt.State, verb rune) { formatString(f, verb, s.String()) }
+
+// String names the role and the source's kind; it never shows a secret.
+func (a *AssumeRole) String() string {
+	return fmt.Sprintf("credentials.AssumeRole{RoleARN: %s, Source: %s}", a.opts.RoleARN, describeProvider(a.source.get()))
+}
+
+// GoString is String.
+func (a *AssumeRole) GoString() string { return a.String() }
+
+// Format prints String for every verb.
+func (a *AssumeRole) Format(f fmt.State, verb rune) { formatString(f, verb, a.String()) }
+
+// String names the role and the token file.
+func (w *WebIdentity) String() string {
+	tokenFile := w.opts.TokenFile
+	if tokenFile == "" {
+		tokenFile = "(TokenSource)"
+	}
+	return fmt.Sprintf("credentials.WebIdentity{RoleARN: %s, TokenFile: %s}", w.opts.RoleARN, tokenFile)
+}
+
+// String lists the chain's hops.
+func (r *RoleChain) String() string {
+	parts := make([]string, len(r.hops))
+	for i, h := range r.hops {
+		parts[i] = h.String()
+	}
+	return "credentials.RoleChain{" + strings.Join(parts, " -> ") + "}"
+}
+
+// String says the provider is Static and shows the access key ID only.
+func (s Static) String() string {
+	return "credentials.Static{AccessKeyID: " + s.Value.AccessKeyID + "}"
+}
+
+// String says the provider reads the environment.
+func (e Env) String() string { return "credentials.Env{}" }
