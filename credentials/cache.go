@@ -216,9 +216,21 @@ func (c *Cache) startFlight(seen *entry, background bool) (*flight, error) {
 func (c *Cache) run(f *flight) {
 	defer c.wg.Done()
 	start := c.now()
+	creds, err := Credentials{}, errProviderExited
+	// The outcome is stored in a deferred call so that it happens even if the provider ends its
+	// goroutine with runtime.Goexit (t.FailNow in a test does): the waiters are always woken.
+	defer func() { c.finish(f, start, creds, err) }()
 	ctx, cancel := context.WithTimeout(c.base, c.opts.RefreshTimeout)
-	creds, err := c.call(ctx)
-	cancel()
+	defer cancel()
+	creds, err = c.call(ctx)
+}
+
+// errProviderExited is the outcome of a refresh whose provider never returned: it ended its
+// goroutine with runtime.Goexit.
+var errProviderExited = errors.New("credentials: provider ended its goroutine (runtime.Goexit) without returning")
+
+// finish stores the outcome of the refresh f and wakes its waiters.
+func (c *Cache) finish(f *flight, start time.Time, creds Credentials, err error) {
 	end := c.now()
 	if err == nil {
 		err = validate(creds, end)

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -628,5 +630,26 @@ func TestCacheReportsARefreshBeforeItsWaitersGetTheCredentials(t *testing.T) {
 	mu.Unlock()
 	if strings.Join(order, ",") != "hook,caller" {
 		t.Fatalf("order %v, want the hook before the caller", order)
+	}
+}
+
+func TestCacheAProviderThatCallsGoexitDoesNotLeaveCallersWaiting(t *testing.T) {
+	leakcheck.Check(t)
+	var calls atomic.Int64
+	c := NewCache(ProviderFunc(func(context.Context) (Credentials, error) {
+		if calls.Add(1) == 1 {
+			runtime.Goexit()
+		}
+		return Credentials{AccessKeyID: "ASIAAFTERGOEXIT", SecretAccessKey: "s", Expires: time.Now().Add(time.Hour)}, nil
+	}), CacheOptions{})
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := c.Retrieve(ctx); !errors.Is(err, errProviderExited) {
+		t.Fatalf("got %v, want errProviderExited", err)
+	}
+	got, err := c.Retrieve(ctx)
+	if err != nil || got.AccessKeyID != "ASIAAFTERGOEXIT" {
+		t.Fatalf("the next call got %v, %v; want new credentials", got.AccessKeyID, err)
 	}
 }
