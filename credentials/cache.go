@@ -143,6 +143,9 @@ func (c *Cache) retrieveSlow(ctx context.Context) (Credentials, error) {
 		case st == StateFresh:
 			return e.creds, nil // another caller refreshed in the meantime
 		case e.inBackoff(now):
+			if st == StateExpired && !e.expiryReported {
+				c.reportServingExpired(e, now)
+			}
 			return e.creds, nil // a backoff is only ever set with credentials cached
 		case e.holdingError(now):
 			if st == StateRefreshing || st == StateStale {
@@ -279,6 +282,7 @@ func (c *Cache) outcome(prev *entry, creds Credentials, err error, end time.Time
 		next.holdErrUntil = now + int64(c.opts.NonRecoverableHold)
 	case next.has:
 		next.backoffUntil = now + int64(c.opts.backoff())
+		next.expiryReported = now >= next.expiresAt // this refresh's own event says so
 	}
 	return next
 }
@@ -315,8 +319,9 @@ type RefreshEvent struct {
 	NextRefresh time.Time
 	// BackoffUntil is the end of the backoff a failure started, or zero.
 	BackoffUntil time.Time
-	// ServingExpired is true when the refresh failed and the cached credentials being served
-	// have expired: the service will decide whether it still accepts them.
+	// ServingExpired is true when expired credentials are being served during a backoff: after
+	// a refresh that failed past their expiry, or (once) when they expire during the backoff of
+	// an earlier failure. The service will decide whether it still accepts them.
 	ServingExpired bool
 }
 
@@ -339,6 +344,30 @@ func (c *Cache) report(f *flight, start, end time.Time, e *entry) {
 	}
 	defer func() { _ = recover() }() // a panicking hook must not break the cache
 	c.opts.OnRefresh(ev)
+}
+
+// reportServingExpired tells the hook, once per entry, that credentials which expired during a
+// backoff are being served (static stability): the refresh that failed may have happened while
+// they were still valid, so its own event did not say so.
+func (c *Cache) reportServingExpired(e *entry, now int64) {
+	c.mu.Lock()
+	if c.cur.Load() != e || e.expiryReported {
+		c.mu.Unlock()
+		return
+	}
+	next := *e
+	next.expiryReported = true
+	c.store(&next)
+	c.mu.Unlock()
+	if c.opts.OnRefresh == nil {
+		return
+	}
+	defer func() { _ = recover() }() // a panicking hook must not break the cache
+	c.opts.OnRefresh(RefreshEvent{
+		Start: unixTime(now), Err: e.lastErr, NonRecoverable: false, ServingExpired: true,
+		AccessKeyID: e.creds.AccessKeyID, Source: e.creds.Source, RoleARN: e.creds.RoleARN, Expires: e.creds.Expires,
+		BackoffUntil: unixTime(e.backoffUntil), NextRefresh: unixTime(next.nextRefresh()),
+	})
 }
 
 // nextRefresh is when the cache will next call its provider unprompted (0: not scheduled).
@@ -367,7 +396,7 @@ func (c *Cache) Invalidate(accessKeyID string) {
 	}
 	next := *e
 	next.invalidated = true
-	next.refreshAt = 0
+	next.refreshAt = c.now().UnixNano() // due now; Status reports it as the next refresh
 	c.store(&next)
 }
 

@@ -64,8 +64,10 @@ type CacheOptions struct {
 	// concurrent use. Optional; default math/rand/v2.Float64.
 	Rand func() float64
 	// OnRefresh is called after every refresh attempt, from the goroutine that ran it and before
-	// the callers waiting for it get its result, with what happened (never a secret). It must not
-	// block for long: those callers wait for it. Optional.
+	// the callers waiting for it get its result, with what happened (never a secret). It is also
+	// called once, with ServingExpired set and no Duration, from the Retrieve that first serves
+	// credentials which expired during a backoff. It must not block for long: callers wait for
+	// it. Optional.
 	OnRefresh func(RefreshEvent)
 }
 

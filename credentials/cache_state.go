@@ -51,6 +51,8 @@ type entry struct {
 
 	invalidated bool // a service refused these credentials (Invalidate)
 
+	expiryReported bool // the hook was told these expired credentials are served during a backoff
+
 	backoffUntil int64 // after a failed refresh: the source is left alone until then
 	lastErr      error // the last refresh's error, nil after a success
 	lastErrAt    int64

@@ -241,6 +241,37 @@ func TestCacheRules(t *testing.T) {
 				t.Fatalf("status %+v, want expired in backoff with the outage error", st)
 			}
 		}},
+		{"credentials that expire during a backoff are still served and the hook is told once", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			old := h.prime(time.Hour)
+			h.rand.Store(0.999) // a backoff of about 600 s
+			h.clock.Advance(52 * time.Minute)
+			h.p.push(reply{err: errOutage})
+			h.get()
+			if ev := h.event(); ev.ServingExpired || ev.BackoffUntil.IsZero() {
+				t.Fatalf("event %+v, want a failure with a backoff, credentials still valid", ev)
+			}
+			h.clock.Advance(9 * time.Minute) // expired, still in the backoff
+			for i := 0; i < 3; i++ {
+				if got := h.get(); got.AccessKeyID != old.AccessKeyID {
+					t.Fatalf("got %s, want the expired %s", got.AccessKeyID, old.AccessKeyID)
+				}
+			}
+			if ev := h.event(); !ev.ServingExpired || !errors.Is(ev.Err, errOutage) || ev.AccessKeyID != old.AccessKeyID {
+				t.Fatalf("event %+v, want ServingExpired with the outage error", ev)
+			}
+			h.noEvent()
+			if h.calls() != 2 {
+				t.Fatalf("provider called %d times, want 2", h.calls())
+			}
+		}},
+		{"Status reports a refresh as due at once after Invalidate", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			old := h.prime(time.Hour)
+			h.clock.Advance(10 * time.Minute)
+			h.cache.Invalidate(old.AccessKeyID)
+			if st := h.cache.Status(); !st.NextRefresh.Equal(h.clock.Now()) {
+				t.Fatalf("next refresh %v, want now (%v)", st.NextRefresh, h.clock.Now())
+			}
+		}},
 		{"during a backoff Invalidate does not make the cache contact the provider", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
 			old := h.prime(time.Hour)
 			h.clock.Advance(46 * time.Minute)
