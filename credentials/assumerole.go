@@ -277,6 +277,7 @@ func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 }
 
 func (a *AssumeRole) fail(src Credentials, name string, err error) *AssumeRoleError {
+	scrubCause(err, []string{src.SecretAccessKey, src.SessionToken})
 	return &AssumeRoleError{
 		RoleARN: a.opts.RoleARN, SourceRoleARN: src.RoleARN, SourceAccessKeyID: src.AccessKeyID, SessionName: name,
 		Err: err, detail: scrub(err.Error(), []string{src.SecretAccessKey, src.SessionToken}),
@@ -314,7 +315,8 @@ func (a *AssumeRole) failSTS(src Credentials, name string, err error) error {
 
 // AssumeRoleError is the error AssumeRole returns. errors.As reaches the cause through Err
 // (the source's error, or STS's: *stsxml.Error, types.*Exception, smithy.APIError). Neither its
-// text nor any field holds a secret.
+// text nor any field holds a secret: the cause's messages are scrubbed in place of the source's
+// secret key and session token, whichever STS client made it.
 type AssumeRoleError struct {
 	// RoleARN is the role the provider was asked to assume.
 	RoleARN string

@@ -2,6 +2,7 @@ package credentials
 
 import (
 	"errors"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -172,4 +173,54 @@ func commonSuffix(a, b string) int {
 		n++
 	}
 	return n
+}
+
+// scrubCause removes secrets, in place, from the messages of the errors in err's chain, whichever
+// STS client made them: the stsxml errors of the light client (scrubSecrets), and any error that
+// is a pointer to a struct with a Message field of type string or *string, as
+// smithy.GenericAPIError and aws-sdk-go-v2's types.*Exception are. A server may echo a request's
+// values in its message (AWS's validation errors do); the providers call this before they wrap
+// an error, so that neither their text nor anything reachable with errors.As holds a secret.
+func scrubCause(err error, secrets []string) {
+	scrubSecrets(err, secrets...)
+	budget := 64 // error chains are short; this bounds a pathological one
+	var walk func(error)
+	walk = func(e error) {
+		for e != nil && budget > 0 {
+			budget--
+			scrubMessageField(e, secrets)
+			switch u := e.(type) {
+			case interface{ Unwrap() []error }:
+				for _, inner := range u.Unwrap() {
+					walk(inner)
+				}
+				return
+			case interface{ Unwrap() error }:
+				e = u.Unwrap()
+			default:
+				return
+			}
+		}
+	}
+	walk(err)
+}
+
+func scrubMessageField(e error, secrets []string) {
+	v := reflect.ValueOf(e)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return
+	}
+	f := v.Elem().FieldByName("Message")
+	if !f.IsValid() || !f.CanSet() {
+		return
+	}
+	switch {
+	case f.Kind() == reflect.String:
+		f.SetString(scrub(scrubText(f.String(), secrets), secrets))
+	case f.Kind() == reflect.Pointer && f.Type().Elem().Kind() == reflect.String && !f.IsNil():
+		s := scrub(scrubText(f.Elem().String(), secrets), secrets)
+		p := reflect.New(f.Type().Elem())
+		p.Elem().SetString(s)
+		f.Set(p)
+	}
 }

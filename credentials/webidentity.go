@@ -253,6 +253,7 @@ func (w *WebIdentity) call(ctx context.Context, tok, name string) (*sts.AssumeRo
 }
 
 func (w *WebIdentity) fail(c TokenClaims, name string, err error, secrets []string) error {
+	scrubCause(err, secrets)
 	return &WebIdentityError{
 		RoleARN: w.opts.RoleARN, TokenFile: w.opts.TokenFile, SessionName: name, Claims: c,
 		Err: err, detail: scrub(err.Error(), secrets),
@@ -261,6 +262,7 @@ func (w *WebIdentity) fail(c TokenClaims, name string, err error, secrets []stri
 
 // failSTS explains an error from STS with what the token's claims say.
 func (w *WebIdentity) failSTS(err error, c TokenClaims, claimsErr error, name, hint string, secrets []string) error {
+	scrubCause(err, secrets)
 	var hints []string
 	if hint != "" {
 		hints = append(hints, hint)
@@ -293,7 +295,8 @@ func (w *WebIdentity) failSTS(err error, c TokenClaims, claimsErr error, name, h
 
 // WebIdentityError is the error WebIdentity returns. errors.As reaches the cause through Err:
 // the light client's errors, *stsxml.Error, aws-sdk-go-v2's types.*Exception and smithy.APIError,
-// fs errors for the token file. Neither its text nor any field holds the token.
+// fs errors for the token file. Neither its text nor any field holds the token: the cause's
+// messages are scrubbed in place whichever STS client made it (an *sts.Client's too).
 type WebIdentityError struct {
 	// RoleARN is the role the provider was asked to assume.
 	RoleARN string
