@@ -34,7 +34,9 @@ var ErrCacheClosed = errors.New("credentials: cache is closed")
 //     whether they are still good ("static stability");
 //   - a non-recoverable error (IsNonRecoverable) is not backed off but remembered for up to 5 s;
 //     it is returned only when no valid credentials are cached, since revoking trust does not
-//     revoke sessions already issued.
+//     revoke sessions already issued. In the advisory window this means one call to the source
+//     every 5 s while callers keep coming, as AWS's text asks: a fixed trust policy is picked up
+//     at once, at the cost of steady STS traffic from a misconfigured pod.
 //
 // A Cache is safe for concurrent use. Close stops its background work.
 type Cache struct {
@@ -444,7 +446,7 @@ func (c *Cache) Status() CacheStatus {
 }
 
 // Close stops the Cache's background work: it cancels a refresh in progress and waits for it to
-// return. Afterwards Retrieve serves the cached credentials while they are valid and returns
+// return (a provider must honour its context's cancellation, or Close waits for it to finish). Afterwards Retrieve serves the cached credentials while they are valid and returns
 // ErrCacheClosed when a refresh would be needed. Close is idempotent and always returns nil.
 func (c *Cache) Close() error {
 	c.mu.Lock()

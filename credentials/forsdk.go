@@ -13,7 +13,9 @@ import (
 //
 // Pass a *Cache (or a provider that is already cached): ForSDK adds no caching of its own, and
 // there is no need to wrap the result in aws.CredentialsCache, which would only add a lock and
-// make callers wait during refreshes that the Cache does in the background.
+// make callers wait during refreshes that the Cache does in the background. Set
+// aws.Config.Credentials directly, as above: config.LoadDefaultConfig with
+// config.WithCredentialsProvider wraps the provider in an aws.CredentialsCache of its own.
 func ForSDK(p Provider) aws.CredentialsProvider { return sdkProvider{hide(p)} }
 
 type sdkProvider struct{ p hidden[Provider] } // so that fmt never prints p (see hidden)
