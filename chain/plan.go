@@ -110,7 +110,7 @@ func (r *resolver) pickProfile() {
 	switch {
 	case r.opts.Profile != "":
 		r.name, r.named, r.noEnv = r.opts.Profile, true, true
-		r.exp.ProfileFrom = "Options.Profile"
+		r.exp.ProfileFrom = r.opts.ProfileLabel
 	case r.env(EnvDefaultProfile) != "":
 		r.name, r.named = r.env(EnvDefaultProfile), true
 		r.exp.ProfileFrom = EnvDefaultProfile

@@ -29,7 +29,7 @@ func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
 	const name = "environment variables"
 	id, secret := r.env(credentials.EnvAccessKeyID), r.env(credentials.EnvSecretAccessKey)
 	if r.noEnv {
-		reason := "Options.Profile names a profile, which turns off credentials in environment variables (as aws --profile does)"
+		reason := r.opts.ProfileLabel + " names a profile, which turns off credentials in environment variables (as aws --profile does)"
 		if id != "" {
 			reason += "; AWS_ACCESS_KEY_ID is set and ignored"
 		}
@@ -229,7 +229,7 @@ func (r *resolver) noWebIdentityReason(name string, useEnv bool) string {
 	envTok, envRole := r.env(EnvWebIdentityTokenFile), r.env(EnvRoleARN)
 	switch {
 	case !useEnv && envTok != "" && r.noEnv:
-		return fmt.Sprintf("AWS_WEB_IDENTITY_TOKEN_FILE is set but ignored because Options.Profile names a profile (as with aws --profile), and profile %s has no web_identity_token_file", name)
+		return fmt.Sprintf("AWS_WEB_IDENTITY_TOKEN_FILE is set but ignored because %s names a profile (as with aws --profile), and profile %s has no web_identity_token_file", r.opts.ProfileLabel, name)
 	case useEnv && envRole != "":
 		return fmt.Sprintf("AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not, and profile %s has no web_identity_token_file", name)
 	case useEnv:

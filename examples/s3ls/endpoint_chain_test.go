@@ -82,3 +82,15 @@ func (loopbackOnly) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	return nil, fmt.Errorf("test transport: refusing to send to %s, which is not loopback", r.URL.Hostname())
 }
+
+// Messages about the profile name the flag the user typed, not the library's option.
+func TestAMissingProfileIsNamedAsTheFlag(t *testing.T) {
+	h := newHarness(t, fakes3.Options{})
+	home := t.TempDir()
+	h.env = map[string]string{"HOME": home, "AWS_CONFIG_FILE": filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials")}
+	h.app.resolve = resolveWithChain
+	code, _, stderr := h.run("--profile", "nope", "s3://b")
+	if code != 1 || !strings.Contains(stderr, `profile "nope" (from --profile) not found`) || strings.Contains(stderr, "Options.") {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+}

@@ -34,6 +34,7 @@ type options struct {
 	Prefix string
 
 	pageSizeSet bool
+	watchSet    bool // --watch was given (0 is then an error, not "no watch")
 }
 
 // usageError is a mistake on the command line: exit status 2.
@@ -140,8 +141,11 @@ func parseArgs(args []string) (*options, error) {
 		rest = remaining[1:]
 	}
 	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "page-size" {
+		switch f.Name {
+		case "page-size":
 			o.pageSizeSet = true
+		case "watch":
+			o.watchSet = true
 		}
 	})
 	if err := o.validate(positional); err != nil {
@@ -157,7 +161,7 @@ func (o *options) validate(positional []string) error {
 		return usagef("expected at most one S3 path, got %d: %s", len(positional), strings.Join(positional, " "))
 	case o.pageSizeSet && (o.PageSize < 1 || o.PageSize > 1000):
 		return usagef("--page-size must be between 1 and 1000, not %d", o.PageSize)
-	case o.Watch < 0:
+	case o.Watch < 0 || (o.watchSet && o.Watch == 0):
 		return usagef("--watch must be a positive duration such as 30s or 5m, not %s", o.Watch)
 	case o.Watch > 0 && o.Watch < 100*time.Millisecond:
 		return usagef("--watch %s is too short; use at least 100ms", o.Watch)

@@ -27,6 +27,7 @@ func TestUsageErrorsExitWith2(t *testing.T) {
 		{"a page size that is not a number", []string{"--page-size", "many"}, `invalid value "many" for flag -page-size`},
 		{"a watch interval that is not a duration", []string{"--watch", "5"}, `invalid value "5" for flag -watch`},
 		{"a negative watch interval", []string{"--watch", "-5s"}, "--watch must be a positive duration"},
+		{"a zero watch interval", []string{"--watch", "0s"}, "--watch must be a positive duration such as 30s or 5m, not 0s"},
 		{"a watch interval that would hammer S3", []string{"--watch", "1ms"}, "--watch 1ms is too short; use at least 100ms"},
 		{"a watch count without --watch", []string{"--watch-count", "3"}, "--watch-count needs --watch DURATION"},
 		{"a negative watch count", []string{"--watch", "1s", "--watch-count", "-1"}, "--watch-count must be 0 (until interrupted) or more"},
@@ -103,7 +104,7 @@ func TestArgumentParsing(t *testing.T) {
 		{"a legacy bucket name with capitals and underscores", []string{"s3://Legacy_Bucket/x"}, options{Target: "s3://Legacy_Bucket/x", Bucket: "Legacy_Bucket", Prefix: "x"}},
 		{"--recursive without a bucket lists buckets, as aws s3 ls", []string{"--recursive"}, options{}},
 		{"every listing and location flag", []string{"--profile", "p", "--region", "eu-west-1", "--endpoint-url", "http://127.0.0.1:9", "--path-style", "--explain", "--debug", "--watch", "2s", "--watch-count", "3"},
-			options{Profile: "p", Region: "eu-west-1", EndpointURL: "http://127.0.0.1:9", PathStyle: true, Explain: true, Debug: true, Watch: 2 * time.Second, WatchCount: 3}},
+			options{Profile: "p", Region: "eu-west-1", EndpointURL: "http://127.0.0.1:9", PathStyle: true, Explain: true, Debug: true, Watch: 2 * time.Second, WatchCount: 3, watchSet: true}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

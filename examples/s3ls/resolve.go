@@ -14,6 +14,7 @@ import (
 func resolveWithChain(ctx context.Context, opts sessionOptions) (*session, error) {
 	res, err := chain.Resolve(ctx, chain.Options{
 		Profile:         opts.Profile,
+		ProfileLabel:    "--profile",
 		Region:          opts.Region,
 		ConfigFile:      opts.ConfigFile,
 		CredentialsFile: opts.CredentialsFile,
