@@ -8,6 +8,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -835,7 +836,12 @@ func TestNewClient(t *testing.T) {
 		}
 		tr, ok := c.http.Transport.(*http.Transport)
 		if !ok || tr.Proxy == nil || tr == http.DefaultTransport {
-			t.Errorf("transport %T: want a copy of http.DefaultTransport with Proxy set", c.http.Transport)
+			t.Fatalf("transport %T: want a copy of http.DefaultTransport with Proxy set", c.http.Transport)
+		}
+		// The proxy function is http.ProxyFromEnvironment itself (it caches the environment on
+		// first use, so the function, not a changed variable, is what a test can check).
+		if reflect.ValueOf(tr.Proxy).Pointer() != reflect.ValueOf(http.ProxyFromEnvironment).Pointer() {
+			t.Error("the transport's Proxy is not http.ProxyFromEnvironment")
 		}
 		if c.http.CheckRedirect == nil {
 			t.Error("redirects would be followed")
