@@ -275,6 +275,11 @@ func (c *s3Client) attempt(ctx context.Context, op, bucket string, u *url.URL, d
 	start := time.Now()
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
+		// net/http's *url.Error repeats the method and URL (unredacted); name them once.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		c.debugf("%s %s -> %v", req.Method, redactURL(req.URL), err)
 		return true, fmt.Errorf("%s %s: %w", op, redactURL(req.URL), err)
 	}

@@ -94,3 +94,14 @@ func TestAMissingProfileIsNamedAsTheFlag(t *testing.T) {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
 }
+
+func TestANetworkErrorNamesTheURLOnce(t *testing.T) {
+	h := newHarness(t, fakes3.Options{})
+	h.env["AWS_ENDPOINT_URL_S3"] = "http://127.0.0.1:1" // nothing listens on port 1
+	code, _, stderr := h.run("s3://b")
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	last := lines[len(lines)-1]
+	if code != 1 || strings.Count(last, "127.0.0.1:1/b") != 1 || !strings.Contains(last, "connection refused") {
+		t.Fatalf("exit %d, last line %q; want the URL once and the cause", code, last)
+	}
+}
