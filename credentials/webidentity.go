@@ -348,13 +348,7 @@ func (e *WebIdentityError) NonRecoverable() bool {
 func (e *WebIdentityError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
 
 // formatError writes err's text for any verb, quoted for %q.
-func formatError(f fmt.State, verb rune, err error) {
-	if verb == 'q' {
-		fmt.Fprintf(f, "%q", err.Error())
-		return
-	}
-	_, _ = f.Write([]byte(err.Error()))
-}
+func formatError(f fmt.State, verb rune, err error) { formatString(f, verb, err.Error()) }
 
 // scrub removes every secret (of at least 8 bytes) from s, in case an STS-compatible server
 // echoes one in an error message.
