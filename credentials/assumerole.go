@@ -215,18 +215,30 @@ func (a *AssumeRole) renewSource(ctx context.Context, src Credentials, want time
 		return src
 	}
 	st := rs.Status()
-	if st.AccessKeyID != src.AccessKeyID || !st.BackoffUntil.IsZero() {
+	switch {
+	case !st.BackoffUntil.IsZero():
 		return src
+	case st.AccessKeyID != src.AccessKeyID:
+		// The source refreshed between handing out src and now (a background refresh that
+		// src's own Retrieve started can finish that fast): take what it holds now.
+		return a.laterSource(ctx, src)
 	}
 	due := st.Refreshing || (!st.NextRefresh.IsZero() && !now.Before(st.NextRefresh))
 	if !due && src.Expires.Sub(now) >= want/2 {
 		return src
 	}
 	rs.Invalidate(src.AccessKeyID)
-	if newer, err := a.source.get().Retrieve(ctx); err == nil && newer.HasKeys() {
-		return newer
+	return a.laterSource(ctx, src)
+}
+
+// laterSource asks the source again and returns its answer if that expires later than src, and
+// src otherwise (an error, or the source still holding the same credentials).
+func (a *AssumeRole) laterSource(ctx context.Context, src Credentials) Credentials {
+	newer, err := a.source.get().Retrieve(ctx)
+	if err != nil || !newer.HasKeys() || (newer.CanExpire() && !newer.Expires.After(src.Expires)) {
+		return src
 	}
-	return src
+	return newer
 }
 
 // Retrieve gets source credentials and calls STS AssumeRole with them.

@@ -175,20 +175,33 @@ type invalidatingSource struct {
 	exp         func(gen int) time.Time
 	// what Status reports
 	nextRefresh, backoffUntil time.Time
+	// refreshedBehind: the source refreshes on its own right after its first Retrieve, as a
+	// Cache does when that Retrieve started a background refresh that finishes at once.
+	refreshedBehind bool
+	retrieved       bool
 }
 
 func (s *invalidatingSource) Retrieve(context.Context) (Credentials, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := roleSessionSource(s.exp(s.gen)).Value
-	c.AccessKeyID = fmt.Sprintf("ASIASOURCEGEN%07d", s.gen)
+	c := s.current()
+	if s.refreshedBehind && !s.retrieved {
+		s.gen++
+	}
+	s.retrieved = true
 	return c, nil
 }
 
+func (s *invalidatingSource) current() Credentials {
+	c := roleSessionSource(s.exp(s.gen)).Value
+	c.AccessKeyID = fmt.Sprintf("ASIASOURCEGEN%07d", s.gen)
+	return c
+}
+
 func (s *invalidatingSource) Status() CacheStatus {
-	c, _ := s.Retrieve(context.Background())
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	c := s.current()
 	return CacheStatus{AccessKeyID: c.AccessKeyID, Expires: c.Expires, NextRefresh: s.nextRefresh, BackoffUntil: s.backoffUntil}
 }
 
@@ -206,6 +219,7 @@ func TestAssumeRoleAsksACachedSourceForNewerCredentialsWhenItsWouldCutTheSession
 		session     time.Duration // Duration asked for (0: STS's default hour)
 		nextRefresh time.Duration // when the source Cache refreshes on its own (0: not scheduled)
 		backoff     bool
+		behind      bool // the source refreshed on its own between handing out credentials and Status
 		renewed     bool
 	}{
 		{name: "20 minutes left for a one-hour session is renewed", left: 20 * time.Minute, nextRefresh: 10 * time.Minute, renewed: true},
@@ -214,6 +228,9 @@ func TestAssumeRoleAsksACachedSourceForNewerCredentialsWhenItsWouldCutTheSession
 		{name: "20 minutes left for a 30-minute session, source not yet due, is used as it is", left: 20 * time.Minute, session: 30 * time.Minute, nextRefresh: 5 * time.Minute},
 		{name: "source outliving the session is used as it is", left: 3 * time.Hour, nextRefresh: -time.Second},
 		{name: "source backing off after a failure is left alone", left: 5 * time.Minute, backoff: true},
+		// The race that made a chain's hop refresh twice: the hop's Retrieve of its source started
+		// the source's background refresh, which finished before the hop looked at its Status.
+		{name: "source that refreshed in the meantime is asked again, not invalidated", left: 15 * time.Minute, nextRefresh: -time.Second, behind: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -224,6 +241,7 @@ func TestAssumeRoleAsksACachedSourceForNewerCredentialsWhenItsWouldCutTheSession
 			if tc.backoff {
 				src.backoffUntil = provNow.Add(5 * time.Minute)
 			}
+			src.refreshedBehind = tc.behind
 			s := &scriptedSTS{role: okRole(func() time.Time { return provNow })}
 			c, err := newAssumeRole(t, s, func(o *AssumeRoleOptions) { o.Source = src; o.Duration = tc.session }).Retrieve(context.Background())
 			if err != nil {
@@ -231,6 +249,9 @@ func TestAssumeRoleAsksACachedSourceForNewerCredentialsWhenItsWouldCutTheSession
 			}
 			signer := s.roleCalls[0].signer.AccessKeyID
 			switch {
+			case tc.behind && (len(src.invalidated) != 0 || signer != "ASIASOURCEGEN0000001"):
+				t.Errorf("invalidated %v, signed with %s; want the source's newer key used and nothing invalidated", src.invalidated, signer)
+			case tc.behind:
 			case tc.renewed && (strings.Join(src.invalidated, ",") != "ASIASOURCEGEN0000000" || signer != "ASIASOURCEGEN0000001"):
 				t.Errorf("invalidated %v, signed with %s; want the old key invalidated and the new one used", src.invalidated, signer)
 			case !tc.renewed && (len(src.invalidated) != 0 || signer != "ASIASOURCEGEN0000000"):
@@ -241,7 +262,7 @@ func TestAssumeRoleAsksACachedSourceForNewerCredentialsWhenItsWouldCutTheSession
 				session = time.Hour
 			}
 			want := provNow.Add(session)
-			if exp := src.exp(len(src.invalidated)); exp.Before(want) {
+			if exp := src.exp(src.gen); exp.Before(want) {
 				want = exp
 			}
 			if !c.Expires.Equal(want) {
