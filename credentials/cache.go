@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,6 +38,9 @@ var ErrCacheClosed = errors.New("credentials: cache is closed")
 //     revoke sessions already issued. In the advisory window this means one call to the source
 //     every 5 s while callers keep coming, as AWS's text asks: a fixed trust policy is picked up
 //     at once, at the cost of steady STS traffic from a misconfigured pod.
+//
+// A provider that panics fails its refresh like one that returns an error; the error repeats the
+// panic value with the cached secrets and anything shaped like a web identity token redacted.
 //
 // A Cache is safe for concurrent use. Close stops its background work.
 type Cache struct {
@@ -261,10 +265,58 @@ func (c *Cache) finish(f *flight, start time.Time, creds Credentials, err error)
 func (c *Cache) call(ctx context.Context) (creds Credentials, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			creds, err = Credentials{}, fmt.Errorf("credentials: provider %T panicked: %v", c.provider.get(), r)
+			var secrets []string
+			if e := c.cur.Load(); e != nil && e.has {
+				secrets = []string{e.creds.SecretAccessKey, e.creds.SessionToken}
+			}
+			creds, err = Credentials{}, fmt.Errorf("credentials: provider %T panicked: %s", c.provider.get(), panicText(r, secrets))
 		}
 	}()
 	return c.provider.get().Retrieve(ctx)
+}
+
+// maxPanicText bounds how much of a provider's panic value an error repeats.
+const maxPanicText = 512
+
+// panicText is the panic value r as an error may repeat it: the cached secrets and anything
+// shaped like a web identity token (a JWT) redacted, and cut to maxPanicText bytes. A provider
+// that panics with its own secrets in the message must not have them logged by the Cache.
+func panicText(r any, secrets []string) string {
+	s := fmt.Sprint(r)
+	for _, sec := range secrets {
+		if len(sec) >= 8 {
+			s = strings.ReplaceAll(s, sec, redacted)
+		}
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "eyJ")
+		if i < 0 {
+			b.WriteString(s)
+			break
+		}
+		j := i
+		for j < len(s) && isTokenByte(s[j]) {
+			j++
+		}
+		b.WriteString(s[:i])
+		if LooksLikeToken(s[i:j]) {
+			b.WriteString(redacted)
+		} else {
+			b.WriteString(s[i:j])
+		}
+		s = s[j:]
+	}
+	s = b.String()
+	if len(s) > maxPanicText {
+		s = strings.ToValidUTF8(s[:maxPanicText], "") + "…"
+	}
+	return s
+}
+
+// isTokenByte reports whether b can be part of a JWT in its compact form.
+func isTokenByte(b byte) bool {
+	return 'A' <= b && b <= 'Z' || 'a' <= b && b <= 'z' || '0' <= b && b <= '9' || b == '-' || b == '_' || b == '=' || b == '.'
 }
 
 // outcome is the entry that follows prev after a refresh that ended at end with creds or err.

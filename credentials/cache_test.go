@@ -387,6 +387,28 @@ func TestCacheRules(t *testing.T) {
 				t.Fatalf("status %+v, want fresh with no refresh scheduled", st)
 			}
 		}},
+		{"a provider's panic reaches the error without the cached secrets or a token, and bounded", CacheOptions{NoJitter: true}, func(t *testing.T, h *harness) {
+			old := h.prime(time.Hour)
+			h.clock.Advance(61 * time.Minute) // expired: callers wait for the refresh
+			jwt := "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQifQ.c2lnbmF0dXJlLXRoYXQtbWFrZXMtaXQtdXNhYmxl"
+			h.p.push(reply{panic: fmt.Sprintf("refresh broke with secret %s, session %s and token %s;%s", old.SecretAccessKey, old.SessionToken, jwt, strings.Repeat("x", 10<<10))})
+			if got := h.get(); got.AccessKeyID != old.AccessKeyID {
+				t.Fatalf("got %s, want the expired %s served during the backoff", got.AccessKeyID, old.AccessKeyID)
+			}
+			ev := h.event()
+			msg := ev.Err.Error()
+			if !strings.Contains(msg, "panicked: refresh broke with secret [redacted], session [redacted] and token [redacted];xxx") {
+				t.Errorf("error %.200q does not keep the panic's words with the secrets redacted", msg)
+			}
+			for _, secret := range []string{old.SecretAccessKey, old.SessionToken, "c2lnbmF0dXJl", "eyJ"} {
+				if strings.Contains(msg, secret) || strings.Contains(fmt.Sprintf("%+v %#v", h.cache.Status(), h.cache.Status()), secret) {
+					t.Errorf("the panic's error shows %q", secret)
+				}
+			}
+			if len(msg) > 700 {
+				t.Errorf("error is %d bytes long; a huge panic value must be cut", len(msg))
+			}
+		}},
 		{"a panicking provider returns an error and leaves the cache usable", CacheOptions{}, func(t *testing.T, h *harness) {
 			h.p.push(reply{panic: "boom"})
 			_, err := h.cache.Retrieve(context.Background())
