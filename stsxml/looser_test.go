@@ -53,6 +53,10 @@ func TestScannerIsNeverLooserThanEncodingXML(t *testing.T) {
 		"<?pi?><Error><Code>X</Code></Error>",
 		"<?pi\x01?><Error><Code>X</Code></Error>",
 		"<?xml-stylesheet x?><Error><Code>X</Code></Error>",
+		"<?A\xac?><Error><Code>0</Code></Error>", // found by FuzzDecodeError
+		"<?A\u00e9 x?><Error><Code>X</Code></Error>",
+		"<?A?><Error><Code>X</Code></Error>",
+		"<?A\tx?><Error><Code>X</Code></Error>",
 		"<Error><![CDATA[]]><Code>X</Code></Error>",
 		"<Error><Code><![CDATA[X\x01]]></Code></Error>",
 	}

@@ -134,6 +134,11 @@ func (s *scanner) procInst() (token, *syntaxError) {
 	if err != nil {
 		return token{}, err
 	}
+	// The target ends at a space or at "?>" (XML 1.0, production 16): "<?A\xac?>" is no target
+	// "A" followed by content, but a malformed name.
+	if !isSpace(s.b[s.i]) && !bytes.HasPrefix(s.b[s.i:], []byte("?>")) {
+		return s.fail("malformed name in a processing instruction")
+	}
 	end := bytes.Index(s.b[s.i:], []byte("?>"))
 	if end < 0 {
 		return s.truncated("a processing instruction")
