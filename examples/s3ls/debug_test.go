@@ -81,8 +81,8 @@ func TestSecretsNeverAppearInErrorsOrDebugOutput(t *testing.T) {
 			h.app.s3Sleep = func(context.Context, time.Duration) error { return nil }
 			h.s3.SetFault(func(fakes3.Request) *fakes3.Fault { return fault })
 			exit, _, errOut := h.run("--debug", "--explain", "s3://b")
-			if exit != 1 {
-				t.Fatalf("exit %d", exit)
+			if exit != exitError {
+				t.Fatalf("exit %d, want %d", exit, exitError)
 			}
 			if !strings.Contains(errOut, "[redacted]") {
 				t.Errorf("the error does not show where the secret was removed:\n%s", errOut)
@@ -207,7 +207,7 @@ func TestABucketInAnotherRegionIsListedThereAsTheAWSCLIDoes(t *testing.T) {
 		h.env["AWS_REGION"] = "us-east-1"
 		h.bucket("eu-bucket")
 		code, _, errOut := h.run("s3://eu-bucket")
-		if code != 1 || !strings.Contains(errOut, "Run again with --region eu-west-1.") || len(h.s3.Requests()) != 1 {
+		if code != exitError || !strings.Contains(errOut, "Run again with --region eu-west-1.") || len(h.s3.Requests()) != 1 {
 			t.Fatalf("exit %d, %d requests\n%s", code, len(h.s3.Requests()), errOut)
 		}
 	})

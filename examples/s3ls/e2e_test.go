@@ -240,10 +240,11 @@ func TestEndToEndAgainstMotoMatchesTheAWSCLI(t *testing.T) {
 		}
 	})
 
-	t.Run("a missing bucket is exit 1 with S3's code", func(t *testing.T) {
+	t.Run("a missing bucket is exit 255 with S3's code, as aws s3 ls", func(t *testing.T) {
+		want := runCmd(t, cliEnv, awsBin, "s3", "ls", "--endpoint-url", moto.URL, "s3://no-such-bucket-e2e")
 		got := runCmd(t, irsaEnv, bin, "s3://no-such-bucket-e2e")
-		if got.code != 1 || !strings.Contains(got.stderr, "NoSuchBucket (HTTP 404)") {
-			t.Fatalf("exit %d\n%s", got.code, got.stderr)
+		if got.code != exitError || got.code != want.code || !strings.Contains(got.stderr, "NoSuchBucket (HTTP 404)") {
+			t.Fatalf("s3ls exit %d, aws s3 ls exit %d, want both %d\ns3ls stderr:\n%s\naws stderr:\n%s", got.code, want.code, exitError, got.stderr, want.stderr)
 		}
 	})
 

@@ -39,7 +39,7 @@ func TestS3EndpointFromTheSharedConfigThroughChain(t *testing.T) {
 		{name: "the profile's ignore_configured_endpoint_urls ignores AWS_ENDPOINT_URL_S3 too",
 			config:   "[default]\nregion = REGION\nignore_configured_endpoint_urls = true\n",
 			env:      map[string]string{"AWS_ENDPOINT_URL_S3": "URL"},
-			wantCode: 1, wantStderr: "the default for region"},
+			wantCode: exitError, wantStderr: "the default for region"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -90,7 +90,7 @@ func TestAMissingProfileIsNamedAsTheFlag(t *testing.T) {
 	h.env = map[string]string{"HOME": home, "AWS_CONFIG_FILE": filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials")}
 	h.app.resolve = resolveWithChain
 	code, _, stderr := h.run("--profile", "nope", "s3://b")
-	if code != 1 || !strings.Contains(stderr, `profile "nope" (from --profile) not found`) || strings.Contains(stderr, "Options.") {
+	if code != exitError || !strings.Contains(stderr, `profile "nope" (from --profile) not found`) || strings.Contains(stderr, "Options.") {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
 }
@@ -101,7 +101,7 @@ func TestANetworkErrorNamesTheURLOnce(t *testing.T) {
 	code, _, stderr := h.run("s3://b")
 	lines := strings.Split(strings.TrimSpace(stderr), "\n")
 	last := lines[len(lines)-1]
-	if code != 1 || strings.Count(last, "127.0.0.1:1/b") != 1 || !strings.Contains(last, "connection refused") {
+	if code != exitError || strings.Count(last, "127.0.0.1:1/b") != 1 || !strings.Contains(last, "connection refused") {
 		t.Fatalf("exit %d, last line %q; want the URL once and the cause", code, last)
 	}
 }

@@ -87,8 +87,8 @@ Diagnostics:
   --version             print the version and exit
   -h, --help            print this help and exit
 
-Exit status: 0 on success; 1 when listing fails (no credentials, S3 refused, network), or when
-PREFIX matches nothing (as aws s3 ls does); 2 for a usage error.
+Exit status, as aws s3 ls: 0 on success; 1 when PREFIX matches nothing; 2 for a usage error;
+255 when the command fails (no credentials, S3 refused, network).
 
 Examples:
   s3ls

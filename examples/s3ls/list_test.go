@@ -58,7 +58,7 @@ func TestListingAgainstFakeS3(t *testing.T) {
 			"\nTotal Objects: 4\n   Total Size: 1.0 MiB\n"},
 		{name: "a bucket name without s3:// works as in aws s3 ls", args: []string{"photos/2024/b"}, want: "" +
 			"2026-02-03 04:05:06         10 b.jpg\n"},
-		{name: "a prefix that matches nothing prints nothing and exits 1, as aws s3 ls", args: []string{"s3://photos/nothing-here"}, code: 1, want: ""},
+		{name: "a prefix that matches nothing prints nothing and exits 1, as aws s3 ls", args: []string{"s3://photos/nothing-here"}, code: exitEmpty, want: ""},
 		{name: "an empty bucket without a prefix exits 0", args: []string{"s3://another"}, want: ""},
 		{name: "summarize on an empty listing prints zero totals", args: []string{"s3://another", "--summarize"}, want: "\nTotal Objects: 0\n   Total Size: 0\n"},
 	}
@@ -244,8 +244,8 @@ func TestS3ErrorsBecomeClearMessages(t *testing.T) {
 				tc.setup(h)
 			}
 			code, out, errOut := h.run(tc.args...)
-			if code != 1 {
-				t.Errorf("exit %d, want 1", code)
+			if code != exitError {
+				t.Errorf("exit %d, want %d", code, exitError)
 			}
 			if out != "" {
 				t.Errorf("stdout %q, want nothing", out)
@@ -313,7 +313,7 @@ func TestRefusedTemporaryCredentialsAreInvalidatedAndRetriedOnce(t *testing.T) {
 		}})
 		h.bucket("b")
 		code, _, errOut := h.run("s3://b")
-		if code != 1 || !strings.Contains(errOut, "ExpiredToken (HTTP 400): The provided token has expired.") ||
+		if code != exitError || !strings.Contains(errOut, "ExpiredToken (HTTP 400): The provided token has expired.") ||
 			!strings.Contains(errOut, "The session token of access key ASIATESTSESSION00001") {
 			t.Fatalf("exit %d\n%s", code, errOut)
 		}
@@ -355,7 +355,7 @@ func TestNoCredentialsIsTheChainsErrorAndExit1(t *testing.T) {
 		return credentials.Credentials{}, credentials.MarkNonRecoverable(chainErr)
 	})
 	code, out, errOut := h.run("s3://b")
-	if code != 1 || out != "" {
+	if code != exitError || out != "" {
 		t.Fatalf("exit %d, stdout %q", code, out)
 	}
 	if !strings.Contains(errOut, chainErr.Error()) {
@@ -369,7 +369,7 @@ func TestNoCredentialsIsTheChainsErrorAndExit1(t *testing.T) {
 		h := newHarness(t, fakes3.Options{})
 		h.app.resolve = func(context.Context, sessionOptions) (*session, error) { return nil, chainErr }
 		code, _, errOut := h.run()
-		if code != 1 || errOut != "s3ls: "+chainErr.Error()+"\n" {
+		if code != exitError || errOut != "s3ls: "+chainErr.Error()+"\n" {
 			t.Fatalf("exit %d, stderr %q", code, errOut)
 		}
 	})
@@ -406,7 +406,7 @@ func TestHostileListingResponsesEndTheListing(t *testing.T) {
 			h := newHarness(t, fakes3.Options{})
 			h.s3.SetFault(func(fakes3.Request) *fakes3.Fault { return &fakes3.Fault{Status: 200, Body: tc.body} })
 			code, _, errOut := h.run("s3://b")
-			if code != 1 || !strings.Contains(errOut, tc.want) {
+			if code != exitError || !strings.Contains(errOut, tc.want) {
 				t.Fatalf("exit %d, stderr:\n%s\nwant %q", code, errOut, tc.want)
 			}
 			if n := len(h.s3.Requests()); n > 2 {

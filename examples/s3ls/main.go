@@ -17,11 +17,12 @@ import (
 	"github.com/irsa-go/irsa/credentials"
 )
 
-// Exit statuses.
+// Exit statuses, as the AWS CLI's: scripts tell "nothing there" from "it failed" by them.
 const (
 	exitOK    = 0
-	exitError = 1
-	exitUsage = 2
+	exitEmpty = 1   // a prefix was given and nothing matched it (aws s3 ls exits 1 too)
+	exitUsage = 2   // a mistake on the command line
+	exitError = 255 // the command failed: credentials, S3, the network (aws exits 255 too)
 )
 
 func main() {
@@ -193,8 +194,8 @@ func defaultHTTPClient() *http.Client {
 	}
 }
 
-// list lists once. The exit status follows aws s3 ls: 1 when a prefix was given and nothing
-// matched it.
+// list lists once. The exit status follows aws s3 ls: exitEmpty when a prefix was given and
+// nothing matched it, exitError when listing failed.
 func (a *app) list(ctx context.Context, opts *options, c *s3Client) int {
 	out := newListing(a.stdout, a.loc, opts.HumanReadable, opts.Recursive)
 	var err error
@@ -224,7 +225,7 @@ func (a *app) list(ctx context.Context, opts *options, c *s3Client) int {
 		}
 	}
 	if opts.Prefix != "" && out.firstEmpty {
-		return exitError
+		return exitEmpty
 	}
 	return exitOK
 }
