@@ -111,10 +111,10 @@ func (a *app) runDemo(ctx context.Context, opts *options) error {
 		vars[k] = env.Getenv(k)
 	}
 	getenv := func(k string) string { return vars[k] }
-	base := sessionOptions{Getenv: getenv, HomeDir: dir, ConfigFile: config, CredentialsFile: vars["AWS_SHARED_CREDENTIALS_FILE"]}
+	base := sessionOptions{Getenv: getenv} // the files and "~" come from these variables, as in a pod
 	p("4. The environment the EKS pod identity webhook gives a pod, plus the fakes' endpoints")
 	p("   (s3ls uses this instead of its own environment):")
-	for _, k := range []string{"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_STS_REGIONAL_ENDPOINTS", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_S3", "AWS_CONFIG_FILE"} {
+	for _, k := range []string{"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_STS_REGIONAL_ENDPOINTS", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_S3", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "HOME"} {
 		p("     %s=%s", k, vars[k])
 	}
 	p("   and %s holds a cross-account profile:", config)

@@ -30,6 +30,10 @@ func TestDemoRunsTheWholeFlowOfflineWithoutReadingTheEnvironment(t *testing.T) {
 		"1. A fake EKS OIDC issuer",
 		"system:serviceaccount:demo:s3ls",
 		"3. web identity: chosen: token file from AWS_WEB_IDENTITY_TOKEN_FILE, role from AWS_ROLE_ARN",
+		// The shared files are found as in a pod, through the environment the demo prints.
+		"config file: ~/config (read; path from AWS_CONFIG_FILE)",
+		"credentials file: ~/credentials (missing; path from AWS_SHARED_CREDENTIALS_FILE)",
+		"     HOME=",
 		"credentials fetched (",
 		"arn:aws:sts::111122223333:assumed-role/irsa-demo/",
 		"                           PRE config/\n",

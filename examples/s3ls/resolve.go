@@ -13,16 +13,13 @@ import (
 // keys). The credentials come behind a credentials.Cache whose refresh hook is opts.OnRefresh.
 func resolveWithChain(ctx context.Context, opts sessionOptions) (*session, error) {
 	res, err := chain.Resolve(ctx, chain.Options{
-		Profile:         opts.Profile,
-		ProfileLabel:    "--profile",
-		Region:          opts.Region,
-		ConfigFile:      opts.ConfigFile,
-		CredentialsFile: opts.CredentialsFile,
-		HomeDir:         opts.HomeDir,
-		Getenv:          opts.Getenv,
-		HTTPClient:      opts.HTTPClient,
-		Now:             opts.Now,
-		Cache:           credentials.CacheOptions{OnRefresh: opts.OnRefresh},
+		Profile:      opts.Profile,
+		ProfileLabel: "--profile",
+		Region:       opts.Region,
+		Getenv:       opts.Getenv,
+		HTTPClient:   opts.HTTPClient,
+		Now:          opts.Now,
+		Cache:        credentials.CacheOptions{OnRefresh: opts.OnRefresh},
 	})
 	if err != nil {
 		return nil, err

@@ -35,11 +35,9 @@ type session struct {
 type sessionOptions struct {
 	Profile string // --profile; "" means AWS_PROFILE or "default"
 	Region  string // --region; "" means from the environment or profile
-	Getenv  func(string) string
-	// ConfigFile, CredentialsFile and HomeDir override where the shared files are looked for;
-	// "" means as the AWS CLI (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, ~/.aws/...).
-	// The demo points them at its own temporary directory.
-	ConfigFile, CredentialsFile, HomeDir string
+	// Getenv reads the environment, which also says where the shared files are (AWS_CONFIG_FILE,
+	// AWS_SHARED_CREDENTIALS_FILE, HOME), as for the AWS CLI. The demo passes its own.
+	Getenv func(string) string
 	// HTTPClient is used for STS; nil means the library's default.
 	HTTPClient *http.Client
 	// OnRefresh is the Cache's refresh hook (--watch logs each refresh).
