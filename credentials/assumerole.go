@@ -246,7 +246,7 @@ func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 	o := &a.opts
 	src, err := a.source.get().Retrieve(ctx)
 	if err != nil {
-		return Credentials{}, &AssumeRoleError{RoleARN: o.RoleARN, Err: fmt.Errorf("source credentials: %w", err)}
+		return Credentials{}, &AssumeRoleError{RoleARN: o.RoleARN, Err: fmt.Errorf("source credentials: %w", err), detail: "source credentials: " + causeText(err.Error())}
 	}
 	if !src.HasKeys() {
 		return Credentials{}, a.fail(src, "", MarkNonRecoverable(errors.New("the source provider returned credentials without an access key ID or secret")))
@@ -362,9 +362,9 @@ func (e *AssumeRoleError) Error() string {
 	}
 	b.WriteString(": ")
 	if e.detail != "" {
-		b.WriteString(e.detail)
+		b.WriteString(causeText(e.detail))
 	} else if e.Err != nil {
-		b.WriteString(e.Err.Error())
+		b.WriteString(causeText(e.Err.Error()))
 	}
 	return b.String()
 }

@@ -2,6 +2,7 @@ package credentials
 
 import (
 	"errors"
+	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -49,13 +50,31 @@ func (e *OperationError) Error() string {
 	}
 	if e.Err != nil {
 		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
+		b.WriteString(networkText(e.Err))
 	}
 	return b.String()
 }
 
+// networkText is err's text without what net/http's *url.Error adds to a network error
+// (`Post "https://sts.amazonaws.com/": `): OperationError has named the endpoint already.
+func networkText(err error) string {
+	text := err.Error()
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		text = strings.Replace(text, ue.Error(), ue.Err.Error(), 1)
+	}
+	return text
+}
+
 // Unwrap returns the cause.
 func (e *OperationError) Unwrap() error { return e.Err }
+
+// errPrefix begins the text of every error this package makes.
+const errPrefix = "credentials: "
+
+// causeText is the text of a cause as an error of this package repeats it after its own
+// "credentials: ...: ": without a second "credentials: " prefix.
+func causeText(s string) string { return strings.TrimPrefix(s, errPrefix) }
 
 // As lets errors.As fill a *smithy.OperationError, the wrapper *sts.Client uses, with service
 // "STS", the operation name and the same cause.

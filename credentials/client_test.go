@@ -8,6 +8,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	neturl "net/url"
 	"reflect"
 	"strings"
 	"sync"
@@ -523,8 +524,14 @@ func TestClientRetriesNetworkErrors(t *testing.T) {
 		if !errors.As(err, &oe) || oe.Attempts != 3 {
 			t.Fatalf("error = %v, want 3 attempts", err)
 		}
-		if !strings.Contains(err.Error(), "connection refused") {
-			t.Errorf("error %q does not say the connection was refused", err)
+		// The endpoint is named once: not again by net/http's `Post "URL": ` prefix.
+		want := "credentials: STS AssumeRoleWithWebIdentity at " + url + " (3 attempts): dial tcp " + strings.TrimPrefix(url, "http://") + ": connect: connection refused"
+		if err.Error() != want {
+			t.Errorf("error %q\nwant    %q", err, want)
+		}
+		var ue *neturl.Error
+		if !errors.As(err, &ue) || ue.Op != "Post" {
+			t.Errorf("errors.As finds no *url.Error in %v", err)
 		}
 		if len(clk.Sleeps()) != 2 {
 			t.Errorf("slept %v", clk.Sleeps())
@@ -575,6 +582,47 @@ func TestClientRetriesNetworkErrors(t *testing.T) {
 			t.Errorf("error %q does not say the body was cut short", err)
 		}
 	})
+}
+
+// TestNestedErrorsReadAsOneSentence checks the text of an error that passes through several
+// layers (AssumeRole → its web identity source → the client → net/http): "credentials: " once,
+// the endpoint once, and every layer's subject in order.
+func TestNestedErrorsReadAsOneSentence(t *testing.T) {
+	leakcheck.Check(t)
+	srv := httptest.NewServer(http.NotFoundHandler())
+	endpoint := srv.URL
+	srv.Close()
+	client, err := NewClient(ClientOptions{Endpoint: Endpoint{URL: endpoint, SigningRegion: "us-east-1", Custom: true}, MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := writeTokenFile(t, t.TempDir(), "token", secretTokenText)
+	w, err := NewWebIdentity(WebIdentityOptions{RoleARN: "arn:aws:iam::111122223333:role/app", TokenFile: token, Client: client, Getenv: noEnv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := NewAssumeRole(AssumeRoleOptions{Source: w, RoleARN: testTargetRole, Client: client})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.Retrieve(context.Background())
+	if err == nil {
+		t.Fatal("no error")
+	}
+	want := "credentials: assume role " + testTargetRole + ": source credentials: web identity for role arn:aws:iam::111122223333:role/app (token file " + token +
+		"): STS AssumeRoleWithWebIdentity at " + endpoint + " (1 attempt): dial tcp " + strings.TrimPrefix(endpoint, "http://") + ": connect: connection refused"
+	if err.Error() != want {
+		t.Errorf("error %q\nwant    %q", err, want)
+	}
+	var we *WebIdentityError
+	var oe *OperationError
+	var ue *neturl.Error
+	if !errors.As(err, &we) || !errors.As(err, &oe) || !errors.As(err, &ue) {
+		t.Errorf("errors.As does not find every layer in %v", err)
+	}
+	if strings.Contains(err.Error(), "SECRETSIGNATURE") {
+		t.Error("the token leaked")
+	}
 }
 
 func TestClientDoesNotFollowRedirects(t *testing.T) {

@@ -327,9 +327,9 @@ func (e *WebIdentityError) Error() string {
 	}
 	b.WriteString(": ")
 	if e.detail != "" {
-		b.WriteString(e.detail)
+		b.WriteString(causeText(e.detail))
 	} else if e.Err != nil {
-		b.WriteString(e.Err.Error())
+		b.WriteString(causeText(e.Err.Error()))
 	}
 	return b.String()
 }
