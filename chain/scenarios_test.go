@@ -153,7 +153,7 @@ var scenarios = []scenario{
 	{name: "AWS_ACCESS_KEY_ID without AWS_SECRET_ACCESS_KEY is an error, not a fall-through",
 		env:         envOf(envKeys, keyEnv),
 		credentials: "[default]\naws_access_key_id = " + keyCreds + "\naws_secret_access_key = s\n",
-		want:        outcome{err: "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not", errType: "PartialCredentialsError"}},
+		want:        outcome{err: "chain: AWS_SECRET_ACCESS_KEY is not set, but AWS_ACCESS_KEY_ID is: set both, or neither", errType: "PartialCredentialsError"}},
 	{name: "AWS_SECRET_ACCESS_KEY alone is ignored",
 		env:         envOf("AWS_SECRET_ACCESS_KEY", "env-secret"),
 		credentials: "[default]\naws_access_key_id = " + keyCreds + "\naws_secret_access_key = s\n",

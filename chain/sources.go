@@ -63,7 +63,7 @@ func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
 func (r *resolver) envKeys(profile string) (hop, Step, error) {
 	id, secret := r.env(credentials.EnvAccessKeyID), r.env(credentials.EnvSecretAccessKey)
 	if secret == "" {
-		return hop{}, Step{}, &ConfigError{Profile: profile, Key: credentials.EnvSecretAccessKey, Reason: "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not: set both, or neither"}
+		return hop{}, Step{}, &ConfigError{Profile: profile, Key: credentials.EnvSecretAccessKey, Reason: "AWS_SECRET_ACCESS_KEY is not set, but AWS_ACCESS_KEY_ID is: set both, or neither"}
 	}
 	step := Step{Kind: StepEnvironment, AccessKeyID: id, Settings: []Setting{{Name: credentials.EnvAccessKeyID, Value: id, From: "env"}}}
 	if r.env(credentials.EnvSecurityToken) != "" || r.env(credentials.EnvSessionToken) != "" {
