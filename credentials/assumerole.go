@@ -360,12 +360,7 @@ func (e *AssumeRoleError) Error() string {
 	case e.SourceAccessKeyID != "":
 		fmt.Fprintf(&b, " as access key %s", e.SourceAccessKeyID)
 	}
-	b.WriteString(": ")
-	if e.detail != "" {
-		b.WriteString(causeText(e.detail))
-	} else if e.Err != nil {
-		b.WriteString(causeText(e.Err.Error()))
-	}
+	writeCause(&b, e.detail, e.Err)
 	return b.String()
 }
 

@@ -76,6 +76,16 @@ const errPrefix = "credentials: "
 // "credentials: ...: ": without a second "credentials: " prefix.
 func causeText(s string) string { return strings.TrimPrefix(s, errPrefix) }
 
+// writeCause ends a provider error's text: ": " and its cause, as detail (the cause's text with
+// hints added and secrets removed) or else err's text.
+func writeCause(b *strings.Builder, detail string, err error) {
+	b.WriteString(": ")
+	if detail == "" && err != nil {
+		detail = err.Error()
+	}
+	b.WriteString(causeText(detail))
+}
+
 // As lets errors.As fill a *smithy.OperationError, the wrapper *sts.Client uses, with service
 // "STS", the operation name and the same cause.
 func (e *OperationError) As(target any) bool {

@@ -325,12 +325,7 @@ func (e *WebIdentityError) Error() string {
 	if e.TokenFile != "" {
 		fmt.Fprintf(&b, " (token file %s)", e.TokenFile)
 	}
-	b.WriteString(": ")
-	if e.detail != "" {
-		b.WriteString(causeText(e.detail))
-	} else if e.Err != nil {
-		b.WriteString(causeText(e.Err.Error()))
-	}
+	writeCause(&b, e.detail, e.Err)
 	return b.String()
 }
 
