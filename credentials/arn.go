@@ -72,13 +72,15 @@ func checkRoleARN(s string, awsRules bool) error {
 	}
 	switch {
 	case !known:
-		return fmt.Errorf("role ARN %s has partition %q, which is not an AWS partition (%s); for an STS-compatible server such as MinIO or Ceph behind a custom endpoint, set AllowNonAWSRoleARN", q, p.Partition, strings.Join(awsPartitions, ", "))
+		return fmt.Errorf("role ARN %s has partition %q, which is not an AWS partition (%s); for an STS-compatible server such as MinIO or Ceph behind a custom endpoint, set AllowNonAWSRoleARN", q, truncate(p.Partition, 20), strings.Join(awsPartitions, ", "))
 	case p.Service == "sts" && strings.HasPrefix(p.Resource, "assumed-role/"):
-		return fmt.Errorf("role ARN %s is the ARN of a role session, not of a role: use arn:%s:iam::%s:role/%s", q, p.Partition, p.Account, roleNameOfSession(p.Resource))
+		// The partition is a known one here; the account and role name are cut to their
+		// longest valid length, so the suggestion stays short for any input.
+		return fmt.Errorf("role ARN %s is the ARN of a role session, not of a role: use arn:%s:iam::%s:role/%s", q, p.Partition, truncate(p.Account, 12), truncate(roleNameOfSession(p.Resource), 64))
 	case p.Service != "iam":
-		return fmt.Errorf("role ARN %s has service %q, want \"iam\" (arn:%s:iam::ACCOUNT:role/NAME)", q, p.Service, p.Partition)
+		return fmt.Errorf("role ARN %s has service %q, want \"iam\" (arn:%s:iam::ACCOUNT:role/NAME)", q, truncate(p.Service, 20), p.Partition)
 	case p.Region != "":
-		return fmt.Errorf("role ARN %s has region %q; IAM ARNs have none (arn:%s:iam::ACCOUNT:role/NAME)", q, p.Region, p.Partition)
+		return fmt.Errorf("role ARN %s has region %q; IAM ARNs have none (arn:%s:iam::ACCOUNT:role/NAME)", q, truncate(p.Region, 30), p.Partition)
 	case !isAccountID(p.Account):
 		return fmt.Errorf("role ARN %s has account %q, want 12 digits", q, truncate(p.Account, 20))
 	case !strings.HasPrefix(p.Resource, "role/"):

@@ -38,6 +38,12 @@ func TestRoleARNCheckedAgainstAWSRules(t *testing.T) {
 		{"trailing newline is refused", "arn:aws:iam::123456789012:role/app\n", "control or non-ASCII"},
 		{"non-ASCII is refused", "arn:aws:iam::123456789012:role/appé", "non-ASCII"},
 		{"empty partition is refused", "arn::iam::123456789012:role/app", "empty partition"},
+		// Found by FuzzCheckRoleARN: the suggested role ARN repeated the session's role name whole.
+		{"assumed-role ARN with a 1000-character role name gets a short suggestion", "arn:aws:sts::123456789012:assumed-role/" + strings.Repeat("S", 1000) + "/s",
+			"use arn:aws:iam::123456789012:role/" + strings.Repeat("S", 64) + "…"},
+		{"long partition is cut in the error", "arn:" + strings.Repeat("p", 500) + ":iam::123456789012:role/app", `partition "` + strings.Repeat("p", 20) + `…"`},
+		{"long service is cut in the error", "arn:aws:" + strings.Repeat("s", 500) + "::123456789012:role/app", `service "` + strings.Repeat("s", 20) + `…"`},
+		{"long region is cut in the error", "arn:aws:iam:" + strings.Repeat("r", 500) + ":123456789012:role/app", `region "` + strings.Repeat("r", 30) + `…"`},
 		{"ARN over 2048 characters is refused without echoing all of it", "arn:aws:iam::123456789012:role/" + strings.Repeat("p/", 1100) + "app", "over STS's limit of 2048"},
 	}
 	for _, tc := range tests {
