@@ -87,8 +87,9 @@ Diagnostics:
   --version             print the version and exit
   -h, --help            print this help and exit
 
-Exit status, as aws s3 ls: 0 on success; 1 when PREFIX matches nothing; 2 for a usage error;
-255 when the command fails (no credentials, S3 refused, network).
+Exit status: 0 on success; 1 when the command fails (no credentials, S3 refused, network),
+with the reason on stderr, or when PREFIX matches nothing (as aws s3 ls, silently); 2 for a
+usage error. aws s3 ls exits 255, not 1, when it fails.
 
 Examples:
   s3ls

@@ -17,12 +17,15 @@ import (
 	"github.com/irsa-go/irsa/credentials"
 )
 
-// Exit statuses, as the AWS CLI's: scripts tell "nothing there" from "it failed" by them.
+// Exit statuses. A failure is 1 and a usage error 2, as the tools people script around s3ls
+// use them; aws s3 ls exits 255 on a failure instead, and 1, as s3ls does, when a prefix
+// matches nothing. A script that must tell "nothing there" from "it failed" reads stderr: an
+// empty listing writes nothing to it.
 const (
 	exitOK    = 0
-	exitEmpty = 1   // a prefix was given and nothing matched it (aws s3 ls exits 1 too)
-	exitUsage = 2   // a mistake on the command line
-	exitError = 255 // the command failed: credentials, S3, the network (aws exits 255 too)
+	exitEmpty = 1 // a prefix was given and nothing matched it (aws s3 ls exits 1 too)
+	exitError = 1 // the command failed: credentials, S3, the network (aws s3 ls exits 255)
+	exitUsage = 2 // a mistake on the command line
 )
 
 func main() {
