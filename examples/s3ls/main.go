@@ -17,10 +17,8 @@ import (
 	"github.com/irsa-go/irsa/credentials"
 )
 
-// Exit statuses. A failure is 1 and a usage error 2, as the tools people script around s3ls
-// use them; aws s3 ls exits 255 on a failure instead, and 1, as s3ls does, when a prefix
-// matches nothing. A script that must tell "nothing there" from "it failed" reads stderr: an
-// empty listing writes nothing to it.
+// Exit statuses. A prefix that matches nothing exits 1, as with aws s3 ls; a failure also exits
+// 1 (aws s3 ls exits 255) and says why on stderr, which an empty listing leaves empty.
 const (
 	exitOK    = 0
 	exitEmpty = 1 // a prefix was given and nothing matched it (aws s3 ls exits 1 too)
@@ -197,8 +195,8 @@ func defaultHTTPClient() *http.Client {
 	}
 }
 
-// list lists once. The exit status follows aws s3 ls: exitEmpty when a prefix was given and
-// nothing matched it, exitError when listing failed.
+// list lists once. It returns exitEmpty when a prefix was given and nothing matched it (as
+// aws s3 ls does), exitError when listing failed.
 func (a *app) list(ctx context.Context, opts *options, c *s3Client) int {
 	out := newListing(a.stdout, a.loc, opts.HumanReadable, opts.Recursive)
 	var err error
