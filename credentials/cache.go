@@ -282,12 +282,7 @@ const maxPanicText = 512
 // shaped like a web identity token (a JWT) redacted, and cut to maxPanicText bytes. A provider
 // that panics with its own secrets in the message must not have them logged by the Cache.
 func panicText(r any, secrets []string) string {
-	s := fmt.Sprint(r)
-	for _, sec := range secrets {
-		if len(sec) >= 8 {
-			s = strings.ReplaceAll(s, sec, redacted)
-		}
-	}
+	s := scrubText(fmt.Sprint(r), secrets)
 	var b strings.Builder
 	for {
 		i := strings.Index(s, "eyJ")
