@@ -8,6 +8,17 @@ import (
 	"github.com/irsa-go/irsa/internal/redact"
 )
 
+// Environment variables that decide the region and the STS endpoint.
+const (
+	envRegion                       = "AWS_REGION"
+	envDefaultRegion                = "AWS_DEFAULT_REGION"
+	envSTSRegionalEndpoints         = "AWS_STS_REGIONAL_ENDPOINTS"
+	envUseFIPSEndpoint              = "AWS_USE_FIPS_ENDPOINT"
+	envUseDualStackEndpoint         = "AWS_USE_DUALSTACK_ENDPOINT"
+	envEndpointURL                  = "AWS_ENDPOINT_URL" // AWS_ENDPOINT_URL_<SERVICE ID> before it
+	envIgnoreConfiguredEndpointURLs = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"
+)
+
 // endpoint builds the STS endpoint configuration from the environment and the profile in use,
 // with botocore's precedence, and resolves it. The profile in use decides for every hop of a
 // chain: botocore creates each hop's STS client from the session, not from the source profile.
@@ -16,13 +27,15 @@ import (
 //     section (endpoint_url), the profile's endpoint_url; none of them when
 //     AWS_IGNORE_CONFIGURED_ENDPOINT_URLS (else the profile's ignore_configured_endpoint_urls) is
 //     true.
-//   - RegionalEndpoints: AWS_STS_REGIONAL_ENDPOINTS, else sts_regional_endpoints.
+//   - LegacyGlobal: AWS_STS_REGIONAL_ENDPOINTS, else sts_regional_endpoints, is "legacy".
+//     Values other than "legacy" and "regional" are refused, as botocore refuses them.
 //   - UseFIPS, UseDualStack: AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT, else
 //     use_fips_endpoint / use_dualstack_endpoint. botocore reads any value but "true" (in any
 //     case) as false; chain refuses values other than true and false, so that a FIPS
 //     requirement is never dropped by a typo.
-//   - Region: the resolved region; without one, botocore's STS client uses the global endpoint,
-//     as if the region were "aws-global".
+//   - Region: the resolved region. Without one, botocore's STS client uses the global endpoint,
+//     as if the region were "aws-global"; so does chain. A custom URL without a region is
+//     signed for us-east-1 (botocore refuses to sign without a region).
 //
 // The result goes to r.exp.STS; an error is kept there and returned by run only when the
 // credentials come from STS.
@@ -50,7 +63,25 @@ func (r *resolver) endpoint() {
 	rep.Endpoint = ep
 }
 
+// endpointConfig returns the configuration endpoint resolves, and where each setting came from,
+// the region first.
 func (r *resolver) endpointConfig() (credentials.EndpointConfig, []Setting, error) {
+	cfg, settings, err := r.endpointSettings()
+	region := Setting{Name: "region", Value: r.exp.Region, From: r.exp.RegionFrom}
+	cfg.Region = r.exp.Region
+	switch {
+	case cfg.Region != "":
+	case cfg.URL == "":
+		cfg.Region = "aws-global"
+		region = Setting{Name: "region", Value: "aws-global", From: "default: no region is configured, so the global endpoint is used, as botocore does"}
+	default:
+		region = Setting{Name: "signing region", Value: "us-east-1", From: "default: no region is configured, and the endpoint is custom"}
+	}
+	return cfg, append([]Setting{region}, settings...), err
+}
+
+// endpointSettings reads every endpoint setting but the region.
+func (r *resolver) endpointSettings() (credentials.EndpointConfig, []Setting, error) {
 	var (
 		cfg      credentials.EndpointConfig
 		settings []Setting
@@ -71,6 +102,12 @@ func (r *resolver) endpointConfig() (credentials.EndpointConfig, []Setting, erro
 		}
 		return v, Setting{Name: key, Value: v, From: s.where()}, s, nil
 	}
+	invalid := func(envName, key string, s *setting, reason string) error {
+		if s != nil {
+			return &ConfigError{Profile: r.name, Key: key, File: s.file, Line: s.line, Reason: reason}
+		}
+		return &ConfigError{Key: envName, Reason: reason}
+	}
 	boolean := func(envName, key string) (bool, error) {
 		v, set, s, err := lookup(envName, key)
 		if err != nil || v == "" {
@@ -83,35 +120,31 @@ func (r *resolver) endpointConfig() (credentials.EndpointConfig, []Setting, erro
 		case "false":
 			return false, nil
 		}
-		ce := &ConfigError{Key: envName, Reason: fmt.Sprintf("%q is neither true nor false (the AWS CLI would read it as false)", clip(v, 64))}
-		if s != nil {
-			ce = &ConfigError{Profile: r.name, Key: key, File: s.file, Line: s.line, Reason: ce.Reason}
-		}
-		return false, ce
+		return false, invalid(envName, key, s, fmt.Sprintf("%q is neither true nor false (the AWS CLI would read it as false)", clip(v, 64)))
 	}
 
-	cfg.Region = r.exp.Region
-	if cfg.Region == "" {
-		cfg.Region = "aws-global"
-		settings = append(settings, Setting{Name: "region", Value: "aws-global", From: "default: no region is configured, so the global endpoint is used, as botocore does"})
-	} else {
-		settings = append(settings, Setting{Name: "region", Value: cfg.Region, From: r.exp.RegionFrom})
-	}
-	v, set, _, err := lookup(credentials.EnvSTSRegionalEndpoints, "sts_regional_endpoints")
+	v, set, s, err := lookup(envSTSRegionalEndpoints, "sts_regional_endpoints")
 	if err != nil {
 		return cfg, settings, err
 	}
 	if v != "" {
-		cfg.RegionalEndpoints = v
 		settings = append(settings, set)
+		switch v {
+		case "legacy":
+			cfg.LegacyGlobal = true
+		case "regional":
+		default:
+			return cfg, settings, invalid(envSTSRegionalEndpoints, "sts_regional_endpoints", s,
+				fmt.Sprintf(`%q: valid values are "legacy" and "regional"`, clip(v, 64)))
+		}
 	}
-	if cfg.UseFIPS, err = boolean(credentials.EnvUseFIPSEndpoint, "use_fips_endpoint"); err != nil {
+	if cfg.UseFIPS, err = boolean(envUseFIPSEndpoint, "use_fips_endpoint"); err != nil {
 		return cfg, settings, err
 	}
-	if cfg.UseDualStack, err = boolean(credentials.EnvUseDualStackEndpoint, "use_dualstack_endpoint"); err != nil {
+	if cfg.UseDualStack, err = boolean(envUseDualStackEndpoint, "use_dualstack_endpoint"); err != nil {
 		return cfg, settings, err
 	}
-	ignore, err := boolean(credentials.EnvIgnoreConfiguredEndpointURLs, "ignore_configured_endpoint_urls")
+	ignore, err := boolean(envIgnoreConfiguredEndpointURLs, "ignore_configured_endpoint_urls")
 	if err != nil {
 		return cfg, settings, err
 	}
@@ -133,7 +166,7 @@ func (r *resolver) endpointConfig() (credentials.EndpointConfig, []Setting, erro
 // ignore_configured_endpoint_urls.
 func (r *resolver) configuredEndpointURL(p *profile, service string) (string, Setting, error) {
 	id := strings.ReplaceAll(strings.TrimSpace(service), " ", "_")
-	for _, envName := range []string{credentials.EnvEndpointURL + "_" + strings.ToUpper(id), credentials.EnvEndpointURL} {
+	for _, envName := range []string{envEndpointURL + "_" + strings.ToUpper(id), envEndpointURL} {
 		if v := r.env(envName); v != "" {
 			return v, Setting{Name: envName, Value: redact.URLUserinfo(v), From: "env"}, nil
 		}
@@ -156,7 +189,7 @@ func (r *resolver) configuredEndpointURL(p *profile, service string) (string, Se
 // true.
 func (r *resolver) serviceEndpointURL(service string) (string, Setting, error) {
 	p := r.files.profiles[r.name]
-	v, from := r.env(credentials.EnvIgnoreConfiguredEndpointURLs), "env"
+	v, from := r.env(envIgnoreConfiguredEndpointURLs), "env"
 	if v == "" {
 		if s := p.get("ignore_configured_endpoint_urls"); s != nil {
 			var err error

@@ -225,13 +225,13 @@ func (r *resolver) region() error {
 	case r.opts.Region != "":
 		e.Region, e.RegionFrom = r.opts.Region, "Options.Region"
 		return nil
-	case r.env(credentials.EnvRegion) != "":
-		e.Region, e.RegionFrom = r.env(credentials.EnvRegion), credentials.EnvRegion
-		if d := r.env(credentials.EnvDefaultRegion); d != "" && d != e.Region {
+	case r.env(envRegion) != "":
+		e.Region, e.RegionFrom = r.env(envRegion), envRegion
+		if d := r.env(envDefaultRegion); d != "" && d != e.Region {
 			r.note("AWS_REGION=%s is used and AWS_DEFAULT_REGION=%s is not; the AWS CLI v1 (botocore) reads only AWS_DEFAULT_REGION and would use %s", e.Region, d, d)
 		}
-	case r.env(credentials.EnvDefaultRegion) != "":
-		e.Region, e.RegionFrom = r.env(credentials.EnvDefaultRegion), credentials.EnvDefaultRegion
+	case r.env(envDefaultRegion) != "":
+		e.Region, e.RegionFrom = r.env(envDefaultRegion), envDefaultRegion
 	default:
 		s := r.files.profiles[r.name].get("region")
 		if s == nil {

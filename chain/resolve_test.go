@@ -528,7 +528,7 @@ func TestInvalidEndpointSettingsMatterOnlyWhenSTSIsUsed(t *testing.T) {
 	h = newHome(t, "", "", "AWS_ROLE_ARN", "arn:aws:iam::111111111111:role/r", "AWS_WEB_IDENTITY_TOKEN_FILE", "/t", "AWS_STS_REGIONAL_ENDPOINTS", "bogus")
 	o := h.opts()
 	o.STS = nil
-	if _, err := explain(t, o); err == nil || !strings.Contains(err.Error(), "sts_regional_endpoints") {
+	if _, err := explain(t, o); err == nil || !strings.Contains(err.Error(), `AWS_STS_REGIONAL_ENDPOINTS: "bogus": valid values are "legacy" and "regional"`) {
 		t.Errorf("got %v", err)
 	}
 	exp, err = explain(t, h.opts())

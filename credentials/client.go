@@ -30,8 +30,10 @@ const UserAgent = "irsa-go/" + Version + " (+github.com/irsa-go/irsa)"
 // ClientOptions configures NewClient. The zero value gives a client for the endpoint the
 // environment names, with the defaults below.
 type ClientOptions struct {
-	// Endpoint is where requests go. Optional; default: ResolveEndpoint of
-	// EndpointConfigFromEnv(Getenv). A given Endpoint is checked like a custom URL (https, or
+	// Endpoint is where requests go. Optional; default: ResolveEndpoint of the settings in
+	// Getenv (AWS_REGION, else AWS_DEFAULT_REGION; AWS_STS_REGIONAL_ENDPOINTS;
+	// AWS_USE_FIPS_ENDPOINT; AWS_USE_DUALSTACK_ENDPOINT; AWS_ENDPOINT_URL_STS, else
+	// AWS_ENDPOINT_URL, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true). A given Endpoint is checked like a custom URL (https, or
 	// http to a loopback host; no user information, query or fragment); an empty SigningRegion
 	// means us-east-1.
 	Endpoint Endpoint
@@ -134,7 +136,7 @@ func NewClient(opts ClientOptions) (*Client, error) {
 		if getenv == nil {
 			getenv = os.Getenv
 		}
-		cfg, err := EndpointConfigFromEnv(getenv)
+		cfg, err := endpointConfigFromEnv(getenv)
 		if err != nil {
 			return nil, err
 		}

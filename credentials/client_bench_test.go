@@ -38,7 +38,7 @@ func BenchmarkAssumeRoleWithWebIdentity(b *testing.B) {
 	ctx := context.Background()
 	b.Run("irsa", func(b *testing.B) {
 		c, err := NewClient(ClientOptions{
-			Endpoint:   Endpoint{URL: "https://sts.us-west-2.amazonaws.com", SigningRegion: "us-west-2", Partition: "aws"},
+			Endpoint:   Endpoint{URL: "https://sts.us-west-2.amazonaws.com", SigningRegion: "us-west-2"},
 			HTTPClient: &http.Client{Transport: rt},
 		})
 		if err != nil {

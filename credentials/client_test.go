@@ -857,7 +857,7 @@ func TestNewClient(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := Endpoint{URL: "https://sts.cn-north-1.api.amazonwebservices.com.cn", SigningRegion: "cn-north-1", Partition: "aws-cn"}
+		want := Endpoint{URL: "https://sts.cn-north-1.api.amazonwebservices.com.cn", SigningRegion: "cn-north-1"}
 		if got := c.Endpoint(); got != want {
 			t.Errorf("endpoint = %+v, want %+v", got, want)
 		}
@@ -987,7 +987,7 @@ func ExampleNewClient() {
 func ExampleResolveEndpoint() {
 	for _, cfg := range []EndpointConfig{
 		{Region: "us-west-2"},
-		{Region: "us-west-2", RegionalEndpoints: "legacy"},
+		{Region: "us-west-2", LegacyGlobal: true},
 		{Region: "us-gov-west-1", UseFIPS: true},
 		{Region: "cn-north-1", UseDualStack: true},
 		{Region: "us-east-1.evil.com"},

@@ -1,54 +1,39 @@
 package credentials
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	smithyauth "github.com/aws/smithy-go/auth"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/irsa-go/irsa/internal/redact"
 )
 
-// Values of EndpointConfig.RegionalEndpoints, as in AWS_STS_REGIONAL_ENDPOINTS and the shared
-// config file's sts_regional_endpoints.
-const (
-	// RegionalEndpointsLegacy sends requests from the sixteen regions that used the global
-	// endpoint before regional endpoints existed (and from the pseudo-region aws-global) to
-	// https://sts.amazonaws.com, signed for us-east-1. Every other region uses its own endpoint.
-	RegionalEndpointsLegacy = "legacy"
-	// RegionalEndpointsRegional sends every request to the configured region's endpoint. It is
-	// the default, as in botocore 1.43 and the AWS CLI.
-	RegionalEndpointsRegional = "regional"
-)
+// globalEndpointURL is the STS global endpoint.
+const globalEndpointURL = "https://sts.amazonaws.com"
 
-// Environment variables read by EndpointConfigFromEnv.
-const (
-	EnvRegion                       = "AWS_REGION"
-	EnvDefaultRegion                = "AWS_DEFAULT_REGION"
-	EnvSTSRegionalEndpoints         = "AWS_STS_REGIONAL_ENDPOINTS"
-	EnvUseFIPSEndpoint              = "AWS_USE_FIPS_ENDPOINT"
-	EnvUseDualStackEndpoint         = "AWS_USE_DUALSTACK_ENDPOINT"
-	EnvEndpointURLSTS               = "AWS_ENDPOINT_URL_STS"
-	EnvEndpointURL                  = "AWS_ENDPOINT_URL"
-	EnvIgnoreConfiguredEndpointURLs = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"
-)
-
-// GlobalEndpointURL is the STS global endpoint.
-const GlobalEndpointURL = "https://sts.amazonaws.com"
+// stsRules is aws-sdk-go-v2's resolver generated from STS's endpoint rules: partitions, DNS
+// suffixes, FIPS and dual-stack hosts, the legacy global regions. It is a pure function.
+var stsRules = sts.NewDefaultEndpointResolverV2()
 
 // EndpointConfig holds everything that decides where STS requests go. ResolveEndpoint turns it
-// into an Endpoint without reading the environment; EndpointConfigFromEnv fills it from the
-// environment.
+// into an Endpoint without reading the environment.
 type EndpointConfig struct {
 	// Region is the AWS region, such as "eu-west-1". It may be empty only when URL is set or
-	// RegionalEndpoints is "legacy" (then the global endpoint is used). The deprecated
-	// FIPS pseudo-regions ("fips-us-east-1", "us-east-1-fips") select the FIPS endpoint of the
-	// region they name, as in botocore.
+	// LegacyGlobal is true (then the global endpoint is used). The deprecated FIPS
+	// pseudo-regions ("fips-us-east-1", "us-east-1-fips") select the FIPS endpoint of the region
+	// they name, as in botocore.
 	Region string
-	// RegionalEndpoints is "legacy", "regional" or empty, which means "regional" (botocore
-	// 1.43's default).
-	RegionalEndpoints string
+	// LegacyGlobal is botocore's sts_regional_endpoints = legacy (AWS_STS_REGIONAL_ENDPOINTS):
+	// the sixteen regions that used the global endpoint before regional endpoints existed send
+	// their requests to https://sts.amazonaws.com, signed for us-east-1, unless FIPS or
+	// dual-stack is on. False is "regional", the default of botocore 1.43 and the AWS CLI.
+	LegacyGlobal bool
 	// UseFIPS selects the FIPS endpoint (sts-fips.REGION...; in GovCloud the regional endpoint,
 	// which is FIPS already).
 	UseFIPS bool
@@ -58,7 +43,7 @@ type EndpointConfig struct {
 	// URL is a custom endpoint, such as "https://sts.example.internal" or
 	// "http://127.0.0.1:4566". It must be https unless its host is loopback (127.0.0.0/8, ::1,
 	// localhost), and must not carry user information, a query or a fragment. When set, it wins
-	// over RegionalEndpoints, UseFIPS and UseDualStack, as in botocore (aws-sdk-go-v2 instead
+	// over LegacyGlobal, UseFIPS and UseDualStack, as in botocore (aws-sdk-go-v2 instead
 	// refuses FIPS or dual-stack with a custom endpoint).
 	URL string
 }
@@ -71,9 +56,6 @@ type Endpoint struct {
 	// endpoint, the region otherwise. For a custom URL it is the configured region, or
 	// us-east-1 when none is configured.
 	SigningRegion string
-	// Partition is the AWS partition of the region, such as "aws", "aws-cn" or "aws-us-gov";
-	// empty for a custom URL without a region.
-	Partition string
 	// Custom is true when URL came from EndpointConfig.URL.
 	Custom bool
 }
@@ -102,82 +84,22 @@ func (e *EndpointConfigError) Error() string {
 // NonRecoverable reports true: retrying does not fix a configuration error.
 func (e *EndpointConfigError) NonRecoverable() bool { return true }
 
-// partition describes one AWS partition, with the values of aws-sdk-go-v2's and botocore's
-// partitions.json (identical in aws-sdk-go-v2 1.48.0 and botocore 1.43).
-type partition struct {
-	id                 string
-	dnsSuffix          string
-	dualStackDNSSuffix string
-	// regionRegex matches the partition's region names.
-	regionRegex *regexp.Regexp
-	// globalRegion is the partition's pseudo-region that is listed explicitly (it matches no
-	// regex), such as "aws-global".
-	globalRegion string
-}
-
-// partitions is in partitions.json's order, which decides the match when two regexes would.
-var partitions = []partition{
-	{"aws", "amazonaws.com", "api.aws", regexp.MustCompile(`^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$`), "aws-global"},
-	{"aws-cn", "amazonaws.com.cn", "api.amazonwebservices.com.cn", regexp.MustCompile(`^cn\-\w+\-\d+$`), "aws-cn-global"},
-	{"aws-eusc", "amazonaws.eu", "api.amazonwebservices.eu", regexp.MustCompile(`^eusc\-(de)\-\w+\-\d+$`), ""},
-	{"aws-iso", "c2s.ic.gov", "api.aws.ic.gov", regexp.MustCompile(`^us\-iso\-\w+\-\d+$`), "aws-iso-global"},
-	{"aws-iso-b", "sc2s.sgov.gov", "api.aws.scloud", regexp.MustCompile(`^us\-isob\-\w+\-\d+$`), "aws-iso-b-global"},
-	{"aws-iso-e", "cloud.adc-e.uk", "api.cloud-aws.adc-e.uk", regexp.MustCompile(`^eu\-isoe\-\w+\-\d+$`), "aws-iso-e-global"},
-	{"aws-iso-f", "csp.hci.ic.gov", "api.aws.hci.ic.gov", regexp.MustCompile(`^us\-isof\-\w+\-\d+$`), "aws-iso-f-global"},
-	{"aws-us-gov", "amazonaws.com", "api.aws", regexp.MustCompile(`^us\-gov\-\w+\-\d+$`), "aws-us-gov-global"},
-}
-
-// partitionOf returns the partition of region as the endpoint rules' aws.partition function
-// does: an explicitly listed region first, then the first regex that matches, else "aws".
-func partitionOf(region string) *partition {
-	for i := range partitions {
-		if partitions[i].globalRegion == region {
-			return &partitions[i]
-		}
-	}
-	for i := range partitions {
-		if partitions[i].regionRegex.MatchString(region) {
-			return &partitions[i]
-		}
-	}
-	return &partitions[0]
-}
-
-// legacyGlobalRegions are the regions that use the global endpoint when RegionalEndpoints is
-// "legacy": botocore 1.43's LEGACY_GLOBAL_STS_REGIONS, the same list as in STS's endpoint rules
-// and in the AWS SDKs and Tools Reference Guide.
-var legacyGlobalRegions = map[string]bool{
-	"ap-northeast-1": true, "ap-south-1": true, "ap-southeast-1": true, "ap-southeast-2": true,
-	"aws-global": true, "ca-central-1": true, "eu-central-1": true, "eu-north-1": true,
-	"eu-west-1": true, "eu-west-2": true, "eu-west-3": true, "sa-east-1": true,
-	"us-east-1": true, "us-east-2": true, "us-west-1": true, "us-west-2": true,
-}
-
-// ResolveEndpoint returns the STS endpoint for cfg, following STS's endpoint rules (the
-// endpoint-rule-set of botocore 1.43 and aws-sdk-go-v2's service/sts) and botocore's choices
-// where the two differ:
+// ResolveEndpoint returns the STS endpoint for cfg from STS's endpoint rules as aws-sdk-go-v2's
+// service/sts generates them (the rules botocore 1.43 uses too), with botocore's choices where
+// the two differ:
 //
+//   - a region that is not a single lower-case DNS label is an error and never becomes part of
+//     a host name;
 //   - a custom URL wins over everything else;
-//   - "legacy" sends the legacy global regions (and aws-global) to https://sts.amazonaws.com,
-//     signed for us-east-1, unless FIPS or dual-stack is on;
-//   - the region aws-global always means the global endpoint, unless FIPS or dual-stack is on;
-//   - FIPS gives https://sts-fips.REGION.DNS-SUFFIX, except in aws-us-gov where the regional
-//     endpoint is FIPS already; dual-stack gives https://sts.REGION.DUAL-STACK-SUFFIX (api.aws in
-//     aws and aws-us-gov); both give https://sts-fips.REGION.DUAL-STACK-SUFFIX;
-//   - otherwise https://sts.REGION.DNS-SUFFIX.
+//   - the FIPS pseudo-regions select the FIPS endpoint of the region they name;
+//   - without a region, LegacyGlobal gives the global endpoint, as botocore uses it for a client
+//     without a region. (botocore also uses the global endpoint without a region in "regional"
+//     mode; we refuse, because "regional" asks for a region's endpoint and there is none to
+//     give.)
 //
-// A region that is not a single lower-case DNS label is an error and never becomes part of a
-// host name. An empty region is an error unless URL is set or RegionalEndpoints is "legacy",
-// in which case the global endpoint is used as botocore uses it for a client without a region.
-// (botocore also uses the global endpoint without a region in "regional" mode; we refuse,
-// because "regional" asks for a region's endpoint and there is none to give.)
+// The signing region is the one the rules name (us-east-1 for the global endpoint), else the
+// region.
 func ResolveEndpoint(cfg EndpointConfig) (Endpoint, error) {
-	switch cfg.RegionalEndpoints {
-	case "", RegionalEndpointsLegacy, RegionalEndpointsRegional:
-	default:
-		return Endpoint{}, &EndpointConfigError{Setting: "sts_regional_endpoints", Value: cfg.RegionalEndpoints,
-			Reason: `valid values are "legacy" and "regional"`}
-	}
 	region, fipsRegion, err := canonicalRegion(cfg.Region)
 	if err != nil {
 		return Endpoint{}, err
@@ -187,33 +109,26 @@ func ResolveEndpoint(cfg EndpointConfig) (Endpoint, error) {
 	}
 	useFIPS := cfg.UseFIPS || fipsRegion
 	if region == "" {
-		if cfg.RegionalEndpoints != RegionalEndpointsLegacy || useFIPS || cfg.UseDualStack {
+		if !cfg.LegacyGlobal || useFIPS || cfg.UseDualStack {
 			return Endpoint{}, &EndpointConfigError{Setting: "region",
 				Reason: "no region is set: set AWS_REGION (or the region of the profile) to use that region's STS endpoint" +
-					", or AWS_STS_REGIONAL_ENDPOINTS=legacy to use the global endpoint " + GlobalEndpointURL}
+					", or AWS_STS_REGIONAL_ENDPOINTS=legacy to use the global endpoint " + globalEndpointURL}
 		}
-		return Endpoint{URL: GlobalEndpointURL, SigningRegion: "us-east-1", Partition: "aws"}, nil
+		region = "aws-global" // the rules' name for the global endpoint
 	}
-	p := partitionOf(region)
-	if !useFIPS && !cfg.UseDualStack {
-		if region == "aws-global" || (cfg.RegionalEndpoints == RegionalEndpointsLegacy && legacyGlobalRegions[region]) {
-			return Endpoint{URL: GlobalEndpointURL, SigningRegion: "us-east-1", Partition: "aws"}, nil
+	ep, err := stsRules.ResolveEndpoint(context.Background(), sts.EndpointParameters{
+		Region: &region, UseFIPS: &useFIPS, UseDualStack: &cfg.UseDualStack, UseGlobalEndpoint: &cfg.LegacyGlobal})
+	if err != nil {
+		return Endpoint{}, &EndpointConfigError{Setting: "region", Value: region, Reason: "STS's endpoint rules give no endpoint: " + err.Error()}
+	}
+	out := Endpoint{URL: ep.URI.String(), SigningRegion: region}
+	opts, _ := smithyauth.GetAuthOptions(&ep.Properties)
+	for _, o := range opts {
+		if r, ok := smithyhttp.GetSigV4SigningRegion(&o.SignerProperties); ok {
+			out.SigningRegion = r
 		}
 	}
-	var host string
-	switch {
-	case useFIPS && cfg.UseDualStack:
-		host = "sts-fips." + region + "." + p.dualStackDNSSuffix
-	case useFIPS && p.id == "aws-us-gov":
-		host = "sts." + region + ".amazonaws.com"
-	case useFIPS:
-		host = "sts-fips." + region + "." + p.dnsSuffix
-	case cfg.UseDualStack:
-		host = "sts." + region + "." + p.dualStackDNSSuffix
-	default:
-		host = "sts." + region + "." + p.dnsSuffix
-	}
-	return Endpoint{URL: "https://" + host, SigningRegion: region, Partition: p.id}, nil
+	return out, nil
 }
 
 // canonicalRegion validates region and maps the FIPS pseudo-regions to the region they name.
@@ -265,20 +180,19 @@ func validRegion(region string) error {
 	return nil
 }
 
-// customEndpoint validates a custom endpoint URL.
+// customEndpoint validates a custom endpoint URL; requests to it are signed for region, or
+// us-east-1 when region is empty.
 func customEndpoint(raw, region string) (Endpoint, error) {
+	bad := func(reason string) (Endpoint, error) {
+		return Endpoint{}, &EndpointConfigError{Setting: "endpoint URL", Value: redact.URLUserinfo(raw), Reason: reason}
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		// url.Error repeats the URL, user information included: give only the reason.
-		reason := "not a URL"
-		var ue *url.Error
-		if asURLError(err, &ue) {
-			reason = "not a URL: " + ue.Err.Error()
+		if ue, ok := err.(*url.Error); ok {
+			return bad("not a URL: " + ue.Err.Error())
 		}
-		return Endpoint{}, &EndpointConfigError{Setting: "endpoint URL", Value: redact.URLUserinfo(raw), Reason: reason}
-	}
-	bad := func(reason string) (Endpoint, error) {
-		return Endpoint{}, &EndpointConfigError{Setting: "endpoint URL", Value: redact.URLUserinfo(raw), Reason: reason}
+		return bad("not a URL")
 	}
 	if u.User != nil {
 		return bad("must not contain user information (user:password@): STS requests are authenticated by their body and signature")
@@ -301,21 +215,10 @@ func customEndpoint(raw, region string) (Endpoint, error) {
 	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
 		return bad("must use https unless its host is loopback (127.0.0.0/8, ::1, localhost): the request carries a token")
 	}
-	ep := Endpoint{URL: u.String(), SigningRegion: region, Custom: true}
 	if region == "" {
-		ep.SigningRegion = "us-east-1"
-	} else {
-		ep.Partition = partitionOf(region).id
+		region = "us-east-1"
 	}
-	return ep, nil
-}
-
-func asURLError(err error, target **url.Error) bool {
-	ue, ok := err.(*url.Error)
-	if ok {
-		*target = ue
-	}
-	return ok
+	return Endpoint{URL: u.String(), SigningRegion: region, Custom: true}, nil
 }
 
 // isLoopbackHost reports whether host (without port or brackets) is localhost or a loopback IP.
@@ -327,42 +230,50 @@ func isLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// EndpointConfigFromEnv reads an EndpointConfig from the environment through getenv (pass
-// os.Getenv), as the AWS CLI and the SDKs read it:
+// endpointConfigFromEnv reads an EndpointConfig from the environment through getenv, as the AWS
+// CLI and the SDKs read it:
 //
 //   - Region: AWS_REGION, else AWS_DEFAULT_REGION (aws-sdk-go-v2's order; botocore reads only
 //     AWS_DEFAULT_REGION, and EKS sets both to the same value);
-//   - RegionalEndpoints: AWS_STS_REGIONAL_ENDPOINTS;
+//   - LegacyGlobal: AWS_STS_REGIONAL_ENDPOINTS, "legacy" or "regional" (botocore refuses any
+//     other value, and so do we);
 //   - UseFIPS, UseDualStack: AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT;
 //   - URL: AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, both ignored when
 //     AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true.
 //
 // Empty variables count as unset. The booleans accept "true" and "false" in any case; any other
 // value is an error naming the variable (as in aws-sdk-go-v2; botocore would read it as false,
-// which for FIPS would silently turn a requirement off). Values are not otherwise validated
-// here: ResolveEndpoint does that.
-func EndpointConfigFromEnv(getenv func(string) string) (EndpointConfig, error) {
+// which for FIPS would silently turn a requirement off). Region and URL are checked by
+// ResolveEndpoint.
+func endpointConfigFromEnv(getenv func(string) string) (EndpointConfig, error) {
 	var cfg EndpointConfig
-	cfg.Region = getenv(EnvRegion)
+	cfg.Region = getenv("AWS_REGION")
 	if cfg.Region == "" {
-		cfg.Region = getenv(EnvDefaultRegion)
+		cfg.Region = getenv("AWS_DEFAULT_REGION")
 	}
-	cfg.RegionalEndpoints = getenv(EnvSTSRegionalEndpoints)
+	switch v := getenv("AWS_STS_REGIONAL_ENDPOINTS"); v {
+	case "", "regional":
+	case "legacy":
+		cfg.LegacyGlobal = true
+	default:
+		return EndpointConfig{}, &EndpointConfigError{Setting: "AWS_STS_REGIONAL_ENDPOINTS", Value: v,
+			Reason: `valid values are "legacy" and "regional"`}
+	}
 	var err error
-	if cfg.UseFIPS, err = envBool(getenv, EnvUseFIPSEndpoint); err != nil {
+	if cfg.UseFIPS, err = envBool(getenv, "AWS_USE_FIPS_ENDPOINT"); err != nil {
 		return EndpointConfig{}, err
 	}
-	if cfg.UseDualStack, err = envBool(getenv, EnvUseDualStackEndpoint); err != nil {
+	if cfg.UseDualStack, err = envBool(getenv, "AWS_USE_DUALSTACK_ENDPOINT"); err != nil {
 		return EndpointConfig{}, err
 	}
-	ignore, err := envBool(getenv, EnvIgnoreConfiguredEndpointURLs)
+	ignore, err := envBool(getenv, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
 	if err != nil {
 		return EndpointConfig{}, err
 	}
 	if !ignore {
-		cfg.URL = getenv(EnvEndpointURLSTS)
+		cfg.URL = getenv("AWS_ENDPOINT_URL_STS")
 		if cfg.URL == "" {
-			cfg.URL = getenv(EnvEndpointURL)
+			cfg.URL = getenv("AWS_ENDPOINT_URL")
 		}
 	}
 	return cfg, nil

@@ -65,14 +65,14 @@ func TestResolveEndpointDocumentedTable(t *testing.T) {
 	t.Run("--Global-- is sts.amazonaws.com signed for us-east-1", func(t *testing.T) {
 		for _, cfg := range []EndpointConfig{
 			{Region: "aws-global"},
-			{Region: "us-east-1", RegionalEndpoints: RegionalEndpointsLegacy},
-			{RegionalEndpoints: RegionalEndpointsLegacy},
+			{Region: "us-east-1", LegacyGlobal: true},
+			{LegacyGlobal: true},
 		} {
 			got, err := ResolveEndpoint(cfg)
 			if err != nil {
 				t.Fatalf("%+v: %v", cfg, err)
 			}
-			want := Endpoint{URL: "https://sts.amazonaws.com", SigningRegion: "us-east-1", Partition: "aws"}
+			want := Endpoint{URL: "https://sts.amazonaws.com", SigningRegion: "us-east-1"}
 			if got != want {
 				t.Errorf("%+v: got %+v, want %+v", cfg, got, want)
 			}
@@ -98,96 +98,96 @@ func TestResolveEndpoint(t *testing.T) {
 		want Endpoint
 	}{
 		{"regional is the default, as in botocore 1.43", EndpointConfig{Region: "us-west-2"},
-			Endpoint{"https://sts.us-west-2.amazonaws.com", "us-west-2", "aws", false}},
-		{"regional mode uses the regional endpoint even for us-east-1", EndpointConfig{Region: "us-east-1", RegionalEndpoints: "regional"},
-			Endpoint{"https://sts.us-east-1.amazonaws.com", "us-east-1", "aws", false}},
-		{"legacy mode sends a legacy global region to the global endpoint signed for us-east-1", EndpointConfig{Region: "eu-west-1", RegionalEndpoints: "legacy"},
-			Endpoint{"https://sts.amazonaws.com", "us-east-1", "aws", false}},
-		{"legacy mode keeps an opt-in region on its regional endpoint", EndpointConfig{Region: "ap-east-1", RegionalEndpoints: "legacy"},
-			Endpoint{"https://sts.ap-east-1.amazonaws.com", "ap-east-1", "aws", false}},
-		{"legacy mode keeps a region launched later on its regional endpoint", EndpointConfig{Region: "eu-south-1", RegionalEndpoints: "legacy"},
-			Endpoint{"https://sts.eu-south-1.amazonaws.com", "eu-south-1", "aws", false}},
-		{"legacy mode keeps China on its regional endpoint", EndpointConfig{Region: "cn-north-1", RegionalEndpoints: "legacy"},
-			Endpoint{"https://sts.cn-north-1.amazonaws.com.cn", "cn-north-1", "aws-cn", false}},
-		{"legacy mode with FIPS uses the regional FIPS endpoint", EndpointConfig{Region: "us-west-2", RegionalEndpoints: "legacy", UseFIPS: true},
-			Endpoint{"https://sts-fips.us-west-2.amazonaws.com", "us-west-2", "aws", false}},
-		{"legacy mode with dual-stack uses the regional dual-stack endpoint", EndpointConfig{Region: "us-west-2", RegionalEndpoints: "legacy", UseDualStack: true},
-			Endpoint{"https://sts.us-west-2.api.aws", "us-west-2", "aws", false}},
-		{"legacy mode without a region uses the global endpoint, as botocore does", EndpointConfig{RegionalEndpoints: "legacy"},
-			Endpoint{"https://sts.amazonaws.com", "us-east-1", "aws", false}},
-		{"aws-global is the global endpoint in regional mode too", EndpointConfig{Region: "aws-global", RegionalEndpoints: "regional"},
-			Endpoint{"https://sts.amazonaws.com", "us-east-1", "aws", false}},
+			Endpoint{"https://sts.us-west-2.amazonaws.com", "us-west-2", false}},
+		{"regional mode uses the regional endpoint even for us-east-1", EndpointConfig{Region: "us-east-1"},
+			Endpoint{"https://sts.us-east-1.amazonaws.com", "us-east-1", false}},
+		{"legacy mode sends a legacy global region to the global endpoint signed for us-east-1", EndpointConfig{Region: "eu-west-1", LegacyGlobal: true},
+			Endpoint{"https://sts.amazonaws.com", "us-east-1", false}},
+		{"legacy mode keeps an opt-in region on its regional endpoint", EndpointConfig{Region: "ap-east-1", LegacyGlobal: true},
+			Endpoint{"https://sts.ap-east-1.amazonaws.com", "ap-east-1", false}},
+		{"legacy mode keeps a region launched later on its regional endpoint", EndpointConfig{Region: "eu-south-1", LegacyGlobal: true},
+			Endpoint{"https://sts.eu-south-1.amazonaws.com", "eu-south-1", false}},
+		{"legacy mode keeps China on its regional endpoint", EndpointConfig{Region: "cn-north-1", LegacyGlobal: true},
+			Endpoint{"https://sts.cn-north-1.amazonaws.com.cn", "cn-north-1", false}},
+		{"legacy mode with FIPS uses the regional FIPS endpoint", EndpointConfig{Region: "us-west-2", LegacyGlobal: true, UseFIPS: true},
+			Endpoint{"https://sts-fips.us-west-2.amazonaws.com", "us-west-2", false}},
+		{"legacy mode with dual-stack uses the regional dual-stack endpoint", EndpointConfig{Region: "us-west-2", LegacyGlobal: true, UseDualStack: true},
+			Endpoint{"https://sts.us-west-2.api.aws", "us-west-2", false}},
+		{"legacy mode without a region uses the global endpoint, as botocore does", EndpointConfig{LegacyGlobal: true},
+			Endpoint{"https://sts.amazonaws.com", "us-east-1", false}},
+		{"aws-global is the global endpoint in regional mode too", EndpointConfig{Region: "aws-global"},
+			Endpoint{"https://sts.amazonaws.com", "us-east-1", false}},
 		{"FIPS in the aws partition is sts-fips", EndpointConfig{Region: "us-east-1", UseFIPS: true},
-			Endpoint{"https://sts-fips.us-east-1.amazonaws.com", "us-east-1", "aws", false}},
+			Endpoint{"https://sts-fips.us-east-1.amazonaws.com", "us-east-1", false}},
 		{"dual-stack in the aws partition is api.aws", EndpointConfig{Region: "eu-central-1", UseDualStack: true},
-			Endpoint{"https://sts.eu-central-1.api.aws", "eu-central-1", "aws", false}},
+			Endpoint{"https://sts.eu-central-1.api.aws", "eu-central-1", false}},
 		{"FIPS and dual-stack together are sts-fips on api.aws", EndpointConfig{Region: "us-east-1", UseFIPS: true, UseDualStack: true},
-			Endpoint{"https://sts-fips.us-east-1.api.aws", "us-east-1", "aws", false}},
+			Endpoint{"https://sts-fips.us-east-1.api.aws", "us-east-1", false}},
 		{"China uses amazonaws.com.cn", EndpointConfig{Region: "cn-northwest-1"},
-			Endpoint{"https://sts.cn-northwest-1.amazonaws.com.cn", "cn-northwest-1", "aws-cn", false}},
+			Endpoint{"https://sts.cn-northwest-1.amazonaws.com.cn", "cn-northwest-1", false}},
 		{"China FIPS is sts-fips on amazonaws.com.cn", EndpointConfig{Region: "cn-north-1", UseFIPS: true},
-			Endpoint{"https://sts-fips.cn-north-1.amazonaws.com.cn", "cn-north-1", "aws-cn", false}},
+			Endpoint{"https://sts-fips.cn-north-1.amazonaws.com.cn", "cn-north-1", false}},
 		{"China dual-stack is api.amazonwebservices.com.cn", EndpointConfig{Region: "cn-north-1", UseDualStack: true},
-			Endpoint{"https://sts.cn-north-1.api.amazonwebservices.com.cn", "cn-north-1", "aws-cn", false}},
+			Endpoint{"https://sts.cn-north-1.api.amazonwebservices.com.cn", "cn-north-1", false}},
 		{"China FIPS and dual-stack", EndpointConfig{Region: "cn-north-1", UseFIPS: true, UseDualStack: true},
-			Endpoint{"https://sts-fips.cn-north-1.api.amazonwebservices.com.cn", "cn-north-1", "aws-cn", false}},
+			Endpoint{"https://sts-fips.cn-north-1.api.amazonwebservices.com.cn", "cn-north-1", false}},
 		{"GovCloud FIPS is the regional endpoint, which is FIPS already", EndpointConfig{Region: "us-gov-west-1", UseFIPS: true},
-			Endpoint{"https://sts.us-gov-west-1.amazonaws.com", "us-gov-west-1", "aws-us-gov", false}},
+			Endpoint{"https://sts.us-gov-west-1.amazonaws.com", "us-gov-west-1", false}},
 		{"GovCloud dual-stack is api.aws", EndpointConfig{Region: "us-gov-east-1", UseDualStack: true},
-			Endpoint{"https://sts.us-gov-east-1.api.aws", "us-gov-east-1", "aws-us-gov", false}},
+			Endpoint{"https://sts.us-gov-east-1.api.aws", "us-gov-east-1", false}},
 		{"GovCloud FIPS and dual-stack is sts-fips on api.aws", EndpointConfig{Region: "us-gov-east-1", UseFIPS: true, UseDualStack: true},
-			Endpoint{"https://sts-fips.us-gov-east-1.api.aws", "us-gov-east-1", "aws-us-gov", false}},
+			Endpoint{"https://sts-fips.us-gov-east-1.api.aws", "us-gov-east-1", false}},
 		{"aws-iso uses c2s.ic.gov", EndpointConfig{Region: "us-iso-east-1"},
-			Endpoint{"https://sts.us-iso-east-1.c2s.ic.gov", "us-iso-east-1", "aws-iso", false}},
+			Endpoint{"https://sts.us-iso-east-1.c2s.ic.gov", "us-iso-east-1", false}},
 		{"aws-iso FIPS", EndpointConfig{Region: "us-iso-west-1", UseFIPS: true},
-			Endpoint{"https://sts-fips.us-iso-west-1.c2s.ic.gov", "us-iso-west-1", "aws-iso", false}},
+			Endpoint{"https://sts-fips.us-iso-west-1.c2s.ic.gov", "us-iso-west-1", false}},
 		{"aws-iso dual-stack is api.aws.ic.gov", EndpointConfig{Region: "us-iso-east-1", UseDualStack: true},
-			Endpoint{"https://sts.us-iso-east-1.api.aws.ic.gov", "us-iso-east-1", "aws-iso", false}},
+			Endpoint{"https://sts.us-iso-east-1.api.aws.ic.gov", "us-iso-east-1", false}},
 		{"aws-iso-b uses sc2s.sgov.gov", EndpointConfig{Region: "us-isob-east-1"},
-			Endpoint{"https://sts.us-isob-east-1.sc2s.sgov.gov", "us-isob-east-1", "aws-iso-b", false}},
+			Endpoint{"https://sts.us-isob-east-1.sc2s.sgov.gov", "us-isob-east-1", false}},
 		{"aws-iso-b dual-stack is api.aws.scloud", EndpointConfig{Region: "us-isob-east-1", UseDualStack: true},
-			Endpoint{"https://sts.us-isob-east-1.api.aws.scloud", "us-isob-east-1", "aws-iso-b", false}},
+			Endpoint{"https://sts.us-isob-east-1.api.aws.scloud", "us-isob-east-1", false}},
 		{"aws-iso-e uses cloud.adc-e.uk", EndpointConfig{Region: "eu-isoe-west-1"},
-			Endpoint{"https://sts.eu-isoe-west-1.cloud.adc-e.uk", "eu-isoe-west-1", "aws-iso-e", false}},
+			Endpoint{"https://sts.eu-isoe-west-1.cloud.adc-e.uk", "eu-isoe-west-1", false}},
 		{"aws-iso-e FIPS and dual-stack is api.cloud-aws.adc-e.uk", EndpointConfig{Region: "eu-isoe-west-1", UseFIPS: true, UseDualStack: true},
-			Endpoint{"https://sts-fips.eu-isoe-west-1.api.cloud-aws.adc-e.uk", "eu-isoe-west-1", "aws-iso-e", false}},
+			Endpoint{"https://sts-fips.eu-isoe-west-1.api.cloud-aws.adc-e.uk", "eu-isoe-west-1", false}},
 		{"aws-iso-f uses csp.hci.ic.gov", EndpointConfig{Region: "us-isof-south-1"},
-			Endpoint{"https://sts.us-isof-south-1.csp.hci.ic.gov", "us-isof-south-1", "aws-iso-f", false}},
+			Endpoint{"https://sts.us-isof-south-1.csp.hci.ic.gov", "us-isof-south-1", false}},
 		{"aws-iso-f dual-stack is api.aws.hci.ic.gov", EndpointConfig{Region: "us-isof-east-1", UseDualStack: true},
-			Endpoint{"https://sts.us-isof-east-1.api.aws.hci.ic.gov", "us-isof-east-1", "aws-iso-f", false}},
+			Endpoint{"https://sts.us-isof-east-1.api.aws.hci.ic.gov", "us-isof-east-1", false}},
 		{"aws-eusc uses amazonaws.eu", EndpointConfig{Region: "eusc-de-east-1"},
-			Endpoint{"https://sts.eusc-de-east-1.amazonaws.eu", "eusc-de-east-1", "aws-eusc", false}},
+			Endpoint{"https://sts.eusc-de-east-1.amazonaws.eu", "eusc-de-east-1", false}},
 		{"aws-eusc dual-stack is api.amazonwebservices.eu", EndpointConfig{Region: "eusc-de-east-1", UseDualStack: true},
-			Endpoint{"https://sts.eusc-de-east-1.api.amazonwebservices.eu", "eusc-de-east-1", "aws-eusc", false}},
+			Endpoint{"https://sts.eusc-de-east-1.api.amazonwebservices.eu", "eusc-de-east-1", false}},
 		{"a future region is placed in its partition by the partition's pattern", EndpointConfig{Region: "cn-south-7"},
-			Endpoint{"https://sts.cn-south-7.amazonaws.com.cn", "cn-south-7", "aws-cn", false}},
+			Endpoint{"https://sts.cn-south-7.amazonaws.com.cn", "cn-south-7", false}},
 		{"an unknown region falls back to the aws partition, as the endpoint rules do", EndpointConfig{Region: "xx-foo-1"},
-			Endpoint{"https://sts.xx-foo-1.amazonaws.com", "xx-foo-1", "aws", false}},
+			Endpoint{"https://sts.xx-foo-1.amazonaws.com", "xx-foo-1", false}},
 		{"the pseudo-region us-east-1-fips selects the FIPS endpoint, as in botocore", EndpointConfig{Region: "us-east-1-fips"},
-			Endpoint{"https://sts-fips.us-east-1.amazonaws.com", "us-east-1", "aws", false}},
+			Endpoint{"https://sts-fips.us-east-1.amazonaws.com", "us-east-1", false}},
 		{"the pseudo-region fips-us-west-2 selects the FIPS endpoint, as in botocore", EndpointConfig{Region: "fips-us-west-2"},
-			Endpoint{"https://sts-fips.us-west-2.amazonaws.com", "us-west-2", "aws", false}},
+			Endpoint{"https://sts-fips.us-west-2.amazonaws.com", "us-west-2", false}},
 		{"the pseudo-region us-gov-west-1-fips is the GovCloud regional endpoint", EndpointConfig{Region: "us-gov-west-1-fips"},
-			Endpoint{"https://sts.us-gov-west-1.amazonaws.com", "us-gov-west-1", "aws-us-gov", false}},
-		{"a FIPS pseudo-region in legacy mode is not sent to the global endpoint", EndpointConfig{Region: "us-east-1-fips", RegionalEndpoints: "legacy"},
-			Endpoint{"https://sts-fips.us-east-1.amazonaws.com", "us-east-1", "aws", false}},
+			Endpoint{"https://sts.us-gov-west-1.amazonaws.com", "us-gov-west-1", false}},
+		{"a FIPS pseudo-region in legacy mode is not sent to the global endpoint", EndpointConfig{Region: "us-east-1-fips", LegacyGlobal: true},
+			Endpoint{"https://sts-fips.us-east-1.amazonaws.com", "us-east-1", false}},
 		{"a custom https URL is used as given and signed for the region", EndpointConfig{Region: "eu-west-1", URL: "https://sts.example.internal:8443/base"},
-			Endpoint{"https://sts.example.internal:8443/base", "eu-west-1", "aws", true}},
+			Endpoint{"https://sts.example.internal:8443/base", "eu-west-1", true}},
 		{"a custom URL without a region is signed for us-east-1", EndpointConfig{URL: "https://sts.example.internal"},
-			Endpoint{"https://sts.example.internal", "us-east-1", "", true}},
+			Endpoint{"https://sts.example.internal", "us-east-1", true}},
 		{"a custom http URL on 127.0.0.1 is allowed", EndpointConfig{Region: "us-west-2", URL: "http://127.0.0.1:4566"},
-			Endpoint{"http://127.0.0.1:4566", "us-west-2", "aws", true}},
+			Endpoint{"http://127.0.0.1:4566", "us-west-2", true}},
 		{"a custom http URL anywhere in 127.0.0.0/8 is allowed", EndpointConfig{URL: "http://127.3.2.1:80/"},
-			Endpoint{"http://127.3.2.1:80/", "us-east-1", "", true}},
+			Endpoint{"http://127.3.2.1:80/", "us-east-1", true}},
 		{"a custom http URL on ::1 is allowed", EndpointConfig{URL: "http://[::1]:4566"},
-			Endpoint{"http://[::1]:4566", "us-east-1", "", true}},
+			Endpoint{"http://[::1]:4566", "us-east-1", true}},
 		{"a custom http URL on localhost is allowed", EndpointConfig{URL: "http://LocalHost:4566"},
-			Endpoint{"http://LocalHost:4566", "us-east-1", "", true}},
-		{"a custom URL wins over legacy mode", EndpointConfig{Region: "us-west-1", RegionalEndpoints: "legacy", URL: "https://example.com"},
-			Endpoint{"https://example.com", "us-west-1", "aws", true}},
+			Endpoint{"http://LocalHost:4566", "us-east-1", true}},
+		{"a custom URL wins over legacy mode", EndpointConfig{Region: "us-west-1", LegacyGlobal: true, URL: "https://example.com"},
+			Endpoint{"https://example.com", "us-west-1", true}},
 		{"a custom URL wins over FIPS and dual-stack, as in botocore (aws-sdk-go-v2 refuses the combination)",
 			EndpointConfig{Region: "us-west-2", UseFIPS: true, UseDualStack: true, URL: "https://example.com"},
-			Endpoint{"https://example.com", "us-west-2", "aws", true}},
+			Endpoint{"https://example.com", "us-west-2", true}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -229,11 +229,8 @@ func TestResolveEndpointErrors(t *testing.T) {
 		{"a bad region is refused even with a custom URL", EndpointConfig{Region: "a.b", URL: "https://example.com"}, `region "a.b"`},
 		{"no region in the default regional mode is an error (botocore would use the global endpoint)", EndpointConfig{},
 			"credentials: STS endpoint: region: no region is set: set AWS_REGION (or the region of the profile) to use that region's STS endpoint, or AWS_STS_REGIONAL_ENDPOINTS=legacy to use the global endpoint https://sts.amazonaws.com"},
-		{"no region in regional mode is an error", EndpointConfig{RegionalEndpoints: "regional"}, "no region is set"},
-		{"no region with FIPS is an error, even in legacy mode", EndpointConfig{RegionalEndpoints: "legacy", UseFIPS: true}, "no region is set"},
-		{"no region with dual-stack is an error, even in legacy mode", EndpointConfig{RegionalEndpoints: "legacy", UseDualStack: true}, "no region is set"},
-		{"an unknown sts_regional_endpoints value is refused as botocore refuses it", EndpointConfig{Region: "us-east-1", RegionalEndpoints: "LEGACY"},
-			`credentials: STS endpoint: sts_regional_endpoints "LEGACY": valid values are "legacy" and "regional"`},
+		{"no region with FIPS is an error, even in legacy mode", EndpointConfig{LegacyGlobal: true, UseFIPS: true}, "no region is set"},
+		{"no region with dual-stack is an error, even in legacy mode", EndpointConfig{LegacyGlobal: true, UseDualStack: true}, "no region is set"},
 		{"a custom http URL to a remote host is refused", EndpointConfig{URL: "http://sts.example.com"},
 			`credentials: STS endpoint: endpoint URL "http://sts.example.com": must use https unless its host is loopback (127.0.0.0/8, ::1, localhost): the request carries a token`},
 		{"a custom http URL to a private address is refused", EndpointConfig{URL: "http://10.0.0.1:4566"}, "must use https unless its host is loopback"},
@@ -282,35 +279,38 @@ func TestResolveEndpointErrors(t *testing.T) {
 	}
 }
 
+// knownRegions are every region of every partition, some future ones and the partitions'
+// global pseudo-regions.
+var knownRegions = []string{
+	"aws-global", "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-east-2",
+	"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1",
+	"ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7",
+	"ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2",
+	"eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1", "me-west-1",
+	"mx-central-1", "sa-east-1", "sa-west-1", "us-east-3", "xx-unknown-1",
+	"aws-cn-global", "cn-north-1", "cn-northwest-1", "cn-south-9",
+	"eusc-de-east-1", "eusc-de-west-2",
+	"aws-iso-global", "us-iso-east-1", "us-iso-west-1", "us-iso-north-5",
+	"aws-iso-b-global", "us-isob-east-1", "us-isob-west-1",
+	"aws-iso-e-global", "eu-isoe-west-1", "eu-isoe-north-2",
+	"aws-iso-f-global", "us-isof-east-1", "us-isof-south-1",
+	"aws-us-gov-global", "us-gov-east-1", "us-gov-west-1", "us-gov-north-3",
+}
+
 // TestResolveEndpointMatchesSDKRules runs aws-sdk-go-v2's own STS endpoint resolver (a pure
 // function; nothing is dialled) over every region of every partition, with and without FIPS,
 // dual-stack and legacy mode, and compares URL and signing region.
 func TestResolveEndpointMatchesSDKRules(t *testing.T) {
-	regions := []string{
-		"aws-global", "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-east-2",
-		"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1",
-		"ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7",
-		"ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2",
-		"eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1", "me-west-1",
-		"mx-central-1", "sa-east-1", "sa-west-1", "us-east-3", "xx-unknown-1",
-		"aws-cn-global", "cn-north-1", "cn-northwest-1", "cn-south-9",
-		"eusc-de-east-1", "eusc-de-west-2",
-		"aws-iso-global", "us-iso-east-1", "us-iso-west-1", "us-iso-north-5",
-		"aws-iso-b-global", "us-isob-east-1", "us-isob-west-1",
-		"aws-iso-e-global", "eu-isoe-west-1", "eu-isoe-north-2",
-		"aws-iso-f-global", "us-isof-east-1", "us-isof-south-1",
-		"aws-us-gov-global", "us-gov-east-1", "us-gov-west-1", "us-gov-north-3",
-	}
 	sdk := sts.NewDefaultEndpointResolverV2()
-	for _, region := range regions {
-		for _, mode := range []string{"regional", "legacy"} {
+	for _, region := range knownRegions {
+		for _, legacy := range []bool{false, true} {
 			for _, fips := range []bool{false, true} {
 				for _, ds := range []bool{false, true} {
 					params := sts.EndpointParameters{Region: &region, UseFIPS: &fips, UseDualStack: &ds,
-						UseGlobalEndpoint: ptrBool(mode == "legacy")}
+						UseGlobalEndpoint: &legacy}
 					want, err := sdk.ResolveEndpoint(context.Background(), params)
 					if err != nil {
-						t.Fatalf("SDK resolver: %s %s fips=%v ds=%v: %v", region, mode, fips, ds, err)
+						t.Fatalf("SDK resolver: %s legacy=%v fips=%v ds=%v: %v", region, legacy, fips, ds, err)
 					}
 					wantRegion := region
 					opts, _ := smithyauth.GetAuthOptions(&want.Properties)
@@ -319,21 +319,19 @@ func TestResolveEndpointMatchesSDKRules(t *testing.T) {
 							wantRegion = r
 						}
 					}
-					got, err := ResolveEndpoint(EndpointConfig{Region: region, RegionalEndpoints: mode, UseFIPS: fips, UseDualStack: ds})
+					got, err := ResolveEndpoint(EndpointConfig{Region: region, LegacyGlobal: legacy, UseFIPS: fips, UseDualStack: ds})
 					if err != nil {
-						t.Fatalf("%s %s fips=%v ds=%v: %v", region, mode, fips, ds, err)
+						t.Fatalf("%s legacy=%v fips=%v ds=%v: %v", region, legacy, fips, ds, err)
 					}
 					if got.URL != want.URI.String() || got.SigningRegion != wantRegion {
-						t.Errorf("%s %s fips=%v ds=%v: got %s signed for %s, SDK %s signed for %s",
-							region, mode, fips, ds, got.URL, got.SigningRegion, want.URI.String(), wantRegion)
+						t.Errorf("%s legacy=%v fips=%v ds=%v: got %s signed for %s, SDK %s signed for %s",
+							region, legacy, fips, ds, got.URL, got.SigningRegion, want.URI.String(), wantRegion)
 					}
 				}
 			}
 		}
 	}
 }
-
-func ptrBool(b bool) *bool { return &b }
 
 func TestEndpointConfigFromEnv(t *testing.T) {
 	cases := []struct {
@@ -346,7 +344,8 @@ func TestEndpointConfigFromEnv(t *testing.T) {
 		{"AWS_DEFAULT_REGION is read when AWS_REGION is unset", map[string]string{"AWS_DEFAULT_REGION": "eu-west-2"}, EndpointConfig{Region: "eu-west-2"}},
 		{"AWS_REGION wins over AWS_DEFAULT_REGION", map[string]string{"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-2"}, EndpointConfig{Region: "eu-west-1"}},
 		{"an empty AWS_REGION counts as unset", map[string]string{"AWS_REGION": "", "AWS_DEFAULT_REGION": "eu-west-2"}, EndpointConfig{Region: "eu-west-2"}},
-		{"AWS_STS_REGIONAL_ENDPOINTS is read", map[string]string{"AWS_STS_REGIONAL_ENDPOINTS": "legacy"}, EndpointConfig{RegionalEndpoints: "legacy"}},
+		{"AWS_STS_REGIONAL_ENDPOINTS is read", map[string]string{"AWS_STS_REGIONAL_ENDPOINTS": "legacy"}, EndpointConfig{LegacyGlobal: true}},
+		{"AWS_STS_REGIONAL_ENDPOINTS=regional is the default", map[string]string{"AWS_STS_REGIONAL_ENDPOINTS": "regional"}, EndpointConfig{}},
 		{"AWS_USE_FIPS_ENDPOINT=true is read", map[string]string{"AWS_USE_FIPS_ENDPOINT": "true"}, EndpointConfig{UseFIPS: true}},
 		{"AWS_USE_FIPS_ENDPOINT is case-insensitive", map[string]string{"AWS_USE_FIPS_ENDPOINT": "TRUE"}, EndpointConfig{UseFIPS: true}},
 		{"AWS_USE_FIPS_ENDPOINT=false is read", map[string]string{"AWS_USE_FIPS_ENDPOINT": "False"}, EndpointConfig{}},
@@ -363,7 +362,7 @@ func TestEndpointConfigFromEnv(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := EndpointConfigFromEnv(mapEnv(c.env))
+			got, err := endpointConfigFromEnv(mapEnv(c.env))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -373,6 +372,8 @@ func TestEndpointConfigFromEnv(t *testing.T) {
 		})
 	}
 	bad := []struct{ name, variable, value, wantErr string }{
+		{"an unknown AWS_STS_REGIONAL_ENDPOINTS value is refused as botocore refuses it", "AWS_STS_REGIONAL_ENDPOINTS", "LEGACY",
+			`credentials: STS endpoint: AWS_STS_REGIONAL_ENDPOINTS "LEGACY": valid values are "legacy" and "regional"`},
 		{"a FIPS setting other than true or false is an error, not false", "AWS_USE_FIPS_ENDPOINT", "yes",
 			`credentials: STS endpoint: AWS_USE_FIPS_ENDPOINT "yes": want "true" or "false"`},
 		{"a dual-stack setting of 1 is an error", "AWS_USE_DUALSTACK_ENDPOINT", "1", `AWS_USE_DUALSTACK_ENDPOINT "1": want "true" or "false"`},
@@ -380,7 +381,7 @@ func TestEndpointConfigFromEnv(t *testing.T) {
 	}
 	for _, c := range bad {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := EndpointConfigFromEnv(mapEnv(map[string]string{c.variable: c.value}))
+			_, err := endpointConfigFromEnv(mapEnv(map[string]string{c.variable: c.value}))
 			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 				t.Fatalf("got error %v, want one containing %q", err, c.wantErr)
 			}
@@ -413,7 +414,7 @@ func FuzzResolveEndpoint(f *testing.F) {
 	f.Fuzz(func(t *testing.T, region, rawURL string, mode uint8) {
 		cfg := EndpointConfig{Region: region, URL: rawURL, UseFIPS: mode&1 != 0, UseDualStack: mode&2 != 0}
 		if mode&4 != 0 {
-			cfg.RegionalEndpoints = RegionalEndpointsLegacy
+			cfg.LegacyGlobal = true
 		}
 		ep, err := ResolveEndpoint(cfg)
 		if err != nil {
@@ -439,7 +440,7 @@ func FuzzResolveEndpoint(f *testing.F) {
 			t.Fatalf("resolved endpoint %q is not https://host", ep.URL)
 		}
 		labels := strings.Split(u.Host, ".")
-		if ep.URL != GlobalEndpointURL && (len(labels) < 3 || labels[1] != ep.SigningRegion) {
+		if ep.URL != globalEndpointURL && (len(labels) < 3 || labels[1] != ep.SigningRegion) {
 			t.Fatalf("region %q is not exactly the second label of %q", ep.SigningRegion, u.Host)
 		}
 		for _, l := range labels {
@@ -540,17 +541,22 @@ func TestResolveEndpointMatchesBotocore(t *testing.T) {
 		t.Fatalf("botocore output %q: %v", raw, err)
 	}
 	t.Logf("botocore %s", got.Version)
-	if len(got.Legacy) != len(legacyGlobalRegions) {
-		t.Errorf("botocore's legacy global regions %v, ours %d", got.Legacy, len(legacyGlobalRegions))
-	}
+	// LegacyGlobal is the endpoint rules' UseGlobalEndpoint: its regions must be botocore's.
+	legacy := map[string]bool{}
 	for _, r := range got.Legacy {
-		if !legacyGlobalRegions[r] {
-			t.Errorf("botocore sends %s to the global endpoint in legacy mode; we do not", r)
+		legacy[r] = true
+	}
+	for _, r := range append(append([]string(nil), knownRegions...), got.Legacy...) {
+		ep, err := ResolveEndpoint(EndpointConfig{Region: r, LegacyGlobal: true})
+		if err != nil {
+			t.Errorf("legacy mode, %s: %v", r, err)
+		} else if global := ep.URL == globalEndpointURL; global != legacy[r] {
+			t.Errorf("legacy mode, %s: global endpoint %v, botocore %v (botocore's list: %v)", r, global, legacy[r], got.Legacy)
 		}
 	}
 	for i, env := range envs {
 		bc := got.Results[i]
-		cfg, err := EndpointConfigFromEnv(mapEnv(env))
+		cfg, err := endpointConfigFromEnv(mapEnv(env))
 		var ep Endpoint
 		if err == nil {
 			ep, err = ResolveEndpoint(cfg)

@@ -198,7 +198,7 @@ func TestWebIdentityLightClientWithCustomEndpointAcceptsMinIORoleARN(t *testing.
 	if err != nil {
 		t.Errorf("MinIO ARN with a custom endpoint: %v", err)
 	}
-	aws, err := NewClient(ClientOptions{Endpoint: Endpoint{URL: "https://sts.us-east-1.amazonaws.com", SigningRegion: "us-east-1", Partition: "aws"}})
+	aws, err := NewClient(ClientOptions{Endpoint: Endpoint{URL: "https://sts.us-east-1.amazonaws.com", SigningRegion: "us-east-1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
