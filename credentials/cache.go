@@ -20,11 +20,12 @@ var ErrCacheClosed = errors.New("credentials: cache is closed")
 
 // Cache wraps a Provider and serves its credentials until shortly before they expire, refreshing
 // them ahead of time so that callers do not wait. It implements AWS's 2026 cross-SDK refresh
-// behaviour, with the departures listed below:
+// behaviour, with two deliberate departures described after this list:
 //
 //   - fresh: Retrieve is one atomic load, without lock, allocation or clock read. A timer
 //     withdraws the credentials from this path at their refresh point, and reads the wall clock
-//     at least once a second meanwhile (reading the clock costs more than the rest of Retrieve);
+//     at least once a second meanwhile (reading the clock costs more than the rest of Retrieve).
+//     With a clock given as CacheOptions.Now, which has no timers, Retrieve compares times;
 //   - refreshing (the advisory window, sized from the credentials' lifetime): callers get the
 //     cached credentials at once and one background refresh runs;
 //   - stale (the mandatory window, the last minute) and expired: callers wait for one shared
@@ -43,8 +44,8 @@ var ErrCacheClosed = errors.New("credentials: cache is closed")
 //   - The refresh point is placed at random in the first half of the advisory window (less the
 //     mandatory window), not at its start, so that a fleet started together does not refresh
 //     together, and a failed first try leaves half the window for the next. A 6-hour credential
-//     is thus refreshed between 60 and about 30 minutes before expiry. CacheOptions.NoRefreshJitter
-//     refreshes at the window's start.
+//     is thus refreshed between 60 and 30½ minutes before expiry, 45 on average.
+//     CacheOptions.NoRefreshJitter refreshes at the window's start.
 //   - A non-recoverable error is returned only when no valid credentials are cached, and only
 //     reported (Status, OnRefresh) otherwise: revoking trust does not revoke sessions already
 //     issued, so the cached credentials may well still work. CacheOptions.ReturnNonRecoverable
