@@ -32,7 +32,9 @@ var ErrCacheClosed = errors.New("credentials: cache is closed")
 //     refresh, each bounded by its own context;
 //   - after a failed refresh the source is left alone for a random 300–600 s backoff and the
 //     cached credentials are served, even expired ones: the service, not the cache, decides
-//     whether they are still good ("static stability");
+//     whether they are still good ("static stability"). A backoff that begins before the
+//     mandatory window ends by its start, so that the source is tried again while the
+//     credentials are still good;
 //   - a non-recoverable error (IsNonRecoverable) is not backed off but remembered for up to 5 s,
 //     so that a fixed trust policy is picked up at once, at the cost of one call to the source
 //     every 5 s while callers keep coming.
@@ -350,10 +352,32 @@ func (c *Cache) outcome(prev *entry, creds Credentials, err error, end time.Time
 	case IsNonRecoverable(err):
 		next.holdErrUntil = now + int64(c.opts.NonRecoverableHold)
 	case next.has:
-		next.backoffUntil = now + int64(c.opts.backoff())
+		next.backoffUntil = c.backoffEnd(next, now)
 		next.expiryReported = now >= next.expiresAt // this refresh's own event says so
 	}
 	return next
+}
+
+// backoffEnd is when the backoff that starts when a refresh fails at now ends; e is the entry
+// that follows the failure, whose credentials are cached. The backoff is a random
+// BackoffMin–BackoffMax, as AWS specifies, but one that begins before the mandatory window ends
+// no later than its start, so that another refresh is tried while the credentials are still
+// good instead of serving them expired while the source may have recovered (AWS requires the
+// backoff once they have expired, not that it outlive them). The first backoff cut for a
+// credential ends at random in the second half of what was left, so that a fleet that failed
+// together does not retry together; a later one ends at the start of the mandatory window. So
+// each credential adds at most two refreshes to the one per backoff of a long outage.
+func (c *Cache) backoffEnd(e *entry, now int64) int64 {
+	end := now + int64(c.opts.backoff())
+	if now >= e.staleAt || end <= e.staleAt {
+		return end
+	}
+	if e.backoffCut {
+		return e.staleAt
+	}
+	e.backoffCut = true
+	left := e.staleAt - now
+	return e.staleAt - int64(c.opts.Rand()*float64(left/2))
 }
 
 func validate(c Credentials, now time.Time) error {

@@ -55,6 +55,7 @@ type entry struct {
 	expiryReported bool // the hook was told these expired credentials are served during a backoff
 
 	backoffUntil int64 // after a failed refresh: the source is left alone until then
+	backoffCut   bool  // a backoff was cut to end by staleAt (see Cache.backoffEnd)
 	lastErr      error // the last refresh's error, nil after a success
 	lastErrAt    int64
 	holdErrUntil int64 // a non-recoverable lastErr is answered from memory until then

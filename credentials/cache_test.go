@@ -295,14 +295,14 @@ func TestCacheRules(t *testing.T) {
 		}},
 		{"credentials that expire during a backoff are still served and the hook is told once", CacheOptions{NoRefreshJitter: true}, func(t *testing.T, h *harness) {
 			old := h.prime(time.Hour)
-			h.rand.Store(0.999) // a backoff of about 600 s
-			h.clock.Advance(52 * time.Minute)
+			h.rand.Store(0.999)                              // a backoff of about 600 s
+			h.clock.Advance(59*time.Minute + 30*time.Second) // a backoff that begins in the mandatory window is not cut
 			h.p.push(reply{err: errOutage})
 			h.get()
 			if ev := h.event(); ev.ServingExpired || ev.BackoffUntil.IsZero() {
 				t.Fatalf("event %+v, want a failure with a backoff, credentials still valid", ev)
 			}
-			h.clock.Advance(9 * time.Minute) // expired, still in the backoff
+			h.clock.Advance(time.Minute) // expired, still in the backoff
 			for i := 0; i < 3; i++ {
 				if got := h.get(); got.AccessKeyID != old.AccessKeyID {
 					t.Fatalf("got %s, want the expired %s", got.AccessKeyID, old.AccessKeyID)
@@ -677,9 +677,108 @@ func TestCacheOutageDuringTheRefreshAheadPeriod(t *testing.T) {
 	if errs != 0 {
 		t.Fatalf("%d Retrieve errors while the credentials were good, want 0", errs)
 	}
-	// 15 minutes with a 300 s backoff after each failure: at most 3 refresh attempts.
-	if attempts := h.calls() - 1; attempts < 1 || attempts > 3 {
-		t.Fatalf("%d refresh attempts in 15 minutes, want 1 to 3 with a 300 s backoff", attempts)
+	// 14 minutes before the mandatory window with a 300 s backoff after each failure: 3 refresh
+	// attempts (45, 50, 55 minutes), the last backoff cut to end when the mandatory window
+	// starts, and one more attempt then (59 minutes).
+	if attempts := h.calls() - 1; attempts != 4 {
+		t.Fatalf("%d refresh attempts in 15 minutes, want 4: 3 with a 300 s backoff and one at the mandatory window", attempts)
+	}
+}
+
+// TestCacheLongOutageCallsTheSourceOncePerBackoff: the provider fails for three hours from the
+// start of the advisory window. Cutting backoffs at the mandatory window adds at most two
+// attempts before expiry; after it, the source sees one refresh per backoff.
+func TestCacheLongOutageCallsTheSourceOncePerBackoff(t *testing.T) {
+	for _, r := range []float64{0, 0.5, 0.999} {
+		t.Run(fmt.Sprintf("rand %v", r), func(t *testing.T) {
+			h := newHarness(t, CacheOptions{NoRefreshJitter: true})
+			h.rand.Store(r)
+			backoff := 300*time.Second + time.Duration(r*300)*time.Second
+			c := h.prime(time.Hour)
+			for i := 0; i < 100; i++ {
+				h.p.push(reply{err: errOutage})
+			}
+			h.clock.Advance(45 * time.Minute)
+			var beforeExpiry int64
+			for end := c.Expires.Add(2 * time.Hour); h.clock.Now().Before(end); h.clock.Advance(time.Second) {
+				if _, err := h.cache.Retrieve(context.Background()); err != nil {
+					t.Fatalf("at %v: %v", h.clock.Now(), err)
+				}
+				h.drainEvents()
+				if h.clock.Now().Before(c.Expires) {
+					beforeExpiry = h.calls() - 1
+				}
+			}
+			// Before expiry: one attempt per backoff in the 14 minutes before the mandatory
+			// window, plus at most two for the cut backoffs.
+			if most := int64(14*time.Minute/backoff) + 1 + 2; beforeExpiry < 1 || beforeExpiry > most {
+				t.Errorf("%d attempts before expiry, want 1 to %d", beforeExpiry, most)
+			}
+			after := h.calls() - 1 - beforeExpiry
+			if most := int64(2*time.Hour/backoff) + 1; after < most-1 || after > most {
+				t.Errorf("%d attempts in the 2 hours after expiry with a %v backoff, want %d or %d", after, backoff, most-1, most)
+			}
+		})
+	}
+}
+
+// A backoff that begins while the credentials are good ends by the start of the mandatory
+// window, jittered inside what is left, so that a source that recovers before expiry is used
+// before the credentials expire (issue 14: a 300–600 s backoff used to outlive them).
+func TestCacheABackoffThatBeginsWhileTheCredentialsAreGoodEndsByTheMandatoryWindow(t *testing.T) {
+	cases := []struct {
+		name       string
+		lifetime   time.Duration
+		failAt     time.Duration // after arrival, in the advisory window
+		healthyAt  time.Duration // after arrival, before the mandatory window
+		staleAfter time.Duration // the mandatory window's start, after arrival
+	}{
+		{"one-hour credentials failing late in the advisory window", time.Hour, 57 * time.Minute, 58*time.Minute + 20*time.Second, 59 * time.Minute},
+		{"four-minute credentials from a custom provider", 4 * time.Minute, 2 * time.Minute, 2*time.Minute + 20*time.Second, 3 * time.Minute},
+	}
+	for _, tc := range cases {
+		for _, r := range []float64{0, 0.5, 0.999} {
+			t.Run(fmt.Sprintf("%s, rand %v", tc.name, r), func(t *testing.T) {
+				h := newHarness(t, CacheOptions{NoRefreshJitter: true})
+				h.rand.Store(r)
+				old := h.prime(tc.lifetime)
+				start := old.Expires.Add(-tc.lifetime)
+				h.clock.Advance(tc.failAt)
+				h.p.push(reply{err: errOutage})
+				h.get()
+				ev := h.event()
+				left := tc.staleAfter - tc.failAt
+				earliest, latest := start.Add(tc.failAt+left/2), start.Add(tc.staleAfter)
+				if ev.BackoffUntil.Before(earliest) || ev.BackoffUntil.After(latest) {
+					t.Fatalf("backoff until %v after arrival, want between %v and %v", ev.BackoffUntil.Sub(start), earliest.Sub(start), latest.Sub(start))
+				}
+				// The source fails until healthyAt and answers after it; callers come every second.
+				var fresh Credentials
+				for h.clock.Now().Before(old.Expires) {
+					now := h.clock.Now()
+					if h.cache.fresh.Load() == nil && !h.cache.Status().BackoffUntil.After(now) && h.cache.Status().NextRefresh.Before(now.Add(time.Nanosecond)) {
+						if now.Before(start.Add(tc.healthyAt)) {
+							h.p.push(reply{err: errOutage})
+						} else {
+							fresh = h.creds(tc.lifetime)
+							h.p.push(reply{creds: fresh})
+						}
+					}
+					got := h.get()
+					if got.Expired(now) {
+						t.Fatalf("at %v after arrival: expired credentials served", now.Sub(start))
+					}
+					h.drainEvents()
+					if fresh.AccessKeyID != "" && h.cache.Status().AccessKeyID == fresh.AccessKeyID {
+						break
+					}
+					h.clock.Advance(time.Second)
+				}
+				if fresh.AccessKeyID == "" || h.cache.Status().AccessKeyID != fresh.AccessKeyID {
+					t.Fatalf("no new credentials before expiry (%d calls)", h.calls())
+				}
+			})
+		}
 	}
 }
 
