@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"strings"
 	"sync"
@@ -977,5 +978,35 @@ func TestNewCacheWithoutAProviderIsANonRecoverableError(t *testing.T) {
 	c, err := NewCache(CacheOptions{})
 	if c != nil || err == nil || !IsNonRecoverable(err) || !strings.Contains(err.Error(), "CacheOptions.Provider is required") {
 		t.Fatalf("got %v, %v; want a non-recoverable error naming CacheOptions.Provider", c, err)
+	}
+}
+
+// time.Time.UnixNano overflows after 2262-04-11T23:47:16.854775807Z; an expiry beyond it used to
+// look already past, so the Cache called its provider on every Retrieve (issue 12).
+func TestCacheExpiriesAfter2262AreClampedNotOverflowed(t *testing.T) {
+	last := time.Unix(0, math.MaxInt64)
+	for _, expires := range []time.Time{
+		last.Add(-time.Nanosecond), last, last.Add(time.Nanosecond),
+		time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC),
+	} {
+		t.Run(expires.Format(time.RFC3339Nano), func(t *testing.T) {
+			h := newHarness(t, CacheOptions{})
+			c := h.creds(time.Hour)
+			c.Expires = expires
+			h.p.push(reply{creds: c})
+			for i := 0; i < 100; i++ {
+				h.clock.Advance(time.Hour)
+				if got := h.get(); got.AccessKeyID != c.AccessKeyID {
+					t.Fatalf("got %s, want %s", got.AccessKeyID, c.AccessKeyID)
+				}
+			}
+			if h.calls() != 1 {
+				t.Fatalf("provider called %d times for 100 Retrieves, want 1", h.calls())
+			}
+			st := h.cache.Status()
+			if st.State != "fresh" || !st.Expires.Equal(expires) || st.NextRefresh.IsZero() || !st.NextRefresh.Before(expires) {
+				t.Fatalf("status %+v, want fresh, expiring %v, with a refresh scheduled before it", st, expires)
+			}
+		})
 	}
 }
