@@ -143,7 +143,12 @@ func (r *Result) build(res *resolution) error {
 		if err != nil {
 			return &StepError{Step: r.Explanation.Steps[i], Index: i, Err: err}
 		}
-		c := credentials.NewCache(p, o.Cache)
+		cacheOpts := o.Cache
+		cacheOpts.Provider = p
+		c, err := credentials.NewCache(cacheOpts)
+		if err != nil {
+			return &StepError{Step: r.Explanation.Steps[i], Index: i, Err: err}
+		}
 		r.caches = append(r.caches, c)
 		prev = c
 	}

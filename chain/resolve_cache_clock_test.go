@@ -4,8 +4,6 @@ import (
 	"context"
 	"testing"
 	"time"
-
-	"github.com/irsa-go/irsa/credentials"
 )
 
 // Without an injected clock, the caches Resolve builds get no clock either, so they use the
@@ -50,7 +48,7 @@ func TestResolveGivesTheCachesAClockOnlyWhenOneIsInjected(t *testing.T) {
 	if err == nil {
 		t.Fatal("credentials expired by the injected clock were served: the cache does not follow Options.Now")
 	}
-	if st := res.Provider.Status(); st.State != credentials.StateFresh {
+	if st := res.Provider.Status(); st.State != "fresh" {
 		t.Fatalf("real-clock cache state %v, want fresh", st.State)
 	}
 }

@@ -66,9 +66,9 @@ type AssumeRoleOptions struct {
 // caching of its own: put each hop of a chain behind its own Cache, so that refreshing one hop
 // reuses the cached credentials of the hop below instead of repeating its STS call:
 //
-//	a := credentials.NewCache(webIdentity, credentials.CacheOptions{})             // account A
+//	a, _ := credentials.NewCache(credentials.CacheOptions{Provider: webIdentity}) // account A
 //	b, err := credentials.NewAssumeRole(credentials.AssumeRoleOptions{Source: a, RoleARN: roleB})
-//	bc := credentials.NewCache(b, credentials.CacheOptions{})                       // account B
+//	bc, _ := credentials.NewCache(credentials.CacheOptions{Provider: b})          // account B
 //
 // or use NewRoleChain, which does this for any number of hops.
 //
@@ -405,7 +405,8 @@ func NewRoleChain(source Provider, cacheOpts CacheOptions, roles ...AssumeRoleOp
 	r := &RoleChain{}
 	first, given := source.(*Cache)
 	if !given {
-		first = NewCache(source, cacheOpts)
+		cacheOpts.Provider = source
+		first, _ = NewCache(cacheOpts) // its only error is a nil Provider
 	}
 	r.hops, r.owned = append(r.hops, first), append(r.owned, !given)
 	for i, o := range roles {
@@ -419,7 +420,9 @@ func NewRoleChain(source Provider, cacheOpts CacheOptions, roles ...AssumeRoleOp
 			r.Close()
 			return nil, err
 		}
-		r.hops, r.owned = append(r.hops, NewCache(a, cacheOpts)), append(r.owned, true)
+		cacheOpts.Provider = a
+		hop, _ := NewCache(cacheOpts) // its only error is a nil Provider
+		r.hops, r.owned = append(r.hops, hop), append(r.owned, true)
 	}
 	return r, nil
 }

@@ -48,13 +48,13 @@ func TestAssumeRoleChainsEndToEnd(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				a := NewCache(w, CacheOptions{})
+				a := newTestCache(t, CacheOptions{Provider: w})
 				defer a.Close()
 				ar, err := NewAssumeRole(AssumeRoleOptions{Source: a, RoleARN: roleB, SessionName: "deploy", Client: client})
 				if err != nil {
 					t.Fatal(err)
 				}
-				b := NewCache(ar, CacheOptions{})
+				b := newTestCache(t, CacheOptions{Provider: ar})
 				defer b.Close()
 				c, err := b.Retrieve(context.Background())
 				if err != nil {
@@ -330,7 +330,7 @@ func TestAssumeRoleChainConfiguration(t *testing.T) {
 		t.Errorf("bad second hop: %v", err)
 	}
 	// A Cache given as the source stays the caller's: Close leaves it working.
-	src := NewCache(staticSource(), CacheOptions{})
+	src := newTestCache(t, CacheOptions{Provider: staticSource()})
 	defer src.Close()
 	chain, err := NewRoleChain(src, CacheOptions{}, AssumeRoleOptions{RoleARN: roleB, Client: &scriptedSTS{role: okRole(time.Now)}})
 	if err != nil {

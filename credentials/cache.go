@@ -19,25 +19,39 @@ var ErrInvalidCredentials = errors.New("credentials: provider returned invalid c
 var ErrCacheClosed = errors.New("credentials: cache is closed")
 
 // Cache wraps a Provider and serves its credentials until shortly before they expire, refreshing
-// them ahead of time so that callers do not wait. It follows AWS's 2026 cross-SDK refresh
-// behaviour and goes further where that still makes a caller wait:
+// them ahead of time so that callers do not wait. It implements AWS's 2026 cross-SDK refresh
+// behaviour, with two deliberate departures described after this list:
 //
-//   - fresh: Retrieve is one atomic load, without lock, allocation or clock read (a timer
+//   - fresh: Retrieve is one atomic load, without lock, allocation or clock read. A timer
 //     withdraws the credentials from this path at their refresh point, and reads the wall clock
-//     at least once a second meanwhile); with CacheOptions.Now set it is an atomic load and a
-//     time comparison;
-//   - refreshing (the advisory window, sized from the credentials' lifetime and jittered):
-//     callers get the cached credentials at once and one background refresh runs;
+//     at least once a second meanwhile (reading the clock costs more than the rest of Retrieve).
+//     With a clock given as CacheOptions.Now, which has no timers, Retrieve compares times;
+//   - refreshing (the advisory window, sized from the credentials' lifetime): callers get the
+//     cached credentials at once and one background refresh runs;
 //   - stale (the mandatory window, the last minute) and expired: callers wait for one shared
 //     refresh, each bounded by its own context;
 //   - after a failed refresh the source is left alone for a random 300–600 s backoff and the
 //     cached credentials are served, even expired ones: the service, not the cache, decides
-//     whether they are still good ("static stability");
-//   - a non-recoverable error (IsNonRecoverable) is not backed off but remembered for up to 5 s;
-//     it is returned only when no valid credentials are cached, since revoking trust does not
-//     revoke sessions already issued. In the advisory window this means one call to the source
-//     every 5 s while callers keep coming, as AWS's text asks: a fixed trust policy is picked up
-//     at once, at the cost of steady STS traffic from a misconfigured pod.
+//     whether they are still good ("static stability"). A backoff that begins before the
+//     mandatory window ends by its start, so that the source is tried again while the
+//     credentials are still good;
+//   - a non-recoverable error (IsNonRecoverable) is not backed off but remembered for up to 5 s,
+//     so that a fixed trust policy is picked up at once, at the cost of one call to the source
+//     every 5 s while callers keep coming.
+//
+// Where AWS's SDKs make callers wait in the advisory window, the Cache refreshes in the
+// background instead: callers get the same credentials either way, sooner. It departs from AWS's
+// behaviour on purpose in two places, each with an option that restores AWS's:
+//
+//   - The refresh point is placed at random in the first half of the advisory window (less the
+//     mandatory window), not at its start, so that a fleet started together does not refresh
+//     together, and a failed first try leaves half the window for the next. A 6-hour credential
+//     is thus refreshed between 60 and 30½ minutes before expiry, 45 on average.
+//     CacheOptions.NoRefreshJitter refreshes at the window's start.
+//   - A non-recoverable error is returned only when no valid credentials are cached, and only
+//     reported (Status, OnRefresh) otherwise: revoking trust does not revoke sessions already
+//     issued, so the cached credentials may well still work. CacheOptions.ReturnNonRecoverable
+//     returns it at once.
 //
 // A provider that panics fails its refresh like one that returns an error; the error repeats the
 // panic value with the cached secrets and anything shaped like a web identity token redacted.
@@ -46,19 +60,16 @@ var ErrCacheClosed = errors.New("credentials: cache is closed")
 type Cache struct {
 	provider hidden[Provider] // so that fmt never prints it (see hidden)
 	opts     CacheOptions
-	now      func() time.Time
-	// injectedClock is true when CacheOptions.Now was set: timers cannot follow such a clock, so
-	// the fresh path compares times instead of trusting c.fresh.
-	injectedClock bool
+	clock    clock
 
 	cur        atomic.Pointer[entry]
-	fresh      atomic.Pointer[entry] // cur while it is fresh (real clock only), else nil
+	fresh      atomic.Pointer[entry] // cur while the timer says it is fresh, else nil
 	refreshing atomic.Bool
 
 	mu       sync.Mutex // guards inflight, closed, timer, and every store to cur and fresh
 	inflight *flight
 	closed   bool
-	timer    *time.Timer // moves fresh to nil at the refresh point
+	timer    timer // moves fresh to nil at the refresh point
 	wg       sync.WaitGroup
 
 	base   context.Context // parent of every refresh; cancelled by Close
@@ -73,12 +84,19 @@ type flight struct {
 	background bool
 }
 
-// NewCache returns a Cache over p. Out-of-range options are replaced by their defaults (see
-// CacheOptions).
-func NewCache(p Provider, opts CacheOptions) *Cache {
-	o := opts.normalized()
+// NewCache checks opts and returns a Cache over opts.Provider. It calls the provider only when
+// first asked for credentials. A nil Provider is an error; out-of-range durations are replaced by
+// their defaults (see CacheOptions).
+func NewCache(opts CacheOptions) (*Cache, error) {
+	o, err := opts.normalized()
+	if err != nil {
+		return nil, err
+	}
 	base, cancel := context.WithCancel(context.Background())
-	return &Cache{provider: hide(p), opts: o, now: o.Now, injectedClock: opts.Now != nil, base: base, cancel: cancel}
+	c := &Cache{provider: hide(o.Provider), clock: o.clock, base: base, cancel: cancel}
+	o.Provider, o.clock = nil, nil // kept in c.provider and c.clock only
+	c.opts = o
+	return c, nil
 }
 
 // Retrieve returns credentials, from the cache when they are fresh. See Cache for when it waits.
@@ -86,51 +104,48 @@ func (c *Cache) Retrieve(ctx context.Context) (Credentials, error) {
 	if e := c.fresh.Load(); e != nil {
 		return e.creds, nil
 	}
-	if c.injectedClock {
-		if e := c.cur.Load(); e != nil && c.now().UnixNano() < e.refreshAt {
-			return e.creds, nil
-		}
-	}
 	return c.retrieveSlow(ctx)
 }
 
-// freshRecheck is the longest the fresh path goes without the wall clock being read. Reading the
-// clock costs more than the rest of Retrieve (two vDSO calls on Linux), so the fresh path trusts
-// c.fresh, which a timer clears at the refresh point. Timers follow the monotonic clock; the
+// freshRecheck is the longest the fast path goes without the wall clock being read. Reading the
+// clock costs more than the rest of Retrieve, so the fast path trusts c.fresh, which a timer
+// clears at the refresh point. Timers follow the monotonic clock; the
 // recheck bounds the error when the wall clock steps (NTP) or the machine was suspended.
 const freshRecheck = time.Second
 
-// store makes e the cached entry and, with the real clock, publishes it on the fresh path while
-// it is fresh and arms the timer that withdraws it. The caller holds c.mu.
+// store makes e the cached entry and, while it is fresh, publishes it on the fast path and arms
+// the timer that withdraws it. The caller holds c.mu.
 func (c *Cache) store(e *entry) {
 	c.cur.Store(e)
 	c.watch(e)
 }
 
-// watch publishes or withdraws e on the fresh path. The caller holds c.mu.
+// watch publishes or withdraws e on the fast path. The caller holds c.mu.
 func (c *Cache) watch(e *entry) {
-	if c.injectedClock || c.closed {
+	now := c.clock.Now().UnixNano()
+	if c.closed || e.state(now) != stateFresh {
 		c.fresh.Store(nil)
 		return
 	}
-	now := c.now().UnixNano()
-	if e.state(now) != StateFresh {
-		c.fresh.Store(nil)
+	if e.refreshAt != never && !c.arm(min(time.Duration(e.refreshAt-now), freshRecheck)) {
+		c.fresh.Store(nil) // a clock without timers: Retrieve compares times (see nowFunc)
 		return
 	}
 	c.fresh.Store(e)
-	if e.refreshAt == never {
-		return
-	}
-	wait := min(time.Duration(e.refreshAt-now), freshRecheck)
-	if c.timer == nil {
-		c.timer = time.AfterFunc(wait, c.tick)
-	} else {
-		c.timer.Reset(wait)
-	}
 }
 
-// tick runs when the timer fires: it withdraws the entry from the fresh path once its refresh
+// arm sets the timer to call tick after d. It reports false when the clock has no timers. The
+// caller holds c.mu.
+func (c *Cache) arm(d time.Duration) bool {
+	if c.timer != nil {
+		c.timer.Reset(d)
+		return true
+	}
+	c.timer = c.clock.AfterFunc(d, c.tick)
+	return c.timer != nil
+}
+
+// tick runs when the timer fires: it withdraws the entry from the fast path once its refresh
 // point has passed, or rearms the timer.
 func (c *Cache) tick() {
 	c.mu.Lock()
@@ -143,22 +158,22 @@ func (c *Cache) tick() {
 func (c *Cache) retrieveSlow(ctx context.Context) (Credentials, error) {
 	for {
 		e := c.cur.Load()
-		now := c.now().UnixNano()
+		now := c.clock.Now().UnixNano()
 		st := e.state(now)
 		switch {
-		case st == StateFresh:
+		case st == stateFresh:
 			return e.creds, nil // another caller refreshed in the meantime
 		case e.inBackoff(now):
-			if st == StateExpired && !e.expiryReported {
+			if st == stateExpired && !e.expiryReported {
 				c.reportServingExpired(e, now)
 			}
 			return e.creds, nil // a backoff is only ever set with credentials cached
 		case e.holdingError(now):
-			if st == StateRefreshing || st == StateStale {
+			if c.servesDespite(st) {
 				return e.creds, nil
 			}
 			return Credentials{}, e.lastErr
-		case st == StateRefreshing:
+		case st == stateRefreshing:
 			if !c.refreshing.Load() {
 				c.startFlight(e, true)
 			}
@@ -170,7 +185,7 @@ func (c *Cache) retrieveSlow(ctx context.Context) (Credentials, error) {
 		case errors.Is(err, errEntryChanged):
 			continue // a refresh finished since e was read: judge the new entry
 		case err != nil: // closed
-			if st == StateStale {
+			if st == stateStale {
 				return e.creds, nil
 			}
 			return Credentials{}, err
@@ -185,15 +200,22 @@ func (c *Cache) retrieveSlow(ctx context.Context) (Credentials, error) {
 		}
 		// The refresh failed; what is cached now says what may still be served.
 		e = c.cur.Load()
-		now = c.now().UnixNano()
+		now = c.clock.Now().UnixNano()
 		switch {
 		case e.inBackoff(now):
 			return e.creds, nil
-		case e.holdingError(now) && e.state(now) == StateStale:
+		case e.holdingError(now) && c.servesDespite(e.state(now)):
 			return e.creds, nil
 		}
 		return Credentials{}, f.err
 	}
+}
+
+// servesDespite reports whether credentials in state st are served while a non-recoverable error
+// is held: when they are still valid, unless CacheOptions.ReturnNonRecoverable asks for AWS's
+// behaviour.
+func (c *Cache) servesDespite(st cacheState) bool {
+	return (st == stateRefreshing || st == stateStale) && !c.opts.ReturnNonRecoverable
 }
 
 // errEntryChanged tells startFlight's caller that the entry it judged is no longer current.
@@ -224,7 +246,7 @@ func (c *Cache) startFlight(seen *entry, background bool) (*flight, error) {
 // run calls the provider once, stores the outcome and wakes the flight's waiters.
 func (c *Cache) run(f *flight) {
 	defer c.wg.Done()
-	start := c.now()
+	start := c.clock.Now()
 	creds, err := Credentials{}, errProviderExited
 	// The outcome is stored in a deferred call so that it happens even if the provider ends its
 	// goroutine with runtime.Goexit (t.FailNow in a test does): the waiters are always woken.
@@ -240,7 +262,7 @@ var errProviderExited = errors.New("credentials: provider ended its goroutine (r
 
 // finish stores the outcome of the refresh f and wakes its waiters.
 func (c *Cache) finish(f *flight, start time.Time, creds Credentials, err error) {
-	end := c.now()
+	end := c.clock.Now()
 	if err == nil {
 		err = validate(creds, end)
 	}
@@ -330,10 +352,32 @@ func (c *Cache) outcome(prev *entry, creds Credentials, err error, end time.Time
 	case IsNonRecoverable(err):
 		next.holdErrUntil = now + int64(c.opts.NonRecoverableHold)
 	case next.has:
-		next.backoffUntil = now + int64(c.opts.backoff())
+		next.backoffUntil = c.backoffEnd(next, now)
 		next.expiryReported = now >= next.expiresAt // this refresh's own event says so
 	}
 	return next
+}
+
+// backoffEnd is when the backoff that starts when a refresh fails at now ends; e is the entry
+// that follows the failure, whose credentials are cached. The backoff is a random
+// BackoffMin–BackoffMax, as AWS specifies, but one that begins before the mandatory window ends
+// no later than its start, so that another refresh is tried while the credentials are still
+// good instead of serving them expired while the source may have recovered (AWS requires the
+// backoff once they have expired, not that it outlive them). The first backoff cut for a
+// credential ends at random in the second half of what was left, so that a fleet that failed
+// together does not retry together; a later one ends at the start of the mandatory window. So
+// each credential adds at most two refreshes to the one per backoff of a long outage.
+func (c *Cache) backoffEnd(e *entry, now int64) int64 {
+	end := now + int64(c.opts.backoff())
+	if now >= e.staleAt || end <= e.staleAt {
+		return end
+	}
+	if e.backoffCut {
+		return e.staleAt
+	}
+	e.backoffCut = true
+	left := e.staleAt - now
+	return e.staleAt - int64(c.opts.Rand()*float64(left/2))
 }
 
 func validate(c Credentials, now time.Time) error {
@@ -389,7 +433,7 @@ func (c *Cache) report(f *flight, start, end time.Time, e *entry) {
 	}
 	if e.has {
 		ev.AccessKeyID, ev.Source, ev.RoleARN, ev.Expires = e.creds.AccessKeyID, e.creds.Source, e.creds.RoleARN, e.creds.Expires
-		ev.ServingExpired = f.err != nil && e.backoffUntil != 0 && e.state(end.UnixNano()) == StateExpired
+		ev.ServingExpired = f.err != nil && e.backoffUntil != 0 && e.state(end.UnixNano()) == stateExpired
 	}
 	defer func() { _ = recover() }() // a panicking hook must not break the cache
 	c.opts.OnRefresh(ev)
@@ -445,14 +489,16 @@ func (c *Cache) Invalidate(accessKeyID string) {
 	}
 	next := *e
 	next.invalidated = true
-	next.refreshAt = c.now().UnixNano() // due now; Status reports it as the next refresh
+	next.refreshAt = c.clock.Now().UnixNano() // due now; Status reports it as the next refresh
 	c.store(&next)
 }
 
 // CacheStatus is a snapshot of a Cache for health endpoints and logs. It holds no secret.
 type CacheStatus struct {
-	// State is where the cached credentials stand now.
-	State State
+	// State is where the cached credentials stand now: "empty" (nothing cached), "fresh",
+	// "refreshing" (in the advisory window), "stale" (in the mandatory window, or invalidated)
+	// or "expired". See Cache for what Retrieve does in each.
+	State string
 	// AccessKeyID, Source, RoleARN and Expires describe the cached credentials, if any.
 	AccessKeyID, Source, RoleARN string
 	Expires                      time.Time
@@ -474,8 +520,8 @@ type CacheStatus struct {
 // Status reports the Cache's state.
 func (c *Cache) Status() CacheStatus {
 	e := c.cur.Load()
-	now := c.now().UnixNano()
-	s := CacheStatus{State: e.state(now), Refreshing: c.refreshing.Load()}
+	now := c.clock.Now().UnixNano()
+	s := CacheStatus{State: e.state(now).String(), Refreshing: c.refreshing.Load()}
 	if e == nil {
 		return s
 	}
@@ -493,12 +539,13 @@ func (c *Cache) Status() CacheStatus {
 }
 
 // Close stops the Cache's background work: it cancels a refresh in progress and waits for it to
-// return (a provider must honour its context's cancellation, or Close waits for it to finish). Afterwards Retrieve serves the cached credentials while they are valid and returns
+// return (a provider must honour its context's cancellation, or Close waits for it to finish).
+// Afterwards Retrieve serves the cached credentials while they are valid and returns
 // ErrCacheClosed when a refresh would be needed. Close is idempotent and always returns nil.
 func (c *Cache) Close() error {
 	c.mu.Lock()
 	c.closed = true
-	c.fresh.Store(nil) // from now on every call compares times: no timer keeps c.fresh true
+	c.fresh.Store(nil) // from now on every call compares times: the timer is stopped
 	if c.timer != nil {
 		c.timer.Stop()
 	}

@@ -44,8 +44,7 @@ func BenchmarkCacheRetrieve(b *testing.B) {
 	})
 
 	b.Run("irsa", func(b *testing.B) {
-		c := NewCache(Static{Value: Credentials{AccessKeyID: "AKID", SecretAccessKey: "SECRET", SessionToken: "TOKEN", Expires: expires}}, CacheOptions{})
-		defer c.Close()
+		c := newTestCache(b, CacheOptions{Provider: Static{Value: Credentials{AccessKeyID: "AKID", SecretAccessKey: "SECRET", SessionToken: "TOKEN", Expires: expires}}})
 		if _, err := c.Retrieve(ctx); err != nil {
 			b.Fatal(err)
 		}

@@ -8,10 +8,14 @@ import (
 	"time"
 )
 
-// fakeClock is a clock that moves only when told to.
+// fakeClock is a clock that moves only when told to. Its timers fire, in order, from Advance,
+// in the goroutine that moves the clock, so that a test knows that when Advance returns the
+// Cache has seen the new time on its fast path too.
 type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu     sync.Mutex
+	t      time.Time
+	timers []*fakeTimer
+	held   bool // timers do not fire (see hold)
 }
 
 func newFakeClock() *fakeClock {
@@ -24,10 +28,91 @@ func (c *fakeClock) Now() time.Time {
 	return c.t
 }
 
+// Advance moves the clock by d and fires every timer that is due by then.
 func (c *fakeClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
 	c.mu.Unlock()
+	c.fire()
+}
+
+// hold stops timers from firing until release: time moves, the Cache's timer does not.
+func (c *fakeClock) hold() {
+	c.mu.Lock()
+	c.held = true
+	c.mu.Unlock()
+}
+
+// release lets timers fire again and fires those that are due.
+func (c *fakeClock) release() {
+	c.mu.Lock()
+	c.held = false
+	c.mu.Unlock()
+	c.fire()
+}
+
+func (c *fakeClock) AfterFunc(d time.Duration, f func()) timer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := &fakeTimer{clock: c, at: c.t.Add(d), f: f, active: true}
+	c.timers = append(c.timers, t)
+	return t
+}
+
+// fire runs the due timers, earliest first, without holding c.mu (a timer's function reads the
+// clock and may rearm its timer).
+func (c *fakeClock) fire() {
+	for {
+		c.mu.Lock()
+		var due *fakeTimer
+		for _, t := range c.timers {
+			if !c.held && t.active && !t.at.After(c.t) && (due == nil || t.at.Before(due.at)) {
+				due = t
+			}
+		}
+		if due == nil {
+			c.mu.Unlock()
+			return
+		}
+		due.active = false
+		c.mu.Unlock()
+		due.f()
+	}
+}
+
+// fakeTimer is a timer of a fakeClock.
+type fakeTimer struct {
+	clock  *fakeClock
+	at     time.Time
+	f      func()
+	active bool
+}
+
+func (t *fakeTimer) Reset(d time.Duration) bool {
+	t.clock.mu.Lock()
+	defer t.clock.mu.Unlock()
+	was := t.active
+	t.at, t.active = t.clock.t.Add(d), true
+	return was
+}
+
+func (t *fakeTimer) Stop() bool {
+	t.clock.mu.Lock()
+	defer t.clock.mu.Unlock()
+	was := t.active
+	t.active = false
+	return was
+}
+
+// newTestCache returns a Cache with opts, closed when the test ends.
+func newTestCache(t testing.TB, opts CacheOptions) *Cache {
+	t.Helper()
+	c, err := NewCache(opts)
+	if err != nil {
+		t.Fatalf("NewCache: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
 }
 
 // reply is one scripted answer of a scriptedProvider.
@@ -93,13 +178,13 @@ func newHarness(t *testing.T, opts CacheOptions) *harness {
 	h := &harness{t: t, clock: newFakeClock(), events: make(chan RefreshEvent, 100)}
 	h.p = &scriptedProvider{t: t}
 	h.rand.Store(0.0)
-	opts.Now = h.clock.Now
+	opts.Provider = h.p
+	opts.clock = h.clock // with its timers: the tests run the fast path production runs
 	if opts.Rand == nil {
 		opts.Rand = func() float64 { return h.rand.Load().(float64) }
 	}
 	opts.OnRefresh = func(ev RefreshEvent) { h.events <- ev }
-	h.cache = NewCache(h.p, opts)
-	t.Cleanup(func() { h.cache.Close() })
+	h.cache = newTestCache(t, opts)
 	return h
 }
 
@@ -118,9 +203,12 @@ func (h *harness) creds(lifetime time.Duration) Credentials {
 	return c
 }
 
-// get calls Retrieve with a background context and fails the test on error.
+// get calls Retrieve with a background context and fails the test on error. First it checks
+// that credentials which are fresh by the clock are on the fast path, so that every test that
+// calls get while they are fresh runs the path production runs.
 func (h *harness) get() Credentials {
 	h.t.Helper()
+	h.checkFastPath()
 	c, err := h.cache.Retrieve(context.Background())
 	if err != nil {
 		h.t.Fatalf("Retrieve: unexpected error: %v", err)
@@ -164,3 +252,28 @@ func (h *harness) prime(lifetime time.Duration) Credentials {
 }
 
 func (h *harness) calls() int64 { return h.p.calls.Load() }
+
+// checkFastPath fails the test when the cached entry is fresh by the clock but not on the fast
+// path, or on it though no longer fresh (unless the test holds the clock's timers).
+func (h *harness) checkFastPath() {
+	h.t.Helper()
+	c := h.cache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h.clock.mu.Lock()
+	held := h.clock.held
+	h.clock.mu.Unlock()
+	if held || c.closed {
+		return
+	}
+	e := c.cur.Load()
+	fresh := e.state(h.clock.Now().UnixNano()) == stateFresh
+	switch onFastPath := c.fresh.Load() != nil; {
+	case fresh && !onFastPath:
+		h.t.Errorf("fresh credentials are not on the fast path")
+	case !fresh && onFastPath:
+		h.t.Errorf("%v credentials are still on the fast path", e.state(h.clock.Now().UnixNano()))
+	case onFastPath && c.fresh.Load() != e:
+		h.t.Errorf("the fast path serves another entry than the cached one")
+	}
+}

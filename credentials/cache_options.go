@@ -1,38 +1,27 @@
 package credentials
 
 import (
+	"errors"
 	"math/rand/v2"
 	"time"
 )
 
-// Defaults of CacheOptions. Each follows AWS's 2026 cross-SDK credential refresh behaviour unless
-// its comment says otherwise.
+// The defaults of CacheOptions. Each follows AWS's 2026 cross-SDK credential refresh behaviour
+// unless its field's comment says otherwise.
 const (
-	// DefaultMandatoryWindow is the last stretch before expiry in which callers wait for a refresh
-	// instead of using the old credentials: one minute, enough for a request signed now to reach
-	// the service before the credentials expire.
-	DefaultMandatoryWindow = time.Minute
-	// DefaultRefreshJitter places the refresh point uniformly in the first half of the advisory
-	// window, so pods started together spread their STS calls and a failed first try leaves half
-	// the window for the next.
-	DefaultRefreshJitter = 0.5
-	// DefaultBackoffMin and DefaultBackoffMax bound the random pause after a failed refresh during
-	// which the source is not contacted (AWS: 300–600 s). A random pause keeps a fleet that failed
-	// together from retrying together.
-	DefaultBackoffMin = 300 * time.Second
-	DefaultBackoffMax = 600 * time.Second
-	// DefaultNonRecoverableHold is how long a non-recoverable error is remembered (at most 5 s):
-	// long enough that a caller looping on it does not hammer STS, short enough that a fixed
-	// trust policy is picked up at once.
-	DefaultNonRecoverableHold = 5 * time.Second
-	// DefaultRefreshTimeout bounds one refresh that callers do not wait for (background
-	// refreshes, and shared refreshes after their callers gave up). It is not in AWS's text; the
-	// light STS client's own attempts and retries fit well inside it.
-	DefaultRefreshTimeout = time.Minute
+	defaultMandatoryWindow = time.Minute
+	refreshJitter          = 0.5 // the refresh point is spread over this fraction of the advisory window
+	defaultBackoffMin      = 300 * time.Second
+	defaultBackoffMax      = 600 * time.Second
+	maxNonRecoverableHold  = 5 * time.Second
+	defaultRefreshTimeout  = time.Minute
 )
 
-// CacheOptions configures a Cache. The zero value gives the documented defaults.
+// CacheOptions configures a Cache. Only Provider is required; every other field's zero value
+// gives the documented default.
 type CacheOptions struct {
+	// Provider is where the Cache gets credentials. Required.
+	Provider Provider
 	// RefreshAhead is the advisory window: how long before expiry the Cache starts refreshing in
 	// the background while it keeps serving the current credentials. Optional; default chosen from
 	// each new credential's lifetime as AWS specifies: 5 min for lifetimes up to 20 min, 15 min
@@ -40,25 +29,41 @@ type CacheOptions struct {
 	// half the lifetime, so very short-lived credentials (below STS's 15-minute minimum, say from
 	// a custom provider) do not refresh in a loop.
 	RefreshAhead time.Duration
-	// Mandatory is the window before expiry in which callers wait for a shared refresh. Optional;
-	// default DefaultMandatoryWindow, and never longer than the advisory window.
+	// Mandatory is the window before expiry in which callers wait for a shared refresh: time for
+	// a request signed now to reach the service before the credentials expire. Optional; default
+	// one minute, and never longer than the advisory window.
 	Mandatory time.Duration
-	// RefreshJitter is the fraction, in [0, 1], of the advisory window (less the mandatory window)
-	// over which the refresh point is spread at random. Optional; default DefaultRefreshJitter.
-	// Set NoJitter to refresh exactly at the start of the advisory window.
-	RefreshJitter float64
-	// NoJitter turns jitter off (RefreshJitter's zero value means "default"). Optional.
-	NoJitter bool
-	// BackoffMin and BackoffMax bound the random backoff after a failed refresh. Optional;
-	// defaults DefaultBackoffMin and DefaultBackoffMax.
+	// NoRefreshJitter puts the refresh point exactly at the start of the advisory window, as AWS
+	// does. By default (false) it is placed at random in the first half of that window (less the
+	// mandatory window), so that pods started together do not call STS together, and a refresh
+	// that fails still leaves half the window for the next try. This is one switch rather than a
+	// fraction of the window because only these two settings have a reason: spread a fleet, or
+	// behave exactly like the SDKs. Optional.
+	NoRefreshJitter bool
+	// ReturnNonRecoverable makes Retrieve return a non-recoverable refresh error (see
+	// IsNonRecoverable) while it is held, even when valid credentials are cached, as AWS does. By
+	// default (false) such an error is returned only when nothing valid is cached, and is reported
+	// through Status and OnRefresh otherwise: revoking trust does not revoke sessions already
+	// issued, so the cached credentials may well still work. Optional.
+	ReturnNonRecoverable bool
+	// BackoffMin and BackoffMax bound the random pause after a failed refresh during which the
+	// source is not contacted and the cached credentials are served. A random pause keeps a fleet
+	// that failed together from retrying together. Optional; defaults 300 s and 600 s, as AWS
+	// specifies.
 	BackoffMin, BackoffMax time.Duration
-	// NonRecoverableHold is how long a non-recoverable error is remembered. Optional; default
-	// DefaultNonRecoverableHold; values above 5 s are lowered to 5 s.
+	// NonRecoverableHold is how long a non-recoverable error is remembered and answered from
+	// memory: long enough that a caller looping on it does not hammer STS, short enough that a
+	// fixed trust policy is picked up at once. Optional; default and maximum 5 s, as AWS
+	// specifies.
 	NonRecoverableHold time.Duration
-	// RefreshTimeout bounds a refresh that no caller waits for. Optional; default
-	// DefaultRefreshTimeout.
+	// RefreshTimeout bounds a refresh that no caller waits for (background refreshes, and shared
+	// refreshes after their callers gave up). It is not in AWS's text; the light STS client's own
+	// attempts and retries fit well inside the default. Optional; default one minute.
 	RefreshTimeout time.Duration
-	// Now returns the current time. Optional; default time.Now. Tests inject a clock here.
+	// Now returns the current time, for tests of code that uses a Cache. Optional; default the
+	// system clock. A Cache cannot arm timers on a clock given as a function, so with Now set it
+	// reads Now on every Retrieve instead of using its timer-driven fast path (still without lock
+	// or allocation).
 	Now func() time.Time
 	// Rand returns a random number in [0, 1) for jitter and backoff. It must be safe for
 	// concurrent use. Optional; default math/rand/v2.Float64.
@@ -69,46 +74,62 @@ type CacheOptions struct {
 	// credentials which expired during a backoff. It must not block for long: callers wait for
 	// it. Optional.
 	OnRefresh func(RefreshEvent)
+
+	// clock replaces Now (and the system clock's timers) in this package's tests, so that they
+	// run the fast path production runs.
+	clock clock
 }
 
-// normalized returns o with every unset or out-of-range field replaced by its default.
-func (o CacheOptions) normalized() CacheOptions {
+// errNoProvider is NewCache's error for options without a Provider.
+var errNoProvider = MarkNonRecoverable(errors.New("credentials: NewCache: CacheOptions.Provider is required"))
+
+// normalized checks o and returns it with every unset or out-of-range field replaced by its
+// default. It is the one place CacheOptions are validated.
+func (o CacheOptions) normalized() (CacheOptions, error) {
+	if o.Provider == nil {
+		return o, errNoProvider
+	}
 	if o.RefreshAhead < 0 {
 		o.RefreshAhead = 0
 	}
 	if o.Mandatory <= 0 {
-		o.Mandatory = DefaultMandatoryWindow
-	}
-	switch {
-	case o.NoJitter:
-		o.RefreshJitter = 0
-	case o.RefreshJitter <= 0:
-		o.RefreshJitter = DefaultRefreshJitter
-	case o.RefreshJitter > 1:
-		o.RefreshJitter = 1
+		o.Mandatory = defaultMandatoryWindow
 	}
 	if o.BackoffMin <= 0 {
-		o.BackoffMin = DefaultBackoffMin
+		o.BackoffMin = defaultBackoffMin
 	}
 	if o.BackoffMax <= 0 {
-		o.BackoffMax = DefaultBackoffMax
+		o.BackoffMax = defaultBackoffMax
 	}
 	if o.BackoffMax < o.BackoffMin {
 		o.BackoffMax = o.BackoffMin
 	}
-	if o.NonRecoverableHold <= 0 || o.NonRecoverableHold > DefaultNonRecoverableHold {
-		o.NonRecoverableHold = DefaultNonRecoverableHold
+	if o.NonRecoverableHold <= 0 || o.NonRecoverableHold > maxNonRecoverableHold {
+		o.NonRecoverableHold = maxNonRecoverableHold
 	}
 	if o.RefreshTimeout <= 0 {
-		o.RefreshTimeout = DefaultRefreshTimeout
+		o.RefreshTimeout = defaultRefreshTimeout
 	}
-	if o.Now == nil {
-		o.Now = time.Now
+	switch {
+	case o.clock != nil:
+	case o.Now != nil:
+		o.clock = nowFunc(o.Now)
+	default:
+		o.clock = systemClock{}
 	}
 	if o.Rand == nil {
 		o.Rand = rand.Float64
 	}
-	return o
+	return o, nil
+}
+
+// jitter is the fraction of the advisory window (less the mandatory window) over which refresh
+// points are spread.
+func (o *CacheOptions) jitter() float64 {
+	if o.NoRefreshJitter {
+		return 0
+	}
+	return refreshJitter
 }
 
 // advisoryWindow is AWS's refresh-ahead window for credentials that live for lifetime.
@@ -125,7 +146,7 @@ func advisoryWindow(lifetime time.Duration) time.Duration {
 
 // windows returns the advisory and mandatory windows for credentials received at now that expire
 // at expires.
-func (o CacheOptions) windows(now, expires time.Time) (advisory, mandatory time.Duration) {
+func (o *CacheOptions) windows(now, expires time.Time) (advisory, mandatory time.Duration) {
 	lifetime := expires.Sub(now)
 	advisory = o.RefreshAhead
 	if advisory == 0 {
@@ -139,6 +160,37 @@ func (o CacheOptions) windows(now, expires time.Time) (advisory, mandatory time.
 }
 
 // backoff returns a random duration in [BackoffMin, BackoffMax].
-func (o CacheOptions) backoff() time.Duration {
+func (o *CacheOptions) backoff() time.Duration {
 	return o.BackoffMin + time.Duration(o.Rand()*float64(o.BackoffMax-o.BackoffMin))
 }
+
+// clock is where a Cache reads the time and arms the timer that takes credentials off its fast
+// path at their refresh point. Production runs on systemClock; this package's tests use a fake
+// whose timers fire when the test moves its time, so that they run production's fast path (the
+// same idea as net/http/cookiejar's unexported twins that take now).
+type clock interface {
+	Now() time.Time
+	// AfterFunc runs f after d, like time.AfterFunc. It returns nil when the clock has no timers.
+	AfterFunc(d time.Duration, f func()) timer
+}
+
+// timer is the part of *time.Timer a Cache uses.
+type timer interface {
+	Reset(d time.Duration) bool
+	Stop() bool
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+func (systemClock) AfterFunc(d time.Duration, f func()) timer { return time.AfterFunc(d, f) }
+
+// nowFunc is a clock given as CacheOptions.Now. It has no timers: the Cache cannot know when
+// such a clock passes a refresh point, so it keeps credentials off its fast path and compares
+// times on every Retrieve.
+type nowFunc func() time.Time
+
+func (f nowFunc) Now() time.Time { return f() }
+
+func (nowFunc) AfterFunc(time.Duration, func()) timer { return nil }

@@ -5,30 +5,31 @@ import (
 	"time"
 )
 
-// State is where cached credentials stand in their life, as the Cache sees them.
-type State int
+// cacheState is where cached credentials stand in their life, as the Cache sees them.
+// CacheStatus reports it by name.
+type cacheState int
 
 // The states, in the order credentials pass through them.
 const (
-	// StateEmpty: nothing cached yet (or the last refresh failed with nothing to fall back on).
-	StateEmpty State = iota
-	// StateFresh: served by an atomic load and a time comparison.
-	StateFresh
-	// StateRefreshing: inside the advisory window. Callers get the cached credentials at once;
+	// stateEmpty: nothing cached yet (or the last refresh failed with nothing to fall back on).
+	stateEmpty cacheState = iota
+	// stateFresh: served from the fast path.
+	stateFresh
+	// stateRefreshing: inside the advisory window. Callers get the cached credentials at once;
 	// one background refresh runs.
-	StateRefreshing
-	// StateStale: inside the mandatory window (or invalidated). Callers wait for one shared
+	stateRefreshing
+	// stateStale: inside the mandatory window (or invalidated). Callers wait for one shared
 	// refresh, each bounded by its own context.
-	StateStale
-	// StateExpired: past expiry. Callers wait for a refresh like in StateStale; if it fails with a
+	stateStale
+	// stateExpired: past expiry. Callers wait for a refresh like in stateStale; if it fails with a
 	// recoverable error the expired credentials are still served (static stability).
-	StateExpired
+	stateExpired
 )
 
 var stateNames = [...]string{"empty", "fresh", "refreshing", "stale", "expired"}
 
-// String returns the state's name as Status reports it: "fresh", "refreshing", ...
-func (s State) String() string {
+// String returns the state's name as CacheStatus reports it: "fresh", "refreshing", ...
+func (s cacheState) String() string {
 	if s < 0 || int(s) >= len(stateNames) {
 		return "unknown"
 	}
@@ -54,6 +55,7 @@ type entry struct {
 	expiryReported bool // the hook was told these expired credentials are served during a backoff
 
 	backoffUntil int64 // after a failed refresh: the source is left alone until then
+	backoffCut   bool  // a backoff was cut to end by staleAt (see Cache.backoffEnd)
 	lastErr      error // the last refresh's error, nil after a success
 	lastErrAt    int64
 	holdErrUntil int64 // a non-recoverable lastErr is answered from memory until then
@@ -61,18 +63,18 @@ type entry struct {
 }
 
 // state tells where e stands at now (Unix nanoseconds).
-func (e *entry) state(now int64) State {
+func (e *entry) state(now int64) cacheState {
 	switch {
 	case e == nil || !e.has:
-		return StateEmpty
+		return stateEmpty
 	case now >= e.expiresAt:
-		return StateExpired
+		return stateExpired
 	case e.invalidated || now >= e.staleAt:
-		return StateStale
+		return stateStale
 	case now >= e.refreshAt:
-		return StateRefreshing
+		return stateRefreshing
 	default:
-		return StateFresh
+		return stateFresh
 	}
 }
 
@@ -89,11 +91,24 @@ func newEntry(c Credentials, now time.Time, o *CacheOptions) *entry {
 		return e
 	}
 	advisory, mandatory := o.windows(now, c.Expires)
-	e.expiresAt = c.Expires.UnixNano()
+	e.expiresAt = expiryNanos(c.Expires)
 	e.staleAt = e.expiresAt - int64(mandatory)
-	spread := float64(advisory-mandatory) * o.RefreshJitter * o.Rand()
+	spread := float64(advisory-mandatory) * o.jitter() * o.Rand()
 	e.refreshAt = e.expiresAt - int64(advisory) + int64(spread)
 	return e
+}
+
+// lastExpiry is the latest expiry an entry holds as it is: time.Time.UnixNano overflows after
+// 2262-04-11, and never (its maximum) means "does not expire".
+var lastExpiry = time.Unix(0, never-1)
+
+// expiryNanos is the expiry t in Unix nanoseconds, clamped to lastExpiry. STS never sends such
+// dates, but a custom provider, a container endpoint or a proxy can.
+func expiryNanos(t time.Time) int64 {
+	if t.After(lastExpiry) {
+		return never - 1
+	}
+	return t.UnixNano()
 }
 
 func unixTime(n int64) time.Time {

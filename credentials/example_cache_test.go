@@ -23,7 +23,11 @@ func ExampleNewCache() {
 			Source:          "example",
 		}, nil
 	})
-	cache := credentials.NewCache(provider, credentials.CacheOptions{})
+	cache, err := credentials.NewCache(credentials.CacheOptions{Provider: provider})
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
 	defer cache.Close()
 
 	for i := 0; i < 3; i++ {
@@ -50,7 +54,11 @@ func ExampleNewCache() {
 
 // ForSDK hands a Cache to aws-sdk-go-v2 clients; no aws.CredentialsCache is needed on top.
 func ExampleForSDK() {
-	cache := credentials.NewCache(credentials.NewStatic("AKIAEXAMPLE", "secret", ""), credentials.CacheOptions{})
+	cache, err := credentials.NewCache(credentials.CacheOptions{Provider: credentials.NewStatic("AKIAEXAMPLE", "secret", "")})
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
 	defer cache.Close()
 
 	cfg := aws.Config{Region: "eu-west-1", Credentials: credentials.ForSDK(cache)}

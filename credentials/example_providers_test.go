@@ -31,7 +31,10 @@ func ExampleNewWebIdentity() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	cache := credentials.NewCache(w, credentials.CacheOptions{})
+	cache, err := credentials.NewCache(credentials.CacheOptions{Provider: w})
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer cache.Close()
 
 	creds, err := cache.Retrieve(context.Background())
@@ -62,7 +65,10 @@ func ExampleNewAssumeRole() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	a := credentials.NewCache(w, credentials.CacheOptions{})
+	a, err := credentials.NewCache(credentials.CacheOptions{Provider: w})
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer a.Close()
 	b, err := credentials.NewAssumeRole(credentials.AssumeRoleOptions{
 		Source:      a, // signs the AssumeRole request
@@ -73,7 +79,10 @@ func ExampleNewAssumeRole() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	cache := credentials.NewCache(b, credentials.CacheOptions{})
+	cache, err := credentials.NewCache(credentials.CacheOptions{Provider: b})
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer cache.Close()
 
 	creds, err := cache.Retrieve(context.Background())

@@ -14,7 +14,7 @@ import (
 func TestPrintingProvidersNeverShowsSecrets(t *testing.T) {
 	const secret, token = "SECRETPRINTPROBE", "TOKENPRINTPROBE"
 	st := NewStatic("AKIDPRINTPROBE", secret, token)
-	cache := NewCache(st, CacheOptions{})
+	cache := newTestCache(t, CacheOptions{Provider: st})
 	defer cache.Close()
 	client, err := NewClient(ClientOptions{Endpoint: Endpoint{URL: "http://127.0.0.1:1", SigningRegion: "us-east-1", Custom: true}})
 	if err != nil {

@@ -75,7 +75,10 @@ func newHarness(t *testing.T, opts fakes3.Options) *harness {
 }
 
 func (h *harness) resolve(ctx context.Context, o sessionOptions) (*session, error) {
-	s := cachedSession(h.provider, o)
+	s, err := cachedSession(h.provider, o)
+	if err != nil {
+		return nil, err
+	}
 	h.sess, h.cache = s, s.Credentials.(*credentials.Cache)
 	inner := s.Invalidate
 	s.Invalidate = func(id string) {

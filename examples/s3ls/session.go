@@ -51,9 +51,12 @@ type sessionOptions struct {
 type resolveFunc func(ctx context.Context, opts sessionOptions) (*session, error)
 
 // cachedSession wraps p in a credentials.Cache with the options' hook and clock.
-func cachedSession(p credentials.Provider, opts sessionOptions) *session {
-	cache := credentials.NewCache(p, credentials.CacheOptions{OnRefresh: opts.OnRefresh, Now: opts.Now})
-	return &session{Credentials: cache, Invalidate: cache.Invalidate, Close: cache.Close}
+func cachedSession(p credentials.Provider, opts sessionOptions) (*session, error) {
+	cache, err := credentials.NewCache(credentials.CacheOptions{Provider: p, OnRefresh: opts.OnRefresh, Now: opts.Now})
+	if err != nil {
+		return nil, err
+	}
+	return &session{Credentials: cache, Invalidate: cache.Invalidate, Close: cache.Close}, nil
 }
 
 // close stops the session's background work.

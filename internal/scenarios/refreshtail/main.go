@@ -79,10 +79,14 @@ func Run(w io.Writer, cfg Config) error {
 		}
 		return credentials.Credentials{AccessKeyID: fmt.Sprintf("ASIAIRSA%06d", n), SecretAccessKey: "secret", Expires: time.Now().Add(cfg.Lifetime)}, nil
 	})
-	cache := credentials.NewCache(irsaProvider, credentials.CacheOptions{
+	cache, err := credentials.NewCache(credentials.CacheOptions{
+		Provider:     irsaProvider,
 		RefreshAhead: cfg.RefreshAhead,
 		Mandatory:    cfg.RefreshAhead / 4, // leaves the background refresh time to finish first
 	})
+	if err != nil {
+		return err
+	}
 	defer cache.Close()
 	irsa := measure("irsa credentials.Cache", cfg, func(ctx context.Context) error { _, err := cache.Retrieve(ctx); return err })
 	irsa.Refreshes = irsaCalls.Load()
@@ -101,7 +105,10 @@ func Run(w io.Writer, cfg Config) error {
 
 	// The same loop over credentials that never need refreshing: what remains slow here is the
 	// machine (other processes, the Go scheduler), not a cache.
-	still := credentials.NewCache(credentials.NewStatic("AKIABASELINE", "secret", ""), credentials.CacheOptions{})
+	still, err := credentials.NewCache(credentials.CacheOptions{Provider: credentials.NewStatic("AKIABASELINE", "secret", "")})
+	if err != nil {
+		return err
+	}
 	defer still.Close()
 	baseline := measure("baseline: no refresh (machine noise)", cfg, func(ctx context.Context) error { _, err := still.Retrieve(ctx); return err })
 
