@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // MaxChainedSessionDuration is AWS's limit on a session assumed with role credentials ("role
@@ -172,20 +174,20 @@ func sessionTags(tags map[string]string, transitive []string) ([]types.Tag, erro
 	for k, v := range tags {
 		switch {
 		case k == "" || len([]rune(k)) > 128:
-			return nil, fmt.Errorf("tag key %q must be 1 to 128 characters", truncate(k, 40))
+			return nil, fmt.Errorf("tag key %q must be 1 to 128 characters", redact.Clip(k, 40))
 		case len([]rune(v)) > 256:
-			return nil, fmt.Errorf("value of tag %q is longer than 256 characters", truncate(k, 40))
+			return nil, fmt.Errorf("value of tag %q is longer than 256 characters", redact.Clip(k, 40))
 		case strings.IndexFunc(k, func(r rune) bool { return !isTagRune(r) }) >= 0:
-			return nil, fmt.Errorf("tag key %q has a character STS does not accept (letters, digits, spaces and _.:/=+-@)", truncate(k, 40))
+			return nil, fmt.Errorf("tag key %q has a character STS does not accept (letters, digits, spaces and _.:/=+-@)", redact.Clip(k, 40))
 		case strings.IndexFunc(v, func(r rune) bool { return !isTagRune(r) }) >= 0:
-			return nil, fmt.Errorf("value of tag %q has a character STS does not accept (letters, digits, spaces and _.:/=+-@)", truncate(k, 40))
+			return nil, fmt.Errorf("value of tag %q has a character STS does not accept (letters, digits, spaces and _.:/=+-@)", redact.Clip(k, 40))
 		}
 		out = append(out, types.Tag{Key: aws.String(k), Value: aws.String(v)})
 	}
 	sort.Slice(out, func(i, j int) bool { return *out[i].Key < *out[j].Key })
 	for _, k := range transitive {
 		if _, ok := tags[k]; !ok {
-			return nil, fmt.Errorf("TransitiveTagKeys names %q, which is not in Tags", truncate(k, 40))
+			return nil, fmt.Errorf("TransitiveTagKeys names %q, which is not in Tags", redact.Clip(k, 40))
 		}
 	}
 	return out, nil
@@ -246,7 +248,7 @@ func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 	o := &a.opts
 	src, err := a.source.get().Retrieve(ctx)
 	if err != nil {
-		return Credentials{}, &AssumeRoleError{RoleARN: o.RoleARN, Err: fmt.Errorf("source credentials: %w", err), detail: "source credentials: " + causeText(err.Error())}
+		return Credentials{}, &AssumeRoleError{RoleARN: o.RoleARN, Err: fmt.Errorf("source credentials: %w", err), detail: "source credentials: " + causeText(err)}
 	}
 	if !src.HasKeys() {
 		return Credentials{}, a.fail(src, "", MarkNonRecoverable(errors.New("the source provider returned credentials without an access key ID or secret")))
@@ -288,17 +290,26 @@ func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 	return c, nil
 }
 
-func (a *AssumeRole) fail(src Credentials, name string, err error) *AssumeRoleError {
-	scrubCause(err, []string{src.SecretAccessKey, src.SessionToken})
+func (a *AssumeRole) fail(src Credentials, name string, err error) error {
+	return a.failWithHint(src, name, err, "")
+}
+
+// failWithHint makes the error for a failure with the source credentials src, its text built
+// once here: the cause's, with hint added and src's secrets removed.
+func (a *AssumeRole) failWithHint(src Credentials, name string, err error, hint string) error {
+	secrets := []string{src.SecretAccessKey, src.SessionToken}
+	scrubCause(err, secrets)
+	text := causeText(err)
+	if hint != "" {
+		text += " (" + hint + ")"
+	}
 	return &AssumeRoleError{
 		RoleARN: a.opts.RoleARN, SourceRoleARN: src.RoleARN, SourceAccessKeyID: src.AccessKeyID, SessionName: name,
-		Err: err, detail: scrub(err.Error(), []string{src.SecretAccessKey, src.SessionToken}),
+		Err: err, detail: redact.Secrets(text, secrets...), nonRecoverable: stsNonRecoverable(err),
 	}
 }
 
 func (a *AssumeRole) failSTS(src Credentials, name string, err error) error {
-	e := a.fail(src, name, err)
-	e.nonRecoverable = stsNonRecoverable(err)
 	caller := src.RoleARN
 	if caller == "" {
 		caller = "access key " + src.AccessKeyID
@@ -319,10 +330,7 @@ func (a *AssumeRole) failSTS(src Credentials, name string, err error) error {
 	case code == "ExpiredToken":
 		hint = fmt.Sprintf("the source credentials (access key %s) have expired", src.AccessKeyID)
 	}
-	if hint != "" {
-		e.detail = scrub(err.Error()+" ("+hint+")", []string{src.SecretAccessKey, src.SessionToken})
-	}
-	return e
+	return a.failWithHint(src, name, err, hint)
 }
 
 // AssumeRoleError is the error AssumeRole returns. errors.As reaches the cause through Err
@@ -345,9 +353,12 @@ type AssumeRoleError struct {
 }
 
 // Error describes the failure with the role, the source's identity and the cause.
-func (e *AssumeRoleError) Error() string {
+func (e *AssumeRoleError) Error() string { return errPrefix + e.text() }
+
+// text is Error without errPrefix (see causeText).
+func (e *AssumeRoleError) text() string {
 	var b strings.Builder
-	b.WriteString("credentials: assume role")
+	b.WriteString("assume role")
 	if e.RoleARN != "" {
 		b.WriteString(" ")
 		b.WriteString(e.RoleARN)

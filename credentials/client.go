@@ -347,7 +347,7 @@ func (cl *call) retrieveCredentials(ctx context.Context) error {
 }
 
 func (cl *call) fail(attempts int, err error) error {
-	scrubSecrets(err, cl.secrets...)
+	scrubCause(err, cl.secrets)
 	return &OperationError{Operation: cl.op, Endpoint: cl.endpoint.URL, Attempts: attempts, Err: err}
 }
 
@@ -408,6 +408,10 @@ func attemptOnce[T any](ctx context.Context, c *Client, cl *call, body []byte, p
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) && ue.Err != nil {
+			return zero, &networkError{ue}
+		}
 		return zero, err
 	}
 	defer func() {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // Source names reported in Credentials.Source by the providers of this package.
@@ -50,13 +52,11 @@ func (c Credentials) Expired(now time.Time) bool {
 // HasKeys reports whether both the access key ID and the secret access key are set.
 func (c Credentials) HasKeys() bool { return c.AccessKeyID != "" && c.SecretAccessKey != "" }
 
-const redacted = "[redacted]"
-
 func maskSecret(s string) string {
 	if s == "" {
 		return ""
 	}
-	return redacted
+	return redact.Placeholder
 }
 
 // String returns a one-line description without the secret access key or the session token.

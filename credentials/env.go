@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // Environment variables read by Env.
@@ -85,17 +87,9 @@ func (e Env) Retrieve(context.Context) (Credentials, error) {
 	if exp := strings.TrimSpace(e.get(EnvCredentialExpiration)); exp != "" {
 		t, err := time.Parse(time.RFC3339, exp)
 		if err != nil {
-			return Credentials{}, MarkNonRecoverable(fmt.Errorf("credentials: %s=%q is not an RFC 3339 time such as 2026-11-24T15:04:05Z", EnvCredentialExpiration, truncate(exp, 40)))
+			return Credentials{}, MarkNonRecoverable(fmt.Errorf("credentials: %s=%q is not an RFC 3339 time such as 2026-11-24T15:04:05Z", EnvCredentialExpiration, redact.Clip(exp, 40)))
 		}
 		c.Expires = t
 	}
 	return c, nil
-}
-
-// truncate shortens s for an error message.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // EnvRoleSessionName is the environment variable WebIdentity reads for the session name when the
@@ -29,11 +31,11 @@ func isSessionNameByte(c byte) bool {
 // checkSessionName checks a session name given by the user. field names where it came from.
 func checkSessionName(field, name string) error {
 	if len(name) < minSessionName || len(name) > maxSessionName {
-		return fmt.Errorf("%s %q is %d characters long; STS accepts %d to %d characters of letters, digits and +=,.@_-", field, truncate(name, 80), len(name), minSessionName, maxSessionName)
+		return fmt.Errorf("%s %q is %d characters long; STS accepts %d to %d characters of letters, digits and +=,.@_-", field, redact.Clip(name, 80), len(name), minSessionName, maxSessionName)
 	}
 	for i := 0; i < len(name); i++ {
 		if !isSessionNameByte(name[i]) {
-			return fmt.Errorf("%s %q contains %q, which STS does not accept: use letters, digits and +=,.@_-", field, truncate(name, 80), string(rune(name[i])))
+			return fmt.Errorf("%s %q contains %q, which STS does not accept: use letters, digits and +=,.@_-", field, redact.Clip(name, 80), string(rune(name[i])))
 		}
 	}
 	return nil

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // STS's bounds on DurationSeconds.
@@ -256,7 +258,7 @@ func (w *WebIdentity) fail(c TokenClaims, name string, err error, secrets []stri
 	scrubCause(err, secrets)
 	return &WebIdentityError{
 		RoleARN: w.opts.RoleARN, TokenFile: w.opts.TokenFile, SessionName: name, Claims: c,
-		Err: err, detail: scrub(err.Error(), secrets),
+		Err: err, detail: redact.Secrets(causeText(err), secrets...),
 	}
 }
 
@@ -283,13 +285,13 @@ func (w *WebIdentity) failSTS(err error, c TokenClaims, claimsErr error, name, h
 	case code == "ValidationError" && strings.Contains(errorMessage(err), "DurationSeconds"):
 		hints = append(hints, "lower Duration (duration_seconds) or raise the role's MaximumSessionDuration")
 	}
-	text := err.Error()
+	text := causeText(err)
 	if len(hints) > 0 {
 		text += " (" + strings.Join(hints, "; ") + ")"
 	}
 	return &WebIdentityError{
 		RoleARN: w.opts.RoleARN, TokenFile: w.opts.TokenFile, SessionName: name, Claims: c,
-		Err: err, detail: scrub(text, secrets), nonRecoverable: stsNonRecoverable(err),
+		Err: err, detail: redact.Secrets(text, secrets...), nonRecoverable: stsNonRecoverable(err),
 	}
 }
 
@@ -315,9 +317,12 @@ type WebIdentityError struct {
 }
 
 // Error describes the failure with the role, the token file and the cause.
-func (e *WebIdentityError) Error() string {
+func (e *WebIdentityError) Error() string { return errPrefix + e.text() }
+
+// text is Error without errPrefix (see causeText).
+func (e *WebIdentityError) text() string {
 	var b strings.Builder
-	b.WriteString("credentials: web identity")
+	b.WriteString("web identity")
 	if e.RoleARN != "" {
 		b.WriteString(" for role ")
 		b.WriteString(e.RoleARN)
@@ -344,21 +349,6 @@ func (e *WebIdentityError) Format(f fmt.State, verb rune) { formatError(f, verb,
 
 // formatError writes err's text for any verb, quoted for %q.
 func formatError(f fmt.State, verb rune, err error) { formatString(f, verb, err.Error()) }
-
-// scrub removes every secret (of at least 8 bytes) from s, in case an STS-compatible server
-// echoes one in an error message.
-func scrub(s string, secrets []string) string {
-	for _, sec := range secrets {
-		if len(sec) >= 8 {
-			s = strings.ReplaceAll(s, sec, redacted)
-		}
-		// a JWT's signature is the part that makes it usable on its own
-		if i := strings.LastIndexByte(sec, '.'); i >= 0 && len(sec)-i > 16 {
-			s = strings.ReplaceAll(s, sec[i+1:], redacted)
-		}
-	}
-	return s
-}
 
 // apiErrorCode returns the STS error code in err's chain ("" if none).
 func apiErrorCode(err error) string {
