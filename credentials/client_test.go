@@ -700,7 +700,7 @@ func TestClientDoesNotFollowRedirects(t *testing.T) {
 func TestClientErrorsNeverContainSecrets(t *testing.T) {
 	leakcheck.Check(t)
 	secrets := []string{wireToken, signerCreds.SessionToken, signerCreds.SecretAccessKey}
-	const scrubProbe = 12 // how much of a secret's start or end internal/redact recognises
+	const scrubProbe = 12                  // how much of a secret's start or end internal/redact recognises
 	fragments := func(s string) []string { // whole, the start, the end, and a JWT's signature
 		out := []string{s, s[:scrubProbe], s[len(s)-scrubProbe:]}
 		if i := strings.LastIndexByte(s, '.'); i > 0 {

@@ -104,10 +104,13 @@ func ExampleNewRoleChain() {
 		log.Fatal(err)
 	}
 	client := mustClient(env)
-	chain, err := credentials.NewRoleChain(w, credentials.CacheOptions{},
-		credentials.AssumeRoleOptions{RoleARN: roleB, SessionName: "hop-b", Client: client},
-		credentials.AssumeRoleOptions{RoleARN: roleC, SessionName: "hop-c", Client: client},
-	)
+	chain, err := credentials.NewRoleChain(credentials.RoleChainOptions{
+		Source: w,
+		Roles: []credentials.AssumeRoleOptions{
+			{RoleARN: roleB, SessionName: "hop-b", Client: client},
+			{RoleARN: roleC, SessionName: "hop-c", Client: client},
+		},
+	})
 	if err != nil {
 		log.Fatal(err)
 	}

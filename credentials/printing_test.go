@@ -24,7 +24,7 @@ func TestPrintingProvidersNeverShowsSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rc, err := NewRoleChain(st, CacheOptions{}, AssumeRoleOptions{RoleARN: "arn:aws:iam::111122223333:role/print", Client: client})
+	rc, err := NewRoleChain(RoleChainOptions{Source: st, Roles: []AssumeRoleOptions{{RoleARN: "arn:aws:iam::111122223333:role/print", Client: client}}})
 	if err != nil {
 		t.Fatal(err)
 	}
