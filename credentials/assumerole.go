@@ -16,9 +16,9 @@ import (
 	"github.com/irsa-go/irsa/internal/redact"
 )
 
-// MaxChainedSessionDuration is AWS's limit on a session assumed with role credentials ("role
+// maxChainedSessionDuration is AWS's limit on a session assumed with role credentials ("role
 // chaining"): one hour.
-const MaxChainedSessionDuration = time.Hour
+const maxChainedSessionDuration = time.Hour
 
 // AssumeRoleOptions configures NewAssumeRole.
 type AssumeRoleOptions struct {
@@ -194,8 +194,8 @@ func isRoleSession(c Credentials) bool {
 // sessionDuration is the session length to ask for with source credentials src: d (0 leaves it
 // to STS), lowered to an hour when src are a role session.
 func sessionDuration(d time.Duration, src Credentials) time.Duration {
-	if isRoleSession(src) && d > MaxChainedSessionDuration {
-		return MaxChainedSessionDuration
+	if isRoleSession(src) && d > maxChainedSessionDuration {
+		return maxChainedSessionDuration
 	}
 	return d
 }
@@ -333,6 +333,3 @@ func (e *AssumeRoleError) Unwrap() error { return e.Err }
 func (e *AssumeRoleError) NonRecoverable() bool {
 	return e.nonRecoverable || IsNonRecoverable(e.Err)
 }
-
-// Format prints Error() for every verb, so %+v and %#v show no more than Error does.
-func (e *AssumeRoleError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }

@@ -168,7 +168,7 @@ func TestAssumeRoleChainsEndToEnd(t *testing.T) {
 					t.Fatal(err)
 				}
 				client := kind.make(t, env.STS.URL())
-				src := NewStatic("AKIACIUSER000000001", "ci-secret-key-0123456789", "")
+				src := Static{Value: Credentials{AccessKeyID: "AKIACIUSER000000001", SecretAccessKey: "ci-secret-key-0123456789"}}
 				a, err := NewAssumeRole(AssumeRoleOptions{Source: src, RoleARN: roleB, Client: client, Duration: 2 * time.Hour,
 					Tags: map[string]string{"team": "ci"}, TransitiveTagKeys: []string{"team"}, SourceIdentity: "ci-bot"})
 				if err != nil {

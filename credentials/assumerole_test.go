@@ -448,7 +448,7 @@ func TestWebIdentityAndAssumeRoleErrorsHoldNoSecret(t *testing.T) {
 	}
 	expiredTok, _ := f.iss.Sign(fakeoidc.TokenOptions{Expires: provNow.Add(-time.Hour)})
 	expired := writeTokenFile(t, t.TempDir(), "expired", expiredTok)
-	big := writeTokenFile(t, t.TempDir(), "big", token+strings.Repeat(" x", MaxTokenSize))
+	big := writeTokenFile(t, t.TempDir(), "big", token+strings.Repeat(" x", maxTokenSize))
 
 	cases := []struct {
 		name string

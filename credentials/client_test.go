@@ -69,7 +69,7 @@ func TestClientAssumeRoleWithWebIdentity(t *testing.T) {
 	if got := r.Header.Get("Content-Type"); got != "application/x-www-form-urlencoded" {
 		t.Errorf("Content-Type = %q", got)
 	}
-	if got := r.Header.Get("User-Agent"); got != "irsa-go/"+Version+" (+github.com/irsa-go/irsa)" {
+	if got := r.Header.Get("User-Agent"); got != "irsa-go/"+version+" (+github.com/irsa-go/irsa)" {
 		t.Errorf("User-Agent = %q", got)
 	}
 	if got := r.Header.Get("Authorization"); got != "" {
@@ -835,7 +835,7 @@ func TestClientPerCallOptions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := rc.Endpoint().URL; got != "https://sts.us-west-2.amazonaws.com" {
+		if got := rc.endpoint.URL; got != "https://sts.us-west-2.amazonaws.com" {
 			t.Errorf("endpoint = %q", got)
 		}
 		_, _ = rc.AssumeRoleWithWebIdentity(context.Background(), webInput(), func(o *sts.Options) {
@@ -859,7 +859,7 @@ func TestNewClient(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := Endpoint{URL: "https://sts.cn-north-1.api.amazonwebservices.com.cn", SigningRegion: "cn-north-1", Partition: "aws-cn"}
-		if got := c.Endpoint(); got != want {
+		if got := c.endpoint; got != want {
 			t.Errorf("endpoint = %+v, want %+v", got, want)
 		}
 		if c.url != "https://sts.cn-north-1.api.amazonwebservices.com.cn/" {
@@ -871,7 +871,7 @@ func TestNewClient(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := c.Endpoint(); !got.Custom || got.URL != "http://127.0.0.1:4566/sts" || got.SigningRegion != "eu-west-1" {
+		if got := c.endpoint; !got.Custom || got.URL != "http://127.0.0.1:4566/sts" || got.SigningRegion != "eu-west-1" {
 			t.Errorf("endpoint = %+v", got)
 		}
 		if c.url != "http://127.0.0.1:4566/sts/" {
@@ -981,7 +981,7 @@ func ExampleNewClient() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(client.Endpoint().URL)
+	fmt.Println(client.endpoint.URL)
 	// Output: https://sts.eu-west-1.amazonaws.com
 }
 

@@ -50,7 +50,7 @@ func ExampleNewCache() {
 
 // ForSDK hands a Cache to aws-sdk-go-v2 clients; no aws.CredentialsCache is needed on top.
 func ExampleForSDK() {
-	cache := credentials.NewCache(credentials.NewStatic("AKIAEXAMPLE", "secret", ""), credentials.CacheOptions{})
+	cache := credentials.NewCache(credentials.Static{Value: credentials.Credentials{AccessKeyID: "AKIAEXAMPLE", SecretAccessKey: "secret"}}, credentials.CacheOptions{})
 	defer cache.Close()
 
 	cfg := aws.Config{Region: "eu-west-1", Credentials: credentials.ForSDK(cache)}

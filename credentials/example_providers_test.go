@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"strings"
 
 	"github.com/irsa-go/irsa/credentials"
 	"github.com/irsa-go/irsa/internal/fakeoidc"
@@ -151,10 +152,9 @@ func ExampleWebIdentityError() {
 
 	var we *credentials.WebIdentityError
 	if errors.As(err, &we) {
-		sub, _ := we.Claims.TrustConditionKeys()
 		fmt.Println(we.RoleARN)
 		fmt.Println(we.Claims.Subject, we.Claims.Audience)
-		fmt.Println(sub == env.Issuer.HostPath()+":sub")
+		fmt.Println(strings.Contains(err.Error(), `"`+env.Issuer.HostPath()+`:sub" = "system:serviceaccount:payments:worker"`))
 		fmt.Println(credentials.IsNonRecoverable(err))
 	}
 	// Output:

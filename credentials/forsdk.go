@@ -28,7 +28,8 @@ func (s sdkProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	return c.SDK(), nil
 }
 
-// SDK converts c to aws-sdk-go-v2's aws.Credentials.
+// SDK converts c to aws-sdk-go-v2's aws.Credentials, for a SigV4 signer such as
+// aws-sdk-go-v2's v4.Signer.
 func (c Credentials) SDK() aws.Credentials {
 	return aws.Credentials{
 		AccessKeyID:     c.AccessKeyID,

@@ -10,3 +10,6 @@ const redacted = redact.Placeholder
 func scrubText(s string, secrets []string) string { return redact.Secrets(s, secrets...) }
 
 func truncate(s string, n int) string { return redact.Clip(s, n) }
+
+// LooksLikeToken is cache.go's name for redact.LooksLikeJWT.
+func LooksLikeToken(s string) bool { return redact.LooksLikeJWT(s) }

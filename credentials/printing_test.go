@@ -13,7 +13,7 @@ import (
 // shows a secret, including where fmt cannot call methods (unexported fields).
 func TestPrintingProvidersNeverShowsSecrets(t *testing.T) {
 	const secret, token = "SECRETPRINTPROBE", "TOKENPRINTPROBE"
-	st := NewStatic("AKIDPRINTPROBE", secret, token)
+	st := Static{Value: Credentials{AccessKeyID: "AKIDPRINTPROBE", SecretAccessKey: secret, SessionToken: token}}
 	cache := NewCache(st, CacheOptions{})
 	defer cache.Close()
 	client, err := NewClient(ClientOptions{Endpoint: Endpoint{URL: "http://127.0.0.1:1", SigningRegion: "us-east-1", Custom: true}})

@@ -12,15 +12,15 @@ import (
 // Retry defaults of the Client. They follow aws-sdk-go-v2's standard retryer (3 attempts,
 // exponential backoff with full jitter, capped at 20 s), with a first delay of at most 1 s.
 const (
-	// DefaultClientMaxAttempts is how many requests one call sends at most.
-	DefaultClientMaxAttempts = 3
-	// DefaultClientBackoffBase is the upper bound of the first delay; each further delay's bound
+	// defaultMaxAttempts is how many requests one call sends at most.
+	defaultMaxAttempts = 3
+	// defaultBackoffBase is the upper bound of the first delay; each further delay's bound
 	// doubles.
-	DefaultClientBackoffBase = time.Second
-	// DefaultClientBackoffMax caps the upper bound of a delay.
-	DefaultClientBackoffMax = 20 * time.Second
-	// DefaultClientAttemptTimeout bounds one request, from sending to the end of the response body.
-	DefaultClientAttemptTimeout = 10 * time.Second
+	defaultBackoffBase = time.Second
+	// defaultBackoffMax caps the upper bound of a delay.
+	defaultBackoffMax = 20 * time.Second
+	// defaultAttemptTimeout bounds one request, from sending to the end of the response body.
+	defaultAttemptTimeout = 10 * time.Second
 )
 
 // retryable reports whether another attempt may succeed after err. Errors that know (STS error

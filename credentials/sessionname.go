@@ -9,9 +9,9 @@ import (
 	"github.com/irsa-go/irsa/internal/redact"
 )
 
-// EnvRoleSessionName is the environment variable WebIdentity reads for the session name when the
+// envRoleSessionName is the environment variable WebIdentity reads for the session name when the
 // SessionName option is empty, as the AWS SDKs and CLI do.
-const EnvRoleSessionName = "AWS_ROLE_SESSION_NAME"
+const envRoleSessionName = "AWS_ROLE_SESSION_NAME"
 
 // STS's rules for a role session name: 2 to 64 characters of [\w+=,.@-].
 const (

@@ -93,7 +93,7 @@ func NewWebIdentity(opts WebIdentityOptions) (*WebIdentity, error) {
 	w := &WebIdentity{opts: opts, open: osOpenTokenFile}
 	if err := w.init(); err != nil {
 		tokenFile := opts.TokenFile
-		if LooksLikeToken(tokenFile) {
+		if redact.LooksLikeJWT(tokenFile) {
 			tokenFile = "" // a token, not a path: never repeated
 		}
 		return nil, &WebIdentityError{RoleARN: opts.RoleARN, TokenFile: tokenFile, Err: err, nonRecoverable: true}
@@ -114,7 +114,7 @@ func (w *WebIdentity) init() error {
 		return errors.New("TokenFile (AWS_WEB_IDENTITY_TOKEN_FILE) or TokenSource is required")
 	case o.TokenFile != "" && o.TokenSource != nil:
 		return errors.New("set TokenFile or TokenSource, not both")
-	case LooksLikeToken(o.TokenFile):
+	case redact.LooksLikeJWT(o.TokenFile):
 		return errTokenNotPath
 	}
 	if o.SessionName != "" {
@@ -122,8 +122,8 @@ func (w *WebIdentity) init() error {
 			return err
 		}
 		w.envName = o.SessionName
-	} else if v := o.Getenv(EnvRoleSessionName); v != "" {
-		if err := checkSessionName(EnvRoleSessionName, v); err != nil {
+	} else if v := o.Getenv(envRoleSessionName); v != "" {
+		if err := checkSessionName(envRoleSessionName, v); err != nil {
 			return err
 		}
 		w.envName = v
@@ -188,7 +188,7 @@ func (w *WebIdentity) Retrieve(ctx context.Context) (Credentials, error) {
 	if err != nil {
 		return Credentials{}, w.fail(TokenClaims{}, "", err, nil)
 	}
-	claims, claimsErr := DecodeTokenClaims(tok)
+	claims, claimsErr := decodeTokenClaims(tok)
 	name := w.sessionName(claims)
 	if exp := claims.Expires; !exp.IsZero() && !w.opts.Now().Before(exp) {
 		return Credentials{}, w.fail(claims, name, MarkNonRecoverable(fmt.Errorf("token expired at %s; is the projected token volume mounted and rotating? (kubelet replaces the token well before it expires; a copied or static token file does not rotate)", exp.Format(time.RFC3339))), []string{tok})
@@ -206,7 +206,7 @@ func (w *WebIdentity) Retrieve(ctx context.Context) (Credentials, error) {
 			hint = "the token was read again and is unchanged: is the projected token volume mounted and rotating?"
 		default:
 			secrets = append(secrets, tok2)
-			claims, claimsErr = DecodeTokenClaims(tok2)
+			claims, claimsErr = decodeTokenClaims(tok2)
 			out, err = w.call(ctx, tok2, name)
 		}
 	}
@@ -270,7 +270,7 @@ func (w *WebIdentity) failSTS(err error, c TokenClaims, claimsErr error, name, h
 		hints = append(hints, hint)
 	}
 	role, _ := parseARN(w.opts.RoleARN)
-	subKey, audKey := c.TrustConditionKeys()
+	subKey, audKey := trustConditionKeys(c)
 	host := strings.TrimSuffix(subKey, ":sub")
 	switch code := apiErrorCode(err); {
 	case claimsErr != nil && (code == "AccessDenied" || code == "InvalidIdentityToken"):
@@ -344,12 +344,6 @@ func (e *WebIdentityError) NonRecoverable() bool {
 	return e.nonRecoverable || IsNonRecoverable(e.Err)
 }
 
-// Format prints Error() for every verb, so %+v and %#v show no more than Error does.
-func (e *WebIdentityError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
-
-// formatError writes err's text for any verb, quoted for %q.
-func formatError(f fmt.State, verb rune, err error) { formatString(f, verb, err.Error()) }
-
 // apiErrorCode returns the STS error code in err's chain ("" if none).
 func apiErrorCode(err error) string {
 	var ae interface{ ErrorCode() string }
@@ -409,7 +403,7 @@ func endpointIsCustom(client STS) bool {
 	case *sts.Client:
 		return c.Options().BaseEndpoint != nil
 	case *Client:
-		return c.Endpoint().Custom
+		return c.endpoint.Custom
 	}
 	return false
 }

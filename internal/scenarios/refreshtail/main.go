@@ -101,7 +101,7 @@ func Run(w io.Writer, cfg Config) error {
 
 	// The same loop over credentials that never need refreshing: what remains slow here is the
 	// machine (other processes, the Go scheduler), not a cache.
-	still := credentials.NewCache(credentials.NewStatic("AKIABASELINE", "secret", ""), credentials.CacheOptions{})
+	still := credentials.NewCache(credentials.Static{Value: credentials.Credentials{AccessKeyID: "AKIABASELINE", SecretAccessKey: "secret"}}, credentials.CacheOptions{})
 	defer still.Close()
 	baseline := measure("baseline: no refresh (machine noise)", cfg, func(ctx context.Context) error { _, err := still.Retrieve(ctx); return err })
 
