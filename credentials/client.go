@@ -44,16 +44,16 @@ type ClientOptions struct {
 	// the first redirect, because requests carry a token or signature meant for the endpoint.
 	HTTPClient *http.Client
 	// MaxAttempts bounds the requests of one call, the first included. Optional; default
-	// defaultMaxAttempts (3), as in aws-sdk-go-v2. 1 turns retries off. A call can override it
+	// 3, as in aws-sdk-go-v2. 1 turns retries off. A call can override it
 	// with sts.Options.RetryMaxAttempts.
 	MaxAttempts int
 	// AttemptTimeout bounds each request, response body included. Optional; default
-	// defaultAttemptTimeout (10 s). The caller's context bounds the whole call.
+	// 10 s. The caller's context bounds the whole call.
 	AttemptTimeout time.Duration
 	// BackoffBase is the upper bound of the random delay before the second attempt; the bound
-	// doubles for each further attempt ("full jitter"). Optional; default defaultBackoffBase (1 s).
+	// doubles for each further attempt ("full jitter"). Optional; default 1 s.
 	BackoffBase time.Duration
-	// BackoffMax caps the bound of a delay. Optional; default defaultBackoffMax (20 s).
+	// BackoffMax caps the bound of a delay. Optional; default 20 s.
 	BackoffMax time.Duration
 	// Now gives the time requests are signed at. Optional; default time.Now.
 	Now func() time.Time
@@ -107,8 +107,8 @@ var _ STS = (*Client)(nil)
 // NewClient returns a Client configured by opts. It fails when no endpoint can be resolved or
 // an option is out of range.
 func NewClient(opts ClientOptions) (*Client, error) {
-	if opts.MaxAttempts < 0 || opts.AttemptTimeout < 0 || opts.BackoffBase < 0 || opts.BackoffMax < 0 {
-		return nil, MarkNonRecoverable(errors.New("credentials: ClientOptions: MaxAttempts, AttemptTimeout, BackoffBase and BackoffMax must not be negative"))
+	if err := opts.validate(); err != nil {
+		return nil, MarkNonRecoverable(err)
 	}
 	c := &Client{
 		maxAttempts:    orDefault(opts.MaxAttempts, defaultMaxAttempts),
@@ -157,6 +157,13 @@ func NewClient(opts ClientOptions) (*Client, error) {
 	c.url = requestURL(c.endpoint.URL)
 	c.http = noRedirects(opts.HTTPClient)
 	return c, nil
+}
+
+func (o *ClientOptions) validate() error {
+	if o.MaxAttempts < 0 || o.AttemptTimeout < 0 || o.BackoffBase < 0 || o.BackoffMax < 0 {
+		return errors.New("credentials: ClientOptions: MaxAttempts, AttemptTimeout, BackoffBase and BackoffMax must not be negative")
+	}
+	return nil
 }
 
 func orDefault[T comparable](v, def T) T {
