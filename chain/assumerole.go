@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/irsa-go/irsa/credentials"
 )
 
 // topAssumeRole is botocore's AssumeRoleProvider for the profile in use.
@@ -173,7 +171,7 @@ func pyInt(s string) (int64, bool) {
 func (r *resolver) credentialSource(profile string, cs *setting, value string) error {
 	switch value {
 	case "Environment":
-		if r.env(credentials.EnvAccessKeyID) == "" {
+		if r.env("AWS_ACCESS_KEY_ID") == "" {
 			return &ConfigError{Profile: profile, Key: "credential_source", File: cs.file, Line: cs.line,
 				Reason: "credential_source = Environment but AWS_ACCESS_KEY_ID is not set"}
 		}

@@ -106,7 +106,8 @@ func Explain(ctx context.Context, opts Options) (*Explanation, error) {
 	return exp, exp.Err
 }
 
-// build makes one provider per step, each behind its own Cache.
+// build makes the provider of the first step and, when roles follow, a credentials.RoleChain
+// that puts each step behind its own Cache and decides the order in which they refresh.
 func (r *Result) build(res *resolution) error {
 	o := res.opts
 	client := o.STS
@@ -118,39 +119,51 @@ func (r *Result) build(res *resolution) error {
 		client = c
 	}
 	noEnv := func(string) string { return "" } // chain already read AWS_ROLE_SESSION_NAME where botocore does
-	var prev credentials.Provider
+	var (
+		source credentials.Provider
+		roles  []credentials.AssumeRoleOptions
+	)
 	for i, h := range res.hops {
-		var (
-			p   credentials.Provider
-			err error
-		)
+		var err error
 		switch h.kind {
 		case StepEnvironment:
-			p = credentials.Env{Getenv: o.Getenv, IgnoreLegacyNames: true}
+			source = credentials.Env{Getenv: o.Getenv, IgnoreLegacyNames: true}
 		case StepStatic:
-			p = credentials.Static{Value: h.keys}
+			source = credentials.Static{Value: h.keys}
 		case StepWebIdentity:
-			p, err = credentials.NewWebIdentity(credentials.WebIdentityOptions{
+			source, err = credentials.NewWebIdentity(credentials.WebIdentityOptions{
 				RoleARN: h.roleARN, TokenFile: h.tokenFile, SessionName: h.sessionName,
 				Client: client, Getenv: noEnv, Now: o.Now,
 			})
 		case StepAssumeRole:
-			p, err = credentials.NewAssumeRole(credentials.AssumeRoleOptions{
-				Source: prev, RoleARN: h.roleARN, SessionName: h.sessionName, ExternalID: h.externalID,
+			role := credentials.AssumeRoleOptions{
+				RoleARN: h.roleARN, SessionName: h.sessionName, ExternalID: h.externalID,
 				Duration: h.duration, Client: client, Now: o.Now,
-			})
+			}
+			// Checked here (no request is made) so that an error names its step.
+			checked := role
+			checked.Source = source
+			_, err = credentials.NewAssumeRole(checked)
+			roles = append(roles, role)
 		}
 		if err != nil {
 			return &StepError{Step: r.Explanation.Steps[i], Index: i, Err: err}
 		}
+	}
+	if len(roles) == 0 {
 		cacheOpts := o.Cache
-		cacheOpts.Provider = p
+		cacheOpts.Provider = source
 		c, err := credentials.NewCache(cacheOpts)
 		if err != nil {
-			return &StepError{Step: r.Explanation.Steps[i], Index: i, Err: err}
+			return fmt.Errorf("chain: %w", err)
 		}
-		r.caches = append(r.caches, c)
-		prev = c
+		r.caches = []*credentials.Cache{c}
+	} else {
+		rc, err := credentials.NewRoleChain(credentials.RoleChainOptions{Source: source, Roles: roles, Cache: o.Cache})
+		if err != nil {
+			return fmt.Errorf("chain: %w", err)
+		}
+		r.caches = rc.Hops() // all made by the chain: closing them closes it
 	}
 	r.Provider = r.caches[len(r.caches)-1]
 	return nil

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // sources walks the credential sources in botocore's order.
@@ -27,7 +28,7 @@ func (r *resolver) sources() (bool, error) {
 // envSource is botocore's EnvProvider: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
 func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
 	const name = "environment variables"
-	id, secret := r.env(credentials.EnvAccessKeyID), r.env(credentials.EnvSecretAccessKey)
+	id, secret := r.env("AWS_ACCESS_KEY_ID"), r.env("AWS_SECRET_ACCESS_KEY")
 	if r.noEnv {
 		reason := r.opts.ProfileLabel + " names a profile, which turns off credentials in environment variables (as aws --profile does)"
 		if id != "" {
@@ -61,12 +62,12 @@ func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
 // envKeys reads credentials from the environment for the environment source or for
 // credential_source = Environment in profile.
 func (r *resolver) envKeys(profile string) (hop, Step, error) {
-	id, secret := r.env(credentials.EnvAccessKeyID), r.env(credentials.EnvSecretAccessKey)
+	id, secret := r.env("AWS_ACCESS_KEY_ID"), r.env("AWS_SECRET_ACCESS_KEY")
 	if secret == "" {
-		return hop{}, Step{}, &ConfigError{Profile: profile, Key: credentials.EnvSecretAccessKey, Reason: "AWS_SECRET_ACCESS_KEY is not set, but AWS_ACCESS_KEY_ID is: set both, or neither"}
+		return hop{}, Step{}, &ConfigError{Profile: profile, Key: "AWS_SECRET_ACCESS_KEY", Reason: "AWS_SECRET_ACCESS_KEY is not set, but AWS_ACCESS_KEY_ID is: set both, or neither"}
 	}
-	step := Step{Kind: StepEnvironment, AccessKeyID: id, Settings: []Setting{{Name: credentials.EnvAccessKeyID, Value: id, From: "env"}}}
-	if r.env(credentials.EnvSecurityToken) != "" || r.env(credentials.EnvSessionToken) != "" {
+	step := Step{Kind: StepEnvironment, AccessKeyID: id, Settings: []Setting{{Name: "AWS_ACCESS_KEY_ID", Value: id, From: "env"}}}
+	if r.env("AWS_SECURITY_TOKEN") != "" || r.env("AWS_SESSION_TOKEN") != "" {
 		step.Settings = append(step.Settings, Setting{Name: "session token", Value: "[set]", From: "env"})
 	}
 	return hop{kind: StepEnvironment}, step, nil
@@ -158,7 +159,7 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 		report(SourceReport{Name: source, Status: Skipped, Reason: r.noWebIdentityReason(name, useEnv)})
 		return false, nil
 	}
-	if credentials.LooksLikeToken(tok.v) {
+	if redact.LooksLikeJWT(tok.v) {
 		// A token pasted where its file's path belongs: refuse it here, before it is recorded in
 		// the explanation, and never repeat it.
 		key, file, line := EnvWebIdentityTokenFile, "", 0
@@ -297,7 +298,7 @@ func (r *resolver) staticKeys(name, source string, file fileState, sec *section,
 			break
 		}
 	}
-	keys := credentials.NewStatic(id, secretSet.value, token).Value
+	keys := credentials.Credentials{AccessKeyID: id, SecretAccessKey: secretSet.value, SessionToken: token, Source: credentials.SourceStatic}
 	step := Step{Kind: StepStatic, Profile: name, AccessKeyID: id, Settings: []Setting{{Name: "aws_access_key_id", Value: id, From: idSet.where()}}}
 	if token != "" {
 		step.Settings = append(step.Settings, Setting{Name: "session token", Value: "[set]", From: file.display})

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // awsPartitions are the partitions whose IAM role ARNs the providers accept when they talk to AWS.
@@ -18,7 +20,7 @@ type arnParts struct {
 }
 
 // quoteARN quotes (part of) a user-supplied ARN for an error message.
-func quoteARN(s string) string { return fmt.Sprintf("%q", truncate(s, 160)) }
+func quoteARN(s string) string { return fmt.Sprintf("%q", redact.Clip(s, 160)) }
 
 // parseARN splits s into its fields. It checks only the shape every ARN has, which is all that
 // STS-compatible servers (MinIO's arn:minio:iam:::role/NAME, Ceph's arn:aws:iam:::role/NAME)
@@ -72,23 +74,23 @@ func checkRoleARN(s string, awsRules bool) error {
 	}
 	switch {
 	case !known:
-		return fmt.Errorf("role ARN %s has partition %q, which is not an AWS partition (%s); for an STS-compatible server such as MinIO or Ceph behind a custom endpoint, set AllowNonAWSRoleARN", q, truncate(p.Partition, 20), strings.Join(awsPartitions, ", "))
+		return fmt.Errorf("role ARN %s has partition %q, which is not an AWS partition (%s); for an STS-compatible server such as MinIO or Ceph behind a custom endpoint, set AllowNonAWSRoleARN", q, redact.Clip(p.Partition, 20), strings.Join(awsPartitions, ", "))
 	case p.Service == "sts" && strings.HasPrefix(p.Resource, "assumed-role/"):
 		// The partition is a known one here; the account and role name are cut to their
 		// longest valid length, so the suggestion stays short for any input.
-		return fmt.Errorf("role ARN %s is the ARN of a role session, not of a role: use arn:%s:iam::%s:role/%s", q, p.Partition, truncate(p.Account, 12), truncate(roleNameOfSession(p.Resource), 64))
+		return fmt.Errorf("role ARN %s is the ARN of a role session, not of a role: use arn:%s:iam::%s:role/%s", q, p.Partition, redact.Clip(p.Account, 12), redact.Clip(roleNameOfSession(p.Resource), 64))
 	case p.Service != "iam":
-		return fmt.Errorf("role ARN %s has service %q, want \"iam\" (arn:%s:iam::ACCOUNT:role/NAME)", q, truncate(p.Service, 20), p.Partition)
+		return fmt.Errorf("role ARN %s has service %q, want \"iam\" (arn:%s:iam::ACCOUNT:role/NAME)", q, redact.Clip(p.Service, 20), p.Partition)
 	case p.Region != "":
-		return fmt.Errorf("role ARN %s has region %q; IAM ARNs have none (arn:%s:iam::ACCOUNT:role/NAME)", q, truncate(p.Region, 30), p.Partition)
+		return fmt.Errorf("role ARN %s has region %q; IAM ARNs have none (arn:%s:iam::ACCOUNT:role/NAME)", q, redact.Clip(p.Region, 30), p.Partition)
 	case !isAccountID(p.Account):
-		return fmt.Errorf("role ARN %s has account %q, want 12 digits", q, truncate(p.Account, 20))
+		return fmt.Errorf("role ARN %s has account %q, want 12 digits", q, redact.Clip(p.Account, 20))
 	case !strings.HasPrefix(p.Resource, "role/"):
-		return fmt.Errorf("role ARN %s names %q, not a role (want role/NAME or role/PATH/NAME)", q, truncate(p.Resource, 40))
+		return fmt.Errorf("role ARN %s names %q, not a role (want role/NAME or role/PATH/NAME)", q, redact.Clip(p.Resource, 40))
 	}
 	name := p.Resource[strings.LastIndexByte(p.Resource, '/')+1:]
 	if name == "" || len(name) > 64 || !allIn(name, isSessionNameByte) {
-		return fmt.Errorf("role ARN %s has role name %q; IAM role names are 1-64 characters of letters, digits and +=,.@_-", q, truncate(name, 80))
+		return fmt.Errorf("role ARN %s has role name %q; IAM role names are 1-64 characters of letters, digits and +=,.@_-", q, redact.Clip(name, 80))
 	}
 	return nil
 }

@@ -12,17 +12,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
-// MaxChainedSessionDuration is AWS's limit on a session assumed with role credentials ("role
+// maxChainedSessionDuration is AWS's limit on a session assumed with role credentials ("role
 // chaining"): one hour.
-const MaxChainedSessionDuration = time.Hour
+const maxChainedSessionDuration = time.Hour
 
 // AssumeRoleOptions configures NewAssumeRole.
 type AssumeRoleOptions struct {
 	// Source provides the credentials that sign the AssumeRole request: static keys, Env, a
-	// WebIdentity, another AssumeRole, ideally each behind its own Cache (see AssumeRole).
-	// Required.
+	// Cache around a WebIdentity or another AssumeRole. Required, except in RoleChainOptions.Roles,
+	// where the chain sets it.
 	Source Provider
 	// RoleARN is the role to assume. Required. It is checked before any request, like
 	// WebIdentityOptions.RoleARN.
@@ -62,23 +64,15 @@ type AssumeRoleOptions struct {
 }
 
 // AssumeRole is a Provider that calls STS AssumeRole, signing the request with credentials from
-// its Source. Its credentials have Source "assume-role" and the assumed-role ARN. It does no
-// caching of its own: put each hop of a chain behind its own Cache, so that refreshing one hop
-// reuses the cached credentials of the hop below instead of repeating its STS call:
-//
-//	a, _ := credentials.NewCache(credentials.CacheOptions{Provider: webIdentity}) // account A
-//	b, err := credentials.NewAssumeRole(credentials.AssumeRoleOptions{Source: a, RoleARN: roleB})
-//	bc, _ := credentials.NewCache(credentials.CacheOptions{Provider: b})          // account B
-//
-// or use NewRoleChain, which does this for any number of hops.
+// its Source, which is all it asks of the Source. Its credentials have Source "assume-role" and
+// the assumed-role ARN. It does no caching of its own: put it behind a Cache. For a chain of
+// roles (a web identity role in account A assuming a role in account B, and so on) use
+// RoleChain, which puts each hop behind its own Cache and decides when a hop needs newer
+// credentials from the hop below.
 //
 // Expiry: credentials never expire later than the source credentials that obtained them
 // (Expires is lowered to the source's), so a chain never outlives the identity at its root and
-// each hop refreshes no later than the one below it. To keep that from cutting sessions short,
-// when the source is a Cache whose credentials expire before the session asked for would,
-// AssumeRole asks it for newer ones first (Invalidate, then Retrieve again) if the Cache is due
-// to refresh them anyway or they would leave less than half the session; never while the Cache
-// is backing off after a failure.
+// each hop refreshes no later than the one below it.
 //
 // Errors are *AssumeRoleError values naming the role and the source's identity (its role ARN
 // or access key ID), never a secret.
@@ -172,20 +166,20 @@ func sessionTags(tags map[string]string, transitive []string) ([]types.Tag, erro
 	for k, v := range tags {
 		switch {
 		case k == "" || len([]rune(k)) > 128:
-			return nil, fmt.Errorf("tag key %q must be 1 to 128 characters", truncate(k, 40))
+			return nil, fmt.Errorf("tag key %q must be 1 to 128 characters", redact.Clip(k, 40))
 		case len([]rune(v)) > 256:
-			return nil, fmt.Errorf("value of tag %q is longer than 256 characters", truncate(k, 40))
+			return nil, fmt.Errorf("value of tag %q is longer than 256 characters", redact.Clip(k, 40))
 		case strings.IndexFunc(k, func(r rune) bool { return !isTagRune(r) }) >= 0:
-			return nil, fmt.Errorf("tag key %q has a character STS does not accept (letters, digits, spaces and _.:/=+-@)", truncate(k, 40))
+			return nil, fmt.Errorf("tag key %q has a character STS does not accept (letters, digits, spaces and _.:/=+-@)", redact.Clip(k, 40))
 		case strings.IndexFunc(v, func(r rune) bool { return !isTagRune(r) }) >= 0:
-			return nil, fmt.Errorf("value of tag %q has a character STS does not accept (letters, digits, spaces and _.:/=+-@)", truncate(k, 40))
+			return nil, fmt.Errorf("value of tag %q has a character STS does not accept (letters, digits, spaces and _.:/=+-@)", redact.Clip(k, 40))
 		}
 		out = append(out, types.Tag{Key: aws.String(k), Value: aws.String(v)})
 	}
 	sort.Slice(out, func(i, j int) bool { return *out[i].Key < *out[j].Key })
 	for _, k := range transitive {
 		if _, ok := tags[k]; !ok {
-			return nil, fmt.Errorf("TransitiveTagKeys names %q, which is not in Tags", truncate(k, 40))
+			return nil, fmt.Errorf("TransitiveTagKeys names %q, which is not in Tags", redact.Clip(k, 40))
 		}
 	}
 	return out, nil
@@ -197,48 +191,13 @@ func isRoleSession(c Credentials) bool {
 	return c.RoleARN != "" || c.Source == SourceWebIdentity || c.Source == SourceAssumeRole
 }
 
-// refreshableSource is the part of Cache that AssumeRole uses to get newer source credentials.
-type refreshableSource interface {
-	Invalidate(accessKeyID string)
-	Status() CacheStatus
-}
-
-// renewSource decides whether the source credentials src are worth replacing before they sign a
-// request for a session of length want, and if so asks the source (a Cache) for newer ones. It
-// does when src would cut the session short (they expire sooner than it would) and either the
-// source is due for its own refresh anyway or src would leave less than half of want. It never
-// makes the source call its provider while the source is backing off.
-func (a *AssumeRole) renewSource(ctx context.Context, src Credentials, want time.Duration) Credentials {
-	rs, ok := a.source.get().(refreshableSource)
-	now := a.opts.Now()
-	if !ok || !src.CanExpire() || !src.Expires.Before(now.Add(want)) {
-		return src
+// sessionDuration is the session length to ask for with source credentials src: d (0 leaves it
+// to STS), lowered to an hour when src are a role session.
+func sessionDuration(d time.Duration, src Credentials) time.Duration {
+	if isRoleSession(src) && d > maxChainedSessionDuration {
+		return maxChainedSessionDuration
 	}
-	st := rs.Status()
-	switch {
-	case !st.BackoffUntil.IsZero():
-		return src
-	case st.AccessKeyID != src.AccessKeyID:
-		// The source refreshed between handing out src and now (a background refresh that
-		// src's own Retrieve started can finish that fast): take what it holds now.
-		return a.laterSource(ctx, src)
-	}
-	due := st.Refreshing || (!st.NextRefresh.IsZero() && !now.Before(st.NextRefresh))
-	if !due && src.Expires.Sub(now) >= want/2 {
-		return src
-	}
-	rs.Invalidate(src.AccessKeyID)
-	return a.laterSource(ctx, src)
-}
-
-// laterSource asks the source again and returns its answer if that expires later than src, and
-// src otherwise (an error, or the source still holding the same credentials).
-func (a *AssumeRole) laterSource(ctx context.Context, src Credentials) Credentials {
-	newer, err := a.source.get().Retrieve(ctx)
-	if err != nil || !newer.HasKeys() || (newer.CanExpire() && !newer.Expires.After(src.Expires)) {
-		return src
-	}
-	return newer
+	return d
 }
 
 // Retrieve gets source credentials and calls STS AssumeRole with them.
@@ -246,20 +205,12 @@ func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 	o := &a.opts
 	src, err := a.source.get().Retrieve(ctx)
 	if err != nil {
-		return Credentials{}, &AssumeRoleError{RoleARN: o.RoleARN, Err: fmt.Errorf("source credentials: %w", err), detail: "source credentials: " + causeText(err.Error())}
+		return Credentials{}, &AssumeRoleError{RoleARN: o.RoleARN, Err: fmt.Errorf("source credentials: %w", err), detail: "source credentials: " + causeText(err)}
 	}
 	if !src.HasKeys() {
 		return Credentials{}, a.fail(src, "", MarkNonRecoverable(errors.New("the source provider returned credentials without an access key ID or secret")))
 	}
-	duration := o.Duration
-	if isRoleSession(src) && duration > MaxChainedSessionDuration {
-		duration = MaxChainedSessionDuration
-	}
-	want := duration
-	if want == 0 {
-		want = time.Hour // STS's default
-	}
-	src = a.renewSource(ctx, src, want)
+	duration := sessionDuration(o.Duration, src)
 	name := o.SessionName
 	if name == "" {
 		name = generatedSessionName(o.Now())
@@ -288,17 +239,26 @@ func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 	return c, nil
 }
 
-func (a *AssumeRole) fail(src Credentials, name string, err error) *AssumeRoleError {
-	scrubCause(err, []string{src.SecretAccessKey, src.SessionToken})
+func (a *AssumeRole) fail(src Credentials, name string, err error) error {
+	return a.failWithHint(src, name, err, "")
+}
+
+// failWithHint makes the error for a failure with the source credentials src, its text built
+// once here: the cause's, with hint added and src's secrets removed.
+func (a *AssumeRole) failWithHint(src Credentials, name string, err error, hint string) error {
+	secrets := []string{src.SecretAccessKey, src.SessionToken}
+	scrubCause(err, secrets)
+	text := causeText(err)
+	if hint != "" {
+		text += " (" + hint + ")"
+	}
 	return &AssumeRoleError{
 		RoleARN: a.opts.RoleARN, SourceRoleARN: src.RoleARN, SourceAccessKeyID: src.AccessKeyID, SessionName: name,
-		Err: err, detail: scrub(err.Error(), []string{src.SecretAccessKey, src.SessionToken}),
+		Err: err, detail: redact.Secrets(text, secrets...), nonRecoverable: stsNonRecoverable(err),
 	}
 }
 
 func (a *AssumeRole) failSTS(src Credentials, name string, err error) error {
-	e := a.fail(src, name, err)
-	e.nonRecoverable = stsNonRecoverable(err)
 	caller := src.RoleARN
 	if caller == "" {
 		caller = "access key " + src.AccessKeyID
@@ -319,10 +279,7 @@ func (a *AssumeRole) failSTS(src Credentials, name string, err error) error {
 	case code == "ExpiredToken":
 		hint = fmt.Sprintf("the source credentials (access key %s) have expired", src.AccessKeyID)
 	}
-	if hint != "" {
-		e.detail = scrub(err.Error()+" ("+hint+")", []string{src.SecretAccessKey, src.SessionToken})
-	}
-	return e
+	return a.failWithHint(src, name, err, hint)
 }
 
 // AssumeRoleError is the error AssumeRole returns. errors.As reaches the cause through Err
@@ -345,9 +302,12 @@ type AssumeRoleError struct {
 }
 
 // Error describes the failure with the role, the source's identity and the cause.
-func (e *AssumeRoleError) Error() string {
+func (e *AssumeRoleError) Error() string { return errPrefix + e.text() }
+
+// text is Error without errPrefix (see causeText).
+func (e *AssumeRoleError) text() string {
 	var b strings.Builder
-	b.WriteString("credentials: assume role")
+	b.WriteString("assume role")
 	if e.RoleARN != "" {
 		b.WriteString(" ")
 		b.WriteString(e.RoleARN)
@@ -372,77 +332,4 @@ func (e *AssumeRoleError) Unwrap() error { return e.Err }
 // itself.
 func (e *AssumeRoleError) NonRecoverable() bool {
 	return e.nonRecoverable || IsNonRecoverable(e.Err)
-}
-
-// Format prints Error() for every verb, so %+v and %#v show no more than Error does.
-func (e *AssumeRoleError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
-
-// RoleChain is a chain of role sessions, source → roles[0] → roles[1] → …, in which every hop
-// is an AssumeRole behind its own Cache, signed with the cached credentials of the hop below.
-// Refreshing one hop therefore costs one STS call, not one per hop as in SDKs that re-run the
-// whole chain (aws-sdk-go-v2, the Rust SDK), and each hop refreshes on its own schedule. It is a
-// Provider: Retrieve returns the last hop's credentials.
-//
-// The hops' credentials follow AssumeRole's rules: none expires later than the hop below it, and
-// sessions assumed with role credentials last at most an hour.
-type RoleChain struct {
-	hops  []*Cache
-	owned []bool // hops[i] was made by NewRoleChain and is closed by Close
-}
-
-// NewRoleChain builds the chain. source is wrapped in a Cache with cacheOpts unless it is a
-// *Cache already (which the caller keeps owning: Close leaves it open). Each element of roles
-// configures one hop; its Source must be empty, since the chain sets it to the previous hop.
-// cacheOpts configures every Cache the chain makes. Configuration errors are returned before any
-// request; on error nothing is left running.
-func NewRoleChain(source Provider, cacheOpts CacheOptions, roles ...AssumeRoleOptions) (*RoleChain, error) {
-	if source == nil {
-		return nil, MarkNonRecoverable(errors.New("credentials: NewRoleChain: source is required"))
-	}
-	if len(roles) == 0 {
-		return nil, MarkNonRecoverable(errors.New("credentials: NewRoleChain: at least one role is required"))
-	}
-	r := &RoleChain{}
-	first, given := source.(*Cache)
-	if !given {
-		cacheOpts.Provider = source
-		first, _ = NewCache(cacheOpts) // its only error is a nil Provider
-	}
-	r.hops, r.owned = append(r.hops, first), append(r.owned, !given)
-	for i, o := range roles {
-		if o.Source != nil {
-			r.Close()
-			return nil, MarkNonRecoverable(fmt.Errorf("credentials: NewRoleChain: roles[%d].Source must be empty: the chain signs each hop with the one before it", i))
-		}
-		o.Source = r.hops[len(r.hops)-1]
-		a, err := NewAssumeRole(o)
-		if err != nil {
-			r.Close()
-			return nil, err
-		}
-		cacheOpts.Provider = a
-		hop, _ := NewCache(cacheOpts) // its only error is a nil Provider
-		r.hops, r.owned = append(r.hops, hop), append(r.owned, true)
-	}
-	return r, nil
-}
-
-// Retrieve returns the last hop's credentials, from its Cache.
-func (r *RoleChain) Retrieve(ctx context.Context) (Credentials, error) {
-	return r.hops[len(r.hops)-1].Retrieve(ctx)
-}
-
-// Hops returns the chain's Caches, the source's first and the last role's last, for Status and
-// Invalidate.
-func (r *RoleChain) Hops() []*Cache { return append([]*Cache(nil), r.hops...) }
-
-// Close closes the Caches the chain made, from the last hop down. It is idempotent and returns
-// nil.
-func (r *RoleChain) Close() error {
-	for i := len(r.hops) - 1; i >= 0; i-- {
-		if r.owned[i] {
-			r.hops[i].Close()
-		}
-	}
-	return nil
 }

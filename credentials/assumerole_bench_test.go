@@ -63,7 +63,7 @@ func BenchmarkAssumeRoleChainRefresh(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		chain, err := NewRoleChain(w, CacheOptions{}, AssumeRoleOptions{RoleARN: roleB, Client: client})
+		chain, err := NewRoleChain(RoleChainOptions{Source: w, Roles: []AssumeRoleOptions{{RoleARN: roleB, Client: client}}})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -77,9 +77,10 @@ func TestAssumeRoleChainsEndToEnd(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				chain, err := NewRoleChain(w, CacheOptions{},
-					AssumeRoleOptions{RoleARN: roleB, SessionName: "hop-b", Client: client},
-					AssumeRoleOptions{RoleARN: roleC, SessionName: "hop-c", Client: client})
+				chain, err := NewRoleChain(RoleChainOptions{Source: w, Roles: []AssumeRoleOptions{
+					{RoleARN: roleB, SessionName: "hop-b", Client: client},
+					{RoleARN: roleC, SessionName: "hop-c", Client: client},
+				}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -117,7 +118,7 @@ func TestAssumeRoleChainsEndToEnd(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				chain, err := NewRoleChain(w, CacheOptions{}, AssumeRoleOptions{RoleARN: roleB, Duration: 2 * time.Hour, Client: client})
+				chain, err := NewRoleChain(RoleChainOptions{Source: w, Roles: []AssumeRoleOptions{{RoleARN: roleB, Duration: 2 * time.Hour, Client: client}}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -138,7 +139,7 @@ func TestAssumeRoleChainsEndToEnd(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				chain, err := NewRoleChain(w, CacheOptions{}, AssumeRoleOptions{RoleARN: roleC, Client: client}) // C trusts B only
+				chain, err := NewRoleChain(RoleChainOptions{Source: w, Roles: []AssumeRoleOptions{{RoleARN: roleC, Client: client}}}) // C trusts B only
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -167,7 +168,7 @@ func TestAssumeRoleChainsEndToEnd(t *testing.T) {
 					t.Fatal(err)
 				}
 				client := kind.make(t, env.STS.URL())
-				src := NewStatic("AKIACIUSER000000001", "ci-secret-key-0123456789", "")
+				src := Static{Value: Credentials{AccessKeyID: "AKIACIUSER000000001", SecretAccessKey: "ci-secret-key-0123456789"}}
 				a, err := NewAssumeRole(AssumeRoleOptions{Source: src, RoleARN: roleB, Client: client, Duration: 2 * time.Hour,
 					Tags: map[string]string{"team": "ci"}, TransitiveTagKeys: []string{"team"}, SourceIdentity: "ci-bot"})
 				if err != nil {
@@ -267,9 +268,14 @@ func testRoleChainRefreshes(t *testing.T, jitter func() float64, d [3]time.Durat
 	if err != nil {
 		t.Fatal(err)
 	}
-	chain, err := NewRoleChain(w, CacheOptions{Now: clock.Now, Rand: jitter},
-		AssumeRoleOptions{RoleARN: roleB, SessionName: "hop-b", Client: client, Now: clock.Now, Duration: d[1]},
-		AssumeRoleOptions{RoleARN: roleC, SessionName: "hop-c", Client: client, Now: clock.Now, Duration: d[2]})
+	chain, err := NewRoleChain(RoleChainOptions{
+		Source: w,
+		Roles: []AssumeRoleOptions{
+			{RoleARN: roleB, SessionName: "hop-b", Client: client, Now: clock.Now, Duration: d[1]},
+			{RoleARN: roleC, SessionName: "hop-c", Client: client, Now: clock.Now, Duration: d[2]},
+		},
+		Cache: CacheOptions{Now: clock.Now, Rand: jitter},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,17 +320,17 @@ func testRoleChainRefreshes(t *testing.T, jitter func() float64, d [3]time.Durat
 
 func TestAssumeRoleChainConfiguration(t *testing.T) {
 	s := &scriptedSTS{}
-	if _, err := NewRoleChain(nil, CacheOptions{}, AssumeRoleOptions{RoleARN: roleB, Client: s}); err == nil || !strings.Contains(err.Error(), "source is required") {
+	if _, err := NewRoleChain(RoleChainOptions{Source: nil, Roles: []AssumeRoleOptions{{RoleARN: roleB, Client: s}}}); err == nil || !strings.Contains(err.Error(), "Source is required") {
 		t.Errorf("nil source: %v", err)
 	}
-	if _, err := NewRoleChain(staticSource(), CacheOptions{}); err == nil || !strings.Contains(err.Error(), "at least one role") {
+	if _, err := NewRoleChain(RoleChainOptions{Source: staticSource()}); err == nil || !strings.Contains(err.Error(), "at least one role") {
 		t.Errorf("no roles: %v", err)
 	}
-	_, err := NewRoleChain(staticSource(), CacheOptions{}, AssumeRoleOptions{RoleARN: roleB, Client: s, Source: staticSource()})
-	if err == nil || !strings.Contains(err.Error(), "roles[0].Source must be empty") {
+	_, err := NewRoleChain(RoleChainOptions{Source: staticSource(), Roles: []AssumeRoleOptions{{RoleARN: roleB, Client: s, Source: staticSource()}}})
+	if err == nil || !strings.Contains(err.Error(), "Roles[0].Source must be empty") {
 		t.Errorf("hop with a source: %v", err)
 	}
-	_, err = NewRoleChain(staticSource(), CacheOptions{}, AssumeRoleOptions{RoleARN: roleB, Client: s}, AssumeRoleOptions{RoleARN: "nope", Client: s})
+	_, err = NewRoleChain(RoleChainOptions{Source: staticSource(), Roles: []AssumeRoleOptions{{RoleARN: roleB, Client: s}, {RoleARN: "nope", Client: s}}})
 	var are *AssumeRoleError
 	if !errors.As(err, &are) || !strings.Contains(err.Error(), `role "nope" is not an ARN`) || !IsNonRecoverable(err) {
 		t.Errorf("bad second hop: %v", err)
@@ -332,7 +338,7 @@ func TestAssumeRoleChainConfiguration(t *testing.T) {
 	// A Cache given as the source stays the caller's: Close leaves it working.
 	src := newTestCache(t, CacheOptions{Provider: staticSource()})
 	defer src.Close()
-	chain, err := NewRoleChain(src, CacheOptions{}, AssumeRoleOptions{RoleARN: roleB, Client: &scriptedSTS{role: okRole(time.Now)}})
+	chain, err := NewRoleChain(RoleChainOptions{Source: src, Roles: []AssumeRoleOptions{{RoleARN: roleB, Client: &scriptedSTS{role: okRole(time.Now)}}}})
 	if err != nil {
 		t.Fatal(err)
 	}

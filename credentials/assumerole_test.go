@@ -166,8 +166,8 @@ func TestAssumeRoleExpiryIsNeverLaterThanTheSources(t *testing.T) {
 	}
 }
 
-// invalidatingSource is a source with a Cache's Invalidate method: after Invalidate it hands out
-// newer credentials.
+// invalidatingSource stands for the Cache below a RoleChain's hop: after Invalidate it hands
+// out newer credentials.
 type invalidatingSource struct {
 	mu          sync.Mutex
 	gen         int
@@ -212,7 +212,9 @@ func (s *invalidatingSource) Invalidate(id string) {
 	s.gen++
 }
 
-func TestAssumeRoleAsksACachedSourceForNewerCredentialsWhenItsWouldCutTheSessionShort(t *testing.T) {
+// The chain, not AssumeRole, decides when the hop below must refresh first: AssumeRole only
+// calls its source's Retrieve, and a chain's hop has a hopSource as its source.
+func TestRoleChainAsksTheHopBelowForNewerCredentialsWhenTheyWouldCutTheSessionShort(t *testing.T) {
 	tests := []struct {
 		name        string
 		left        time.Duration // until the source credentials expire
@@ -243,7 +245,8 @@ func TestAssumeRoleAsksACachedSourceForNewerCredentialsWhenItsWouldCutTheSession
 			}
 			src.refreshedBehind = tc.behind
 			s := &scriptedSTS{role: okRole(func() time.Time { return provNow })}
-			c, err := newAssumeRole(t, s, func(o *AssumeRoleOptions) { o.Source = src; o.Duration = tc.session }).Retrieve(context.Background())
+			hop := &hopSource{below: src, duration: tc.session, now: func() time.Time { return provNow }}
+			c, err := newAssumeRole(t, s, func(o *AssumeRoleOptions) { o.Source = hop; o.Duration = tc.session }).Retrieve(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -445,7 +448,7 @@ func TestWebIdentityAndAssumeRoleErrorsHoldNoSecret(t *testing.T) {
 	}
 	expiredTok, _ := f.iss.Sign(fakeoidc.TokenOptions{Expires: provNow.Add(-time.Hour)})
 	expired := writeTokenFile(t, t.TempDir(), "expired", expiredTok)
-	big := writeTokenFile(t, t.TempDir(), "big", token+strings.Repeat(" x", MaxTokenSize))
+	big := writeTokenFile(t, t.TempDir(), "big", token+strings.Repeat(" x", maxTokenSize))
 
 	cases := []struct {
 		name string
@@ -493,5 +496,19 @@ func TestWebIdentityAndAssumeRoleErrorsHoldNoSecret(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// AssumeRole asks nothing of its source but Retrieve, even of a source that could refresh: when
+// hops refresh is the chain's decision (see the test above).
+func TestAssumeRoleOnlyRetrievesFromItsSource(t *testing.T) {
+	src := &invalidatingSource{exp: func(gen int) time.Time { return provNow.Add(5*time.Minute + time.Duration(gen)*time.Hour) }}
+	src.nextRefresh = provNow.Add(-time.Second)
+	s := &scriptedSTS{role: okRole(func() time.Time { return provNow })}
+	if _, err := newAssumeRole(t, s, func(o *AssumeRoleOptions) { o.Source = src }).Retrieve(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(src.invalidated) != 0 || s.roleCalls[0].signer.AccessKeyID != "ASIASOURCEGEN0000000" {
+		t.Errorf("invalidated %v, signed with %s; want the source's credentials used as they are", src.invalidated, s.roleCalls[0].signer.AccessKeyID)
 	}
 }

@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // ErrInvalidCredentials is wrapped by the error a Cache reports when its provider returns
@@ -301,39 +302,10 @@ func (c *Cache) call(ctx context.Context) (creds Credentials, err error) {
 const maxPanicText = 512
 
 // panicText is the panic value r as an error may repeat it: the cached secrets and anything
-// shaped like a web identity token (a JWT) redacted, and cut to maxPanicText bytes. A provider
-// that panics with its own secrets in the message must not have them logged by the Cache.
+// shaped like a secret (a JWT, a secret access key) redacted, and cut to maxPanicText bytes. A
+// provider that panics with secrets in the message must not have them logged by the Cache.
 func panicText(r any, secrets []string) string {
-	s := scrubText(fmt.Sprint(r), secrets)
-	var b strings.Builder
-	for {
-		i := strings.Index(s, "eyJ")
-		if i < 0 {
-			b.WriteString(s)
-			break
-		}
-		j := i
-		for j < len(s) && isTokenByte(s[j]) {
-			j++
-		}
-		b.WriteString(s[:i])
-		if LooksLikeToken(s[i:j]) {
-			b.WriteString(redacted)
-		} else {
-			b.WriteString(s[i:j])
-		}
-		s = s[j:]
-	}
-	s = b.String()
-	if len(s) > maxPanicText {
-		s = strings.ToValidUTF8(s[:maxPanicText], "") + "…"
-	}
-	return s
-}
-
-// isTokenByte reports whether b can be part of a JWT in its compact form.
-func isTokenByte(b byte) bool {
-	return 'A' <= b && b <= 'Z' || 'a' <= b && b <= 'z' || '0' <= b && b <= '9' || b == '-' || b == '_' || b == '=' || b == '.'
+	return redact.Clip(redact.Tokens(redact.Secrets(fmt.Sprint(r), secrets...)), maxPanicText)
 }
 
 // outcome is the entry that follows prev after a refresh that ended at end with creds or err.

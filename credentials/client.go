@@ -21,11 +21,11 @@ import (
 	"github.com/irsa-go/irsa/stsxml"
 )
 
-// Version is this library's version, sent in the User-Agent header.
-const Version = "0.1.0"
+// version is this library's version, sent in the User-Agent header.
+const version = "0.1.0"
 
-// UserAgent is the User-Agent header the Client sends.
-const UserAgent = "irsa-go/" + Version + " (+github.com/irsa-go/irsa)"
+// userAgent is the User-Agent header the Client sends.
+const userAgent = "irsa-go/" + version + " (+github.com/irsa-go/irsa)"
 
 // ClientOptions configures NewClient. The zero value gives a client for the endpoint the
 // environment names, with the defaults below.
@@ -46,16 +46,16 @@ type ClientOptions struct {
 	// the first redirect, because requests carry a token or signature meant for the endpoint.
 	HTTPClient *http.Client
 	// MaxAttempts bounds the requests of one call, the first included. Optional; default
-	// DefaultClientMaxAttempts (3), as in aws-sdk-go-v2. 1 turns retries off. A call can override it
+	// 3, as in aws-sdk-go-v2. 1 turns retries off. A call can override it
 	// with sts.Options.RetryMaxAttempts.
 	MaxAttempts int
 	// AttemptTimeout bounds each request, response body included. Optional; default
-	// DefaultClientAttemptTimeout (10 s). The caller's context bounds the whole call.
+	// 10 s. The caller's context bounds the whole call.
 	AttemptTimeout time.Duration
 	// BackoffBase is the upper bound of the random delay before the second attempt; the bound
-	// doubles for each further attempt ("full jitter"). Optional; default DefaultClientBackoffBase (1 s).
+	// doubles for each further attempt ("full jitter"). Optional; default 1 s.
 	BackoffBase time.Duration
-	// BackoffMax caps the bound of a delay. Optional; default DefaultClientBackoffMax (20 s).
+	// BackoffMax caps the bound of a delay. Optional; default 20 s.
 	BackoffMax time.Duration
 	// Now gives the time requests are signed at. Optional; default time.Now.
 	Now func() time.Time
@@ -109,14 +109,14 @@ var _ STS = (*Client)(nil)
 // NewClient returns a Client configured by opts. It fails when no endpoint can be resolved or
 // an option is out of range.
 func NewClient(opts ClientOptions) (*Client, error) {
-	if opts.MaxAttempts < 0 || opts.AttemptTimeout < 0 || opts.BackoffBase < 0 || opts.BackoffMax < 0 {
-		return nil, MarkNonRecoverable(errors.New("credentials: ClientOptions: MaxAttempts, AttemptTimeout, BackoffBase and BackoffMax must not be negative"))
+	if err := opts.validate(); err != nil {
+		return nil, MarkNonRecoverable(err)
 	}
 	c := &Client{
-		maxAttempts:    orDefault(opts.MaxAttempts, DefaultClientMaxAttempts),
-		attemptTimeout: orDefault(opts.AttemptTimeout, DefaultClientAttemptTimeout),
-		backoffBase:    orDefault(opts.BackoffBase, DefaultClientBackoffBase),
-		backoffMax:     orDefault(opts.BackoffMax, DefaultClientBackoffMax),
+		maxAttempts:    orDefault(opts.MaxAttempts, retryMaxAttempts),
+		attemptTimeout: orDefault(opts.AttemptTimeout, retryAttemptTimeout),
+		backoffBase:    orDefault(opts.BackoffBase, retryBackoffBase),
+		backoffMax:     orDefault(opts.BackoffMax, retryBackoffMax),
 		now:            opts.Now,
 		rand:           opts.Rand,
 		sleep:          opts.Sleep,
@@ -159,6 +159,13 @@ func NewClient(opts ClientOptions) (*Client, error) {
 	c.url = requestURL(c.endpoint.URL)
 	c.http = noRedirects(opts.HTTPClient)
 	return c, nil
+}
+
+func (o *ClientOptions) validate() error {
+	if o.MaxAttempts < 0 || o.AttemptTimeout < 0 || o.BackoffBase < 0 || o.BackoffMax < 0 {
+		return errors.New("credentials: ClientOptions: MaxAttempts, AttemptTimeout, BackoffBase and BackoffMax must not be negative")
+	}
+	return nil
 }
 
 func orDefault[T comparable](v, def T) T {
@@ -216,9 +223,6 @@ func noRedirects(hc *http.Client) *http.Client {
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &c
 }
-
-// Endpoint returns the endpoint the Client sends requests to (unless a call's options change it).
-func (c *Client) Endpoint() Endpoint { return c.endpoint }
 
 // CloseIdleConnections closes the idle connections of the Client's HTTP transport.
 func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
@@ -349,7 +353,7 @@ func (cl *call) retrieveCredentials(ctx context.Context) error {
 }
 
 func (cl *call) fail(attempts int, err error) error {
-	scrubSecrets(err, cl.secrets...)
+	scrubCause(err, cl.secrets)
 	return &OperationError{Operation: cl.op, Endpoint: cl.endpoint.URL, Attempts: attempts, Err: err}
 }
 
@@ -401,7 +405,7 @@ func attemptOnce[T any](ctx context.Context, c *Client, cl *call, body []byte, p
 	}
 	req.Header = http.Header{
 		"Content-Type": {"application/x-www-form-urlencoded"},
-		"User-Agent":   {UserAgent},
+		"User-Agent":   {userAgent},
 	}
 	if cl.signed {
 		if err := c.signer.SignHTTP(actx, cl.creds, req, payloadHash, "sts", cl.endpoint.SigningRegion, c.now()); err != nil {
@@ -410,6 +414,10 @@ func attemptOnce[T any](ctx context.Context, c *Client, cl *call, body []byte, p
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) && ue.Err != nil {
+			return zero, &networkError{ue}
+		}
 		return zero, err
 	}
 	defer func() {

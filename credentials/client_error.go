@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/aws/smithy-go"
-	"github.com/irsa-go/irsa/stsxml"
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // OperationError is the error every Client call returns. It names the operation, the endpoint
@@ -33,9 +33,12 @@ type OperationError struct {
 }
 
 // Error returns "credentials: STS <operation> at <endpoint> (<n> attempts): <cause>".
-func (e *OperationError) Error() string {
+func (e *OperationError) Error() string { return errPrefix + e.text() }
+
+// text is Error without errPrefix (see causeText).
+func (e *OperationError) text() string {
 	var b strings.Builder
-	b.WriteString("credentials: STS ")
+	b.WriteString("STS ")
 	b.WriteString(e.Operation)
 	b.WriteString(" at ")
 	b.WriteString(e.Endpoint)
@@ -50,20 +53,9 @@ func (e *OperationError) Error() string {
 	}
 	if e.Err != nil {
 		b.WriteString(": ")
-		b.WriteString(networkText(e.Err))
+		b.WriteString(causeText(e.Err))
 	}
 	return b.String()
-}
-
-// networkText is err's text without what net/http's *url.Error adds to a network error
-// (`Post "https://sts.amazonaws.com/": `): OperationError has named the endpoint already.
-func networkText(err error) string {
-	text := err.Error()
-	var ue *url.Error
-	if errors.As(err, &ue) && ue.Err != nil {
-		text = strings.Replace(text, ue.Error(), ue.Err.Error(), 1)
-	}
-	return text
 }
 
 // Unwrap returns the cause.
@@ -72,19 +64,32 @@ func (e *OperationError) Unwrap() error { return e.Err }
 // errPrefix begins the text of every error this package makes.
 const errPrefix = "credentials: "
 
-// causeText is the text of a cause as an error of this package repeats it after its own
-// "credentials: ...: ": without a second "credentials: " prefix.
-func causeText(s string) string { return strings.TrimPrefix(s, errPrefix) }
+// causeText is err's text as an error of this package repeats it after its own: without
+// errPrefix when err is one of this package's error types, which say once, in text, what they
+// are without it.
+func causeText(err error) string {
+	if e, ok := err.(interface{ text() string }); ok {
+		return e.text()
+	}
+	return err.Error()
+}
 
-// writeCause ends a provider error's text: ": " and its cause, as detail (the cause's text with
-// hints added and secrets removed) or else err's text.
+// writeCause ends a provider error's text: ": " and its cause, as detail (built with the error:
+// the cause's text with hints added and secrets removed) or else the cause's own text.
 func writeCause(b *strings.Builder, detail string, err error) {
 	b.WriteString(": ")
 	if detail == "" && err != nil {
-		detail = err.Error()
+		detail = causeText(err)
 	}
-	b.WriteString(causeText(detail))
+	b.WriteString(detail)
 }
+
+// networkError is a request that got no response. Its text is the reason only: net/http's
+// *url.Error, which it wraps, also repeats the method and URL, which OperationError names.
+type networkError struct{ err *url.Error }
+
+func (e *networkError) Error() string { return e.err.Err.Error() }
+func (e *networkError) Unwrap() error { return e.err }
 
 // As lets errors.As fill a *smithy.OperationError, the wrapper *sts.Client uses, with service
 // "STS", the operation name and the same cause.
@@ -130,94 +135,20 @@ var errNoSigningCredentials = MarkNonRecoverable(errors.New(
 	"no credentials to sign the request: pass an option that sets sts.Options.Credentials, such as " +
 		"func(o *sts.Options) { o.Credentials = credentials.ForSDK(source) }"))
 
-// scrubSecrets removes secrets from the text fields of the STS errors in err's chain, which
-// hold what the server sent: a server that echoes the token or a key must not get it into logs.
-func scrubSecrets(err error, secrets ...string) {
-	var se *stsxml.Error
-	if errors.As(err, &se) {
-		se.Message = scrubText(se.Message, secrets)
-		se.Code = scrubText(se.Code, secrets)
-		se.Type = scrubText(se.Type, secrets)
-		se.RequestID = scrubText(se.RequestID, secrets)
-	}
-	var fe *stsxml.FormatError
-	if errors.As(err, &fe) {
-		fe.Excerpt = scrubText(fe.Excerpt, secrets)
-		fe.Reason = scrubText(fe.Reason, secrets)
-	}
-}
-
-// scrubProbe is how much of a secret's start or end must appear for the text around it to be
-// removed: a cut-off excerpt may hold only part of a secret.
-const scrubProbe = 12
-
-// scrubText replaces in s every occurrence of a secret, and every run that starts with a secret's
-// first scrubProbe bytes or ends with its last scrubProbe bytes, with "[redacted]".
-func scrubText(s string, secrets []string) string {
-	for _, secret := range secrets {
-		if len(secret) < scrubProbe || s == "" {
-			if secret != "" {
-				s = strings.ReplaceAll(s, secret, redacted)
-			}
-			continue
-		}
-		s = strings.ReplaceAll(s, secret, redacted)
-		head := secret[:scrubProbe]
-		for from := 0; ; {
-			i := strings.Index(s[from:], head)
-			if i < 0 {
-				break
-			}
-			i += from
-			n := commonPrefix(s[i:], secret)
-			s = s[:i] + redacted + s[i+n:]
-			from = i + len(redacted)
-		}
-		tail := secret[len(secret)-scrubProbe:]
-		for from := 0; ; {
-			i := strings.Index(s[from:], tail)
-			if i < 0 {
-				break
-			}
-			end := from + i + scrubProbe
-			n := commonSuffix(s[from:end], secret)
-			s = s[:end-n] + redacted + s[end:]
-			from = end - n + len(redacted)
-		}
-	}
-	return s
-}
-
-func commonPrefix(a, b string) int {
-	n := 0
-	for n < len(a) && n < len(b) && a[n] == b[n] {
-		n++
-	}
-	return n
-}
-
-func commonSuffix(a, b string) int {
-	n := 0
-	for n < len(a) && n < len(b) && a[len(a)-1-n] == b[len(b)-1-n] {
-		n++
-	}
-	return n
-}
-
-// scrubCause removes secrets, in place, from the messages of the errors in err's chain, whichever
-// STS client made them: the stsxml errors of the light client (scrubSecrets), and any error that
-// is a pointer to a struct with a Message field of type string or *string, as
-// smithy.GenericAPIError and aws-sdk-go-v2's types.*Exception are. A server may echo a request's
-// values in its message (AWS's validation errors do); the providers call this before they wrap
-// an error, so that neither their text nor anything reachable with errors.As holds a secret.
+// scrubCause removes secrets, in place, from the text a server put into the errors of err's
+// chain, whichever STS client made them: the Message, Code, Type and RequestID of an STS error
+// (this package's client's, smithy.GenericAPIError, aws-sdk-go-v2's types.*Exception) and the
+// Excerpt and Reason of a body that was not an STS document. A server may echo a request's
+// values (AWS's validation errors do); the client and the providers call this before they wrap
+// an error, so that neither their text nor anything errors.As reaches holds a secret. Fields are
+// found by name because the SDK has one exception type per error code, each with a Message.
 func scrubCause(err error, secrets []string) {
-	scrubSecrets(err, secrets...)
 	budget := 64 // error chains are short; this bounds a pathological one
 	var walk func(error)
 	walk = func(e error) {
 		for e != nil && budget > 0 {
 			budget--
-			scrubMessageField(e, secrets)
+			scrubFields(e, secrets)
 			switch u := e.(type) {
 			case interface{ Unwrap() []error }:
 				for _, inner := range u.Unwrap() {
@@ -234,22 +165,26 @@ func scrubCause(err error, secrets []string) {
 	walk(err)
 }
 
-func scrubMessageField(e error, secrets []string) {
+// serverTextFields are the fields scrubCause cleans.
+var serverTextFields = []string{"Message", "Code", "Type", "RequestID", "Excerpt", "Reason"}
+
+// scrubFields cleans the serverTextFields of e, if e is a pointer to a struct that has them as
+// string or *string.
+func scrubFields(e error, secrets []string) {
 	v := reflect.ValueOf(e)
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
 		return
 	}
-	f := v.Elem().FieldByName("Message")
-	if !f.IsValid() || !f.CanSet() {
-		return
-	}
-	switch {
-	case f.Kind() == reflect.String:
-		f.SetString(scrub(scrubText(f.String(), secrets), secrets))
-	case f.Kind() == reflect.Pointer && f.Type().Elem().Kind() == reflect.String && !f.IsNil():
-		s := scrub(scrubText(f.Elem().String(), secrets), secrets)
-		p := reflect.New(f.Type().Elem())
-		p.Elem().SetString(s)
-		f.Set(p)
+	for _, name := range serverTextFields {
+		f := v.Elem().FieldByName(name)
+		switch {
+		case !f.IsValid() || !f.CanSet():
+		case f.Kind() == reflect.String:
+			f.SetString(redact.Secrets(f.String(), secrets...))
+		case f.Kind() == reflect.Pointer && f.Type().Elem().Kind() == reflect.String && !f.IsNil():
+			p := reflect.New(f.Type().Elem())
+			p.Elem().SetString(redact.Secrets(f.Elem().String(), secrets...))
+			f.Set(p)
+		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // Source names reported in Credentials.Source by the providers of this package.
@@ -50,13 +52,11 @@ func (c Credentials) Expired(now time.Time) bool {
 // HasKeys reports whether both the access key ID and the secret access key are set.
 func (c Credentials) HasKeys() bool { return c.AccessKeyID != "" && c.SecretAccessKey != "" }
 
-const redacted = "[redacted]"
-
 func maskSecret(s string) string {
 	if s == "" {
 		return ""
 	}
-	return redacted
+	return redact.Placeholder
 }
 
 // String returns a one-line description without the secret access key or the session token.
@@ -84,18 +84,18 @@ func (c Credentials) String() string {
 	return b.String()
 }
 
-// GoString is used by %#v; like String it leaves out the secrets.
-func (c Credentials) GoString() string {
+// goString is what %#v prints; like String it leaves out the secrets.
+func (c Credentials) goString() string {
 	return fmt.Sprintf("credentials.Credentials{AccessKeyID:%q, SecretAccessKey:%q, SessionToken:%q, Expires:%s, Source:%q, RoleARN:%q}",
 		c.AccessKeyID, maskSecret(c.SecretAccessKey), maskSecret(c.SessionToken), strconv.Quote(c.Expires.UTC().Format(time.RFC3339Nano)), c.Source, c.RoleARN)
 }
 
-// Format implements fmt.Formatter so that every verb, including %x and %q, goes through the
-// redacting String or GoString.
+// Format implements fmt.Formatter so that every verb, %#v, %x and %q included, prints the
+// credentials without their secrets: String, or for %#v a Go-syntax form of it.
 func (c Credentials) Format(f fmt.State, verb rune) {
 	switch {
 	case verb == 'v' && f.Flag('#'):
-		_, _ = f.Write([]byte(c.GoString()))
+		_, _ = f.Write([]byte(c.goString()))
 	case verb == 'q':
 		_, _ = f.Write([]byte(strconv.Quote(c.String())))
 	default:

@@ -50,7 +50,7 @@ func TestCredentialsNeverPrintSecrets(t *testing.T) {
 		"%v of a slice":      fmt.Sprintf("%v", []Credentials{c}),
 		"%v of a map value":  fmt.Sprintf("%v", map[string]Credentials{"k": c}),
 		"String":             c.String(),
-		"GoString":           c.GoString(),
+		"GoString":           c.goString(),
 		"error wrapping %v":  fmt.Errorf("failed with %v", c).Error(),
 		"Sprintln":           fmt.Sprintln(c),
 	}
@@ -113,8 +113,16 @@ func TestEnvProvider(t *testing.T) {
 			want: Credentials{AccessKeyID: "AKID", SecretAccessKey: "SECRET", Source: "env"}},
 		{name: "the legacy names are ignored when asked, as botocore ignores them", legacy: true, env: map[string]string{"AWS_ACCESS_KEY": "AKID", "AWS_SECRET_KEY": "SECRET"},
 			notSet: true},
-		{name: "nothing set is ErrEnvNotSet", env: map[string]string{}, notSet: true},
+		{name: "nothing set is errEnvNotSet", env: map[string]string{}, notSet: true},
 		{name: "empty variables count as unset", env: map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}, notSet: true},
+		// botocore 1.43 takes a blank value as set, and then signs with a blank key.
+		{name: "variables holding only whitespace count as unset, unlike botocore", env: map[string]string{"AWS_ACCESS_KEY_ID": " ", "AWS_SECRET_ACCESS_KEY": "\t\n"}, notSet: true},
+		{name: "a blank access key ID beside a secret is an error naming the blank variable", env: map[string]string{"AWS_ACCESS_KEY_ID": " ", "AWS_SECRET_ACCESS_KEY": "SECRET"},
+			wantErr: "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not"},
+		{name: "a blank standard name falls back to the legacy one", env: map[string]string{"AWS_ACCESS_KEY_ID": " ", "AWS_ACCESS_KEY": "AKID", "AWS_SECRET_ACCESS_KEY": "SECRET"},
+			want: Credentials{AccessKeyID: "AKID", SecretAccessKey: "SECRET", Source: "env"}},
+		{name: "a blank AWS_SECURITY_TOKEN does not hide AWS_SESSION_TOKEN", env: map[string]string{"AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "SECRET", "AWS_SECURITY_TOKEN": " ", "AWS_SESSION_TOKEN": "TOK"},
+			want: Credentials{AccessKeyID: "AKID", SecretAccessKey: "SECRET", SessionToken: "TOK", Source: "env"}},
 		{name: "an access key ID without a secret is an error naming the missing variable", env: map[string]string{"AWS_ACCESS_KEY_ID": "AKID"},
 			wantErr: "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"},
 		{name: "a secret without an access key ID is an error naming the missing variable", env: map[string]string{"AWS_SECRET_ACCESS_KEY": "SECRET"},
@@ -128,8 +136,8 @@ func TestEnvProvider(t *testing.T) {
 			got, err := p.Retrieve(context.Background())
 			switch {
 			case tc.notSet:
-				if !errors.Is(err, ErrEnvNotSet) {
-					t.Fatalf("got %v, %v; want ErrEnvNotSet", got, err)
+				if !errors.Is(err, errEnvNotSet) || err.Error() != "credentials: AWS_ACCESS_KEY_ID is not set" {
+					t.Fatalf("got %v, %v; want errEnvNotSet, which names the variable", got, err)
 				}
 				if IsNonRecoverable(err) {
 					t.Fatal("an unset environment must let a chain move on, not be non-recoverable")
@@ -163,13 +171,13 @@ func TestEnvReadsTheProcessEnvironmentByDefault(t *testing.T) {
 }
 
 func TestStaticProvider(t *testing.T) {
-	got, err := NewStatic("AKID", "SECRET", "TOKEN").Retrieve(context.Background())
+	got, err := Static{Value: Credentials{AccessKeyID: "AKID", SecretAccessKey: "SECRET", SessionToken: "TOKEN"}}.Retrieve(context.Background())
 	if err != nil || got.AccessKeyID != "AKID" || got.SessionToken != "TOKEN" || got.Source != "static" || got.CanExpire() {
 		t.Fatalf("got %v, %v", got, err)
 	}
 	_, err = Static{}.Retrieve(context.Background())
-	if !errors.Is(err, ErrStaticEmpty) || !IsNonRecoverable(err) {
-		t.Fatalf("empty static: got %v, want non-recoverable ErrStaticEmpty", err)
+	if !errors.Is(err, errStaticEmpty) || !IsNonRecoverable(err) {
+		t.Fatalf("empty static: got %v, want non-recoverable errStaticEmpty", err)
 	}
 	got, _ = Static{Value: Credentials{AccessKeyID: "A", SecretAccessKey: "S", Source: "mine"}}.Retrieve(context.Background())
 	if got.Source != "mine" {
@@ -212,7 +220,7 @@ func TestForSDK(t *testing.T) {
 		!got.CanExpire || !got.Expires.Equal(c.Expires) || got.Source != c.Source {
 		t.Fatalf("got %+v", got.Source)
 	}
-	never := ForSDK(NewStatic("A", "S", ""))
+	never := ForSDK(Static{Value: Credentials{AccessKeyID: "A", SecretAccessKey: "S"}})
 	if got, _ := never.Retrieve(context.Background()); got.CanExpire {
 		t.Fatal("credentials without expiry must have CanExpire false")
 	}

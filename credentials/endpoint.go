@@ -78,7 +78,7 @@ func (e *EndpointConfigError) Error() string {
 	if e.Value == "" {
 		return "credentials: STS endpoint: " + e.Setting + ": " + e.Reason
 	}
-	return fmt.Sprintf("credentials: STS endpoint: %s %q: %s", e.Setting, truncate(e.Value, 64), e.Reason)
+	return fmt.Sprintf("credentials: STS endpoint: %s %q: %s", e.Setting, redact.Clip(e.Value, 64), e.Reason)
 }
 
 // NonRecoverable reports true: retrying does not fix a configuration error.

@@ -2,35 +2,42 @@ package credentials
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // Environment variables read by Env.
 const (
-	EnvAccessKeyID          = "AWS_ACCESS_KEY_ID"
-	EnvSecretAccessKey      = "AWS_SECRET_ACCESS_KEY"
-	EnvSessionToken         = "AWS_SESSION_TOKEN"
-	EnvSecurityToken        = "AWS_SECURITY_TOKEN"        // botocore's older name for the session token
-	EnvCredentialExpiration = "AWS_CREDENTIAL_EXPIRATION" // RFC 3339; botocore refreshes at this time
-	EnvLegacyAccessKey      = "AWS_ACCESS_KEY"            // aws-sdk-go's older name, read when AWS_ACCESS_KEY_ID is unset
-	EnvLegacySecretKey      = "AWS_SECRET_KEY"            // aws-sdk-go's older name, read when AWS_SECRET_ACCESS_KEY is unset
+	envAccessKeyID          = "AWS_ACCESS_KEY_ID"
+	envSecretAccessKey      = "AWS_SECRET_ACCESS_KEY"
+	envSessionToken         = "AWS_SESSION_TOKEN"
+	envSecurityToken        = "AWS_SECURITY_TOKEN"        // botocore's older name for the session token
+	envCredentialExpiration = "AWS_CREDENTIAL_EXPIRATION" // RFC 3339; botocore refreshes at this time
+	envLegacyAccessKey      = "AWS_ACCESS_KEY"            // aws-sdk-go's older name, read when AWS_ACCESS_KEY_ID is unset
+	envLegacySecretKey      = "AWS_SECRET_KEY"            // aws-sdk-go's older name, read when AWS_SECRET_ACCESS_KEY is unset
 )
 
-// ErrEnvNotSet is returned (wrapped) by Env.Retrieve when no access key ID is set, so that a
-// chain can move on to the next source. errors.Is(err, ErrEnvNotSet) matches it.
-var ErrEnvNotSet = fmt.Errorf("credentials: %s is not set", EnvAccessKeyID)
+// errEnvNotSet is returned by Env.Retrieve when no access key ID and no secret is set. It is not
+// marked non-recoverable, so a chain can move on to the next source.
+var errEnvNotSet = errorf("%s is not set", envAccessKeyID)
 
 // Env is a Provider that reads credentials from environment variables.
 //
 // It reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, the session token from AWS_SECURITY_TOKEN
-// or AWS_SESSION_TOKEN (the first non-empty one, in botocore's order) and, if set, the expiry from
+// or AWS_SESSION_TOKEN (the first one set, in botocore's order) and, if set, the expiry from
 // AWS_CREDENTIAL_EXPIRATION. Like aws-sdk-go-v2 it falls back to AWS_ACCESS_KEY and
-// AWS_SECRET_KEY when the standard names are unset or empty; botocore does not read those, so
-// chain turns the fallback off with IgnoreLegacyNames to match the AWS CLI. An empty variable
-// counts as unset, as in botocore.
+// AWS_SECRET_KEY when the standard names are not set; botocore does not read those, so chain
+// turns the fallback off with IgnoreLegacyNames to match the AWS CLI. Values are trimmed of
+// surrounding whitespace.
+//
+// A variable that is empty or holds only whitespace counts as not set. This departs on purpose
+// from botocore 1.43, which takes AWS_ACCESS_KEY_ID=" " as set and signs with a blank key: here
+// the environment is then not a source of credentials at all (Retrieve's error says
+// "AWS_ACCESS_KEY_ID is not set"), so a chain moves on to the next source instead of choosing
+// credentials that cannot work.
 //
 // An access key ID without a secret (or the reverse) is a non-recoverable error that names the
 // missing variable: a half-configured environment is a mistake, not a reason to look elsewhere.
@@ -42,11 +49,14 @@ type Env struct {
 	IgnoreLegacyNames bool
 }
 
+// get returns the variable's value trimmed of surrounding whitespace: "" when it is not set,
+// empty or blank.
 func (e Env) get(name string) string {
-	if e.Getenv != nil {
-		return e.Getenv(name)
+	getenv := e.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
 	}
-	return os.Getenv(name)
+	return strings.TrimSpace(getenv(name))
 }
 
 func (e Env) firstSet(names ...string) (value, name string) {
@@ -60,8 +70,8 @@ func (e Env) firstSet(names ...string) (value, name string) {
 
 // Retrieve returns the credentials in the environment.
 func (e Env) Retrieve(context.Context) (Credentials, error) {
-	idNames := []string{EnvAccessKeyID, EnvLegacyAccessKey}
-	secretNames := []string{EnvSecretAccessKey, EnvLegacySecretKey}
+	idNames := []string{envAccessKeyID, envLegacyAccessKey}
+	secretNames := []string{envSecretAccessKey, envLegacySecretKey}
 	if e.IgnoreLegacyNames {
 		idNames, secretNames = idNames[:1], secretNames[:1]
 	}
@@ -69,33 +79,20 @@ func (e Env) Retrieve(context.Context) (Credentials, error) {
 	secret, secretName := e.firstSet(secretNames...)
 	switch {
 	case id == "" && secret == "":
-		return Credentials{}, ErrEnvNotSet
+		return Credentials{}, errEnvNotSet
 	case id == "":
-		return Credentials{}, MarkNonRecoverable(fmt.Errorf("credentials: %s is set but %s is not: set both, or neither", secretName, idName))
+		return Credentials{}, MarkNonRecoverable(errorf("%s is set but %s is not: set both, or neither", secretName, idName))
 	case secret == "":
-		return Credentials{}, MarkNonRecoverable(fmt.Errorf("credentials: %s is set but %s is not: set both, or neither", idName, secretName))
+		return Credentials{}, MarkNonRecoverable(errorf("%s is set but %s is not: set both, or neither", idName, secretName))
 	}
-	token, _ := e.firstSet(EnvSecurityToken, EnvSessionToken)
-	c := Credentials{
-		AccessKeyID:     strings.TrimSpace(id),
-		SecretAccessKey: strings.TrimSpace(secret),
-		SessionToken:    strings.TrimSpace(token),
-		Source:          SourceEnv,
-	}
-	if exp := strings.TrimSpace(e.get(EnvCredentialExpiration)); exp != "" {
+	token, _ := e.firstSet(envSecurityToken, envSessionToken)
+	c := Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: token, Source: SourceEnv}
+	if exp := e.get(envCredentialExpiration); exp != "" {
 		t, err := time.Parse(time.RFC3339, exp)
 		if err != nil {
-			return Credentials{}, MarkNonRecoverable(fmt.Errorf("credentials: %s=%q is not an RFC 3339 time such as 2026-11-24T15:04:05Z", EnvCredentialExpiration, truncate(exp, 40)))
+			return Credentials{}, MarkNonRecoverable(errorf("%s=%q is not an RFC 3339 time such as 2026-11-24T15:04:05Z", envCredentialExpiration, redact.Clip(exp, 40)))
 		}
 		c.Expires = t
 	}
 	return c, nil
-}
-
-// truncate shortens s for an error message.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

@@ -1,19 +1,23 @@
 package credentials
 
-// NonRecoverable is implemented by errors that retrying cannot fix soon: access denied, a role
-// that does not trust the token, an invalid configuration. The Cache does not back off after such
-// an error (there is nothing to wait for); it remembers it briefly instead so that a caller
-// looping on it does not hammer the source. Providers mark errors with MarkNonRecoverable or by
-// implementing this interface on their own error types.
-type NonRecoverable interface {
+import "fmt"
+
+// nonRecoverable is implemented by errors that retrying cannot fix soon: access denied, a role
+// that does not trust the token, an invalid configuration. The errors of this module's packages
+// implement it; a Provider of your own says the same with MarkNonRecoverable.
+type nonRecoverable interface {
 	error
 	NonRecoverable() bool
 }
 
-// IsNonRecoverable reports whether any error in err's chain implements NonRecoverable and says so.
+// IsNonRecoverable reports whether err, or an error in its chain, is one that retrying cannot
+// fix soon: one marked with MarkNonRecoverable, or an error of this module that says so
+// (configuration errors, AccessDenied and other refusals from STS). The Cache does not back off
+// after such an error (there is nothing to wait for); it remembers it briefly instead so that a
+// caller looping on it does not hammer the source.
 func IsNonRecoverable(err error) bool {
 	for err != nil {
-		if nr, ok := err.(NonRecoverable); ok && nr.NonRecoverable() {
+		if nr, ok := err.(nonRecoverable); ok && nr.NonRecoverable() {
 			return true
 		}
 		switch u := err.(type) {
@@ -33,8 +37,9 @@ func IsNonRecoverable(err error) bool {
 	return false
 }
 
-// MarkNonRecoverable wraps err so that IsNonRecoverable reports true. The wrapped error's text is
-// unchanged and errors.Is / errors.As still see err. A nil err stays nil.
+// MarkNonRecoverable wraps err so that IsNonRecoverable reports true: the way for a Provider of
+// your own to say that retrying soon cannot help. The wrapped error's text is unchanged and
+// errors.Is / errors.As still see err. A nil err stays nil.
 func MarkNonRecoverable(err error) error {
 	if err == nil {
 		return nil
@@ -45,5 +50,16 @@ func MarkNonRecoverable(err error) error {
 type nonRecoverableError struct{ err error }
 
 func (e *nonRecoverableError) Error() string        { return e.err.Error() }
+func (e *nonRecoverableError) text() string         { return causeText(e.err) }
 func (e *nonRecoverableError) Unwrap() error        { return e.err }
 func (e *nonRecoverableError) NonRecoverable() bool { return true }
+
+// plainError is an error of this package with nothing to unwrap. Like the package's other error
+// types it has its text without errPrefix for an error that repeats it (see causeText).
+type plainError struct{ msg string }
+
+func (e *plainError) Error() string { return errPrefix + e.msg }
+func (e *plainError) text() string  { return e.msg }
+
+// errorf makes a plainError.
+func errorf(format string, args ...any) error { return &plainError{fmt.Sprintf(format, args...)} }

@@ -54,7 +54,7 @@ func ExampleNewCache() {
 
 // ForSDK hands a Cache to aws-sdk-go-v2 clients; no aws.CredentialsCache is needed on top.
 func ExampleForSDK() {
-	cache, err := credentials.NewCache(credentials.CacheOptions{Provider: credentials.NewStatic("AKIAEXAMPLE", "secret", "")})
+	cache, err := credentials.NewCache(credentials.CacheOptions{Provider: credentials.Static{Value: credentials.Credentials{AccessKeyID: "AKIAEXAMPLE", SecretAccessKey: "secret"}}})
 	if err != nil {
 		fmt.Println("error:", err)
 		return

@@ -5,7 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"os"
+	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/irsa-go/irsa/chain"
 	"github.com/irsa-go/irsa/credentials"
 	"github.com/irsa-go/irsa/internal/fakeoidc"
 	"github.com/irsa-go/irsa/internal/fakests"
@@ -113,10 +118,13 @@ func ExampleNewRoleChain() {
 		log.Fatal(err)
 	}
 	client := mustClient(env)
-	chain, err := credentials.NewRoleChain(w, credentials.CacheOptions{},
-		credentials.AssumeRoleOptions{RoleARN: roleB, SessionName: "hop-b", Client: client},
-		credentials.AssumeRoleOptions{RoleARN: roleC, SessionName: "hop-c", Client: client},
-	)
+	chain, err := credentials.NewRoleChain(credentials.RoleChainOptions{
+		Source: w,
+		Roles: []credentials.AssumeRoleOptions{
+			{RoleARN: roleB, SessionName: "hop-b", Client: client},
+			{RoleARN: roleC, SessionName: "hop-c", Client: client},
+		},
+	})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -157,10 +165,9 @@ func ExampleWebIdentityError() {
 
 	var we *credentials.WebIdentityError
 	if errors.As(err, &we) {
-		sub, _ := we.Claims.TrustConditionKeys()
 		fmt.Println(we.RoleARN)
 		fmt.Println(we.Claims.Subject, we.Claims.Audience)
-		fmt.Println(sub == env.Issuer.HostPath()+":sub")
+		fmt.Println(strings.Contains(err.Error(), `"`+env.Issuer.HostPath()+`:sub" = "system:serviceaccount:payments:worker"`))
 		fmt.Println(credentials.IsNonRecoverable(err))
 	}
 	// Output:
@@ -168,6 +175,61 @@ func ExampleWebIdentityError() {
 	// system:serviceaccount:payments:worker [sts.amazonaws.com]
 	// true
 	// true
+}
+
+// With an aws-sdk-go-v2 client: load the SDK's configuration as usual, so that it keeps its own
+// settings (retries, AWS_ENDPOINT_URL_<SERVICE>, ...), and replace only its Credentials. Set
+// cfg.Credentials directly: config.WithCredentialsProvider would wrap the Cache in an
+// aws.CredentialsCache, which only adds a lock and makes callers wait during refreshes. The S3
+// endpoint comes from AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL, or the profile's services
+// section), which s3.NewFromConfig(cfg) reads itself; res.ServiceEndpointURL("s3") says which
+// URL that is and where it was set. Here a fake cluster and STS stand in for EKS and AWS, and
+// getenv for os.Getenv.
+func ExampleForSDK_loadDefaultConfig() {
+	eks, err := fakests.NewEnv(fakests.EnvOptions{Region: "eu-west-1"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer eks.Close()
+	getenv := func(name string) string {
+		if name == "AWS_ENDPOINT_URL_S3" {
+			return "http://127.0.0.1:9000"
+		}
+		return eks.Getenv(name)
+	}
+	home, err := os.MkdirTemp("", "home") // keeps this machine's ~/.aws out of the example
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(home)
+
+	ctx := context.Background()
+	res, err := chain.Resolve(ctx, chain.Options{Getenv: getenv, HomeDir: home})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer res.Close()
+
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(res.Region))
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg.Credentials = credentials.ForSDK(res.Provider)
+	// client := s3.NewFromConfig(cfg)
+
+	creds, err := cfg.Credentials.Retrieve(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	s3URL, from, err := res.ServiceEndpointURL("s3")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(cfg.Region, creds.Source, creds.CanExpire)
+	fmt.Println(s3URL, "from", from)
+	// Output:
+	// eu-west-1 web-identity true
+	// http://127.0.0.1:9000 from AWS_ENDPOINT_URL_S3
 }
 
 // mustClient returns a light client for the fake STS; in a pod, NewClient(ClientOptions{})

@@ -51,9 +51,6 @@ func (c *Cache) String() string {
 	return b.String()
 }
 
-// GoString is String: %#v shows no more than %v.
-func (c *Cache) GoString() string { return c.String() }
-
 // Format prints String for every verb.
 func (c *Cache) Format(f fmt.State, verb rune) { formatString(f, verb, c.String()) }
 
@@ -61,17 +58,12 @@ func (s sdkProvider) String() string {
 	return "credentials.ForSDK(" + describeProvider(s.p.get()) + ")"
 }
 
-func (s sdkProvider) GoString() string { return s.String() }
-
 func (s sdkProvider) Format(f fmt.State, verb rune) { formatString(f, verb, s.String()) }
 
 // String names the role and the source's kind; it never shows a secret.
 func (a *AssumeRole) String() string {
 	return fmt.Sprintf("credentials.AssumeRole{RoleARN: %s, Source: %s}", a.opts.RoleARN, describeProvider(a.source.get()))
 }
-
-// GoString is String.
-func (a *AssumeRole) GoString() string { return a.String() }
 
 // Format prints String for every verb.
 func (a *AssumeRole) Format(f fmt.State, verb rune) { formatString(f, verb, a.String()) }

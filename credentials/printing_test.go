@@ -13,7 +13,7 @@ import (
 // shows a secret, including where fmt cannot call methods (unexported fields).
 func TestPrintingProvidersNeverShowsSecrets(t *testing.T) {
 	const secret, token = "SECRETPRINTPROBE", "TOKENPRINTPROBE"
-	st := NewStatic("AKIDPRINTPROBE", secret, token)
+	st := Static{Value: Credentials{AccessKeyID: "AKIDPRINTPROBE", SecretAccessKey: secret, SessionToken: token}}
 	cache := newTestCache(t, CacheOptions{Provider: st})
 	defer cache.Close()
 	client, err := NewClient(ClientOptions{Endpoint: Endpoint{URL: "http://127.0.0.1:1", SigningRegion: "us-east-1", Custom: true}})
@@ -24,7 +24,7 @@ func TestPrintingProvidersNeverShowsSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rc, err := NewRoleChain(st, CacheOptions{}, AssumeRoleOptions{RoleARN: "arn:aws:iam::111122223333:role/print", Client: client})
+	rc, err := NewRoleChain(RoleChainOptions{Source: st, Roles: []AssumeRoleOptions{{RoleARN: "arn:aws:iam::111122223333:role/print", Client: client}}})
 	if err != nil {
 		t.Fatal(err)
 	}

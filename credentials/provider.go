@@ -1,9 +1,6 @@
 package credentials
 
-import (
-	"context"
-	"errors"
-)
+import "context"
 
 // Provider returns AWS credentials. Implementations must be safe for concurrent use and must honour
 // the context's deadline and cancellation. Wrap a Provider in a Cache to reuse its credentials
@@ -18,8 +15,12 @@ type ProviderFunc func(ctx context.Context) (Credentials, error)
 // Retrieve calls f(ctx).
 func (f ProviderFunc) Retrieve(ctx context.Context) (Credentials, error) { return f(ctx) }
 
-// Static is a Provider that always returns the same credentials. Printed with fmt it shows only
-// the access key ID; like Credentials, a Static held by value in an unexported field of your own
+// Static is a Provider that always returns the same credentials, written as a literal:
+//
+//	credentials.Static{Value: credentials.Credentials{AccessKeyID: id, SecretAccessKey: secret}}
+//
+// Retrieve fails, non-recoverably, when either key is empty. Printed with fmt it shows only the
+// access key ID; like Credentials, a Static held by value in an unexported field of your own
 // struct is beyond fmt's reach (fmt prints such a field raw), so hold a *Static or a Provider
 // interface behind a pointer there.
 type Static struct {
@@ -27,23 +28,13 @@ type Static struct {
 	Value Credentials
 }
 
-// NewStatic returns a Static provider for long-term or session credentials that never expire.
-func NewStatic(accessKeyID, secretAccessKey, sessionToken string) Static {
-	return Static{Value: Credentials{
-		AccessKeyID:     accessKeyID,
-		SecretAccessKey: secretAccessKey,
-		SessionToken:    sessionToken,
-		Source:          SourceStatic,
-	}}
-}
-
-// ErrStaticEmpty is returned by Static.Retrieve when the access key ID or secret key is empty.
-var ErrStaticEmpty = errors.New("credentials: static credentials are empty: both an access key ID and a secret access key are required")
+// errStaticEmpty is returned by Static.Retrieve when the access key ID or secret key is empty.
+var errStaticEmpty = errorf("static credentials are empty: both an access key ID and a secret access key are required")
 
 // Retrieve returns the static credentials, or an error if either key is empty.
 func (s Static) Retrieve(context.Context) (Credentials, error) {
 	if !s.Value.HasKeys() {
-		return Credentials{}, MarkNonRecoverable(ErrStaticEmpty)
+		return Credentials{}, MarkNonRecoverable(errStaticEmpty)
 	}
 	c := s.Value
 	if c.Source == "" {

@@ -45,9 +45,10 @@ func TestWebIdentityAndAssumeRoleAgainstMoto(t *testing.T) {
 				t.Errorf("web identity credentials last %v, want the 20 minutes asked for", d)
 			}
 
-			chain, err := NewRoleChain(w, CacheOptions{},
-				AssumeRoleOptions{RoleARN: motoB, SessionName: "hop-b", ExternalID: "ext-1", Client: client},
-				AssumeRoleOptions{RoleARN: motoC, SessionName: "hop-c", Client: client, Tags: map[string]string{"team": "payments"}})
+			chain, err := NewRoleChain(RoleChainOptions{Source: w, Roles: []AssumeRoleOptions{
+				{RoleARN: motoB, SessionName: "hop-b", ExternalID: "ext-1", Client: client},
+				{RoleARN: motoC, SessionName: "hop-c", Client: client, Tags: map[string]string{"team": "payments"}},
+			}})
 			if err != nil {
 				t.Fatal(err)
 			}

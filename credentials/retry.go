@@ -12,15 +12,15 @@ import (
 // Retry defaults of the Client. They follow aws-sdk-go-v2's standard retryer (3 attempts,
 // exponential backoff with full jitter, capped at 20 s), with a first delay of at most 1 s.
 const (
-	// DefaultClientMaxAttempts is how many requests one call sends at most.
-	DefaultClientMaxAttempts = 3
-	// DefaultClientBackoffBase is the upper bound of the first delay; each further delay's bound
+	// retryMaxAttempts is how many requests one call sends at most.
+	retryMaxAttempts = 3
+	// retryBackoffBase is the upper bound of the first delay; each further delay's bound
 	// doubles.
-	DefaultClientBackoffBase = time.Second
-	// DefaultClientBackoffMax caps the upper bound of a delay.
-	DefaultClientBackoffMax = 20 * time.Second
-	// DefaultClientAttemptTimeout bounds one request, from sending to the end of the response body.
-	DefaultClientAttemptTimeout = 10 * time.Second
+	retryBackoffBase = time.Second
+	// retryBackoffMax caps the upper bound of a delay.
+	retryBackoffMax = 20 * time.Second
+	// retryAttemptTimeout bounds one request, from sending to the end of the response body.
+	retryAttemptTimeout = 10 * time.Second
 )
 
 // retryable reports whether another attempt may succeed after err. Errors that know (STS error

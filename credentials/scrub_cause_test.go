@@ -60,7 +60,7 @@ func TestProviderErrorsScrubTheCauseWhicheverClientMadeIt(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, werr := w.Retrieve(context.Background())
-			a, err := NewAssumeRole(AssumeRoleOptions{Source: NewStatic("AKIDECHO", secret, session), RoleARN: "arn:aws:iam::111122223333:role/b", SessionName: "echo-test", Client: client})
+			a, err := NewAssumeRole(AssumeRoleOptions{Source: Static{Value: Credentials{AccessKeyID: "AKIDECHO", SecretAccessKey: secret, SessionToken: session}}, RoleARN: "arn:aws:iam::111122223333:role/b", SessionName: "echo-test", Client: client})
 			if err != nil {
 				t.Fatal(err)
 			}

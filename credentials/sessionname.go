@@ -5,11 +5,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
-// EnvRoleSessionName is the environment variable WebIdentity reads for the session name when the
+// envRoleSessionName is the environment variable WebIdentity reads for the session name when the
 // SessionName option is empty, as the AWS SDKs and CLI do.
-const EnvRoleSessionName = "AWS_ROLE_SESSION_NAME"
+const envRoleSessionName = "AWS_ROLE_SESSION_NAME"
 
 // STS's rules for a role session name: 2 to 64 characters of [\w+=,.@-].
 const (
@@ -29,11 +31,11 @@ func isSessionNameByte(c byte) bool {
 // checkSessionName checks a session name given by the user. field names where it came from.
 func checkSessionName(field, name string) error {
 	if len(name) < minSessionName || len(name) > maxSessionName {
-		return fmt.Errorf("%s %q is %d characters long; STS accepts %d to %d characters of letters, digits and +=,.@_-", field, truncate(name, 80), len(name), minSessionName, maxSessionName)
+		return fmt.Errorf("%s %q is %d characters long; STS accepts %d to %d characters of letters, digits and +=,.@_-", field, redact.Clip(name, 80), len(name), minSessionName, maxSessionName)
 	}
 	for i := 0; i < len(name); i++ {
 		if !isSessionNameByte(name[i]) {
-			return fmt.Errorf("%s %q contains %q, which STS does not accept: use letters, digits and +=,.@_-", field, truncate(name, 80), string(rune(name[i])))
+			return fmt.Errorf("%s %q contains %q, which STS does not accept: use letters, digits and +=,.@_-", field, redact.Clip(name, 80), string(rune(name[i])))
 		}
 	}
 	return nil

@@ -15,11 +15,11 @@ import (
 	"time"
 )
 
-// MaxTokenSize is the largest web identity token this package reads: 64 KiB. A Kubernetes
+// maxTokenSize is the largest web identity token this package reads: 64 KiB. A Kubernetes
 // service account token is about 1 KiB; a file larger than this is not a token, and reading
-// stops at MaxTokenSize+1 bytes, so pointing the provider at a huge file (or /dev/zero) costs
+// stops at maxTokenSize+1 bytes, so pointing the provider at a huge file (or /dev/zero) costs
 // nothing.
-const MaxTokenSize = 64 << 10
+const maxTokenSize = 64 << 10
 
 // openTokenFile opens a token file; tests replace it to count the bytes read.
 type openTokenFile func(name string) (io.ReadCloser, error)
@@ -43,29 +43,6 @@ func osOpenTokenFile(name string) (io.ReadCloser, error) {
 
 var errTokenFileIsDir = errors.New("is a directory")
 
-// LooksLikeToken reports whether s, given where a token file's path belongs, is a JWT instead:
-// three dot-separated base64url segments, the first starting with "eyJ" (the encoding of `{"`),
-// and no slash. Setting AWS_WEB_IDENTITY_TOKEN_FILE to the token itself (=$(cat token)) is an easy
-// mistake; NewWebIdentity and chain refuse such a value without ever repeating it.
-func LooksLikeToken(s string) bool {
-	s = strings.TrimSpace(s)
-	if !strings.HasPrefix(s, "eyJ") || strings.ContainsRune(s, '/') {
-		return false
-	}
-	parts := strings.Split(s, ".")
-	if len(parts) != 3 || parts[0] == "" || parts[1] == "" {
-		return false
-	}
-	for _, p := range parts {
-		for _, r := range p {
-			if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '=') {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // errTokenNotPath is the error for a token given where its file's path belongs.
 var errTokenNotPath = errors.New("TokenFile (AWS_WEB_IDENTITY_TOKEN_FILE, web_identity_token_file) holds what looks like the token itself, not the path of the file that contains it: set it to the file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token (the value is not repeated here because it is a secret)")
 
@@ -79,12 +56,12 @@ func readTokenFile(open openTokenFile, path string) (string, error) {
 		return "", tokenFileError(path, err)
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxTokenSize+1))
+	b, err := io.ReadAll(io.LimitReader(f, maxTokenSize+1))
 	switch {
 	case err != nil:
 		return "", tokenFileError(path, err)
-	case len(b) > MaxTokenSize:
-		return "", MarkNonRecoverable(fmt.Errorf("web identity token file %q is larger than %d KiB, the limit: it is not a service account token (those are about 1 KiB); check the path", path, MaxTokenSize>>10))
+	case len(b) > maxTokenSize:
+		return "", MarkNonRecoverable(fmt.Errorf("web identity token file %q is larger than %d KiB, the limit: it is not a service account token (those are about 1 KiB); check the path", path, maxTokenSize>>10))
 	}
 	tok := string(bytes.TrimSpace(b))
 	if tok == "" {
@@ -108,8 +85,8 @@ func tokenFileError(path string, err error) error {
 
 // checkSourcedToken applies readTokenFile's checks to a token returned by a TokenSource.
 func checkSourcedToken(tok string) (string, error) {
-	if len(tok) > MaxTokenSize {
-		return "", fmt.Errorf("web identity token from TokenSource is larger than %d KiB, the limit", MaxTokenSize>>10)
+	if len(tok) > maxTokenSize {
+		return "", fmt.Errorf("web identity token from TokenSource is larger than %d KiB, the limit", maxTokenSize>>10)
 	}
 	tok = strings.TrimSpace(tok)
 	if tok == "" {
@@ -135,10 +112,10 @@ type TokenClaims struct {
 	Namespace, ServiceAccount, Pod string
 }
 
-// TrustConditionKeys returns the IAM condition keys that a role's trust policy uses to match
-// this token's subject and audience: "<issuer without https://>:sub" and ":aud". They are empty
-// when the token has no issuer.
-func (c TokenClaims) TrustConditionKeys() (sub, aud string) {
+// trustConditionKeys returns the IAM condition keys that a role's trust policy uses to match
+// the subject and audience of a token with claims c: "<issuer without https://>:sub" and ":aud".
+// They are empty when the token has no issuer.
+func trustConditionKeys(c TokenClaims) (sub, aud string) {
 	host := strings.TrimPrefix(c.Issuer, "https://")
 	host = strings.TrimSuffix(strings.TrimPrefix(host, "http://"), "/")
 	if host == "" {
@@ -147,12 +124,12 @@ func (c TokenClaims) TrustConditionKeys() (sub, aud string) {
 	return host + ":sub", host + ":aud"
 }
 
-// DecodeTokenClaims decodes the claims of a JWT (a Kubernetes service account token or any OIDC
+// decodeTokenClaims decodes the claims of a JWT (a Kubernetes service account token or any OIDC
 // ID token) WITHOUT verifying its signature. Its errors describe the token's shape and never
 // contain any part of it.
-func DecodeTokenClaims(token string) (TokenClaims, error) {
-	if len(token) > MaxTokenSize {
-		return TokenClaims{}, fmt.Errorf("token is larger than %d KiB", MaxTokenSize>>10)
+func decodeTokenClaims(token string) (TokenClaims, error) {
+	if len(token) > maxTokenSize {
+		return TokenClaims{}, fmt.Errorf("token is larger than %d KiB", maxTokenSize>>10)
 	}
 	parts := strings.Split(token, ".")
 	switch len(parts) {

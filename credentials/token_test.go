@@ -40,8 +40,8 @@ func writeTokenFile(t *testing.T, dir, name, content string) string {
 
 func TestTokenFileReading(t *testing.T) {
 	dir := t.TempDir()
-	atCap := strings.Repeat("a", MaxTokenSize)
-	overCap := secretTokenText + strings.Repeat("b", MaxTokenSize)
+	atCap := strings.Repeat("a", maxTokenSize)
+	overCap := secretTokenText + strings.Repeat("b", maxTokenSize)
 	if err := os.Symlink(filepath.Join(dir, "..data", "token"), filepath.Join(dir, "dangling")); err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestTokenFileReading(t *testing.T) {
 }
 
 func TestTokenFileOverCapIsReadNoFurtherThanCapPlusOne(t *testing.T) {
-	for _, size := range []int{MaxTokenSize + 1, MaxTokenSize + 4096, 4 << 20} {
+	for _, size := range []int{maxTokenSize + 1, maxTokenSize + 4096, 4 << 20} {
 		path := writeTokenFile(t, t.TempDir(), "token", strings.Repeat("x", size))
 		var n int64
 		open := func(name string) (io.ReadCloser, error) {
@@ -110,8 +110,8 @@ func TestTokenFileOverCapIsReadNoFurtherThanCapPlusOne(t *testing.T) {
 		if _, err := readTokenFile(open, path); err == nil {
 			t.Fatalf("size %d: no error", size)
 		}
-		if n != MaxTokenSize+1 {
-			t.Errorf("size %d: read %d bytes, want exactly %d", size, n, MaxTokenSize+1)
+		if n != maxTokenSize+1 {
+			t.Errorf("size %d: read %d bytes, want exactly %d", size, n, maxTokenSize+1)
 		}
 	}
 }
@@ -155,7 +155,7 @@ func TestTokenFromTokenSourceIsCheckedLikeAFile(t *testing.T) {
 	if _, err := checkSourcedToken(" \n"); err == nil || !strings.Contains(err.Error(), "TokenSource is empty") {
 		t.Errorf("blank token: error %v", err)
 	}
-	if _, err := checkSourcedToken(secretTokenText + strings.Repeat("z", MaxTokenSize)); err == nil || strings.Contains(err.Error(), "SECRET") || !strings.Contains(err.Error(), "larger than 64 KiB") {
+	if _, err := checkSourcedToken(secretTokenText + strings.Repeat("z", maxTokenSize)); err == nil || strings.Contains(err.Error(), "SECRET") || !strings.Contains(err.Error(), "larger than 64 KiB") {
 		t.Errorf("huge token: error %v", err)
 	}
 }
@@ -167,7 +167,7 @@ func TestDecodeTokenClaimsOfAKubernetesToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := DecodeTokenClaims(tok)
+	c, err := decodeTokenClaims(tok)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestDecodeTokenClaimsOfAKubernetesToken(t *testing.T) {
 		c.Namespace != want.Namespace || c.ServiceAccount != want.ServiceAccount || c.Pod != want.Pod {
 		t.Errorf("claims = %+v\nwant     %+v", c, want)
 	}
-	sub, aud := c.TrustConditionKeys()
+	sub, aud := trustConditionKeys(c)
 	if sub != iss.HostPath()+":sub" || aud != iss.HostPath()+":aud" {
 		t.Errorf("TrustConditionKeys = %q, %q; want %q, %q", sub, aud, iss.HostPath()+":sub", iss.HostPath()+":aud")
 	}
@@ -212,7 +212,7 @@ func TestDecodeTokenClaimsForms(t *testing.T) {
 			check: func(c TokenClaims) bool { return c.Subject == "abc" }},
 		{name: "issuer with a trailing slash gives condition keys without it", token: testJWT(`{"iss":"https://oidc.example.com/id/X/"}`),
 			check: func(c TokenClaims) bool {
-				s, a := c.TrustConditionKeys()
+				s, a := trustConditionKeys(c)
 				return s == "oidc.example.com/id/X:sub" && a == "oidc.example.com/id/X:aud"
 			}},
 		{name: "exp as a string is an error naming the claim", token: testJWT(`{"exp":"tomorrow","sub":"s"}`), wantErr: "wrong type: exp"},
@@ -224,11 +224,11 @@ func TestDecodeTokenClaimsForms(t *testing.T) {
 		{name: "opaque OAuth token is not a JWT", token: "ya29.SECRETSIGNATURE", wantErr: "has 2 dot-separated parts, want 3"},
 		{name: "payload that is not base64url", token: "a.!!SECRETSIGNATURE!!.c", wantErr: "payload is not base64url"},
 		{name: "payload that is a JSON array", token: testJWT(`["SECRETSIGNATURE"]`), wantErr: "payload is not a JSON object"},
-		{name: "oversized token", token: strings.Repeat("x", MaxTokenSize+1), wantErr: "larger than 64 KiB"},
+		{name: "oversized token", token: strings.Repeat("x", maxTokenSize+1), wantErr: "larger than 64 KiB"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := DecodeTokenClaims(tc.token)
+			c, err := decodeTokenClaims(tc.token)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("err = %v, want one containing %q", err, tc.wantErr)
@@ -251,7 +251,7 @@ func TestDecodeTokenClaimsForms(t *testing.T) {
 func TestDecodeTokenClaimsRejectsEveryMalformedTokenWithoutLeakingIt(t *testing.T) {
 	for _, m := range fakeoidc.MalformedTokens() {
 		t.Run(m.Name, func(t *testing.T) {
-			_, err := DecodeTokenClaims(m.Token)
+			_, err := decodeTokenClaims(m.Token)
 			if err == nil {
 				// some are well-formed JWTs with a bad header or signature, which the claims
 				// decoder does not look at; only the claims matter here.
@@ -275,7 +275,7 @@ func FuzzDecodeTokenClaims(f *testing.F) {
 		f.Add(m.Token)
 	}
 	f.Fuzz(func(t *testing.T, token string) {
-		c, err := DecodeTokenClaims(token)
+		c, err := decodeTokenClaims(token)
 		if err != nil {
 			parts := strings.Split(token, ".")
 			if len(parts) == 3 && len(parts[2]) >= 8 && strings.Contains(err.Error(), parts[2]) {

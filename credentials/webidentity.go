@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // STS's bounds on DurationSeconds.
@@ -91,7 +93,7 @@ func NewWebIdentity(opts WebIdentityOptions) (*WebIdentity, error) {
 	w := &WebIdentity{opts: opts, open: osOpenTokenFile}
 	if err := w.init(); err != nil {
 		tokenFile := opts.TokenFile
-		if LooksLikeToken(tokenFile) {
+		if redact.LooksLikeJWT(tokenFile) {
 			tokenFile = "" // a token, not a path: never repeated
 		}
 		return nil, &WebIdentityError{RoleARN: opts.RoleARN, TokenFile: tokenFile, Err: err, nonRecoverable: true}
@@ -112,7 +114,7 @@ func (w *WebIdentity) init() error {
 		return errors.New("TokenFile (AWS_WEB_IDENTITY_TOKEN_FILE) or TokenSource is required")
 	case o.TokenFile != "" && o.TokenSource != nil:
 		return errors.New("set TokenFile or TokenSource, not both")
-	case LooksLikeToken(o.TokenFile):
+	case redact.LooksLikeJWT(o.TokenFile):
 		return errTokenNotPath
 	}
 	if o.SessionName != "" {
@@ -120,8 +122,8 @@ func (w *WebIdentity) init() error {
 			return err
 		}
 		w.envName = o.SessionName
-	} else if v := o.Getenv(EnvRoleSessionName); v != "" {
-		if err := checkSessionName(EnvRoleSessionName, v); err != nil {
+	} else if v := o.Getenv(envRoleSessionName); v != "" {
+		if err := checkSessionName(envRoleSessionName, v); err != nil {
 			return err
 		}
 		w.envName = v
@@ -186,7 +188,7 @@ func (w *WebIdentity) Retrieve(ctx context.Context) (Credentials, error) {
 	if err != nil {
 		return Credentials{}, w.fail(TokenClaims{}, "", err, nil)
 	}
-	claims, claimsErr := DecodeTokenClaims(tok)
+	claims, claimsErr := decodeTokenClaims(tok)
 	name := w.sessionName(claims)
 	if exp := claims.Expires; !exp.IsZero() && !w.opts.Now().Before(exp) {
 		return Credentials{}, w.fail(claims, name, MarkNonRecoverable(fmt.Errorf("token expired at %s; is the projected token volume mounted and rotating? (kubelet replaces the token well before it expires; a copied or static token file does not rotate)", exp.Format(time.RFC3339))), []string{tok})
@@ -204,7 +206,7 @@ func (w *WebIdentity) Retrieve(ctx context.Context) (Credentials, error) {
 			hint = "the token was read again and is unchanged: is the projected token volume mounted and rotating?"
 		default:
 			secrets = append(secrets, tok2)
-			claims, claimsErr = DecodeTokenClaims(tok2)
+			claims, claimsErr = decodeTokenClaims(tok2)
 			out, err = w.call(ctx, tok2, name)
 		}
 	}
@@ -256,7 +258,7 @@ func (w *WebIdentity) fail(c TokenClaims, name string, err error, secrets []stri
 	scrubCause(err, secrets)
 	return &WebIdentityError{
 		RoleARN: w.opts.RoleARN, TokenFile: w.opts.TokenFile, SessionName: name, Claims: c,
-		Err: err, detail: scrub(err.Error(), secrets),
+		Err: err, detail: redact.Secrets(causeText(err), secrets...),
 	}
 }
 
@@ -268,7 +270,7 @@ func (w *WebIdentity) failSTS(err error, c TokenClaims, claimsErr error, name, h
 		hints = append(hints, hint)
 	}
 	role, _ := parseARN(w.opts.RoleARN)
-	subKey, audKey := c.TrustConditionKeys()
+	subKey, audKey := trustConditionKeys(c)
 	host := strings.TrimSuffix(subKey, ":sub")
 	switch code := apiErrorCode(err); {
 	case claimsErr != nil && (code == "AccessDenied" || code == "InvalidIdentityToken"):
@@ -283,13 +285,13 @@ func (w *WebIdentity) failSTS(err error, c TokenClaims, claimsErr error, name, h
 	case code == "ValidationError" && strings.Contains(errorMessage(err), "DurationSeconds"):
 		hints = append(hints, "lower Duration (duration_seconds) or raise the role's MaximumSessionDuration")
 	}
-	text := err.Error()
+	text := causeText(err)
 	if len(hints) > 0 {
 		text += " (" + strings.Join(hints, "; ") + ")"
 	}
 	return &WebIdentityError{
 		RoleARN: w.opts.RoleARN, TokenFile: w.opts.TokenFile, SessionName: name, Claims: c,
-		Err: err, detail: scrub(text, secrets), nonRecoverable: stsNonRecoverable(err),
+		Err: err, detail: redact.Secrets(text, secrets...), nonRecoverable: stsNonRecoverable(err),
 	}
 }
 
@@ -315,9 +317,12 @@ type WebIdentityError struct {
 }
 
 // Error describes the failure with the role, the token file and the cause.
-func (e *WebIdentityError) Error() string {
+func (e *WebIdentityError) Error() string { return errPrefix + e.text() }
+
+// text is Error without errPrefix (see causeText).
+func (e *WebIdentityError) text() string {
 	var b strings.Builder
-	b.WriteString("credentials: web identity")
+	b.WriteString("web identity")
 	if e.RoleARN != "" {
 		b.WriteString(" for role ")
 		b.WriteString(e.RoleARN)
@@ -337,27 +342,6 @@ func (e *WebIdentityError) Unwrap() error { return e.Err }
 // issuer's keys) and IDPRejectedClaim.
 func (e *WebIdentityError) NonRecoverable() bool {
 	return e.nonRecoverable || IsNonRecoverable(e.Err)
-}
-
-// Format prints Error() for every verb, so %+v and %#v show no more than Error does.
-func (e *WebIdentityError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
-
-// formatError writes err's text for any verb, quoted for %q.
-func formatError(f fmt.State, verb rune, err error) { formatString(f, verb, err.Error()) }
-
-// scrub removes every secret (of at least 8 bytes) from s, in case an STS-compatible server
-// echoes one in an error message.
-func scrub(s string, secrets []string) string {
-	for _, sec := range secrets {
-		if len(sec) >= 8 {
-			s = strings.ReplaceAll(s, sec, redacted)
-		}
-		// a JWT's signature is the part that makes it usable on its own
-		if i := strings.LastIndexByte(sec, '.'); i >= 0 && len(sec)-i > 16 {
-			s = strings.ReplaceAll(s, sec[i+1:], redacted)
-		}
-	}
-	return s
 }
 
 // apiErrorCode returns the STS error code in err's chain ("" if none).
@@ -419,7 +403,7 @@ func endpointIsCustom(client STS) bool {
 	case *sts.Client:
 		return c.Options().BaseEndpoint != nil
 	case *Client:
-		return c.Endpoint().Custom
+		return c.endpoint.Custom
 	}
 	return false
 }

@@ -218,7 +218,7 @@ func TestWebIdentityAndAssumeRoleConcurrentRetrievesWhileKubeletRotates(t *testi
 	if err != nil {
 		t.Fatal(err)
 	}
-	chain, err := NewRoleChain(w, CacheOptions{}, AssumeRoleOptions{RoleARN: roleB, Client: client})
+	chain, err := NewRoleChain(RoleChainOptions{Source: w, Roles: []AssumeRoleOptions{{RoleARN: roleB, Client: client}}})
 	if err != nil {
 		t.Fatal(err)
 	}

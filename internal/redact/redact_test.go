@@ -96,3 +96,20 @@ func TestClip(t *testing.T) {
 		})
 	}
 }
+
+func TestSecretsHidesRunsThatStartOrEndLikeASecret(t *testing.T) {
+	secret := "abcdefghijklmnopqrstuvwxyz0123456789"
+	for _, tc := range []struct{ in, want string }{
+		{"no secret here", "no secret here"},
+		{"x " + secret + " y", "x [redacted] y"},
+		{secret + secret, "[redacted][redacted]"},
+		{"cut " + secret[:20], "cut [redacted]"},
+		{secret[10:] + " tail", "[redacted] tail"},
+		{"short abcdefghij stays", "short abcdefghij stays"},
+		{"", ""},
+	} {
+		if got := Secrets(tc.in, secret, ""); got != tc.want {
+			t.Errorf("Secrets(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -105,7 +105,7 @@ func Run(w io.Writer, cfg Config) error {
 
 	// The same loop over credentials that never need refreshing: what remains slow here is the
 	// machine (other processes, the Go scheduler), not a cache.
-	still, err := credentials.NewCache(credentials.CacheOptions{Provider: credentials.NewStatic("AKIABASELINE", "secret", "")})
+	still, err := credentials.NewCache(credentials.CacheOptions{Provider: credentials.Static{Value: credentials.Credentials{AccessKeyID: "AKIABASELINE", SecretAccessKey: "secret"}}})
 	if err != nil {
 		return err
 	}
