@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // Error is an STS error document (ErrorResponse, or a bare Error root), decoded.
@@ -58,30 +60,18 @@ func (e *Error) Error() string {
 
 // printable keeps s on one line and at most max bytes long.
 func printable(s string, max int) string {
-	clean := true
-	for _, r := range s {
-		if !unicode.IsPrint(r) {
-			clean = false
-			break
-		}
-	}
-	if clean && len(s) <= max {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if b.Len() >= max {
-			b.WriteString("…")
-			break
-		}
+	return redact.Clip(strings.Map(func(r rune) rune {
 		if unicode.IsPrint(r) {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte(' ')
+			return r
 		}
-	}
-	return b.String()
+		return ' '
+	}, s), max)
 }
+
+// redactMessage hides what looks like a token or key in a server's message: servers echo
+// request values in validation messages ("Value '…' at 'webIdentityToken' failed to satisfy
+// constraint"), and a message ends up in logs.
+func redactMessage(s string) string { return redact.Tokens(s) }
 
 // ErrorCode returns Code (smithy.APIError).
 func (e *Error) ErrorCode() string { return e.Code }
@@ -156,6 +146,10 @@ func (e *Error) Retryable() bool {
 // *types.InvalidIdentityTokenException, *types.MalformedPolicyDocumentException,
 // *types.PackedPolicyTooLargeException and *types.RegionDisabledException. Codes compare without
 // regard to case, as in the SDK.
+//
+// For any other code it matches *smithy.GenericAPIError, as the SDK's error for a code it does
+// not model does: Code and Message set (Message is the code when the document has none, as in
+// the SDK), and Fault as ErrorFault says.
 func (e *Error) As(target any) bool {
 	var msg *string
 	if e.Message != "" {
@@ -196,6 +190,26 @@ func (e *Error) As(target any) bool {
 	case **types.RegionDisabledException:
 		if e.is("RegionDisabledException") {
 			*t = &types.RegionDisabledException{Message: msg}
+			return true
+		}
+	case **smithy.GenericAPIError:
+		if !e.modeled() {
+			m := e.Message
+			if m == "" {
+				m = e.Code
+			}
+			*t = &smithy.GenericAPIError{Code: e.Code, Message: m, Fault: e.ErrorFault()}
+			return true
+		}
+	}
+	return false
+}
+
+// modeled reports whether the SDK has an exception type for e's code.
+func (e *Error) modeled() bool {
+	for _, code := range []string{"ExpiredTokenException", "IDPCommunicationError", "IDPRejectedClaim",
+		"InvalidIdentityToken", "MalformedPolicyDocument", "PackedPolicyTooLarge", "RegionDisabledException"} {
+		if e.is(code) {
 			return true
 		}
 	}
