@@ -22,9 +22,12 @@ type FormatError struct {
 	Document string
 	// Reason says what is wrong, in words.
 	Reason string
-	// Excerpt shows how the body begins, at most about 100 bytes: markup with attributes
-	// dropped, nothing from the first element whose name suggests a secret on, and no run of
-	// characters shaped like a token or key (see the package documentation).
+	// Excerpt shows how the body begins, at most about 100 bytes: markup without attributes,
+	// nothing from the first element whose name suggests a secret on (SecretAccessKey,
+	// SessionToken, anything with "secret", "token", "key", "password", "credential" or
+	// "signature" in it), no run of characters shaped like a token or key, and '?' for
+	// anything unprintable. Reason is built from fixed text, element names and, for Expiration
+	// and PackedPolicySize, short values made only of date and number characters.
 	Excerpt string
 
 	truncated bool // the body ended inside the document
@@ -32,18 +35,11 @@ type FormatError struct {
 
 // Error names the status, the document, the reason and the excerpt.
 func (e *FormatError) Error() string {
-	var b strings.Builder
-	b.WriteString("STS HTTP ")
-	b.WriteString(strconv.Itoa(e.StatusCode))
-	b.WriteString(" response is not a valid ")
-	b.WriteString(e.Document)
-	b.WriteString(": ")
-	b.WriteString(e.Reason)
+	s := "STS HTTP " + strconv.Itoa(e.StatusCode) + " response is not a valid " + e.Document + ": " + e.Reason
 	if e.Excerpt != "" {
-		b.WriteString("; body begins ")
-		b.WriteString(strconv.Quote(e.Excerpt))
+		s += "; body begins " + strconv.Quote(e.Excerpt)
 	}
-	return b.String()
+	return s
 }
 
 // Retryable reports whether the same request may succeed if sent again: a body that came with
