@@ -16,8 +16,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
 	"github.com/irsa-go/irsa/stsxml"
 )
 
@@ -446,7 +448,7 @@ func decodeWebIdentity(status int, body io.Reader, h http.Header) (*sts.AssumeRo
 	if err != nil {
 		return nil, withHeaderRequestID(err, h)
 	}
-	stsxml.SetRequestIDFromHeader(&out.ResultMetadata, h)
+	setRequestIDFromHeader(&out.ResultMetadata, h)
 	return out, nil
 }
 
@@ -455,7 +457,7 @@ func decodeAssumeRole(status int, body io.Reader, h http.Header) (*sts.AssumeRol
 	if err != nil {
 		return nil, withHeaderRequestID(err, h)
 	}
-	stsxml.SetRequestIDFromHeader(&out.ResultMetadata, h)
+	setRequestIDFromHeader(&out.ResultMetadata, h)
 	return out, nil
 }
 
@@ -464,16 +466,37 @@ func decodeGetCallerIdentity(status int, body io.Reader, h http.Header) (*sts.Ge
 	if err != nil {
 		return nil, withHeaderRequestID(err, h)
 	}
-	stsxml.SetRequestIDFromHeader(&out.ResultMetadata, h)
+	setRequestIDFromHeader(&out.ResultMetadata, h)
 	return out, nil
 }
 
 func withHeaderRequestID(err error, h http.Header) error {
 	var se *stsxml.Error
 	if errors.As(err, &se) && se.RequestID == "" {
-		se.RequestID = stsxml.RequestIDFromHeader(h)
+		se.RequestID = requestIDFromHeader(h)
 	}
 	return err
+}
+
+// requestIDFromHeader returns the request ID a response carries in its headers:
+// x-amzn-RequestId as STS sends it, else x-amz-request-id as S3-compatible servers send it.
+func requestIDFromHeader(h http.Header) string {
+	if id := h.Get("X-Amzn-Requestid"); id != "" {
+		return id
+	}
+	return h.Get("X-Amz-Request-Id")
+}
+
+// setRequestIDFromHeader records the request ID from the headers in md (a decoded output's
+// ResultMetadata), where awsmiddleware.GetRequestIDMetadata finds it, unless the document
+// gave one.
+func setRequestIDFromHeader(md *middleware.Metadata, h http.Header) {
+	if id, _ := awsmiddleware.GetRequestIDMetadata(*md); id != "" {
+		return
+	}
+	if id := requestIDFromHeader(h); id != "" {
+		awsmiddleware.SetRequestIDMetadata(md, id)
+	}
 }
 
 // readRecorder remembers the error its reader returned.

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 
+	"github.com/irsa-go/irsa/internal/stsencode"
 	"github.com/irsa-go/irsa/stsxml"
 )
 
@@ -149,18 +150,18 @@ func wireSuccess(action string) wireReply {
 	var err error
 	switch action {
 	case "AssumeRoleWithWebIdentity":
-		err = stsxml.EncodeAssumeRoleWithWebIdentity(&b, wireWebIdentityOutput())
+		err = stsencode.EncodeAssumeRoleWithWebIdentity(&b, wireWebIdentityOutput())
 	case "AssumeRole":
 		out := &sts.AssumeRoleOutput{
 			AssumedRoleUser: &types.AssumedRoleUser{Arn: aws.String(wireAssumedARN), AssumedRoleId: aws.String("AROAWIRE:wire-session")},
 			Credentials:     wireCredentials(), SourceIdentity: aws.String("alice"),
 		}
 		awsmiddleware.SetRequestIDMetadata(&out.ResultMetadata, wireRequestID)
-		err = stsxml.EncodeAssumeRole(&b, out)
+		err = stsencode.EncodeAssumeRole(&b, out)
 	case "GetCallerIdentity":
 		out := &sts.GetCallerIdentityOutput{Account: aws.String("123456789012"), Arn: aws.String(wireAssumedARN), UserId: aws.String("AROAWIRE:wire-session")}
 		awsmiddleware.SetRequestIDMetadata(&out.ResultMetadata, wireRequestID)
-		err = stsxml.EncodeGetCallerIdentity(&b, out)
+		err = stsencode.EncodeGetCallerIdentity(&b, out)
 	default:
 		return wireError(400, "InvalidAction", "Could not find operation "+action)
 	}
@@ -177,7 +178,7 @@ func wireError(status int, code, message string) wireReply {
 	if status >= 500 {
 		typ = "Receiver"
 	}
-	if err := stsxml.EncodeError(&b, &stsxml.Error{Type: typ, Code: code, Message: message, RequestID: wireRequestID}); err != nil {
+	if err := stsencode.EncodeError(&b, &stsxml.Error{Type: typ, Code: code, Message: message, RequestID: wireRequestID}); err != nil {
 		panic(err)
 	}
 	return wireReply{status: status, body: b.String()}

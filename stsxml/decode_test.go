@@ -2,6 +2,7 @@ package stsxml
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -499,17 +500,17 @@ func TestDecodeRefuses(t *testing.T) {
 		{
 			name: "a body cut off inside a tag is truncated", decode: webIdentity, status: 200,
 			body:    func(t *testing.T) string { return webIdentityDoc[:strings.Index(webIdentityDoc, "<Expiration>")+5] },
-			wantDoc: docWebIdentity, wantReason: "the body is truncated (the body ends inside a start tag)",
+			wantDoc: docWebIdentity, wantReason: "the body is truncated (it ends inside <Credentials>)",
 		},
 		{
 			name: "a body cut off inside a comment is truncated", decode: webIdentity, status: 200,
 			body:    func(t *testing.T) string { return "<AssumeRoleWithWebIdentityResponse><!-- a" },
-			wantDoc: docWebIdentity, wantReason: "the body is truncated (the body ends inside a comment)",
+			wantDoc: docWebIdentity, wantReason: "the body is truncated (it ends inside <AssumeRoleWithWebIdentityResponse>)",
 		},
 		{
 			name: "a mismatched end tag is malformed", decode: webIdentity, status: 200,
 			body:    func(t *testing.T) string { return edit(t, webIdentityDoc, "</Audience>", "</Provider>") },
-			wantDoc: docWebIdentity, wantReason: "malformed XML: <Audience> is closed by </Provider>",
+			wantDoc: docWebIdentity, wantReason: "malformed XML in <Audience>: an end tag does not match",
 		},
 		{
 			name: "an unknown entity is malformed", decode: webIdentity, status: 200,
@@ -556,9 +557,29 @@ func TestDecodeRefuses(t *testing.T) {
 			wantDoc: docWebIdentity, wantReason: "DOCTYPE with an internal subset",
 		},
 		{
+			name: "a billion-laughs body is refused before any entity is expanded", decode: decodeError, status: 400,
+			body: func(t *testing.T) string {
+				var b strings.Builder
+				b.WriteString(`<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">`)
+				for i := 1; i <= 9; i++ {
+					b.WriteString(fmt.Sprintf(`<!ENTITY lol%d "%s">`, i, strings.Repeat(fmt.Sprintf("&lol%d;", i-1), 10)))
+				}
+				b.WriteString(`]><ErrorResponse><Error><Code>&lol9;</Code></Error></ErrorResponse>`)
+				return strings.Replace(b.String(), "&lol0;", "&lol;", -1)
+			},
+			wantDoc: docError, wantReason: "DOCTYPE with an internal subset",
+		},
+		{
+			name: "an entity defined nowhere is refused, not looked up", decode: decodeError, status: 400,
+			body: func(t *testing.T) string {
+				return `<!DOCTYPE e SYSTEM "http://127.0.0.1:1/e.dtd"><ErrorResponse><Error><Code>&e;</Code></Error></ErrorResponse>`
+			},
+			wantDoc: docError, wantReason: "malformed XML in <Code>: an invalid character or reference",
+		},
+		{
 			name: "an unquoted attribute is malformed", decode: webIdentity, status: 200,
 			body:    func(t *testing.T) string { return edit(t, webIdentityDoc, "<Credentials>", "<Credentials a=b>") },
-			wantDoc: docWebIdentity, wantReason: "unquoted attribute value",
+			wantDoc: docWebIdentity, wantReason: "malformed XML in <AssumeRoleWithWebIdentityResult>: a malformed attribute",
 		},
 		{
 			name: "elements nested 33 deep are refused", decode: webIdentity, status: 200,
@@ -592,7 +613,7 @@ func TestDecodeRefuses(t *testing.T) {
 		{
 			name: "an end tag before any element is malformed", decode: webIdentity, status: 200,
 			body:    func(t *testing.T) string { return "</AssumeRoleWithWebIdentityResponse>" },
-			wantDoc: docWebIdentity, wantReason: "malformed XML: an end tag before the root element",
+			wantDoc: docWebIdentity, wantReason: "malformed XML: an end tag does not match",
 		},
 	}
 	for _, tt := range tests {

@@ -1,67 +1,42 @@
-// Package stsxml reads and writes the XML documents of AWS STS's Query protocol for
-// AssumeRoleWithWebIdentity, AssumeRole and GetCallerIdentity, and STS error documents. It is
-// pure: bytes in, aws-sdk-go-v2 values out, no network.
-//
-// A client that has sent a request hands the response status and body to a decoder:
+// Package stsxml reads the XML documents of AWS STS's Query protocol for
+// AssumeRoleWithWebIdentity, AssumeRole and GetCallerIdentity, and STS error documents, with
+// encoding/xml. It is pure: bytes in, aws-sdk-go-v2 values out, no network.
 //
 //	out, err := stsxml.DecodeAssumeRoleWithWebIdentity(resp.StatusCode, resp.Body)
 //	// 2xx: out is an *sts.AssumeRoleWithWebIdentityOutput with complete Credentials.
 //	// otherwise err is a *stsxml.Error (STS said no), a *stsxml.FormatError (the body is not
 //	// an STS document), or a wrapped read error.
 //
-// # What is accepted
+// Decoders accept what real servers send: elements in any order, comments anywhere, unknown
+// elements (skipped), any namespace or none, element names in any letter case (as aws-sdk-go-v2
+// does), Expiration with or without fractional seconds and with "Z" or an offset (returned in
+// UTC), optional elements missing. Values are trimmed of surrounding whitespace, and
+// AccessKeyId, SecretAccessKey and SessionToken lose all whitespace (AWS's documented AssumeRole
+// example line-wraps the session token). An empty element counts as absent; if one repeats,
+// the last wins. A success document's request ID goes in the output's ResultMetadata, where
+// awsmiddleware.GetRequestIDMetadata finds it.
 //
-// Decoders accept what real servers send: elements in any order, whitespace and comments
-// anywhere, unknown elements (skipped at any depth), any namespace or none, element names in
-// any letter case (as aws-sdk-go-v2 does), Expiration with or without fractional seconds and
-// with "Z" or an offset (returned in UTC), and any optional element missing. Values are trimmed
-// of surrounding whitespace; AccessKeyId, SecretAccessKey and SessionToken lose all whitespace,
-// since AWS's documented AssumeRole example line-wraps the session token. An element present
-// but empty counts as absent. If an element repeats, the last one wins.
-//
-// Error documents may be STS's ErrorResponse (request ID a child of the root), the same root in
-// AWS's front-end fault namespace (http://webservices.amazon.com/AWSFault/2005-15-09), or a bare
-// <Error> root with the request ID inside it, as S3 and S3-compatible servers send. A 2xx
-// response whose body is an error document is returned as a *Error too.
-//
-// # What is refused
+// Error documents may be STS's ErrorResponse, in STS's namespace, AWS's front-end fault
+// namespace (http://webservices.amazon.com/AWSFault/2005-15-09) or none, with the Error inside
+// an Errors element (as moto writes IAM authentication errors) or not, or a bare <Error> root
+// with the request ID inside it (as S3-compatible servers send). A 2xx response whose body is an
+// error document is a *Error too.
 //
 // A *FormatError is returned for a body that is empty, not XML (a proxy's HTML page, plain text,
-// JSON), truncated, malformed, MaxBodySize bytes or longer (read no further than that), rooted
-// in the wrong element, missing AccessKeyId, SecretAccessKey, SessionToken or Expiration (or Arn
-// for GetCallerIdentity), or carrying an Expiration that is not an RFC 3339 date-time or is the
-// zero time (which credential caches read as "never expires"), or a PackedPolicySize that is not
-// a 32-bit integer. An error document without a Code is refused the same way. The XML reader is
-// never looser than encoding/xml (a fuzz test checks that both read any accepted body alike) and
-// in places stricter: element names are ASCII, a DOCTYPE with an internal subset (entity
-// definitions) is refused, entities other than XML's five and character references are errors,
-// and nesting is limited to 32 levels.
-//
-// # Secrets
+// JSON), truncated, malformed (encoding/xml, strict), MaxBodySize bytes or longer, rooted in the
+// wrong element, missing a required element (AccessKeyId, SecretAccessKey, SessionToken,
+// Expiration; Arn for GetCallerIdentity; Code in an error document), with an Expiration that is
+// not an RFC 3339 date-time or is the zero time (which credential caches read as "never
+// expires"), or a PackedPolicySize that is not a 32-bit integer; also for a DOCTYPE with an
+// internal subset (entity definitions), an element inside a value, and nesting deeper than 32
+// levels. Only XML's five predefined entities are known, and nothing is ever fetched.
 //
 // No error from this package ever contains a secret access key or a session token from the
-// body, in its text or in any field (so %v, %+v and %#v are safe too). A FormatError's Excerpt
-// shows element names without attributes, hides all text below any element whose name
-// suggests a secret (SecretAccessKey, SessionToken, anything with "secret", "token", "key",
-// "password", "credential" or "signature" in it), and hides every run of 16 or more characters
-// that could be part of a key or token wherever it appears; its Reason is built from fixed
-// text, element names and, for Expiration and PackedPolicySize, short values made only of date
-// and number characters. Servers echo request values in validation messages, so an *Error's
-// Message has anything shaped like a JWT or a long base64 token replaced with "[redacted]".
+// body, in its text or in any field, with %v, %+v or %#v: see FormatError.Excerpt and
+// Error.Message.
 //
-// # Errors
-//
-// *Error implements smithy.APIError and matches the aws-sdk-go-v2 exception types with
-// errors.As (for example *types.InvalidIdentityTokenException), so code written against the SDK
-// keeps working. Its NonRecoverable and Retryable methods classify the STS codes for a
-// credentials cache and a retrying client.
-//
-// # Request IDs
-//
-// The request ID of a success document is stored in the output's ResultMetadata, where
-// awsmiddleware.GetRequestIDMetadata finds it, as the SDK does. STS also sends it in the
-// x-amzn-RequestId response header; RequestIDFromHeader and SetRequestIDFromHeader let a client
-// fall back on that header for bodies without one.
-//
-// The encoders write the same documents (used by test servers), so encode→decode round-trips.
+// *Error implements smithy.APIError and matches with errors.As what aws-sdk-go-v2 returns for
+// the same code (for example *types.InvalidIdentityTokenException, or *smithy.GenericAPIError),
+// so code written against the SDK keeps working. Its NonRecoverable and Retryable methods
+// classify the STS codes for a credentials cache and a retrying client.
 package stsxml

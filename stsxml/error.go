@@ -1,20 +1,25 @@
 package stsxml
 
 import (
+	"cmp"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // Error is an STS error document (ErrorResponse, or a bare Error root), decoded.
 //
-// It implements smithy.APIError. With errors.As it also matches the aws-sdk-go-v2 exception type
-// that the SDK's own deserializer returns for the same code (for example
-// *types.InvalidIdentityTokenException for InvalidIdentityToken), so code written against the
-// SDK's errors keeps working.
+// It implements smithy.APIError. With errors.As it also matches what the SDK's own deserializer
+// returns for the same code: the exception type for a code STS documents (for example
+// *types.InvalidIdentityTokenException for InvalidIdentityToken), else *smithy.GenericAPIError,
+// so code written against the SDK's errors keeps working.
 type Error struct {
 	// StatusCode is the HTTP status the document came with (0 when unknown).
 	StatusCode int
@@ -22,7 +27,8 @@ type Error struct {
 	Type string
 	// Code is STS's error code, such as "AccessDenied" or "InvalidIdentityToken".
 	Code string
-	// Message is STS's message.
+	// Message is STS's message. Servers echo request values in validation messages, so
+	// anything shaped like a JWT or a long base64 token is replaced with "[redacted]".
 	Message string
 	// RequestID is the request ID STS gave the failed request.
 	RequestID string
@@ -36,51 +42,28 @@ const maxMessageInText = 512
 
 // Error returns "STS HTTP <status> <code>: <message> (request ID <id>)".
 func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString("STS")
+	s := "STS"
 	if e.StatusCode != 0 {
-		b.WriteString(" HTTP ")
-		b.WriteString(strconv.Itoa(e.StatusCode))
+		s += " HTTP " + strconv.Itoa(e.StatusCode)
 	}
-	b.WriteByte(' ')
-	b.WriteString(printable(e.Code, 128))
+	s += " " + printable(e.Code, 128)
 	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(printable(e.Message, maxMessageInText))
+		s += ": " + printable(e.Message, maxMessageInText)
 	}
 	if e.RequestID != "" {
-		b.WriteString(" (request ID ")
-		b.WriteString(printable(e.RequestID, 128))
-		b.WriteByte(')')
+		s += " (request ID " + printable(e.RequestID, 128) + ")"
 	}
-	return b.String()
+	return s
 }
 
 // printable keeps s on one line and at most max bytes long.
 func printable(s string, max int) string {
-	clean := true
-	for _, r := range s {
-		if !unicode.IsPrint(r) {
-			clean = false
-			break
-		}
-	}
-	if clean && len(s) <= max {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if b.Len() >= max {
-			b.WriteString("…")
-			break
-		}
+	return redact.Clip(strings.Map(func(r rune) rune {
 		if unicode.IsPrint(r) {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte(' ')
+			return r
 		}
-	}
-	return b.String()
+		return ' '
+	}, s), max)
 }
 
 // ErrorCode returns Code (smithy.APIError).
@@ -93,27 +76,29 @@ func (e *Error) ErrorMessage() string { return e.Message }
 // server for "Receiver"; without a Type, the client for a 4xx status and the server for 5xx.
 func (e *Error) ErrorFault() smithy.ErrorFault {
 	switch {
-	case strings.EqualFold(e.Type, "Sender"):
+	case strings.EqualFold(e.Type, "Sender"), e.Type == "" && e.StatusCode >= 400 && e.StatusCode < 500:
 		return smithy.FaultClient
-	case strings.EqualFold(e.Type, "Receiver"):
-		return smithy.FaultServer
-	case e.Type == "" && e.StatusCode >= 400 && e.StatusCode < 500:
-		return smithy.FaultClient
-	case e.Type == "" && e.StatusCode >= 500 && e.StatusCode < 600:
+	case strings.EqualFold(e.Type, "Receiver"), e.Type == "" && e.StatusCode >= 500 && e.StatusCode < 600:
 		return smithy.FaultServer
 	}
 	return smithy.FaultUnknown
 }
 
-// verificationKeyMessage is what STS says when it could not fetch the identity provider's keys,
-// which happens for a while after an OIDC provider is created: worth retrying, unlike other
-// InvalidIdentityToken errors.
-const verificationKeyMessage = "retrieve verification key"
+var (
+	finalCodes = []string{"AccessDenied", "AccessDeniedException", "IDPRejectedClaim", "InvalidIdentityToken",
+		"MalformedPolicyDocument", "PackedPolicyTooLarge", "RegionDisabledException", "ValidationError",
+		"InvalidParameterValue", "InvalidClientTokenId", "SignatureDoesNotMatch"}
+	retryCodes = []string{"Throttling", "ThrottlingException", "RequestLimitExceeded", "IDPCommunicationError"}
+)
 
+// is compares codes without regard to case, as the SDK does.
 func (e *Error) is(code string) bool { return strings.EqualFold(e.Code, code) }
 
+// verificationKeyUnavailable reports what STS says when it could not fetch the identity
+// provider's keys, which happens for a while after an OIDC provider is created: worth retrying,
+// unlike other InvalidIdentityToken errors.
 func (e *Error) verificationKeyUnavailable() bool {
-	return e.is("InvalidIdentityToken") && strings.Contains(strings.ToLower(e.Message), verificationKeyMessage)
+	return e.is("InvalidIdentityToken") && strings.Contains(strings.ToLower(e.Message), "retrieve verification key")
 }
 
 // NonRecoverable reports whether retrying cannot help soon: the request is refused as such
@@ -122,16 +107,7 @@ func (e *Error) verificationKeyUnavailable() bool {
 // RegionDisabledException, ValidationError, InvalidParameterValue, InvalidClientTokenId,
 // SignatureDoesNotMatch). It implements credentials.NonRecoverable.
 func (e *Error) NonRecoverable() bool {
-	switch {
-	case e.verificationKeyUnavailable():
-		return false
-	case e.is("AccessDenied"), e.is("AccessDeniedException"), e.is("IDPRejectedClaim"),
-		e.is("InvalidIdentityToken"), e.is("MalformedPolicyDocument"), e.is("PackedPolicyTooLarge"),
-		e.is("RegionDisabledException"), e.is("ValidationError"), e.is("InvalidParameterValue"),
-		e.is("InvalidClientTokenId"), e.is("SignatureDoesNotMatch"):
-		return true
-	}
-	return false
+	return !e.verificationKeyUnavailable() && slices.ContainsFunc(finalCodes, e.is)
 }
 
 // Retryable reports whether the same request may succeed if sent again after a pause:
@@ -143,61 +119,46 @@ func (e *Error) Retryable() bool {
 	switch {
 	case e.NonRecoverable():
 		return false
-	case e.is("Throttling"), e.is("ThrottlingException"), e.is("RequestLimitExceeded"),
-		e.is("IDPCommunicationError"), e.verificationKeyUnavailable():
+	case slices.ContainsFunc(retryCodes, e.is), e.verificationKeyUnavailable():
 		return true
 	}
 	return e.StatusCode == 429 || e.StatusCode >= 500 && e.StatusCode < 600
 }
 
-// As lets errors.As match the aws-sdk-go-v2 exception type for e's code, filled as the SDK fills
-// it (Message set, ErrorCodeOverride nil): *types.ExpiredTokenException,
-// *types.IDPCommunicationErrorException, *types.IDPRejectedClaimException,
-// *types.InvalidIdentityTokenException, *types.MalformedPolicyDocumentException,
-// *types.PackedPolicyTooLargeException and *types.RegionDisabledException. Codes compare without
-// regard to case, as in the SDK.
+// As lets errors.As match what the aws-sdk-go-v2 deserializer returns for e's code, filled as
+// the SDK fills it. For ExpiredTokenException, IDPCommunicationError, IDPRejectedClaim,
+// InvalidIdentityToken, MalformedPolicyDocument, PackedPolicyTooLarge and
+// RegionDisabledException (in any letter case, as in the SDK), that is the exception type, such
+// as *types.InvalidIdentityTokenException, with Message set and ErrorCodeOverride nil. For any
+// other code it is *smithy.GenericAPIError with Code and Message set (Message is the code when
+// the document has none, as in the SDK), and Fault as ErrorFault says.
 func (e *Error) As(target any) bool {
-	var msg *string
-	if e.Message != "" {
-		m := e.Message
-		msg = &m
+	var match error
+	if exception := exceptions[strings.ToLower(e.Code)]; exception != nil {
+		var msg *string
+		if e.Message != "" {
+			m := e.Message // a copy: the exception must not alias e
+			msg = &m
+		}
+		match = exception(msg)
+	} else {
+		match = &smithy.GenericAPIError{Code: e.Code, Message: cmp.Or(e.Message, e.Code), Fault: e.ErrorFault()}
 	}
-	switch t := target.(type) {
-	case **types.ExpiredTokenException:
-		if e.is("ExpiredTokenException") {
-			*t = &types.ExpiredTokenException{Message: msg}
-			return true
-		}
-	case **types.IDPCommunicationErrorException:
-		if e.is("IDPCommunicationError") {
-			*t = &types.IDPCommunicationErrorException{Message: msg}
-			return true
-		}
-	case **types.IDPRejectedClaimException:
-		if e.is("IDPRejectedClaim") {
-			*t = &types.IDPRejectedClaimException{Message: msg}
-			return true
-		}
-	case **types.InvalidIdentityTokenException:
-		if e.is("InvalidIdentityToken") {
-			*t = &types.InvalidIdentityTokenException{Message: msg}
-			return true
-		}
-	case **types.MalformedPolicyDocumentException:
-		if e.is("MalformedPolicyDocument") {
-			*t = &types.MalformedPolicyDocumentException{Message: msg}
-			return true
-		}
-	case **types.PackedPolicyTooLargeException:
-		if e.is("PackedPolicyTooLarge") {
-			*t = &types.PackedPolicyTooLargeException{Message: msg}
-			return true
-		}
-	case **types.RegionDisabledException:
-		if e.is("RegionDisabledException") {
-			*t = &types.RegionDisabledException{Message: msg}
-			return true
-		}
+	t := reflect.ValueOf(target)
+	if t.Kind() != reflect.Pointer || t.Elem().Type() != reflect.TypeOf(match) {
+		return false
 	}
-	return false
+	t.Elem().Set(reflect.ValueOf(match))
+	return true
+}
+
+// exceptions make the SDK's exception for a code STS documents, by the lower-case code.
+var exceptions = map[string]func(msg *string) error{
+	"expiredtokenexception":   func(m *string) error { return &types.ExpiredTokenException{Message: m} },
+	"idpcommunicationerror":   func(m *string) error { return &types.IDPCommunicationErrorException{Message: m} },
+	"idprejectedclaim":        func(m *string) error { return &types.IDPRejectedClaimException{Message: m} },
+	"invalididentitytoken":    func(m *string) error { return &types.InvalidIdentityTokenException{Message: m} },
+	"malformedpolicydocument": func(m *string) error { return &types.MalformedPolicyDocumentException{Message: m} },
+	"packedpolicytoolarge":    func(m *string) error { return &types.PackedPolicyTooLargeException{Message: m} },
+	"regiondisabledexception": func(m *string) error { return &types.RegionDisabledException{Message: m} },
 }

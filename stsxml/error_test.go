@@ -73,6 +73,18 @@ func TestDecodeErrorDocuments(t *testing.T) {
 			want: &Error{StatusCode: 400, Code: "InvalidIdentityToken", Message: "No OpenIDConnect provider found in your account for https://oidc.eks.us-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"},
 		},
 		{
+			name: "moto's IAM-auth error, <ErrorResponse><Errors><Error>", status: 403,
+			body: func(t *testing.T) string { return readTestdata(t, "moto-error-accessdenied-iamauth.xml") },
+			want: &Error{StatusCode: 403, Type: "Sender", Code: "AccessDenied", Message: "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: sts:AssumeRole"},
+		},
+		{
+			name: "an <Errors> wrapper in STS's namespace, with the request ID beside it", status: 403,
+			body: func(t *testing.T) string {
+				return `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Errors><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code></Error></Errors><RequestId>r2</RequestId></ErrorResponse>`
+			},
+			want: &Error{StatusCode: 403, Type: "Sender", Code: "InvalidClientTokenId", RequestID: "r2"},
+		},
+		{
 			name: "an error document with a 200 status is still an error", status: 200,
 			body: func(t *testing.T) string { return readTestdata(t, "aws-doc-error-validation.xml") },
 			want: &Error{StatusCode: 200, Type: "Sender", Code: "ValidationError", Message: "Request ARN is invalid", RequestID: "ad4156e9-bce1-11e2-82e6-6b6efEXAMPLE"},
@@ -284,11 +296,41 @@ func TestErrorMatchesSDKExceptions(t *testing.T) {
 	})
 }
 
+func TestMotoIAMAuthErrorIsFinal(t *testing.T) {
+	// irsa once read this shape as a malformed body, which a client retries and a cache backs off
+	// from as if the error were transient.
+	_, err := DecodeAssumeRole(403, strings.NewReader(readTestdata(t, "moto-error-accessdenied-iamauth.xml")))
+	var e *Error
+	require.ErrorAs(t, err, &e)
+	assert.True(t, e.NonRecoverable())
+	assert.False(t, e.Retryable())
+	assert.Equal(t, smithy.FaultClient, e.ErrorFault())
+}
+
+func TestErrorMatchesSmithyGenericAPIError(t *testing.T) {
+	t.Run("a code without an SDK exception type matches, filled as the SDK fills it", func(t *testing.T) {
+		_, err := DecodeAssumeRoleWithWebIdentity(403, strings.NewReader(readTestdata(t, "moto-error-accessdenied-iamauth.xml")))
+		var g *smithy.GenericAPIError
+		require.ErrorAs(t, fmt.Errorf("wrapped: %w", err), &g)
+		assert.Equal(t, &smithy.GenericAPIError{Code: "AccessDenied", Message: "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: sts:AssumeRole", Fault: smithy.FaultClient}, g)
+	})
+	t.Run("without a message, Message is the code, as in the SDK", func(t *testing.T) {
+		var g *smithy.GenericAPIError
+		require.ErrorAs(t, &Error{StatusCode: 503, Code: "ServiceUnavailable"}, &g)
+		assert.Equal(t, &smithy.GenericAPIError{Code: "ServiceUnavailable", Message: "ServiceUnavailable", Fault: smithy.FaultServer}, g)
+	})
+	t.Run("a code with an SDK exception type matches that type instead, as in the SDK", func(t *testing.T) {
+		var g *smithy.GenericAPIError
+		assert.False(t, errors.As(&Error{Code: "InvalidIdentityToken"}, &g))
+		assert.False(t, errors.As(&Error{Code: "expiredtokenexception"}, &g))
+	})
+}
+
 func TestFormatErrorText(t *testing.T) {
 	_, err := DecodeAssumeRoleWithWebIdentity(502, strings.NewReader(
 		"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"))
 	assert.EqualError(t, err, `STS HTTP 502 response is not a valid ErrorResponse: the body is an HTML page, not XML; `+
-		`body begins "<html> <head><title>502 Bad Gateway</title></head> <body> <center><h1>502 Bad Gateway</h1></center> </body>…"`)
+		`body begins "<html> <head><title>502 Bad Gateway</title></head> <body> <center><h1>502 Bad Gateway</h1></center> …"`)
 	var fe *FormatError
 	require.ErrorAs(t, err, &fe)
 	assert.True(t, fe.Retryable(), "a 502 page is worth retrying")

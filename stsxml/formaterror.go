@@ -1,8 +1,13 @@
 package stsxml
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // FormatError reports a response body that is not the document expected: not XML (a proxy's
@@ -17,8 +22,12 @@ type FormatError struct {
 	Document string
 	// Reason says what is wrong, in words.
 	Reason string
-	// Excerpt shows how the body begins, at most about 100 characters: markup with attributes
-	// dropped, and text only where it cannot be a secret (see the package documentation).
+	// Excerpt shows how the body begins, at most about 100 bytes: markup without attributes,
+	// nothing from the first element whose name suggests a secret on (SecretAccessKey,
+	// SessionToken, anything with "secret", "token", "key", "password", "credential" or
+	// "signature" in it), no run of characters shaped like a token or key, and '?' for
+	// anything unprintable. Reason is built from fixed text, element names and, for Expiration
+	// and PackedPolicySize, short values made only of date and number characters.
 	Excerpt string
 
 	truncated bool // the body ended inside the document
@@ -26,18 +35,11 @@ type FormatError struct {
 
 // Error names the status, the document, the reason and the excerpt.
 func (e *FormatError) Error() string {
-	var b strings.Builder
-	b.WriteString("STS HTTP ")
-	b.WriteString(strconv.Itoa(e.StatusCode))
-	b.WriteString(" response is not a valid ")
-	b.WriteString(e.Document)
-	b.WriteString(": ")
-	b.WriteString(e.Reason)
+	s := "STS HTTP " + strconv.Itoa(e.StatusCode) + " response is not a valid " + e.Document + ": " + e.Reason
 	if e.Excerpt != "" {
-		b.WriteString("; body begins ")
-		b.WriteString(strconv.Quote(e.Excerpt))
+		s += "; body begins " + strconv.Quote(e.Excerpt)
 	}
-	return b.String()
+	return s
 }
 
 // Retryable reports whether the same request may succeed if sent again: a body that came with
@@ -49,4 +51,45 @@ func (e *FormatError) Retryable() bool {
 
 func newFormatError(status int, doc, reason string, body []byte) *FormatError {
 	return &FormatError{StatusCode: status, Document: doc, Reason: reason, Excerpt: excerpt(body)}
+}
+
+const (
+	// excerptLen is how many bytes of text an excerpt shows at most (plus "…").
+	excerptLen = 100
+	// excerptWindow is how much of the body an excerpt is made from: enough that a token
+	// running past excerptLen is still seen whole, and hidden.
+	excerptWindow = 4 << 10
+)
+
+var (
+	// tag matches a tag, a comment or a declaration; its name is kept and the rest dropped.
+	tag = regexp.MustCompile(`<([/?!]?[^\s<>/?]*)[^<>]*?(/?)>`)
+	// secretTag matches the start of a tag whose name suggests that the text after it is a
+	// secret: SecretAccessKey, SessionToken, anything with secret, token, key, password,
+	// credential or signature in its name.
+	secretTag = regexp.MustCompile(`(?i)</?[^\s<>/]*(secret|token|key|password|credential|signature)[^\s<>/]*`)
+)
+
+// excerpt shows how body begins without ever showing a secret, for error messages. It works on
+// any bytes, XML or not: it stops before the first tag whose name suggests a secret, drops
+// attributes, hides every run shaped like a token or key (redact.Tokens), replaces unprintable
+// characters and invalid UTF-8 with '?', collapses whitespace and clips the result.
+func excerpt(body []byte) string {
+	s := strings.TrimPrefix(string(body[:min(len(body), excerptWindow)]), "\ufeff")
+	cut := false
+	if loc := secretTag.FindStringIndex(s); loc != nil {
+		s, cut = s[:loc[1]]+">", true
+	}
+	s = tag.ReplaceAllString(s, "<$1$2>")
+	s = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || !unicode.IsPrint(r) && !unicode.IsSpace(r) {
+			return '?'
+		}
+		return r
+	}, redact.Tokens(s))), " ")
+	s = redact.Clip(s, excerptLen)
+	if cut && !strings.HasSuffix(s, "…") {
+		s += "…"
+	}
+	return s
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/irsa-go/irsa/internal/stsencode"
 	"github.com/irsa-go/irsa/stsxml"
 )
 
@@ -99,7 +100,7 @@ func (s *Server) assumeRole(req *request) (response, *stsxml.Error) {
 		out.SourceIdentity = aws.String(srcID)
 	}
 	var b bytes.Buffer
-	return encoded(stsxml.EncodeAssumeRole(&b, out), &b)
+	return encoded(stsencode.EncodeAssumeRole(&b, out), &b)
 }
 
 // principalARN is aws:PrincipalArn: the role's ARN for a role session, else the signer's ARN.
@@ -122,5 +123,5 @@ func (s *Server) getCallerIdentity(req *request) (response, *stsxml.Error) {
 		ResultMetadata: metadataWithRequestID(req.rid),
 	}
 	var b bytes.Buffer
-	return encoded(stsxml.EncodeGetCallerIdentity(&b, out), &b)
+	return encoded(stsencode.EncodeGetCallerIdentity(&b, out), &b)
 }

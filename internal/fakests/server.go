@@ -20,6 +20,7 @@ import (
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/irsa-go/irsa/internal/fakeoidc"
+	"github.com/irsa-go/irsa/internal/stsencode"
 	"github.com/irsa-go/irsa/stsxml"
 )
 
@@ -186,7 +187,7 @@ type response struct {
 func (s *Server) errorResponse(e *stsxml.Error, rid string) response {
 	e.RequestID = rid
 	var b bytes.Buffer
-	_ = stsxml.EncodeError(&b, e)
+	_ = stsencode.EncodeError(&b, e)
 	return response{status: e.StatusCode, body: b.Bytes()}
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/irsa-go/irsa/internal/fakeoidc"
+	"github.com/irsa-go/irsa/internal/stsencode"
 	"github.com/irsa-go/irsa/stsxml"
 )
 
@@ -132,7 +133,7 @@ func (s *Server) assumeRoleWithWebIdentity(req *request) (response, *stsxml.Erro
 		ResultMetadata:              metadataWithRequestID(req.rid),
 	}
 	var b bytes.Buffer
-	return encoded(stsxml.EncodeAssumeRoleWithWebIdentity(&b, out), &b)
+	return encoded(stsencode.EncodeAssumeRoleWithWebIdentity(&b, out), &b)
 }
 
 // lookupRoleForRequest returns the role named by a RoleArn parameter (nil when it does not

@@ -1,7 +1,8 @@
-package stsxml
+package stsencode
 
 import (
 	"bytes"
+	"os"
 	"testing"
 	"time"
 
@@ -10,7 +11,42 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/irsa-go/irsa/stsxml"
 )
+
+func ptr[T any](v T) *T { return &v }
+
+func openTestdata(t *testing.T, name string) *os.File {
+	t.Helper()
+	f, err := os.Open("../../stsxml/testdata/" + name)
+	require.NoError(t, err)
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// everyWebIdentityField is an AssumeRoleWithWebIdentity output with every field filled in.
+func everyWebIdentityField() *sts.AssumeRoleWithWebIdentityOutput {
+	out := &sts.AssumeRoleWithWebIdentityOutput{
+		SubjectFromWebIdentityToken: ptr("system:serviceaccount:default:app"),
+		Audience:                    ptr("sts.amazonaws.com"),
+		AssumedRoleUser: &types.AssumedRoleUser{
+			Arn:           ptr("arn:aws:sts::111122223333:assumed-role/app/session"),
+			AssumedRoleId: ptr("AROAEXAMPLEROLEID1234:session"),
+		},
+		Credentials: &types.Credentials{
+			AccessKeyId:     ptr("ASIAEXAMPLEKEYID1234"),
+			SecretAccessKey: ptr("Zq3/8vWc+1tXk9YbR2mLpQ7sHdE4uNfA6gJiKoTx"),
+			SessionToken:    ptr("IQoJb3JpZ2luX2VjEXAMPLEs3ss10nT0k3n/AQ+w=="),
+			Expiration:      ptr(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)),
+		},
+		Provider:         ptr("arn:aws:iam::111122223333:oidc-provider/oidc.example.com"),
+		PackedPolicySize: ptr(int32(7)),
+		SourceIdentity:   ptr("alice"),
+	}
+	awsmiddleware.SetRequestIDMetadata(&out.ResultMetadata, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")
+	return out
+}
 
 func TestEncodeThenDecodeGivesBackTheOutput(t *testing.T) {
 	withRequestID := func(id string) (md sts.AssumeRoleOutput) {
@@ -23,12 +59,12 @@ func TestEncodeThenDecodeGivesBackTheOutput(t *testing.T) {
 	}
 
 	t.Run("AssumeRoleWithWebIdentity with every field", func(t *testing.T) {
-		in := wantWebIdentity()
+		in := everyWebIdentityField()
 		in.Credentials.Expiration = ptr(exp)
 		in.SourceIdentity = ptr(`a&b<c>"d'` + "\ne\tf ü 😀")
 		var buf bytes.Buffer
 		require.NoError(t, EncodeAssumeRoleWithWebIdentity(&buf, in))
-		out, err := DecodeAssumeRoleWithWebIdentity(200, &buf)
+		out, err := stsxml.DecodeAssumeRoleWithWebIdentity(200, &buf)
 		require.NoError(t, err)
 		assert.Equal(t, in, out)
 	})
@@ -36,7 +72,7 @@ func TestEncodeThenDecodeGivesBackTheOutput(t *testing.T) {
 		in := &sts.AssumeRoleWithWebIdentityOutput{Credentials: creds()}
 		var buf bytes.Buffer
 		require.NoError(t, EncodeAssumeRoleWithWebIdentity(&buf, in))
-		out, err := DecodeAssumeRoleWithWebIdentity(200, &buf)
+		out, err := stsxml.DecodeAssumeRoleWithWebIdentity(200, &buf)
 		require.NoError(t, err)
 		assert.Equal(t, in, out)
 	})
@@ -50,7 +86,7 @@ func TestEncodeThenDecodeGivesBackTheOutput(t *testing.T) {
 		}
 		var buf bytes.Buffer
 		require.NoError(t, EncodeAssumeRole(&buf, in))
-		out, err := DecodeAssumeRole(200, &buf)
+		out, err := stsxml.DecodeAssumeRole(200, &buf)
 		require.NoError(t, err)
 		assert.Equal(t, in, out)
 	})
@@ -59,20 +95,20 @@ func TestEncodeThenDecodeGivesBackTheOutput(t *testing.T) {
 			ResultMetadata: withRequestID("req-3").ResultMetadata}
 		var buf bytes.Buffer
 		require.NoError(t, EncodeGetCallerIdentity(&buf, in))
-		out, err := DecodeGetCallerIdentity(200, &buf)
+		out, err := stsxml.DecodeGetCallerIdentity(200, &buf)
 		require.NoError(t, err)
 		assert.Equal(t, in, out)
 	})
 	t.Run("an error with every field", func(t *testing.T) {
-		in := &Error{StatusCode: 503, Type: "Receiver", Code: "ServiceUnavailable", Message: "try <later> & again", RequestID: "req-4"}
+		in := &stsxml.Error{StatusCode: 503, Type: "Receiver", Code: "ServiceUnavailable", Message: "try <later> & again", RequestID: "req-4"}
 		var buf bytes.Buffer
 		require.NoError(t, EncodeError(&buf, in))
-		assert.Equal(t, in, DecodeError(503, &buf))
+		assert.Equal(t, in, stsxml.DecodeError(503, &buf))
 	})
 	t.Run("an error without a Type is written as Sender", func(t *testing.T) {
 		var buf bytes.Buffer
-		require.NoError(t, EncodeError(&buf, &Error{Code: "AccessDenied"}))
-		assert.Equal(t, &Error{StatusCode: 403, Type: "Sender", Code: "AccessDenied"}, DecodeError(403, &buf))
+		require.NoError(t, EncodeError(&buf, &stsxml.Error{Code: "AccessDenied"}))
+		assert.Equal(t, &stsxml.Error{StatusCode: 403, Type: "Sender", Code: "AccessDenied"}, stsxml.DecodeError(403, &buf))
 	})
 	t.Run("encoders refuse nil", func(t *testing.T) {
 		var buf bytes.Buffer
@@ -87,33 +123,33 @@ func TestEncodeThenDecodeGivesBackTheOutput(t *testing.T) {
 func TestDecodeEncodeDecodeOfRealDocumentsIsStable(t *testing.T) {
 	for _, name := range []string{"aws-doc-assumerolewithwebidentity.xml", "moto-assumerolewithwebidentity.xml"} {
 		t.Run(name, func(t *testing.T) {
-			first, err := DecodeAssumeRoleWithWebIdentity(200, openTestdata(t, name))
+			first, err := stsxml.DecodeAssumeRoleWithWebIdentity(200, openTestdata(t, name))
 			require.NoError(t, err)
 			var buf bytes.Buffer
 			require.NoError(t, EncodeAssumeRoleWithWebIdentity(&buf, first))
-			second, err := DecodeAssumeRoleWithWebIdentity(200, &buf)
+			second, err := stsxml.DecodeAssumeRoleWithWebIdentity(200, &buf)
 			require.NoError(t, err)
 			assert.Equal(t, first, second)
 		})
 	}
 	for _, name := range []string{"aws-doc-assumerole.xml", "moto-assumerole.xml"} {
 		t.Run(name, func(t *testing.T) {
-			first, err := DecodeAssumeRole(200, openTestdata(t, name))
+			first, err := stsxml.DecodeAssumeRole(200, openTestdata(t, name))
 			require.NoError(t, err)
 			var buf bytes.Buffer
 			require.NoError(t, EncodeAssumeRole(&buf, first))
-			second, err := DecodeAssumeRole(200, &buf)
+			second, err := stsxml.DecodeAssumeRole(200, &buf)
 			require.NoError(t, err)
 			assert.Equal(t, first, second)
 		})
 	}
 	for _, name := range []string{"aws-doc-getcalleridentity.xml", "moto-getcalleridentity.xml"} {
 		t.Run(name, func(t *testing.T) {
-			first, err := DecodeGetCallerIdentity(200, openTestdata(t, name))
+			first, err := stsxml.DecodeGetCallerIdentity(200, openTestdata(t, name))
 			require.NoError(t, err)
 			var buf bytes.Buffer
 			require.NoError(t, EncodeGetCallerIdentity(&buf, first))
-			second, err := DecodeGetCallerIdentity(200, &buf)
+			second, err := stsxml.DecodeGetCallerIdentity(200, &buf)
 			require.NoError(t, err)
 			assert.Equal(t, first, second)
 		})

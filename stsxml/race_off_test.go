@@ -1,5 +1,0 @@
-//go:build !race
-
-package stsxml
-
-const raceEnabled = false
