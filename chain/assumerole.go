@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // topAssumeRole is botocore's AssumeRoleProvider for the profile in use.
@@ -137,7 +138,7 @@ func (r *resolver) durationSeconds(profile string, s *setting) (time.Duration, e
 	}
 	n, ok := pyInt(v)
 	if !ok {
-		r.note("profile %s: duration_seconds %q (%s) is not a whole number; the AWS CLI ignores it, and so does chain: STS's default of one hour applies", profile, clip(v, 64), s.where())
+		r.note("profile %s: duration_seconds %q (%s) is not a whole number; the AWS CLI ignores it, and so does chain: STS's default of one hour applies", profile, redact.Clip(v, 64), s.where())
 		return 0, nil
 	}
 	if n < 900 || n > 43200 {
@@ -188,7 +189,7 @@ func (r *resolver) credentialSource(profile string, cs *setting, value string) e
 			Reason: fmt.Sprintf("credential_source = %s is not supported by this library (only Environment is); use source_profile, or credential_source = Environment", value)}
 	}
 	return &ConfigError{Profile: profile, Key: "credential_source", File: cs.file, Line: cs.line,
-		Reason: fmt.Sprintf("%q is not a valid credential_source: the AWS CLI accepts Environment, EcsContainer or Ec2InstanceMetadata, spelled exactly so", clip(value, 64))}
+		Reason: fmt.Sprintf("%q is not a valid credential_source: the AWS CLI accepts Environment, EcsContainer or Ec2InstanceMetadata, spelled exactly so", redact.Clip(value, 64))}
 }
 
 // validateSourceProfile is botocore's _validate_source_profile: the source must exist, and

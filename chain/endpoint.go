@@ -42,7 +42,7 @@ func (r *resolver) endpoint() {
 		// Say where the inputs came from: ResolveEndpoint knows values, not sources.
 		var from []string
 		for _, s := range settings {
-			from = append(from, fmt.Sprintf("%s=%s (%s)", s.Name, clip(s.Value, 100), s.From))
+			from = append(from, fmt.Sprintf("%s=%s (%s)", s.Name, redact.Clip(s.Value, 100), s.From))
 		}
 		rep.Err = fmt.Errorf("chain: cannot resolve the STS endpoint from %s: %w", strings.Join(from, ", "), err)
 		return
@@ -83,7 +83,7 @@ func (r *resolver) endpointConfig() (credentials.EndpointConfig, []Setting, erro
 		case "false":
 			return false, nil
 		}
-		ce := &ConfigError{Key: envName, Reason: fmt.Sprintf("%q is neither true nor false (the AWS CLI would read it as false)", clip(v, 64))}
+		ce := &ConfigError{Key: envName, Reason: fmt.Sprintf("%q is neither true nor false (the AWS CLI would read it as false)", redact.Clip(v, 64))}
 		if s != nil {
 			ce = &ConfigError{Profile: r.name, Key: key, File: s.file, Line: s.line, Reason: ce.Reason}
 		}
@@ -171,7 +171,7 @@ func (r *resolver) serviceEndpointURL(service string) (string, Setting, error) {
 		return "", Setting{}, nil
 	case "", "false":
 	default:
-		return "", Setting{}, &ConfigError{Key: "ignore_configured_endpoint_urls", Reason: fmt.Sprintf("%q (%s) is neither true nor false", clip(v, 64), from)}
+		return "", Setting{}, &ConfigError{Key: "ignore_configured_endpoint_urls", Reason: fmt.Sprintf("%q (%s) is neither true nor false", redact.Clip(v, 64), from)}
 	}
 	return r.configuredEndpointURL(p, service)
 }
@@ -191,7 +191,7 @@ func (r *resolver) servicesEndpoint(p *profile, service string) (string, Setting
 	sec := r.files.cfg.services[name]
 	if sec == nil || sec.empty() {
 		return "", Setting{}, &ConfigError{Profile: r.name, Key: "services", File: ref.file, Line: ref.line,
-			Reason: fmt.Sprintf("names the services section %q, but %s has no [services %s] section with settings", clip(name, 64), r.files.config.display, clip(name, 64))}
+			Reason: fmt.Sprintf("names the services section %q, but %s has no [services %s] section with settings", redact.Clip(name, 64), r.files.config.display, redact.Clip(name, 64))}
 	}
 	block := sec.get(service)
 	if block == nil {

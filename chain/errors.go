@@ -3,6 +3,8 @@ package chain
 import (
 	"fmt"
 	"strings"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // ConfigError reports a profile, setting or environment variable that chain cannot use: an
@@ -32,7 +34,7 @@ func (e *ConfigError) Error() string {
 	var b strings.Builder
 	b.WriteString("chain: ")
 	if e.Profile != "" {
-		fmt.Fprintf(&b, "profile %s: ", clip(e.Profile, 200))
+		fmt.Fprintf(&b, "profile %s: ", redact.Clip(e.Profile, 200))
 	}
 	// The key leads unless the reason starts with it already.
 	switch {
@@ -70,7 +72,7 @@ type ProfileNotFoundError struct {
 }
 
 func (e *ProfileNotFoundError) Error() string {
-	msg := fmt.Sprintf("chain: profile %q (from %s) not found in %s", clip(e.Profile, 200), e.From, strings.Join(e.Files, " or "))
+	msg := fmt.Sprintf("chain: profile %q (from %s) not found in %s", redact.Clip(e.Profile, 200), e.From, strings.Join(e.Files, " or "))
 	if e.Hint != "" {
 		msg += "; " + e.Hint
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // Explanation reports how chain resolved (or failed to resolve) credentials, region and STS
@@ -184,7 +185,7 @@ func (e *Explanation) String() string {
 // leaves it out, as it is that error).
 func (e *Explanation) report(withError bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "profile: %s (%s)\n", clip(e.Profile, 200), profileFromText(e.ProfileFrom))
+	fmt.Fprintf(&b, "profile: %s (%s)\n", redact.Clip(e.Profile, 200), profileFromText(e.ProfileFrom))
 	for _, f := range e.Files {
 		state := "missing"
 		if f.Found {
@@ -207,12 +208,12 @@ func (e *Explanation) report(withError bool) string {
 		for i, s := range e.Steps {
 			fmt.Fprintf(&b, "  %2d. %s\n", i+1, s.describe())
 			for _, set := range s.Settings {
-				fmt.Fprintf(&b, "       %s = %s (from %s)\n", set.Name, clip(set.Value, 200), set.From)
+				fmt.Fprintf(&b, "       %s = %s (from %s)\n", set.Name, redact.Clip(set.Value, 200), set.From)
 			}
 		}
 	}
 	if e.Region != "" {
-		fmt.Fprintf(&b, "region: %s (from %s)\n", clip(e.Region, 64), e.RegionFrom)
+		fmt.Fprintf(&b, "region: %s (from %s)\n", redact.Clip(e.Region, 64), e.RegionFrom)
 	} else {
 		b.WriteString("region: none configured (set AWS_REGION, AWS_DEFAULT_REGION or region in the profile)\n")
 	}
@@ -247,18 +248,18 @@ func (s Step) describe() string {
 	case StepStatic:
 		parts = append(parts, fmt.Sprintf("access key %s from profile %s", s.AccessKeyID, s.Profile))
 	case StepWebIdentity:
-		parts = append(parts, "AssumeRoleWithWebIdentity "+clip(s.RoleARN, 200), "token file "+clip(s.TokenFile, 200))
+		parts = append(parts, "AssumeRoleWithWebIdentity "+redact.Clip(s.RoleARN, 200), "token file "+redact.Clip(s.TokenFile, 200))
 	case StepAssumeRole:
-		parts = append(parts, "AssumeRole "+clip(s.RoleARN, 200))
+		parts = append(parts, "AssumeRole "+redact.Clip(s.RoleARN, 200))
 	}
 	switch {
 	case s.SessionName != "":
-		parts = append(parts, "session name "+clip(s.SessionName, 80))
+		parts = append(parts, "session name "+redact.Clip(s.SessionName, 80))
 	case s.Kind == StepAssumeRole || s.Kind == StepWebIdentity:
 		parts = append(parts, "session name generated")
 	}
 	if s.ExternalID != "" {
-		parts = append(parts, "external ID "+clip(s.ExternalID, 80))
+		parts = append(parts, "external ID "+redact.Clip(s.ExternalID, 80))
 	}
 	if s.Duration > 0 {
 		parts = append(parts, fmt.Sprintf("duration %ds", int64(s.Duration/time.Second)))
@@ -291,7 +292,7 @@ func (r STSReport) describe(resolved bool) string {
 		fmt.Fprintf(&b, "STS endpoint: %s (signing region %s%s)\n", r.Endpoint.URL, r.Endpoint.SigningRegion, how)
 	}
 	for _, s := range r.Settings {
-		fmt.Fprintf(&b, "  %s = %s (from %s)\n", s.Name, clip(s.Value, 200), s.From)
+		fmt.Fprintf(&b, "  %s = %s (from %s)\n", s.Name, redact.Clip(s.Value, 200), s.From)
 	}
 	return b.String()
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // Options configures Resolve and Explain. The zero value resolves exactly what the AWS CLI would
@@ -82,7 +83,7 @@ func (o Options) normalized() (Options, error) {
 		}
 	}
 	if o.Region != "" && !validRegion(o.Region) {
-		return o, &ConfigError{Key: "Options.Region", Reason: fmt.Sprintf("%q is not a valid region name (letters, digits and '-', at most 63, not only digits, not starting or ending with '-')", clip(o.Region, 64))}
+		return o, &ConfigError{Key: "Options.Region", Reason: fmt.Sprintf("%q is not a valid region name (letters, digits and '-', at most 63, not only digits, not starting or ending with '-')", redact.Clip(o.Region, 64))}
 	}
 	return o, nil
 }

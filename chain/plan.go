@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // Environment variables chain reads, besides those of credentials.Env and the STS endpoint
@@ -127,18 +127,6 @@ func (r *resolver) pickProfile() {
 	r.exp.Profile = r.name
 }
 
-// clip shortens s to at most n bytes (on a character boundary) for a message: values from the
-// environment or a file may be arbitrarily long.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
-
 func (r *resolver) note(format string, args ...any) {
 	r.exp.Notes = append(r.exp.Notes, fmt.Sprintf(format, args...))
 }
@@ -243,12 +231,12 @@ func (r *resolver) region() error {
 		}
 		e.Region, e.RegionFrom = v, fmt.Sprintf("profile %s, %s", r.name, s.where())
 		if !validRegion(v) {
-			return &ConfigError{Profile: r.name, Key: "region", File: s.file, Line: s.line, Reason: fmt.Sprintf("%q is not a valid region name, such as us-east-1", clip(v, 64))}
+			return &ConfigError{Profile: r.name, Key: "region", File: s.file, Line: s.line, Reason: fmt.Sprintf("%q is not a valid region name, such as us-east-1", redact.Clip(v, 64))}
 		}
 		return nil
 	}
 	if !validRegion(e.Region) {
-		return &ConfigError{Key: e.RegionFrom, Reason: fmt.Sprintf("%q is not a valid region name, such as us-east-1", clip(e.Region, 64))}
+		return &ConfigError{Key: e.RegionFrom, Reason: fmt.Sprintf("%q is not a valid region name, such as us-east-1", redact.Clip(e.Region, 64))}
 	}
 	return nil
 }

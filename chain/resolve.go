@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // Result is what Resolve found: a provider of credentials, the region and the STS endpoint.
@@ -163,7 +164,7 @@ type StepError struct {
 }
 
 func (e *StepError) Error() string {
-	msg := fmt.Sprintf("chain: step %d (%s): %s", e.Index+1, e.Step.describe(), clip(e.Err.Error(), 1000))
+	msg := fmt.Sprintf("chain: step %d (%s): %s", e.Index+1, e.Step.describe(), redact.Clip(e.Err.Error(), 1000))
 	for _, s := range e.Step.Settings {
 		msg += fmt.Sprintf("; %s from %s", s.Name, s.From)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // sources walks the credential sources in botocore's order.
@@ -201,11 +202,11 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 		step.Settings = append(step.Settings, sess.set)
 	}
 	if strings.HasPrefix(tok.v, "~") {
-		r.note("the web identity token file %q starts with \"~\", which neither the AWS CLI nor chain expands; write the full path", clip(tok.v, 200))
+		r.note("the web identity token file %q starts with \"~\", which neither the AWS CLI nor chain expands; write the full path", redact.Clip(tok.v, 200))
 	} else if _, err := os.Stat(tok.v); err != nil {
 		// Not an error here: the file is read on every refresh, and kubelet may not have
 		// written it yet. It will be one if it is still missing then.
-		r.note("the web identity token file %s cannot be read now (%v); in a pod, check that the projected service account token volume is mounted", clip(tok.v, 200), pathErrReason(err))
+		r.note("the web identity token file %s cannot be read now (%v); in a pod, check that the projected service account token volume is mounted", redact.Clip(tok.v, 200), pathErrReason(err))
 	}
 	r.add(hop{kind: StepWebIdentity, roleARN: role.v, tokenFile: tok.v, sessionName: sess.v}, step)
 	reason := fmt.Sprintf("token file from %s, role from %s", tok.set.From, role.set.From)
