@@ -27,7 +27,7 @@ func (r *resolver) topAssumeRole(report func(SourceReport)) (bool, error) {
 	}
 	visited := []string{r.name}
 	if err := r.assumeRole(r.name, &visited); err != nil {
-		report(SourceReport{Name: name, Status: statusOf(err), Reason: strings.TrimPrefix(err.Error(), "chain: ")})
+		report(SourceReport{Name: name, Status: statusOf(err), Reason: err.Error()})
 		return false, err
 	}
 	ra := p.get("role_arn")

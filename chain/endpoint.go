@@ -44,7 +44,7 @@ func (r *resolver) endpoint() {
 		for _, s := range settings {
 			from = append(from, fmt.Sprintf("%s=%s (%s)", s.Name, redact.Clip(s.Value, 100), s.From))
 		}
-		rep.Err = fmt.Errorf("chain: cannot resolve the STS endpoint from %s: %w", strings.Join(from, ", "), err)
+		rep.Err = fmt.Errorf("cannot resolve the STS endpoint from %s: %w", strings.Join(from, ", "), err)
 		return
 	}
 	rep.Endpoint = ep

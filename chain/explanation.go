@@ -226,7 +226,7 @@ func (e *Explanation) report(withError bool) string {
 		if errors.As(e.Err, &nc) {
 			b.WriteString("error: no credentials found in any source the AWS CLI would use\n")
 		} else {
-			fmt.Fprintf(&b, "error: %s\n", strings.TrimPrefix(e.Err.Error(), "chain: "))
+			fmt.Fprintf(&b, "error: %s\n", unprefixed(e.Err))
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
@@ -278,9 +278,9 @@ func (r STSReport) describe(resolved bool) string {
 	var b strings.Builder
 	switch {
 	case r.Err != nil && (r.Used || !resolved):
-		fmt.Fprintf(&b, "STS endpoint: %s\n", strings.TrimPrefix(r.Err.Error(), "chain: "))
+		fmt.Fprintf(&b, "STS endpoint: %s\n", r.Err)
 	case r.Err != nil:
-		fmt.Fprintf(&b, "STS endpoint: not needed by these credentials, and its settings are invalid: %s\n", strings.TrimPrefix(r.Err.Error(), "chain: "))
+		fmt.Fprintf(&b, "STS endpoint: not needed by these credentials, and its settings are invalid: %s\n", r.Err)
 	case r.Endpoint.URL != "":
 		how := ""
 		switch {

@@ -80,13 +80,10 @@ type ParseError struct {
 
 func (e *ParseError) Error() string {
 	if e.Line > 0 {
-		return fmt.Sprintf("chain: %s line %d: %s", e.File, e.Line, e.Reason)
+		return fmt.Sprintf("%s line %d: %s", e.File, e.Line, e.Reason)
 	}
-	return fmt.Sprintf("chain: %s: %s", e.File, e.Reason)
+	return fmt.Sprintf("%s: %s", e.File, e.Reason)
 }
-
-// NonRecoverable reports true: a broken file stays broken until someone edits it.
-func (e *ParseError) NonRecoverable() bool { return true }
 
 // parseINI parses data as configparser would. path is used in errors only.
 func parseINI(path string, data []byte) (*iniFile, error) {

@@ -59,11 +59,11 @@ func plan(opts Options) *resolution {
 	exp := &Explanation{}
 	o, err := opts.normalized()
 	if err != nil {
-		exp.Err = err
+		exp.Err = leave(err)
 		return &resolution{exp: exp, opts: o}
 	}
 	r := &resolver{opts: o, getenv: o.Getenv, exp: exp}
-	exp.Err = r.run()
+	exp.Err = leave(r.run())
 	return &resolution{exp: exp, hops: r.hops, opts: o, endpointURL: r.serviceEndpointURL}
 }
 

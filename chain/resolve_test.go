@@ -605,9 +605,9 @@ func TestStepErrorNamesWhereTheBadSettingCameFrom(t *testing.T) {
 	o := h.opts()
 	o.STS = nil
 	_, err := Resolve(context.Background(), o)
-	var se *StepError
+	var se *stepError
 	if !errors.As(err, &se) || se.Index != 0 {
-		t.Fatalf("got %v, want a *StepError", err)
+		t.Fatalf("got %v, want a *stepError", err)
 	}
 	if !strings.Contains(err.Error(), "role_arn from ~/.aws/config line 2") {
 		t.Errorf("error %q does not locate role_arn", err)

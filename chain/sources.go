@@ -116,7 +116,7 @@ func (r *resolver) unsupported(name string, p *profile, source string, report fu
 	for _, k := range keys {
 		if s := p.get(k); s != nil {
 			err := &ConfigError{Profile: name, Key: k, File: s.file, Line: s.line, Unsupported: true, Reason: why}
-			report(SourceReport{Name: source, Status: Unsupported, Reason: strings.TrimPrefix(err.Error(), "chain: ")})
+			report(SourceReport{Name: source, Status: Unsupported, Reason: err.Error()})
 			return err
 		}
 	}
@@ -152,7 +152,7 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 	}
 	tok, err := get("web_identity_token_file", EnvWebIdentityTokenFile)
 	if err != nil {
-		report(SourceReport{Name: source, Status: Failed, Reason: strings.TrimPrefix(err.Error(), "chain: ")})
+		report(SourceReport{Name: source, Status: Failed, Reason: err.Error()})
 		return false, err
 	}
 	if tok.v == "" {
@@ -168,7 +168,7 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 		}
 		err := &ConfigError{Profile: name, Key: key, File: file, Line: line,
 			Reason: "holds what looks like a web identity token (a JWT), not the path of the file that contains it: set it to the token file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token"}
-		report(SourceReport{Name: source, Status: Failed, Reason: strings.TrimPrefix(err.Error(), "chain: ")})
+		report(SourceReport{Name: source, Status: Failed, Reason: err.Error()})
 		return false, err
 	}
 	role, err := get("role_arn", EnvRoleARN)
@@ -185,12 +185,12 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 		err = &ConfigError{Profile: name, Key: key, File: file, Line: line, Reason: reason}
 	}
 	if err != nil {
-		report(SourceReport{Name: source, Status: Failed, Reason: strings.TrimPrefix(err.Error(), "chain: ")})
+		report(SourceReport{Name: source, Status: Failed, Reason: err.Error()})
 		return false, err
 	}
 	sess, err := get("role_session_name", EnvRoleSessionName)
 	if err != nil {
-		report(SourceReport{Name: source, Status: Failed, Reason: strings.TrimPrefix(err.Error(), "chain: ")})
+		report(SourceReport{Name: source, Status: Failed, Reason: err.Error()})
 		return false, err
 	}
 	step := Step{Kind: StepWebIdentity, Profile: name, RoleARN: role.v, TokenFile: tok.v, SessionName: sess.v,
@@ -263,7 +263,7 @@ func (r *resolver) staticKeys(name, source string, file fileState, sec *section,
 		return skip(reason)
 	}
 	fail := func(err error) (bool, error) {
-		report(SourceReport{Name: source, Status: Failed, Reason: strings.TrimPrefix(err.Error(), "chain: ")})
+		report(SourceReport{Name: source, Status: Failed, Reason: err.Error()})
 		return false, err
 	}
 	idSet := sec.get("aws_access_key_id")
