@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/irsa-go/irsa/credentials"
 	"github.com/irsa-go/irsa/internal/redact"
 )
 
@@ -174,7 +173,7 @@ func pyInt(s string) (int64, bool) {
 func (r *resolver) credentialSource(profile string, cs *setting, value string) error {
 	switch value {
 	case "Environment":
-		if r.env(credentials.EnvAccessKeyID) == "" {
+		if r.env(envAccessKeyID) == "" {
 			return &ConfigError{Profile: profile, Key: "credential_source", File: cs.file, Line: cs.line,
 				Reason: "credential_source = Environment but AWS_ACCESS_KEY_ID is not set"}
 		}

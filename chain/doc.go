@@ -66,7 +66,7 @@
 // twice in one file, and a UTF-8 byte order mark, make the file invalid. Profiles are
 // [default] and [profile NAME] in the config file (of the two spellings of default the later
 // wins) and [NAME] in the credentials file; for the same profile the credentials file's keys win.
-// Files larger than MaxConfigFileSize (1 MiB) are refused. A parse error is a *ParseError with
+// Files larger than 1 MiB are refused. A parse error is a *ParseError with
 // the file and line, and stops resolution even when the environment holds keys, as in the AWS CLI.
 //
 // # Where chain differs from botocore

@@ -7,10 +7,10 @@ import (
 	"unicode/utf8"
 )
 
-// MaxConfigFileSize is the largest shared config or credentials file chain reads: 1 MiB. Real
+// maxConfigFileSize is the largest shared config or credentials file chain reads: 1 MiB. Real
 // files are a few kilobytes; a larger one is refused with a *ParseError instead of being read
 // into memory.
-const MaxConfigFileSize = 1 << 20
+const maxConfigFileSize = 1 << 20
 
 // The INI dialect below is that of Python's configparser.RawConfigParser with its defaults, which
 // is what botocore 1.43 (and so the AWS CLI v1) uses for ~/.aws/config and ~/.aws/credentials:
@@ -87,8 +87,8 @@ func (e *ParseError) Error() string {
 
 // parseINI parses data as configparser would. path is used in errors only.
 func parseINI(path string, data []byte) (*iniFile, error) {
-	if len(data) > MaxConfigFileSize {
-		return nil, &ParseError{File: path, Reason: fmt.Sprintf("file is larger than %d bytes (%d KiB); chain refuses files this large", MaxConfigFileSize, MaxConfigFileSize>>10)}
+	if len(data) > maxConfigFileSize {
+		return nil, &ParseError{File: path, Reason: fmt.Sprintf("file is larger than %d bytes (%d KiB); chain refuses files this large", maxConfigFileSize, maxConfigFileSize>>10)}
 	}
 	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
 		// Python decodes the BOM as U+FEFF, which is not white space, so the first line is not a

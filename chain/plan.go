@@ -9,16 +9,21 @@ import (
 	"github.com/irsa-go/irsa/internal/redact"
 )
 
-// Environment variables chain reads, besides those of credentials.Env and the STS endpoint
-// variables of the credentials package.
+// Environment variables chain reads itself (endpoint.go reads the STS endpoint ones).
 const (
-	EnvProfile               = "AWS_PROFILE"
-	EnvDefaultProfile        = "AWS_DEFAULT_PROFILE"
-	EnvConfigFile            = "AWS_CONFIG_FILE"
-	EnvSharedCredentialsFile = "AWS_SHARED_CREDENTIALS_FILE"
-	EnvRoleARN               = "AWS_ROLE_ARN"
-	EnvWebIdentityTokenFile  = "AWS_WEB_IDENTITY_TOKEN_FILE"
-	EnvRoleSessionName       = "AWS_ROLE_SESSION_NAME"
+	envAccessKeyID           = "AWS_ACCESS_KEY_ID"
+	envSecretAccessKey       = "AWS_SECRET_ACCESS_KEY"
+	envSessionToken          = "AWS_SESSION_TOKEN"
+	envSecurityToken         = "AWS_SECURITY_TOKEN" // botocore's older name for the session token
+	envRegion                = "AWS_REGION"
+	envDefaultRegion         = "AWS_DEFAULT_REGION"
+	envProfile               = "AWS_PROFILE"
+	envDefaultProfile        = "AWS_DEFAULT_PROFILE"
+	envConfigFile            = "AWS_CONFIG_FILE"
+	envSharedCredentialsFile = "AWS_SHARED_CREDENTIALS_FILE"
+	envRoleARN               = "AWS_ROLE_ARN"
+	envWebIdentityTokenFile  = "AWS_WEB_IDENTITY_TOKEN_FILE"
+	envRoleSessionName       = "AWS_ROLE_SESSION_NAME"
 )
 
 // hop is what is needed to build the provider of one Step. Its credentials print redacted.
@@ -111,15 +116,15 @@ func (r *resolver) pickProfile() {
 	case r.opts.Profile != "":
 		r.name, r.named, r.noEnv = r.opts.Profile, true, true
 		r.exp.ProfileFrom = r.opts.ProfileLabel
-	case r.env(EnvDefaultProfile) != "":
-		r.name, r.named = r.env(EnvDefaultProfile), true
-		r.exp.ProfileFrom = EnvDefaultProfile
-		if p := r.env(EnvProfile); p != "" && p != r.name {
+	case r.env(envDefaultProfile) != "":
+		r.name, r.named = r.env(envDefaultProfile), true
+		r.exp.ProfileFrom = envDefaultProfile
+		if p := r.env(envProfile); p != "" && p != r.name {
 			r.note("AWS_PROFILE=%s is ignored because AWS_DEFAULT_PROFILE=%s is set and the AWS CLI (botocore) reads AWS_DEFAULT_PROFILE first", p, r.name)
 		}
-	case r.env(EnvProfile) != "":
-		r.name, r.named = r.env(EnvProfile), true
-		r.exp.ProfileFrom = EnvProfile
+	case r.env(envProfile) != "":
+		r.name, r.named = r.env(envProfile), true
+		r.exp.ProfileFrom = envProfile
 	default:
 		r.name = "default"
 		r.exp.ProfileFrom = "default"
@@ -143,8 +148,8 @@ func (r *resolver) loadFiles() error {
 		p := expandPath(raw, r.getenv, r.opts.HomeDir)
 		return fileState{path: p, display: displayPath(p, r.opts.HomeDir), from: from}
 	}
-	cfg := pick("config", r.opts.ConfigFile, "Options.ConfigFile", EnvConfigFile, "~/.aws/config")
-	creds := pick("credentials", r.opts.CredentialsFile, "Options.CredentialsFile", EnvSharedCredentialsFile, "~/.aws/credentials")
+	cfg := pick("config", r.opts.ConfigFile, "Options.ConfigFile", envConfigFile, "~/.aws/config")
+	creds := pick("credentials", r.opts.CredentialsFile, "Options.CredentialsFile", envSharedCredentialsFile, "~/.aws/credentials")
 	files, err := loadSharedFiles(cfg, creds)
 	report := func(found *sharedFiles) {
 		c, k := cfg, creds
@@ -213,13 +218,13 @@ func (r *resolver) region() error {
 	case r.opts.Region != "":
 		e.Region, e.RegionFrom = r.opts.Region, "Options.Region"
 		return nil
-	case r.env(credentials.EnvRegion) != "":
-		e.Region, e.RegionFrom = r.env(credentials.EnvRegion), credentials.EnvRegion
-		if d := r.env(credentials.EnvDefaultRegion); d != "" && d != e.Region {
+	case r.env(envRegion) != "":
+		e.Region, e.RegionFrom = r.env(envRegion), envRegion
+		if d := r.env(envDefaultRegion); d != "" && d != e.Region {
 			r.note("AWS_REGION=%s is used and AWS_DEFAULT_REGION=%s is not; the AWS CLI v1 (botocore) reads only AWS_DEFAULT_REGION and would use %s", e.Region, d, d)
 		}
-	case r.env(credentials.EnvDefaultRegion) != "":
-		e.Region, e.RegionFrom = r.env(credentials.EnvDefaultRegion), credentials.EnvDefaultRegion
+	case r.env(envDefaultRegion) != "":
+		e.Region, e.RegionFrom = r.env(envDefaultRegion), envDefaultRegion
 	default:
 		s := r.files.profiles[r.name].get("region")
 		if s == nil {

@@ -389,7 +389,7 @@ func TestUnreadableConfigFileIsAnError(t *testing.T) {
 }
 
 func TestOversizedConfigFileIsRefusedByResolve(t *testing.T) {
-	h := newHome(t, "[default]\n"+strings.Repeat("# padding\n", MaxConfigFileSize/10+1), "", "AWS_ACCESS_KEY_ID", keyEnv, "AWS_SECRET_ACCESS_KEY", "x")
+	h := newHome(t, "[default]\n"+strings.Repeat("# padding\n", maxConfigFileSize/10+1), "", "AWS_ACCESS_KEY_ID", keyEnv, "AWS_SECRET_ACCESS_KEY", "x")
 	_, err := Resolve(context.Background(), h.opts())
 	var pe *ParseError
 	if !errors.As(err, &pe) || pe.File != "~/.aws/config" || !strings.Contains(err.Error(), "larger than") {

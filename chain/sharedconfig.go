@@ -282,7 +282,7 @@ func readSections(fsState fileState) (secs []*section, found bool, err error) {
 	return secs, true, err
 }
 
-// readConfigFile reads at most MaxConfigFileSize+1 bytes. Like botocore, a path that is not a
+// readConfigFile reads at most maxConfigFileSize+1 bytes. Like botocore, a path that is not a
 // regular file (missing, or a directory) counts as no file. Unlike botocore, which silently reads
 // a file it may not open as empty, an unreadable file is an error.
 func readConfigFile(s fileState) ([]byte, bool, error) {
@@ -304,7 +304,7 @@ func readConfigFile(s fileState) ([]byte, bool, error) {
 		return nil, false, &ParseError{File: s.display, Reason: fmt.Sprintf("cannot read the file: %v", pathErrReason(err))}
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxConfigFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigFileSize+1))
 	if err != nil {
 		return nil, false, &ParseError{File: s.display, Reason: fmt.Sprintf("cannot read the file: %v", pathErrReason(err))}
 	}

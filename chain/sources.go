@@ -28,7 +28,7 @@ func (r *resolver) sources() (bool, error) {
 // envSource is botocore's EnvProvider: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
 func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
 	const name = "environment variables"
-	id, secret := r.env(credentials.EnvAccessKeyID), r.env(credentials.EnvSecretAccessKey)
+	id, secret := r.env(envAccessKeyID), r.env(envSecretAccessKey)
 	if r.noEnv {
 		reason := r.opts.ProfileLabel + " names a profile, which turns off credentials in environment variables (as aws --profile does)"
 		if id != "" {
@@ -51,7 +51,7 @@ func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
 		return false, err
 	}
 	reason := "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set"
-	if r.exp.ProfileFrom == EnvProfile || r.exp.ProfileFrom == EnvDefaultProfile {
+	if r.exp.ProfileFrom == envProfile || r.exp.ProfileFrom == envDefaultProfile {
 		r.note("%s=%s is set, but credentials in environment variables come first, as in the AWS CLI; unset AWS_ACCESS_KEY_ID to use the profile's credentials", r.exp.ProfileFrom, r.name)
 	}
 	report(SourceReport{Name: name, Status: Chosen, Reason: reason})
@@ -62,12 +62,12 @@ func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
 // envKeys reads credentials from the environment for the environment source or for
 // credential_source = Environment in profile.
 func (r *resolver) envKeys(profile string) (hop, Step, error) {
-	id, secret := r.env(credentials.EnvAccessKeyID), r.env(credentials.EnvSecretAccessKey)
+	id, secret := r.env(envAccessKeyID), r.env(envSecretAccessKey)
 	if secret == "" {
-		return hop{}, Step{}, &ConfigError{Profile: profile, Key: credentials.EnvSecretAccessKey, Reason: "AWS_SECRET_ACCESS_KEY is not set, but AWS_ACCESS_KEY_ID is: set both, or neither"}
+		return hop{}, Step{}, &ConfigError{Profile: profile, Key: envSecretAccessKey, Reason: "AWS_SECRET_ACCESS_KEY is not set, but AWS_ACCESS_KEY_ID is: set both, or neither"}
 	}
-	step := Step{Kind: StepEnvironment, AccessKeyID: id, Settings: []Setting{{Name: credentials.EnvAccessKeyID, Value: id, From: "env"}}}
-	if r.env(credentials.EnvSecurityToken) != "" || r.env(credentials.EnvSessionToken) != "" {
+	step := Step{Kind: StepEnvironment, AccessKeyID: id, Settings: []Setting{{Name: envAccessKeyID, Value: id, From: "env"}}}
+	if r.env(envSecurityToken) != "" || r.env(envSessionToken) != "" {
 		step.Settings = append(step.Settings, Setting{Name: "session token", Value: "[set]", From: "env"})
 	}
 	return hop{kind: StepEnvironment}, step, nil
@@ -150,7 +150,7 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 		}
 		return value{v: v, set: Setting{Name: key, Value: v, From: s.where()}, s: s}, nil
 	}
-	tok, err := get("web_identity_token_file", EnvWebIdentityTokenFile)
+	tok, err := get("web_identity_token_file", envWebIdentityTokenFile)
 	if err != nil {
 		report(SourceReport{Name: source, Status: Failed, Reason: err.Error()})
 		return false, err
@@ -162,7 +162,7 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 	if credentials.LooksLikeToken(tok.v) {
 		// A token pasted where its file's path belongs: refuse it here, before it is recorded in
 		// the explanation, and never repeat it.
-		key, file, line := EnvWebIdentityTokenFile, "", 0
+		key, file, line := envWebIdentityTokenFile, "", 0
 		if tok.s != nil {
 			key, file, line = "web_identity_token_file", tok.s.file, tok.s.line
 		}
@@ -171,7 +171,7 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 		report(SourceReport{Name: source, Status: Failed, Reason: err.Error()})
 		return false, err
 	}
-	role, err := get("role_arn", EnvRoleARN)
+	role, err := get("role_arn", envRoleARN)
 	if err == nil && role.v == "" {
 		key, file, line := "role_arn", "", 0
 		if tok.s != nil {
@@ -179,7 +179,7 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 		}
 		reason := fmt.Sprintf("profile %s has web_identity_token_file but no role_arn", name)
 		if tok.s == nil {
-			key = EnvRoleARN
+			key = envRoleARN
 			reason = fmt.Sprintf("AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not, and profile %s has no role_arn", name)
 		}
 		err = &ConfigError{Profile: name, Key: key, File: file, Line: line, Reason: reason}
@@ -188,7 +188,7 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 		report(SourceReport{Name: source, Status: Failed, Reason: err.Error()})
 		return false, err
 	}
-	sess, err := get("role_session_name", EnvRoleSessionName)
+	sess, err := get("role_session_name", envRoleSessionName)
 	if err != nil {
 		report(SourceReport{Name: source, Status: Failed, Reason: err.Error()})
 		return false, err
@@ -211,7 +211,7 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 	r.add(hop{kind: StepWebIdentity, roleARN: role.v, tokenFile: tok.v, sessionName: sess.v}, step)
 	reason := fmt.Sprintf("token file from %s, role from %s", tok.set.From, role.set.From)
 	if tok.set.From == "env" {
-		reason = fmt.Sprintf("token file from %s, role from %s", EnvWebIdentityTokenFile, nameOrEnv(role.set))
+		reason = fmt.Sprintf("token file from %s, role from %s", envWebIdentityTokenFile, nameOrEnv(role.set))
 	} else {
 		reason = fmt.Sprintf("profile %s has web_identity_token_file (%s), role from %s", name, tok.set.From, nameOrEnv(role.set))
 	}
@@ -227,7 +227,7 @@ func nameOrEnv(s Setting) string {
 }
 
 func (r *resolver) noWebIdentityReason(name string, useEnv bool) string {
-	envTok, envRole := r.env(EnvWebIdentityTokenFile), r.env(EnvRoleARN)
+	envTok, envRole := r.env(envWebIdentityTokenFile), r.env(envRoleARN)
 	switch {
 	case !useEnv && envTok != "" && r.noEnv:
 		return fmt.Sprintf("AWS_WEB_IDENTITY_TOKEN_FILE is set but ignored because %s names a profile (as with aws --profile), and profile %s has no web_identity_token_file", r.opts.ProfileLabel, name)
