@@ -21,9 +21,6 @@ type Options struct {
 	// settings in environment variables (AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE, ...);
 	// a profile named by AWS_PROFILE does not.
 	Profile string
-	// ProfileLabel is what messages call the Profile option, such as "--profile" in a command
-	// that fills Profile from that flag. Optional; default "Options.Profile".
-	ProfileLabel string
 	// Region overrides the region. Optional; default AWS_REGION, then AWS_DEFAULT_REGION, then
 	// the profile's region setting. (botocore reads only AWS_DEFAULT_REGION; AWS_REGION is read
 	// first because the AWS CLI v2, every AWS SDK and the EKS pod identity webhook use it.)
@@ -64,9 +61,6 @@ type Options struct {
 func (o Options) normalized() (Options, error) {
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
-	}
-	if o.ProfileLabel == "" {
-		o.ProfileLabel = "Options.Profile"
 	}
 	if o.Cache.Now == nil {
 		o.Cache.Now = o.Now // nil unless a clock was injected: see Options.Now

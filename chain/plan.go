@@ -115,7 +115,7 @@ func (r *resolver) pickProfile() {
 	switch {
 	case r.opts.Profile != "":
 		r.name, r.named, r.noEnv = r.opts.Profile, true, true
-		r.exp.ProfileFrom = r.opts.ProfileLabel
+		r.exp.ProfileFrom = "Options.Profile"
 	case r.env(envDefaultProfile) != "":
 		r.name, r.named = r.env(envDefaultProfile), true
 		r.exp.ProfileFrom = envDefaultProfile

@@ -30,7 +30,7 @@ func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
 	const name = "environment variables"
 	id, secret := r.env(envAccessKeyID), r.env(envSecretAccessKey)
 	if r.noEnv {
-		reason := r.opts.ProfileLabel + " names a profile, which turns off credentials in environment variables (as aws --profile does)"
+		reason := "the profile is named explicitly, which turns off credentials in environment variables, as aws --profile does"
 		if id != "" {
 			reason += "; AWS_ACCESS_KEY_ID is set and ignored"
 		}
@@ -230,7 +230,7 @@ func (r *resolver) noWebIdentityReason(name string, useEnv bool) string {
 	envTok, envRole := r.env(envWebIdentityTokenFile), r.env(envRoleARN)
 	switch {
 	case !useEnv && envTok != "" && r.noEnv:
-		return fmt.Sprintf("AWS_WEB_IDENTITY_TOKEN_FILE is set but ignored because %s names a profile (as with aws --profile), and profile %s has no web_identity_token_file", r.opts.ProfileLabel, name)
+		return fmt.Sprintf("AWS_WEB_IDENTITY_TOKEN_FILE is set but ignored because the profile is named explicitly (as with aws --profile), and profile %s has no web_identity_token_file", name)
 	case useEnv && envRole != "":
 		return fmt.Sprintf("AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not, and profile %s has no web_identity_token_file", name)
 	case useEnv:
