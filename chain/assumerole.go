@@ -175,7 +175,7 @@ func (r *resolver) credentialSource(profile string, cs *setting, value string) e
 	case "Environment":
 		if r.env(envAccessKeyID) == "" {
 			return &ConfigError{Profile: profile, Key: "credential_source", File: cs.file, Line: cs.line,
-				Reason: "credential_source = Environment but AWS_ACCESS_KEY_ID is not set"}
+				Reason: "credential_source = Environment but " + r.notSet(envAccessKeyID)}
 		}
 		h, step, err := r.envKeys(profile)
 		if err != nil {

@@ -31,8 +31,8 @@ type Options struct {
 	// CredentialsFile is the path of the shared credentials file. Optional; default
 	// AWS_SHARED_CREDENTIALS_FILE, then ~/.aws/credentials. Expanded like ConfigFile.
 	CredentialsFile string
-	// Getenv looks up environment variables. Optional; default os.Getenv. An empty value counts
-	// as unset (botocore treats a variable set to "" as set in a few places; see the package
+	// Getenv looks up environment variables. Optional; default os.Getenv. A value that is empty
+	// or only white space counts as unset (botocore takes such a value as set; see the package
 	// documentation).
 	Getenv func(string) string
 	// HomeDir is the directory "~" stands for. Optional; default HOME (through Getenv), then the

@@ -72,7 +72,23 @@ func plan(opts Options) *resolution {
 	return &resolution{exp: exp, hops: r.hops, opts: o, endpointURL: r.serviceEndpointURL}
 }
 
-func (r *resolver) env(name string) string { return r.getenv(name) }
+// env returns the variable's value, or "" when it is unset, empty or only white space: a blank
+// value counts as not set. (botocore takes a blank value as set and then fails on it, or sends
+// it: a blank access key ID makes every request fail.)
+func (r *resolver) env(name string) string {
+	if v := r.getenv(name); strings.TrimSpace(v) != "" {
+		return v
+	}
+	return ""
+}
+
+// notSet says that a variable env reads as "" is not set, in words that tell a blank value apart.
+func (r *resolver) notSet(name string) string {
+	if r.getenv(name) != "" {
+		return name + " is blank (only white space), which counts as not set"
+	}
+	return name + " is not set"
+}
 
 func (r *resolver) run() error {
 	r.pickProfile()
@@ -145,7 +161,7 @@ func (r *resolver) loadFiles() error {
 		if raw == "" {
 			raw, from = def, "default"
 		}
-		p := expandPath(raw, r.getenv, r.opts.HomeDir)
+		p := expandPath(raw, r.env, r.opts.HomeDir)
 		return fileState{path: p, display: displayPath(p, r.opts.HomeDir), from: from}
 	}
 	cfg := pick("config", r.opts.ConfigFile, "Options.ConfigFile", envConfigFile, "~/.aws/config")

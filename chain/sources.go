@@ -38,8 +38,11 @@ func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
 		return false, nil
 	}
 	if id == "" {
-		reason := "AWS_ACCESS_KEY_ID is not set"
-		if secret != "" {
+		reason := r.notSet(envAccessKeyID)
+		switch {
+		case r.getenv(envAccessKeyID) != "" && secret != "":
+			reason += "; AWS_SECRET_ACCESS_KEY is ignored without it"
+		case secret != "":
 			reason = "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not, so the AWS CLI ignores it"
 		}
 		report(SourceReport{Name: name, Status: Skipped, Reason: reason})
@@ -64,7 +67,7 @@ func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
 func (r *resolver) envKeys(profile string) (hop, Step, error) {
 	id, secret := r.env(envAccessKeyID), r.env(envSecretAccessKey)
 	if secret == "" {
-		return hop{}, Step{}, &ConfigError{Profile: profile, Key: envSecretAccessKey, Reason: "AWS_SECRET_ACCESS_KEY is not set, but AWS_ACCESS_KEY_ID is: set both, or neither"}
+		return hop{}, Step{}, &ConfigError{Profile: profile, Key: envSecretAccessKey, Reason: r.notSet(envSecretAccessKey) + ", but AWS_ACCESS_KEY_ID is: set both, or neither"}
 	}
 	step := Step{Kind: StepEnvironment, AccessKeyID: id, Settings: []Setting{{Name: envAccessKeyID, Value: id, From: "env"}}}
 	if r.env(envSecurityToken) != "" || r.env(envSessionToken) != "" {
