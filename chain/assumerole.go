@@ -26,8 +26,7 @@ func (r *resolver) topAssumeRole(report func(SourceReport)) (bool, error) {
 	}
 	visited := []string{r.name}
 	if err := r.assumeRole(r.name, &visited); err != nil {
-		report(SourceReport{Name: name, Status: statusOf(err), Reason: err.Error()})
-		return false, err
+		return failed(report, name, err)
 	}
 	ra := p.get("role_arn")
 	reason := fmt.Sprintf("profile %s has role_arn (%s)", r.name, ra.where())
@@ -38,13 +37,6 @@ func (r *resolver) topAssumeRole(report func(SourceReport)) (bool, error) {
 	}
 	report(SourceReport{Name: name, Status: Chosen, Reason: reason})
 	return true, nil
-}
-
-func statusOf(err error) SourceStatus {
-	if ce, ok := err.(*ConfigError); ok && ce.Unsupported {
-		return Unsupported
-	}
-	return Failed
 }
 
 // assumeRole is botocore's _load_creds_via_assume_role for profile name: validate the role

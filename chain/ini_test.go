@@ -329,3 +329,15 @@ func TestProfileMapFollowsBotocoresSectionNames(t *testing.T) {
 		t.Errorf("sso-session and services sections not recognised: %v %v", c.ssoSessions, c.services)
 	}
 }
+
+// settings returns every key of the section, [DEFAULT]'s included.
+func (s *section) settings() map[string]*setting {
+	m := make(map[string]*setting, len(s.own)+len(s.defaults))
+	for k, v := range s.defaults {
+		m[k] = v
+	}
+	for k, v := range s.own {
+		m[k] = v
+	}
+	return m
+}

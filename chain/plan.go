@@ -153,7 +153,7 @@ func (r *resolver) note(format string, args ...any) {
 }
 
 func (r *resolver) loadFiles() error {
-	pick := func(kind, option, optionName, envName, def string) fileState {
+	pick := func(option, optionName, envName, def string) fileState {
 		raw, from := option, optionName
 		if raw == "" {
 			raw, from = r.env(envName), envName
@@ -164,20 +164,16 @@ func (r *resolver) loadFiles() error {
 		p := expandPath(raw, r.env, r.opts.HomeDir)
 		return fileState{path: p, display: displayPath(p, r.opts.HomeDir), from: from}
 	}
-	cfg := pick("config", r.opts.ConfigFile, "Options.ConfigFile", envConfigFile, "~/.aws/config")
-	creds := pick("credentials", r.opts.CredentialsFile, "Options.CredentialsFile", envSharedCredentialsFile, "~/.aws/credentials")
+	cfg := pick(r.opts.ConfigFile, "Options.ConfigFile", envConfigFile, "~/.aws/config")
+	creds := pick(r.opts.CredentialsFile, "Options.CredentialsFile", envSharedCredentialsFile, "~/.aws/credentials")
 	files, err := loadSharedFiles(cfg, creds)
-	report := func(found *sharedFiles) {
-		c, k := cfg, creds
-		if found != nil {
-			c, k = found.config, found.credentials
-		}
-		r.exp.Files = []FileReport{
-			{Kind: "config", Path: c.display, From: c.from, Found: c.found},
-			{Kind: "credentials", Path: k.display, From: k.from, Found: k.found},
-		}
+	if files != nil {
+		cfg, creds = files.config, files.credentials
 	}
-	report(files)
+	r.exp.Files = []FileReport{
+		{Kind: "config", Path: cfg.display, From: cfg.from, Found: cfg.found},
+		{Kind: "credentials", Path: creds.display, From: creds.from, Found: creds.found},
+	}
 	if err != nil {
 		return err
 	}
