@@ -30,6 +30,8 @@ type ConfigError struct {
 	Cycle []string
 }
 
+// Error says where the problem is (profile, key, file and line) and what is wrong; it has no
+// package prefix, which Resolve adds.
 func (e *ConfigError) Error() string {
 	var b strings.Builder
 	if e.Profile != "" {
@@ -67,6 +69,7 @@ type ProfileNotFoundError struct {
 	Hint string
 }
 
+// Error names the profile, where its name came from and the files looked in.
 func (e *ProfileNotFoundError) Error() string {
 	msg := fmt.Sprintf("profile %q (from %s) not found in %s", redact.Clip(e.Profile, 200), e.From, strings.Join(e.Files, " or "))
 	if e.Hint != "" {
@@ -82,6 +85,7 @@ type NoCredentialsError struct {
 	Explanation *Explanation
 }
 
+// Error is the Explanation, after a line that says no source has credentials.
 func (e *NoCredentialsError) Error() string {
 	return "no credentials found in any source the AWS CLI would use\n" + e.Explanation.report(false)
 }

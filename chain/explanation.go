@@ -71,16 +71,11 @@ const (
 	Unsupported
 )
 
+// String is the status as Explanation.String shows it: "skipped", "chosen", "failed" or "not
+// supported".
 func (s SourceStatus) String() string {
-	switch s {
-	case Skipped:
-		return "skipped"
-	case Chosen:
-		return "chosen"
-	case Failed:
-		return "failed"
-	case Unsupported:
-		return "not supported"
+	if names := [...]string{"skipped", "chosen", "failed", "not supported"}; s >= 0 && int(s) < len(names) {
+		return names[s]
 	}
 	return fmt.Sprintf("SourceStatus(%d)", int(s))
 }
@@ -110,16 +105,11 @@ const (
 	StepAssumeRole
 )
 
+// String names the kind: "environment variables", "static keys", "web identity" or "assume
+// role".
 func (k StepKind) String() string {
-	switch k {
-	case StepEnvironment:
-		return "environment variables"
-	case StepStatic:
-		return "static keys"
-	case StepWebIdentity:
-		return "web identity"
-	case StepAssumeRole:
-		return "assume role"
+	if names := [...]string{"", "environment variables", "static keys", "web identity", "assume role"}; k > 0 && int(k) < len(names) {
+		return names[k]
 	}
 	return fmt.Sprintf("StepKind(%d)", int(k))
 }

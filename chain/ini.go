@@ -12,6 +12,11 @@ import (
 // into memory.
 const maxConfigFileSize = 1 << 20
 
+// This parser is hand-written because no maintained Go library reads Python configparser's
+// dialect as botocore does (continuation lines, nested blocks, [DEFAULT] keys, its errors), and a
+// file read differently would resolve to different credentials; ini_peer_test.go checks it
+// against botocore itself.
+//
 // The INI dialect below is that of Python's configparser.RawConfigParser with its defaults, which
 // is what botocore 1.43 (and so the AWS CLI v1) uses for ~/.aws/config and ~/.aws/credentials:
 //
@@ -78,6 +83,7 @@ type ParseError struct {
 	Reason string
 }
 
+// Error names the file and line and says what is wrong.
 func (e *ParseError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("%s line %d: %s", e.File, e.Line, e.Reason)
