@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // topAssumeRole is botocore's AssumeRoleProvider for the profile in use.
@@ -24,8 +26,7 @@ func (r *resolver) topAssumeRole(report func(SourceReport)) (bool, error) {
 	}
 	visited := []string{r.name}
 	if err := r.assumeRole(r.name, &visited); err != nil {
-		report(SourceReport{Name: name, Status: statusOf(err), Reason: strings.TrimPrefix(err.Error(), "chain: ")})
-		return false, err
+		return failed(report, name, err)
 	}
 	ra := p.get("role_arn")
 	reason := fmt.Sprintf("profile %s has role_arn (%s)", r.name, ra.where())
@@ -36,13 +37,6 @@ func (r *resolver) topAssumeRole(report func(SourceReport)) (bool, error) {
 	}
 	report(SourceReport{Name: name, Status: Chosen, Reason: reason})
 	return true, nil
-}
-
-func statusOf(err error) SourceStatus {
-	if ce, ok := err.(*ConfigError); ok && ce.Unsupported {
-		return Unsupported
-	}
-	return Failed
 }
 
 // assumeRole is botocore's _load_creds_via_assume_role for profile name: validate the role
@@ -135,7 +129,7 @@ func (r *resolver) durationSeconds(profile string, s *setting) (time.Duration, e
 	}
 	n, ok := pyInt(v)
 	if !ok {
-		r.note("profile %s: duration_seconds %q (%s) is not a whole number; the AWS CLI ignores it, and so does chain: STS's default of one hour applies", profile, clip(v, 64), s.where())
+		r.note("profile %s: duration_seconds %q (%s) is not a whole number; the AWS CLI ignores it, and so does chain: STS's default of one hour applies", profile, redact.Clip(v, 64), s.where())
 		return 0, nil
 	}
 	if n < 900 || n > 43200 {
@@ -171,9 +165,9 @@ func pyInt(s string) (int64, bool) {
 func (r *resolver) credentialSource(profile string, cs *setting, value string) error {
 	switch value {
 	case "Environment":
-		if r.env("AWS_ACCESS_KEY_ID") == "" {
+		if r.env(envAccessKeyID) == "" {
 			return &ConfigError{Profile: profile, Key: "credential_source", File: cs.file, Line: cs.line,
-				Reason: "credential_source = Environment but AWS_ACCESS_KEY_ID is not set"}
+				Reason: "credential_source = Environment but " + r.notSet(envAccessKeyID)}
 		}
 		h, step, err := r.envKeys(profile)
 		if err != nil {
@@ -186,7 +180,7 @@ func (r *resolver) credentialSource(profile string, cs *setting, value string) e
 			Reason: fmt.Sprintf("credential_source = %s is not supported by this library (only Environment is); use source_profile, or credential_source = Environment", value)}
 	}
 	return &ConfigError{Profile: profile, Key: "credential_source", File: cs.file, Line: cs.line,
-		Reason: fmt.Sprintf("%q is not a valid credential_source: the AWS CLI accepts Environment, EcsContainer or Ec2InstanceMetadata, spelled exactly so", clip(value, 64))}
+		Reason: fmt.Sprintf("%q is not a valid credential_source: the AWS CLI accepts Environment, EcsContainer or Ec2InstanceMetadata, spelled exactly so", redact.Clip(value, 64))}
 }
 
 // validateSourceProfile is botocore's _validate_source_profile: the source must exist, and

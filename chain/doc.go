@@ -66,12 +66,14 @@
 // twice in one file, and a UTF-8 byte order mark, make the file invalid. Profiles are
 // [default] and [profile NAME] in the config file (of the two spellings of default the later
 // wins) and [NAME] in the credentials file; for the same profile the credentials file's keys win.
-// Files larger than MaxConfigFileSize (1 MiB) are refused. A parse error is a *ParseError with
+// Files larger than 1 MiB are refused. A parse error is a *ParseError with
 // the file and line, and stops resolution even when the environment holds keys, as in the AWS CLI.
 //
 // # Where chain differs from botocore
 //
-// Besides AWS_REGION: an environment variable set to "" counts as unset; a boolean setting
+// Besides AWS_REGION: an environment variable set to "" or to white space only counts as unset
+// (botocore uses the value: a blank AWS_ACCESS_KEY_ID is its access key ID, and every request it
+// signs then fails; credentials.Env applies the same rule); a boolean setting
 // other than true or false (in any case) is an error where botocore reads false; duration_seconds
 // outside 900–43200 is an error here rather than at STS (botocore, like chain, ignores a value that
 // is not a whole number); a config file that exists but cannot be read is an error where botocore

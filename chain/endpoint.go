@@ -8,10 +8,8 @@ import (
 	"github.com/irsa-go/irsa/internal/redact"
 )
 
-// Environment variables that decide the region and the STS endpoint.
+// Environment variables that decide the STS endpoint (plan.go names the region's).
 const (
-	envRegion                       = "AWS_REGION"
-	envDefaultRegion                = "AWS_DEFAULT_REGION"
 	envSTSRegionalEndpoints         = "AWS_STS_REGIONAL_ENDPOINTS"
 	envUseFIPSEndpoint              = "AWS_USE_FIPS_ENDPOINT"
 	envUseDualStackEndpoint         = "AWS_USE_DUALSTACK_ENDPOINT"
@@ -55,9 +53,9 @@ func (r *resolver) endpoint() {
 		// Say where the inputs came from: ResolveEndpoint knows values, not sources.
 		var from []string
 		for _, s := range settings {
-			from = append(from, fmt.Sprintf("%s=%s (%s)", s.Name, clip(s.Value, 100), s.From))
+			from = append(from, fmt.Sprintf("%s=%s (%s)", s.Name, redact.Clip(s.Value, 100), s.From))
 		}
-		rep.Err = fmt.Errorf("chain: cannot resolve the STS endpoint from %s: %w", strings.Join(from, ", "), err)
+		rep.Err = fmt.Errorf("cannot resolve the STS endpoint from %s: %w", strings.Join(from, ", "), err)
 		return
 	}
 	rep.Endpoint = ep
@@ -120,7 +118,7 @@ func (r *resolver) endpointSettings() (credentials.EndpointConfig, []Setting, er
 		case "false":
 			return false, nil
 		}
-		return false, invalid(envName, key, s, fmt.Sprintf("%q is neither true nor false (the AWS CLI would read it as false)", clip(v, 64)))
+		return false, invalid(envName, key, s, fmt.Sprintf("%q is neither true nor false (the AWS CLI would read it as false)", redact.Clip(v, 64)))
 	}
 
 	v, set, s, err := lookup(envSTSRegionalEndpoints, "sts_regional_endpoints")
@@ -135,7 +133,7 @@ func (r *resolver) endpointSettings() (credentials.EndpointConfig, []Setting, er
 		case "regional":
 		default:
 			return cfg, settings, invalid(envSTSRegionalEndpoints, "sts_regional_endpoints", s,
-				fmt.Sprintf(`%q: valid values are "legacy" and "regional"`, clip(v, 64)))
+				fmt.Sprintf(`%q: valid values are "legacy" and "regional"`, redact.Clip(v, 64)))
 		}
 	}
 	if cfg.UseFIPS, err = boolean(envUseFIPSEndpoint, "use_fips_endpoint"); err != nil {
@@ -204,7 +202,7 @@ func (r *resolver) serviceEndpointURL(service string) (string, Setting, error) {
 		return "", Setting{}, nil
 	case "", "false":
 	default:
-		return "", Setting{}, &ConfigError{Key: "ignore_configured_endpoint_urls", Reason: fmt.Sprintf("%q (%s) is neither true nor false", clip(v, 64), from)}
+		return "", Setting{}, &ConfigError{Key: "ignore_configured_endpoint_urls", Reason: fmt.Sprintf("%q (%s) is neither true nor false", redact.Clip(v, 64), from)}
 	}
 	return r.configuredEndpointURL(p, service)
 }
@@ -224,7 +222,7 @@ func (r *resolver) servicesEndpoint(p *profile, service string) (string, Setting
 	sec := r.files.cfg.services[name]
 	if sec == nil || sec.empty() {
 		return "", Setting{}, &ConfigError{Profile: r.name, Key: "services", File: ref.file, Line: ref.line,
-			Reason: fmt.Sprintf("names the services section %q, but %s has no [services %s] section with settings", clip(name, 64), r.files.config.display, clip(name, 64))}
+			Reason: fmt.Sprintf("names the services section %q, but %s has no [services %s] section with settings", redact.Clip(name, 64), r.files.config.display, redact.Clip(name, 64))}
 	}
 	block := sec.get(service)
 	if block == nil {

@@ -3,6 +3,8 @@ package chain
 import (
 	"fmt"
 	"strings"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // ConfigError reports a profile, setting or environment variable that chain cannot use: an
@@ -28,11 +30,12 @@ type ConfigError struct {
 	Cycle []string
 }
 
+// Error says where the problem is (profile, key, file and line) and what is wrong; it has no
+// package prefix, which Resolve adds.
 func (e *ConfigError) Error() string {
 	var b strings.Builder
-	b.WriteString("chain: ")
 	if e.Profile != "" {
-		fmt.Fprintf(&b, "profile %s: ", clip(e.Profile, 200))
+		fmt.Fprintf(&b, "profile %s: ", redact.Clip(e.Profile, 200))
 	}
 	// The key leads unless the reason starts with it already.
 	switch {
@@ -50,9 +53,6 @@ func (e *ConfigError) Error() string {
 	return b.String()
 }
 
-// NonRecoverable reports true: configuration does not fix itself.
-func (e *ConfigError) NonRecoverable() bool { return true }
-
 // ProfileNotFoundError reports a profile that was asked for by name (Options.Profile,
 // AWS_DEFAULT_PROFILE or AWS_PROFILE) but exists in neither file. Like the AWS CLI, chain fails
 // then even when other credentials are available.
@@ -69,16 +69,14 @@ type ProfileNotFoundError struct {
 	Hint string
 }
 
+// Error names the profile, where its name came from and the files looked in.
 func (e *ProfileNotFoundError) Error() string {
-	msg := fmt.Sprintf("chain: profile %q (from %s) not found in %s", clip(e.Profile, 200), e.From, strings.Join(e.Files, " or "))
+	msg := fmt.Sprintf("profile %q (from %s) not found in %s", redact.Clip(e.Profile, 200), e.From, strings.Join(e.Files, " or "))
 	if e.Hint != "" {
 		msg += "; " + e.Hint
 	}
 	return msg
 }
-
-// NonRecoverable reports true.
-func (e *ProfileNotFoundError) NonRecoverable() bool { return true }
 
 // NoCredentialsError is returned when no source in the AWS CLI's order has credentials. Its
 // message is the whole Explanation: each source considered and why it was skipped.
@@ -87,9 +85,34 @@ type NoCredentialsError struct {
 	Explanation *Explanation
 }
 
+// Error is the Explanation, after a line that says no source has credentials.
 func (e *NoCredentialsError) Error() string {
-	return "chain: no credentials found in any source the AWS CLI would use\n" + e.Explanation.report(false)
+	return "no credentials found in any source the AWS CLI would use\n" + e.Explanation.report(false)
 }
 
-// NonRecoverable reports true.
-func (e *NoCredentialsError) NonRecoverable() bool { return true }
+// boundaryError is how every error of Resolve and Explain leaves the package: the errors above
+// are built without a prefix, so that an Explanation can show them as they are, and this adds
+// "chain: " once. It is non-recoverable for credentials.IsNonRecoverable: configuration does not
+// fix itself. errors.As reaches the error it wraps.
+type boundaryError struct{ err error }
+
+func (e *boundaryError) Error() string        { return "chain: " + e.err.Error() }
+func (e *boundaryError) Unwrap() error        { return e.err }
+func (e *boundaryError) NonRecoverable() bool { return true }
+
+// leave wraps err, if any, for returning from Resolve or Explain.
+func leave(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &boundaryError{err: err}
+}
+
+// unprefixed is the text of err without the package prefix that leave added: how an
+// Explanation shows its own error.
+func unprefixed(err error) string {
+	if b, ok := err.(*boundaryError); ok {
+		return b.err.Error()
+	}
+	return err.Error()
+}

@@ -25,9 +25,9 @@ func TestExplainReturnsTheErrorResolveWouldForSettingsTheProviderRefuses(t *test
 			opts := Options{Profile: "app", Getenv: func(string) string { return "" }, HomeDir: home, ConfigFile: cfg}
 			_, rerr := Resolve(context.Background(), opts)
 			exp, eerr := Explain(context.Background(), opts)
-			var se *StepError
+			var se *stepError
 			if !errors.As(rerr, &se) {
-				t.Fatalf("Resolve: got %v, want a *StepError", rerr)
+				t.Fatalf("Resolve: got %v, want a *stepError", rerr)
 			}
 			if eerr == nil || eerr.Error() != rerr.Error() || exp.Err != eerr {
 				t.Fatalf("Explain: got %v (Explanation.Err %v), want Resolve's error %v", eerr, exp.Err, rerr)

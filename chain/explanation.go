@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // Explanation reports how chain resolved (or failed to resolve) credentials, region and STS
@@ -70,16 +71,11 @@ const (
 	Unsupported
 )
 
+// String is the status as Explanation.String shows it: "skipped", "chosen", "failed" or "not
+// supported".
 func (s SourceStatus) String() string {
-	switch s {
-	case Skipped:
-		return "skipped"
-	case Chosen:
-		return "chosen"
-	case Failed:
-		return "failed"
-	case Unsupported:
-		return "not supported"
+	if names := [...]string{"skipped", "chosen", "failed", "not supported"}; s >= 0 && int(s) < len(names) {
+		return names[s]
 	}
 	return fmt.Sprintf("SourceStatus(%d)", int(s))
 }
@@ -109,16 +105,11 @@ const (
 	StepAssumeRole
 )
 
+// String names the kind: "environment variables", "static keys", "web identity" or "assume
+// role".
 func (k StepKind) String() string {
-	switch k {
-	case StepEnvironment:
-		return "environment variables"
-	case StepStatic:
-		return "static keys"
-	case StepWebIdentity:
-		return "web identity"
-	case StepAssumeRole:
-		return "assume role"
+	if names := [...]string{"", "environment variables", "static keys", "web identity", "assume role"}; k > 0 && int(k) < len(names) {
+		return names[k]
 	}
 	return fmt.Sprintf("StepKind(%d)", int(k))
 }
@@ -184,7 +175,7 @@ func (e *Explanation) String() string {
 // leaves it out, as it is that error).
 func (e *Explanation) report(withError bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "profile: %s (%s)\n", clip(e.Profile, 200), profileFromText(e.ProfileFrom))
+	fmt.Fprintf(&b, "profile: %s (%s)\n", redact.Clip(e.Profile, 200), profileFromText(e.ProfileFrom))
 	for _, f := range e.Files {
 		state := "missing"
 		if f.Found {
@@ -207,12 +198,12 @@ func (e *Explanation) report(withError bool) string {
 		for i, s := range e.Steps {
 			fmt.Fprintf(&b, "  %2d. %s\n", i+1, s.describe())
 			for _, set := range s.Settings {
-				fmt.Fprintf(&b, "       %s = %s (from %s)\n", set.Name, clip(set.Value, 200), set.From)
+				fmt.Fprintf(&b, "       %s = %s (from %s)\n", set.Name, redact.Clip(set.Value, 200), set.From)
 			}
 		}
 	}
 	if e.Region != "" {
-		fmt.Fprintf(&b, "region: %s (from %s)\n", clip(e.Region, 64), e.RegionFrom)
+		fmt.Fprintf(&b, "region: %s (from %s)\n", redact.Clip(e.Region, 64), e.RegionFrom)
 	} else {
 		b.WriteString("region: none configured (set AWS_REGION, AWS_DEFAULT_REGION or region in the profile)\n")
 	}
@@ -225,7 +216,7 @@ func (e *Explanation) report(withError bool) string {
 		if errors.As(e.Err, &nc) {
 			b.WriteString("error: no credentials found in any source the AWS CLI would use\n")
 		} else {
-			fmt.Fprintf(&b, "error: %s\n", strings.TrimPrefix(e.Err.Error(), "chain: "))
+			fmt.Fprintf(&b, "error: %s\n", unprefixed(e.Err))
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
@@ -247,18 +238,18 @@ func (s Step) describe() string {
 	case StepStatic:
 		parts = append(parts, fmt.Sprintf("access key %s from profile %s", s.AccessKeyID, s.Profile))
 	case StepWebIdentity:
-		parts = append(parts, "AssumeRoleWithWebIdentity "+clip(s.RoleARN, 200), "token file "+clip(s.TokenFile, 200))
+		parts = append(parts, "AssumeRoleWithWebIdentity "+redact.Clip(s.RoleARN, 200), "token file "+redact.Clip(s.TokenFile, 200))
 	case StepAssumeRole:
-		parts = append(parts, "AssumeRole "+clip(s.RoleARN, 200))
+		parts = append(parts, "AssumeRole "+redact.Clip(s.RoleARN, 200))
 	}
 	switch {
 	case s.SessionName != "":
-		parts = append(parts, "session name "+clip(s.SessionName, 80))
+		parts = append(parts, "session name "+redact.Clip(s.SessionName, 80))
 	case s.Kind == StepAssumeRole || s.Kind == StepWebIdentity:
 		parts = append(parts, "session name generated")
 	}
 	if s.ExternalID != "" {
-		parts = append(parts, "external ID "+clip(s.ExternalID, 80))
+		parts = append(parts, "external ID "+redact.Clip(s.ExternalID, 80))
 	}
 	if s.Duration > 0 {
 		parts = append(parts, fmt.Sprintf("duration %ds", int64(s.Duration/time.Second)))
@@ -277,9 +268,9 @@ func (r STSReport) describe(resolved bool) string {
 	var b strings.Builder
 	switch {
 	case r.Err != nil && (r.Used || !resolved):
-		fmt.Fprintf(&b, "STS endpoint: %s\n", strings.TrimPrefix(r.Err.Error(), "chain: "))
+		fmt.Fprintf(&b, "STS endpoint: %s\n", r.Err)
 	case r.Err != nil:
-		fmt.Fprintf(&b, "STS endpoint: not needed by these credentials, and its settings are invalid: %s\n", strings.TrimPrefix(r.Err.Error(), "chain: "))
+		fmt.Fprintf(&b, "STS endpoint: not needed by these credentials, and its settings are invalid: %s\n", r.Err)
 	case r.Endpoint.URL != "":
 		how := ""
 		switch {
@@ -291,7 +282,7 @@ func (r STSReport) describe(resolved bool) string {
 		fmt.Fprintf(&b, "STS endpoint: %s (signing region %s%s)\n", r.Endpoint.URL, r.Endpoint.SigningRegion, how)
 	}
 	for _, s := range r.Settings {
-		fmt.Fprintf(&b, "  %s = %s (from %s)\n", s.Name, clip(s.Value, 200), s.From)
+		fmt.Fprintf(&b, "  %s = %s (from %s)\n", s.Name, redact.Clip(s.Value, 200), s.From)
 	}
 	return b.String()
 }

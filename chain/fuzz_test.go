@@ -23,7 +23,7 @@ func FuzzParseConfig(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := parseINI("f", data)
 		if err != nil {
-			if len(data) <= MaxConfigFileSize && !strings.Contains(err.Error(), "line") && !strings.Contains(err.Error(), "byte order") {
+			if len(data) <= maxConfigFileSize && !strings.Contains(err.Error(), "line") && !strings.Contains(err.Error(), "byte order") {
 				t.Fatalf("error without a line: %v", err)
 			}
 			return

@@ -7,11 +7,16 @@ import (
 	"unicode/utf8"
 )
 
-// MaxConfigFileSize is the largest shared config or credentials file chain reads: 1 MiB. Real
+// maxConfigFileSize is the largest shared config or credentials file chain reads: 1 MiB. Real
 // files are a few kilobytes; a larger one is refused with a *ParseError instead of being read
 // into memory.
-const MaxConfigFileSize = 1 << 20
+const maxConfigFileSize = 1 << 20
 
+// This parser is hand-written because no maintained Go library reads Python configparser's
+// dialect as botocore does (continuation lines, nested blocks, [DEFAULT] keys, its errors), and a
+// file read differently would resolve to different credentials; ini_peer_test.go checks it
+// against botocore itself.
+//
 // The INI dialect below is that of Python's configparser.RawConfigParser with its defaults, which
 // is what botocore 1.43 (and so the AWS CLI v1) uses for ~/.aws/config and ~/.aws/credentials:
 //
@@ -78,20 +83,18 @@ type ParseError struct {
 	Reason string
 }
 
+// Error names the file and line and says what is wrong.
 func (e *ParseError) Error() string {
 	if e.Line > 0 {
-		return fmt.Sprintf("chain: %s line %d: %s", e.File, e.Line, e.Reason)
+		return fmt.Sprintf("%s line %d: %s", e.File, e.Line, e.Reason)
 	}
-	return fmt.Sprintf("chain: %s: %s", e.File, e.Reason)
+	return fmt.Sprintf("%s: %s", e.File, e.Reason)
 }
-
-// NonRecoverable reports true: a broken file stays broken until someone edits it.
-func (e *ParseError) NonRecoverable() bool { return true }
 
 // parseINI parses data as configparser would. path is used in errors only.
 func parseINI(path string, data []byte) (*iniFile, error) {
-	if len(data) > MaxConfigFileSize {
-		return nil, &ParseError{File: path, Reason: fmt.Sprintf("file is larger than %d bytes (%d KiB); chain refuses files this large", MaxConfigFileSize, MaxConfigFileSize>>10)}
+	if len(data) > maxConfigFileSize {
+		return nil, &ParseError{File: path, Reason: fmt.Sprintf("file is larger than %d bytes (%d KiB); chain refuses files this large", maxConfigFileSize, maxConfigFileSize>>10)}
 	}
 	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
 		// Python decodes the BOM as U+FEFF, which is not white space, so the first line is not a

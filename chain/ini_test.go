@@ -187,23 +187,23 @@ func TestParseConfigErrorsNeverQuoteTheLine(t *testing.T) {
 
 func TestParseConfigRefusesFilesOverTheSizeCap(t *testing.T) {
 	var b bytes.Buffer
-	for i := 0; b.Len() <= MaxConfigFileSize; i++ {
+	for i := 0; b.Len() <= maxConfigFileSize; i++ {
 		fmt.Fprintf(&b, "[profile p%07d]\nregion = us-east-1\n", i)
 	}
-	_, err := parseINI("~/.aws/config", b.Bytes()[:MaxConfigFileSize+1])
+	_, err := parseINI("~/.aws/config", b.Bytes()[:maxConfigFileSize+1])
 	var pe *ParseError
 	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "~/.aws/config: file is larger than 1048576 bytes") {
 		t.Fatalf("got %v, want a size error naming the file", err)
 	}
 }
 
-// worstCase builds a file of about MaxConfigFileSize bytes: prefix, then line(i) until full.
+// worstCase builds a file of about maxConfigFileSize bytes: prefix, then line(i) until full.
 func worstCase(prefix string, line func(i int) string) []byte {
 	var b strings.Builder
 	b.WriteString(prefix)
 	for i := 0; ; i++ {
 		l := line(i)
-		if b.Len()+len(l) > MaxConfigFileSize {
+		if b.Len()+len(l) > maxConfigFileSize {
 			return []byte(b.String())
 		}
 		b.WriteString(l)
@@ -224,9 +224,9 @@ func TestParseConfigMemoryStaysProportionalToTheFile(t *testing.T) {
 		{"many keys in one section", worstCase("[a]\n", func(i int) string { return fmt.Sprintf("k%d=1\n", i) })},
 		{"one value continued on many lines", worstCase("[a]\nk = v\n", func(int) string { return " x\n" })},
 		{"one nested block of many keys", worstCase("[a]\nsts =\n", func(i int) string { return fmt.Sprintf("  k%d = v\n", i) })},
-		{"one very long line", []byte("[a]\nk = " + strings.Repeat("a", MaxConfigFileSize-20) + "\n")},
+		{"one very long line", []byte("[a]\nk = " + strings.Repeat("a", maxConfigFileSize-20) + "\n")},
 		{"many profile sections", worstCase("", func(i int) string { return fmt.Sprintf("[profile 'p %d']\nregion = x\n", i) })},
-		{"only line breaks", []byte(strings.Repeat("\r", MaxConfigFileSize))},
+		{"only line breaks", []byte(strings.Repeat("\r", maxConfigFileSize))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -243,7 +243,7 @@ func TestParseConfigMemoryStaysProportionalToTheFile(t *testing.T) {
 			}
 			_ = buildProfileMap(secs)
 			runtime.ReadMemStats(&after)
-			if used := after.TotalAlloc - before.TotalAlloc; used > 64*MaxConfigFileSize {
+			if used := after.TotalAlloc - before.TotalAlloc; used > 64*maxConfigFileSize {
 				t.Errorf("parsing %d bytes allocated %d bytes (more than 64 times the cap)", len(tt.data), used)
 			}
 		})
@@ -328,4 +328,16 @@ func TestProfileMapFollowsBotocoresSectionNames(t *testing.T) {
 	if c.ssoSessions["s"] == nil || c.services["svc"] == nil {
 		t.Errorf("sso-session and services sections not recognised: %v %v", c.ssoSessions, c.services)
 	}
+}
+
+// settings returns every key of the section, [DEFAULT]'s included.
+func (s *section) settings() map[string]*setting {
+	m := make(map[string]*setting, len(s.own)+len(s.defaults))
+	for k, v := range s.defaults {
+		m[k] = v
+	}
+	for k, v := range s.own {
+		m[k] = v
+	}
+	return m
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // Options configures Resolve and Explain. The zero value resolves exactly what the AWS CLI would
@@ -20,9 +21,6 @@ type Options struct {
 	// settings in environment variables (AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE, ...);
 	// a profile named by AWS_PROFILE does not.
 	Profile string
-	// ProfileLabel is what messages call the Profile option, such as "--profile" in a command
-	// that fills Profile from that flag. Optional; default "Options.Profile".
-	ProfileLabel string
 	// Region overrides the region. Optional; default AWS_REGION, then AWS_DEFAULT_REGION, then
 	// the profile's region setting. (botocore reads only AWS_DEFAULT_REGION; AWS_REGION is read
 	// first because the AWS CLI v2, every AWS SDK and the EKS pod identity webhook use it.)
@@ -33,8 +31,8 @@ type Options struct {
 	// CredentialsFile is the path of the shared credentials file. Optional; default
 	// AWS_SHARED_CREDENTIALS_FILE, then ~/.aws/credentials. Expanded like ConfigFile.
 	CredentialsFile string
-	// Getenv looks up environment variables. Optional; default os.Getenv. An empty value counts
-	// as unset (botocore treats a variable set to "" as set in a few places; see the package
+	// Getenv looks up environment variables. Optional; default os.Getenv. A value that is empty
+	// or only white space counts as unset (botocore takes such a value as set; see the package
 	// documentation).
 	Getenv func(string) string
 	// HomeDir is the directory "~" stands for. Optional; default HOME (through Getenv), then the
@@ -64,9 +62,6 @@ func (o Options) normalized() (Options, error) {
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
 	}
-	if o.ProfileLabel == "" {
-		o.ProfileLabel = "Options.Profile"
-	}
 	if o.Cache.Now == nil {
 		o.Cache.Now = o.Now // nil unless a clock was injected: see Options.Now
 	}
@@ -82,7 +77,7 @@ func (o Options) normalized() (Options, error) {
 		}
 	}
 	if o.Region != "" && !validRegion(o.Region) {
-		return o, &ConfigError{Key: "Options.Region", Reason: fmt.Sprintf("%q is not a valid region name (letters, digits and '-', at most 63, not only digits, not starting or ending with '-')", clip(o.Region, 64))}
+		return o, &ConfigError{Key: "Options.Region", Reason: fmt.Sprintf("%q is not a valid region name (letters, digits and '-', at most 63, not only digits, not starting or ending with '-')", redact.Clip(o.Region, 64))}
 	}
 	return o, nil
 }

@@ -4,21 +4,26 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
-// Environment variables chain reads, besides those of credentials.Env and the STS endpoint
-// variables of the credentials package.
+// Environment variables chain reads itself (endpoint.go reads the STS endpoint ones).
 const (
-	EnvProfile               = "AWS_PROFILE"
-	EnvDefaultProfile        = "AWS_DEFAULT_PROFILE"
-	EnvConfigFile            = "AWS_CONFIG_FILE"
-	EnvSharedCredentialsFile = "AWS_SHARED_CREDENTIALS_FILE"
-	EnvRoleARN               = "AWS_ROLE_ARN"
-	EnvWebIdentityTokenFile  = "AWS_WEB_IDENTITY_TOKEN_FILE"
-	EnvRoleSessionName       = "AWS_ROLE_SESSION_NAME"
+	envAccessKeyID           = "AWS_ACCESS_KEY_ID"
+	envSecretAccessKey       = "AWS_SECRET_ACCESS_KEY"
+	envSessionToken          = "AWS_SESSION_TOKEN"
+	envSecurityToken         = "AWS_SECURITY_TOKEN" // botocore's older name for the session token
+	envRegion                = "AWS_REGION"
+	envDefaultRegion         = "AWS_DEFAULT_REGION"
+	envProfile               = "AWS_PROFILE"
+	envDefaultProfile        = "AWS_DEFAULT_PROFILE"
+	envConfigFile            = "AWS_CONFIG_FILE"
+	envSharedCredentialsFile = "AWS_SHARED_CREDENTIALS_FILE"
+	envRoleARN               = "AWS_ROLE_ARN"
+	envWebIdentityTokenFile  = "AWS_WEB_IDENTITY_TOKEN_FILE"
+	envRoleSessionName       = "AWS_ROLE_SESSION_NAME"
 )
 
 // hop is what is needed to build the provider of one Step. Its credentials print redacted.
@@ -59,15 +64,31 @@ func plan(opts Options) *resolution {
 	exp := &Explanation{}
 	o, err := opts.normalized()
 	if err != nil {
-		exp.Err = err
+		exp.Err = leave(err)
 		return &resolution{exp: exp, opts: o}
 	}
 	r := &resolver{opts: o, getenv: o.Getenv, exp: exp}
-	exp.Err = r.run()
+	exp.Err = leave(r.run())
 	return &resolution{exp: exp, hops: r.hops, opts: o, endpointURL: r.serviceEndpointURL}
 }
 
-func (r *resolver) env(name string) string { return r.getenv(name) }
+// env returns the variable's value, or "" when it is unset, empty or only white space: a blank
+// value counts as not set. (botocore takes a blank value as set and then fails on it, or sends
+// it: a blank access key ID makes every request fail.)
+func (r *resolver) env(name string) string {
+	if v := r.getenv(name); strings.TrimSpace(v) != "" {
+		return v
+	}
+	return ""
+}
+
+// notSet says that a variable env reads as "" is not set, in words that tell a blank value apart.
+func (r *resolver) notSet(name string) string {
+	if r.getenv(name) != "" {
+		return name + " is blank (only white space), which counts as not set"
+	}
+	return name + " is not set"
+}
 
 func (r *resolver) run() error {
 	r.pickProfile()
@@ -110,16 +131,16 @@ func (r *resolver) pickProfile() {
 	switch {
 	case r.opts.Profile != "":
 		r.name, r.named, r.noEnv = r.opts.Profile, true, true
-		r.exp.ProfileFrom = r.opts.ProfileLabel
-	case r.env(EnvDefaultProfile) != "":
-		r.name, r.named = r.env(EnvDefaultProfile), true
-		r.exp.ProfileFrom = EnvDefaultProfile
-		if p := r.env(EnvProfile); p != "" && p != r.name {
+		r.exp.ProfileFrom = "Options.Profile"
+	case r.env(envDefaultProfile) != "":
+		r.name, r.named = r.env(envDefaultProfile), true
+		r.exp.ProfileFrom = envDefaultProfile
+		if p := r.env(envProfile); p != "" && p != r.name {
 			r.note("AWS_PROFILE=%s is ignored because AWS_DEFAULT_PROFILE=%s is set and the AWS CLI (botocore) reads AWS_DEFAULT_PROFILE first", p, r.name)
 		}
-	case r.env(EnvProfile) != "":
-		r.name, r.named = r.env(EnvProfile), true
-		r.exp.ProfileFrom = EnvProfile
+	case r.env(envProfile) != "":
+		r.name, r.named = r.env(envProfile), true
+		r.exp.ProfileFrom = envProfile
 	default:
 		r.name = "default"
 		r.exp.ProfileFrom = "default"
@@ -127,24 +148,12 @@ func (r *resolver) pickProfile() {
 	r.exp.Profile = r.name
 }
 
-// clip shortens s to at most n bytes (on a character boundary) for a message: values from the
-// environment or a file may be arbitrarily long.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
-
 func (r *resolver) note(format string, args ...any) {
 	r.exp.Notes = append(r.exp.Notes, fmt.Sprintf(format, args...))
 }
 
 func (r *resolver) loadFiles() error {
-	pick := func(kind, option, optionName, envName, def string) fileState {
+	pick := func(option, optionName, envName, def string) fileState {
 		raw, from := option, optionName
 		if raw == "" {
 			raw, from = r.env(envName), envName
@@ -152,23 +161,19 @@ func (r *resolver) loadFiles() error {
 		if raw == "" {
 			raw, from = def, "default"
 		}
-		p := expandPath(raw, r.getenv, r.opts.HomeDir)
+		p := expandPath(raw, r.env, r.opts.HomeDir)
 		return fileState{path: p, display: displayPath(p, r.opts.HomeDir), from: from}
 	}
-	cfg := pick("config", r.opts.ConfigFile, "Options.ConfigFile", EnvConfigFile, "~/.aws/config")
-	creds := pick("credentials", r.opts.CredentialsFile, "Options.CredentialsFile", EnvSharedCredentialsFile, "~/.aws/credentials")
+	cfg := pick(r.opts.ConfigFile, "Options.ConfigFile", envConfigFile, "~/.aws/config")
+	creds := pick(r.opts.CredentialsFile, "Options.CredentialsFile", envSharedCredentialsFile, "~/.aws/credentials")
 	files, err := loadSharedFiles(cfg, creds)
-	report := func(found *sharedFiles) {
-		c, k := cfg, creds
-		if found != nil {
-			c, k = found.config, found.credentials
-		}
-		r.exp.Files = []FileReport{
-			{Kind: "config", Path: c.display, From: c.from, Found: c.found},
-			{Kind: "credentials", Path: k.display, From: k.from, Found: k.found},
-		}
+	if files != nil {
+		cfg, creds = files.config, files.credentials
 	}
-	report(files)
+	r.exp.Files = []FileReport{
+		{Kind: "config", Path: cfg.display, From: cfg.from, Found: cfg.found},
+		{Kind: "credentials", Path: creds.display, From: creds.from, Found: creds.found},
+	}
 	if err != nil {
 		return err
 	}
@@ -243,12 +248,12 @@ func (r *resolver) region() error {
 		}
 		e.Region, e.RegionFrom = v, fmt.Sprintf("profile %s, %s", r.name, s.where())
 		if !validRegion(v) {
-			return &ConfigError{Profile: r.name, Key: "region", File: s.file, Line: s.line, Reason: fmt.Sprintf("%q is not a valid region name, such as us-east-1", clip(v, 64))}
+			return &ConfigError{Profile: r.name, Key: "region", File: s.file, Line: s.line, Reason: fmt.Sprintf("%q is not a valid region name, such as us-east-1", redact.Clip(v, 64))}
 		}
 		return nil
 	}
 	if !validRegion(e.Region) {
-		return &ConfigError{Key: e.RegionFrom, Reason: fmt.Sprintf("%q is not a valid region name, such as us-east-1", clip(e.Region, 64))}
+		return &ConfigError{Key: e.RegionFrom, Reason: fmt.Sprintf("%q is not a valid region name, such as us-east-1", redact.Clip(e.Region, 64))}
 	}
 	return nil
 }

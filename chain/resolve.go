@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // Result is what Resolve found: a provider of credentials, the region and the STS endpoint.
@@ -65,8 +66,10 @@ func (r *Result) Close() error {
 //
 // When no source has credentials the error is a *NoCredentialsError whose message is the
 // Explanation. A problem in the configuration is a *ParseError (a file that cannot be parsed), a
-// *ProfileNotFoundError or a *ConfigError naming the profile, key, file and line. All errors are
-// non-recoverable (credentials.IsNonRecoverable reports true).
+// *ProfileNotFoundError or a *ConfigError naming the profile, key, file and line; a setting a
+// provider refuses (a role ARN that is not an ARN, say) is the provider's error, with the step
+// and where its settings came from. Match them with errors.As. Every error but the context's is
+// non-recoverable (credentials.IsNonRecoverable reports true) and starts with "chain: ".
 func Resolve(ctx context.Context, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -79,8 +82,8 @@ func Resolve(ctx context.Context, opts Options) (*Result, error) {
 	out := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, Explanation: exp, endpointURL: res.endpointURL}
 	if err := out.build(res); err != nil {
 		_ = out.Close()
-		exp.Err = err
-		return nil, err
+		exp.Err = leave(err)
+		return nil, exp.Err
 	}
 	return out, nil
 }
@@ -99,7 +102,7 @@ func Explain(ctx context.Context, opts Options) (*Explanation, error) {
 		// invalid role ARN or session name, is reported here as Resolve would report it.
 		out := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, Explanation: exp}
 		if err := out.build(res); err != nil {
-			exp.Err = err
+			exp.Err = leave(err)
 		}
 		_ = out.Close()
 	}
@@ -114,7 +117,7 @@ func (r *Result) build(res *resolution) error {
 	if client == nil && r.Explanation.STS.Used {
 		c, err := credentials.NewClient(credentials.ClientOptions{Endpoint: r.STSEndpoint, HTTPClient: o.HTTPClient, Now: o.Now})
 		if err != nil {
-			return fmt.Errorf("chain: STS client: %w", err)
+			return fmt.Errorf("STS client: %w", err)
 		}
 		client = c
 	}
@@ -147,7 +150,7 @@ func (r *Result) build(res *resolution) error {
 			roles = append(roles, role)
 		}
 		if err != nil {
-			return &StepError{Step: r.Explanation.Steps[i], Index: i, Err: err}
+			return &stepError{Step: r.Explanation.Steps[i], Index: i, Err: err}
 		}
 	}
 	if len(roles) == 0 {
@@ -155,13 +158,13 @@ func (r *Result) build(res *resolution) error {
 		cacheOpts.Provider = source
 		c, err := credentials.NewCache(cacheOpts)
 		if err != nil {
-			return fmt.Errorf("chain: %w", err)
+			return err
 		}
 		r.caches = []*credentials.Cache{c}
 	} else {
 		rc, err := credentials.NewRoleChain(credentials.RoleChainOptions{Source: source, Roles: roles, Cache: o.Cache})
 		if err != nil {
-			return fmt.Errorf("chain: %w", err)
+			return err
 		}
 		r.caches = rc.Hops() // all made by the chain: closing them closes it
 	}
@@ -169,9 +172,10 @@ func (r *Result) build(res *resolution) error {
 	return nil
 }
 
-// StepError reports a step whose provider refused its configuration (an invalid role ARN or
-// session name, say), naming where each of its settings came from.
-type StepError struct {
+// stepError reports a step whose provider refused its configuration (an invalid role ARN or
+// session name, say), naming where each of its settings came from. errors.As reaches the
+// provider's error through it.
+type stepError struct {
 	// Step is the step concerned.
 	Step Step
 	// Index is its 0-based position in Explanation.Steps.
@@ -180,16 +184,12 @@ type StepError struct {
 	Err error
 }
 
-func (e *StepError) Error() string {
-	msg := fmt.Sprintf("chain: step %d (%s): %s", e.Index+1, e.Step.describe(), clip(e.Err.Error(), 1000))
+func (e *stepError) Error() string {
+	msg := fmt.Sprintf("step %d (%s): %s", e.Index+1, e.Step.describe(), redact.Clip(e.Err.Error(), 1000))
 	for _, s := range e.Step.Settings {
 		msg += fmt.Sprintf("; %s from %s", s.Name, s.From)
 	}
 	return msg
 }
 
-// Unwrap returns Err.
-func (e *StepError) Unwrap() error { return e.Err }
-
-// NonRecoverable reports true: the configuration must change.
-func (e *StepError) NonRecoverable() bool { return true }
+func (e *stepError) Unwrap() error { return e.Err }

@@ -217,6 +217,54 @@ func TestExplainNotes(t *testing.T) {
 	}
 }
 
+// A variable set to white space only counts as not set, and the explanation says so, so that a
+// person looking for "why not my environment keys?" sees the blank value.
+func TestExplainSaysABlankVariableCountsAsNotSet(t *testing.T) {
+	tests := []struct {
+		name, config, creds string
+		env                 []string
+		source              string
+		status              SourceStatus
+		reason              string
+	}{
+		{"a blank AWS_ACCESS_KEY_ID skips the environment", "", "[default]\n" + baseKeysIni,
+			[]string{"AWS_ACCESS_KEY_ID", " ", "AWS_SECRET_ACCESS_KEY", "env-secret"}, "environment variables", Skipped,
+			"AWS_ACCESS_KEY_ID is blank (only white space), which counts as not set; AWS_SECRET_ACCESS_KEY is ignored without it"},
+		{"a blank AWS_ACCESS_KEY_ID alone skips the environment", "", "",
+			[]string{"AWS_ACCESS_KEY_ID", "\t \n"}, "environment variables", Skipped,
+			"AWS_ACCESS_KEY_ID is blank (only white space), which counts as not set"},
+		{"a blank AWS_SECRET_ACCESS_KEY is a missing secret", "", "[default]\n" + baseKeysIni,
+			[]string{"AWS_ACCESS_KEY_ID", keyEnv, "AWS_SECRET_ACCESS_KEY", "  "}, "environment variables", Failed,
+			"AWS_SECRET_ACCESS_KEY is blank (only white space), which counts as not set, but AWS_ACCESS_KEY_ID is: set both, or neither"},
+		{"credential_source = Environment with a blank AWS_ACCESS_KEY_ID", "[default]\nrole_arn = arn:aws:iam::111111111111:role/r\ncredential_source = Environment\n", "",
+			[]string{"AWS_ACCESS_KEY_ID", " ", "AWS_SECRET_ACCESS_KEY", "env-secret"}, "assume role (profile default)", Failed,
+			"credential_source = Environment but AWS_ACCESS_KEY_ID is blank (only white space), which counts as not set"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHome(t, tt.config, tt.creds, tt.env...)
+			exp, _ := explain(t, h.opts())
+			var got *SourceReport
+			for i := range exp.Sources {
+				if exp.Sources[i].Name == tt.source {
+					got = &exp.Sources[i]
+				}
+			}
+			if got == nil || got.Status != tt.status || !strings.Contains(got.Reason, tt.reason) {
+				t.Fatalf("source %q: got %+v, want %s with reason %q", tt.source, got, tt.status, tt.reason)
+			}
+			if !strings.Contains(exp.String(), tt.reason) {
+				t.Errorf("String lacks %q:\n%s", tt.reason, exp)
+			}
+			for _, s := range exp.Steps {
+				if s.Kind == StepEnvironment {
+					t.Errorf("the environment is a step: %+v", s)
+				}
+			}
+		})
+	}
+}
+
 func TestConfigErrorsNameProfileKeyFileAndLine(t *testing.T) {
 	tests := []struct {
 		name, config string
@@ -389,7 +437,7 @@ func TestUnreadableConfigFileIsAnError(t *testing.T) {
 }
 
 func TestOversizedConfigFileIsRefusedByResolve(t *testing.T) {
-	h := newHome(t, "[default]\n"+strings.Repeat("# padding\n", MaxConfigFileSize/10+1), "", "AWS_ACCESS_KEY_ID", keyEnv, "AWS_SECRET_ACCESS_KEY", "x")
+	h := newHome(t, "[default]\n"+strings.Repeat("# padding\n", maxConfigFileSize/10+1), "", "AWS_ACCESS_KEY_ID", keyEnv, "AWS_SECRET_ACCESS_KEY", "x")
 	_, err := Resolve(context.Background(), h.opts())
 	var pe *ParseError
 	if !errors.As(err, &pe) || pe.File != "~/.aws/config" || !strings.Contains(err.Error(), "larger than") {
@@ -605,9 +653,9 @@ func TestStepErrorNamesWhereTheBadSettingCameFrom(t *testing.T) {
 	o := h.opts()
 	o.STS = nil
 	_, err := Resolve(context.Background(), o)
-	var se *StepError
+	var se *stepError
 	if !errors.As(err, &se) || se.Index != 0 {
-		t.Fatalf("got %v, want a *StepError", err)
+		t.Fatalf("got %v, want a *stepError", err)
 	}
 	if !strings.Contains(err.Error(), "role_arn from ~/.aws/config line 2") {
 		t.Errorf("error %q does not locate role_arn", err)

@@ -349,6 +349,24 @@ var scenarios = []scenario{
 		want:   outcome{calls: []call{webID(roleWeb2, "wi-session")}, region: "eu-west-1", endpoint: "https://sts.eu-west-1.amazonaws.com"},
 		boto:   &outcome{errType: "ValueError"}},
 
+	// A variable set to white space only counts as unset in chain too, as credentials.Env reads
+	// it; botocore takes the blank value as set and uses it, so every request it signs fails.
+	{name: "a blank AWS_ACCESS_KEY_ID counts as unset, so the credentials file's keys are used (botocore uses the blank key ID)",
+		env:         envOf(envKeys, " ", "AWS_SECRET_ACCESS_KEY", "env-secret"),
+		credentials: "[default]\naws_access_key_id = " + keyCreds + "\naws_secret_access_key = s\n",
+		want:        outcome{key: keyCreds},
+		boto:        &outcome{key: " "}},
+	{name: "a blank AWS_SECRET_ACCESS_KEY is a missing secret, an error (botocore uses the blank secret)",
+		env:         envOf(envKeys, keyEnv, "AWS_SECRET_ACCESS_KEY", "  "),
+		credentials: "[default]\naws_access_key_id = " + keyCreds + "\naws_secret_access_key = s\n",
+		want:        outcome{err: "chain: AWS_SECRET_ACCESS_KEY is blank (only white space), which counts as not set, but AWS_ACCESS_KEY_ID is: set both, or neither"},
+		boto:        &outcome{key: keyEnv}},
+	{name: "a blank AWS_PROFILE counts as unset, so the default profile is used (botocore looks for a profile named \" \" and fails)",
+		env:    envOf("AWS_PROFILE", " "),
+		config: "[default]\naws_access_key_id = " + keyConfig + "\naws_secret_access_key = configfile-secret\n",
+		want:   outcome{key: keyConfig},
+		boto:   &outcome{errType: "ProfileNotFound"}},
+
 	// Settings chain does not support: an error naming the key, never another source.
 	{name: "mfa_serial is refused as unsupported (botocore would prompt for a code)",
 		env:    envOf("AWS_PROFILE", "mfa"),

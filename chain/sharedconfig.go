@@ -45,18 +45,6 @@ func (s *section) get(key string) *setting {
 
 func (s *section) has(key string) bool { return s.get(key) != nil }
 
-// settings returns every key of the section, [DEFAULT]'s included (for tests and checks).
-func (s *section) settings() map[string]*setting {
-	m := make(map[string]*setting, len(s.own)+len(s.defaults))
-	for k, v := range s.defaults {
-		m[k] = v
-	}
-	for k, v := range s.own {
-		m[k] = v
-	}
-	return m
-}
-
 // empty reports whether the section has no keys at all.
 func (s *section) empty() bool { return len(s.own) == 0 && len(s.defaults) == 0 }
 
@@ -173,7 +161,6 @@ func buildProfileMap(secs []*section) *configFile {
 // with the credentials file's section of the same name laid over it (the credentials file wins
 // key by key).
 type profile struct {
-	name   string
 	config *section // the section in the config file, or nil
 	creds  *section // the section in the credentials file, or nil
 }
@@ -235,7 +222,7 @@ type sharedFiles struct {
 // loadSharedFiles reads and parses both files. A missing file is empty, as in botocore; a file
 // that cannot be read or parsed is an error.
 func loadSharedFiles(config, credentials fileState) (*sharedFiles, error) {
-	sf := &sharedFiles{config: config, credentials: credentials, cfg: buildProfileMap(nil), credSections: map[string]*section{}}
+	sf := &sharedFiles{config: config, credentials: credentials, credSections: map[string]*section{}}
 	cfgSecs, found, err := readSections(config)
 	if err != nil {
 		return nil, err
@@ -255,12 +242,12 @@ func loadSharedFiles(config, credentials fileState) (*sharedFiles, error) {
 	}
 	sf.profiles = map[string]*profile{}
 	for name, s := range sf.cfg.profiles {
-		sf.profiles[name] = &profile{name: name, config: s}
+		sf.profiles[name] = &profile{config: s}
 	}
 	for _, s := range credSecs {
 		p := sf.profiles[s.name]
 		if p == nil {
-			p = &profile{name: s.name}
+			p = &profile{}
 			sf.profiles[s.name] = p
 		}
 		p.creds = s
@@ -282,31 +269,31 @@ func readSections(fsState fileState) (secs []*section, found bool, err error) {
 	return secs, true, err
 }
 
-// readConfigFile reads at most MaxConfigFileSize+1 bytes. Like botocore, a path that is not a
+// readConfigFile reads at most maxConfigFileSize+1 bytes. Like botocore, a path that is not a
 // regular file (missing, or a directory) counts as no file. Unlike botocore, which silently reads
 // a file it may not open as empty, an unreadable file is an error.
 func readConfigFile(s fileState) ([]byte, bool, error) {
 	if s.path == "" {
 		return nil, false, nil
 	}
-	fi, err := os.Stat(s.path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errNotDir) {
-			return nil, false, nil
-		}
+	unreadable := func(err error) ([]byte, bool, error) {
 		return nil, false, &ParseError{File: s.display, Reason: fmt.Sprintf("cannot read the file: %v", pathErrReason(err))}
 	}
-	if !fi.Mode().IsRegular() {
+	fi, err := os.Stat(s.path)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errNotDir) || err == nil && !fi.Mode().IsRegular() {
 		return nil, false, nil
+	}
+	if err != nil {
+		return unreadable(err)
 	}
 	f, err := os.Open(s.path)
 	if err != nil {
-		return nil, false, &ParseError{File: s.display, Reason: fmt.Sprintf("cannot read the file: %v", pathErrReason(err))}
+		return unreadable(err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxConfigFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigFileSize+1))
 	if err != nil {
-		return nil, false, &ParseError{File: s.display, Reason: fmt.Sprintf("cannot read the file: %v", pathErrReason(err))}
+		return unreadable(err)
 	}
 	return data, true, nil
 }

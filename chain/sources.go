@@ -28,9 +28,9 @@ func (r *resolver) sources() (bool, error) {
 // envSource is botocore's EnvProvider: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
 func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
 	const name = "environment variables"
-	id, secret := r.env("AWS_ACCESS_KEY_ID"), r.env("AWS_SECRET_ACCESS_KEY")
+	id, secret := r.env(envAccessKeyID), r.env(envSecretAccessKey)
 	if r.noEnv {
-		reason := r.opts.ProfileLabel + " names a profile, which turns off credentials in environment variables (as aws --profile does)"
+		reason := "the profile is named explicitly, which turns off credentials in environment variables, as aws --profile does"
 		if id != "" {
 			reason += "; AWS_ACCESS_KEY_ID is set and ignored"
 		}
@@ -38,8 +38,11 @@ func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
 		return false, nil
 	}
 	if id == "" {
-		reason := "AWS_ACCESS_KEY_ID is not set"
-		if secret != "" {
+		reason := r.notSet(envAccessKeyID)
+		switch {
+		case r.getenv(envAccessKeyID) != "" && secret != "":
+			reason += "; AWS_SECRET_ACCESS_KEY is ignored without it"
+		case secret != "":
 			reason = "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not, so the AWS CLI ignores it"
 		}
 		report(SourceReport{Name: name, Status: Skipped, Reason: reason})
@@ -47,11 +50,10 @@ func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
 	}
 	h, step, err := r.envKeys("")
 	if err != nil {
-		report(SourceReport{Name: name, Status: Failed, Reason: err.Error()})
-		return false, err
+		return failed(report, name, err)
 	}
 	reason := "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set"
-	if r.exp.ProfileFrom == EnvProfile || r.exp.ProfileFrom == EnvDefaultProfile {
+	if r.exp.ProfileFrom == envProfile || r.exp.ProfileFrom == envDefaultProfile {
 		r.note("%s=%s is set, but credentials in environment variables come first, as in the AWS CLI; unset AWS_ACCESS_KEY_ID to use the profile's credentials", r.exp.ProfileFrom, r.name)
 	}
 	report(SourceReport{Name: name, Status: Chosen, Reason: reason})
@@ -59,15 +61,25 @@ func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
 	return true, nil
 }
 
+// failed reports source as failed (or unsupported) for err, and returns err.
+func failed(report func(SourceReport), source string, err error) (bool, error) {
+	status := Failed
+	if ce, ok := err.(*ConfigError); ok && ce.Unsupported {
+		status = Unsupported
+	}
+	report(SourceReport{Name: source, Status: status, Reason: err.Error()})
+	return false, err
+}
+
 // envKeys reads credentials from the environment for the environment source or for
 // credential_source = Environment in profile.
 func (r *resolver) envKeys(profile string) (hop, Step, error) {
-	id, secret := r.env("AWS_ACCESS_KEY_ID"), r.env("AWS_SECRET_ACCESS_KEY")
+	id, secret := r.env(envAccessKeyID), r.env(envSecretAccessKey)
 	if secret == "" {
-		return hop{}, Step{}, &ConfigError{Profile: profile, Key: "AWS_SECRET_ACCESS_KEY", Reason: "AWS_SECRET_ACCESS_KEY is not set, but AWS_ACCESS_KEY_ID is: set both, or neither"}
+		return hop{}, Step{}, &ConfigError{Profile: profile, Key: envSecretAccessKey, Reason: r.notSet(envSecretAccessKey) + ", but AWS_ACCESS_KEY_ID is: set both, or neither"}
 	}
-	step := Step{Kind: StepEnvironment, AccessKeyID: id, Settings: []Setting{{Name: "AWS_ACCESS_KEY_ID", Value: id, From: "env"}}}
-	if r.env("AWS_SECURITY_TOKEN") != "" || r.env("AWS_SESSION_TOKEN") != "" {
+	step := Step{Kind: StepEnvironment, AccessKeyID: id, Settings: []Setting{{Name: envAccessKeyID, Value: id, From: "env"}}}
+	if r.env(envSecurityToken) != "" || r.env(envSessionToken) != "" {
 		step.Settings = append(step.Settings, Setting{Name: "session token", Value: "[set]", From: "env"})
 	}
 	return hop{kind: StepEnvironment}, step, nil
@@ -115,8 +127,7 @@ func (r *resolver) profileSources(name string, useEnv bool, report func(SourceRe
 func (r *resolver) unsupported(name string, p *profile, source string, report func(SourceReport), why string, keys ...string) error {
 	for _, k := range keys {
 		if s := p.get(k); s != nil {
-			err := &ConfigError{Profile: name, Key: k, File: s.file, Line: s.line, Unsupported: true, Reason: why}
-			report(SourceReport{Name: source, Status: Unsupported, Reason: strings.TrimPrefix(err.Error(), "chain: ")})
+			_, err := failed(report, source, &ConfigError{Profile: name, Key: k, File: s.file, Line: s.line, Unsupported: true, Reason: why})
 			return err
 		}
 	}
@@ -150,10 +161,9 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 		}
 		return value{v: v, set: Setting{Name: key, Value: v, From: s.where()}, s: s}, nil
 	}
-	tok, err := get("web_identity_token_file", EnvWebIdentityTokenFile)
+	tok, err := get("web_identity_token_file", envWebIdentityTokenFile)
 	if err != nil {
-		report(SourceReport{Name: source, Status: Failed, Reason: strings.TrimPrefix(err.Error(), "chain: ")})
-		return false, err
+		return failed(report, source, err)
 	}
 	if tok.v == "" {
 		report(SourceReport{Name: source, Status: Skipped, Reason: r.noWebIdentityReason(name, useEnv)})
@@ -162,16 +172,14 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 	if redact.LooksLikeJWT(tok.v) {
 		// A token pasted where its file's path belongs: refuse it here, before it is recorded in
 		// the explanation, and never repeat it.
-		key, file, line := EnvWebIdentityTokenFile, "", 0
+		key, file, line := envWebIdentityTokenFile, "", 0
 		if tok.s != nil {
 			key, file, line = "web_identity_token_file", tok.s.file, tok.s.line
 		}
-		err := &ConfigError{Profile: name, Key: key, File: file, Line: line,
-			Reason: "holds what looks like a web identity token (a JWT), not the path of the file that contains it: set it to the token file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token"}
-		report(SourceReport{Name: source, Status: Failed, Reason: strings.TrimPrefix(err.Error(), "chain: ")})
-		return false, err
+		return failed(report, source, &ConfigError{Profile: name, Key: key, File: file, Line: line,
+			Reason: "holds what looks like a web identity token (a JWT), not the path of the file that contains it: set it to the token file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token"})
 	}
-	role, err := get("role_arn", EnvRoleARN)
+	role, err := get("role_arn", envRoleARN)
 	if err == nil && role.v == "" {
 		key, file, line := "role_arn", "", 0
 		if tok.s != nil {
@@ -179,19 +187,17 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 		}
 		reason := fmt.Sprintf("profile %s has web_identity_token_file but no role_arn", name)
 		if tok.s == nil {
-			key = EnvRoleARN
+			key = envRoleARN
 			reason = fmt.Sprintf("AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not, and profile %s has no role_arn", name)
 		}
 		err = &ConfigError{Profile: name, Key: key, File: file, Line: line, Reason: reason}
 	}
 	if err != nil {
-		report(SourceReport{Name: source, Status: Failed, Reason: strings.TrimPrefix(err.Error(), "chain: ")})
-		return false, err
+		return failed(report, source, err)
 	}
-	sess, err := get("role_session_name", EnvRoleSessionName)
+	sess, err := get("role_session_name", envRoleSessionName)
 	if err != nil {
-		report(SourceReport{Name: source, Status: Failed, Reason: strings.TrimPrefix(err.Error(), "chain: ")})
-		return false, err
+		return failed(report, source, err)
 	}
 	step := Step{Kind: StepWebIdentity, Profile: name, RoleARN: role.v, TokenFile: tok.v, SessionName: sess.v,
 		Settings: []Setting{tok.set, role.set}}
@@ -202,18 +208,16 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 		step.Settings = append(step.Settings, sess.set)
 	}
 	if strings.HasPrefix(tok.v, "~") {
-		r.note("the web identity token file %q starts with \"~\", which neither the AWS CLI nor chain expands; write the full path", clip(tok.v, 200))
+		r.note("the web identity token file %q starts with \"~\", which neither the AWS CLI nor chain expands; write the full path", redact.Clip(tok.v, 200))
 	} else if _, err := os.Stat(tok.v); err != nil {
 		// Not an error here: the file is read on every refresh, and kubelet may not have
 		// written it yet. It will be one if it is still missing then.
-		r.note("the web identity token file %s cannot be read now (%v); in a pod, check that the projected service account token volume is mounted", clip(tok.v, 200), pathErrReason(err))
+		r.note("the web identity token file %s cannot be read now (%v); in a pod, check that the projected service account token volume is mounted", redact.Clip(tok.v, 200), pathErrReason(err))
 	}
 	r.add(hop{kind: StepWebIdentity, roleARN: role.v, tokenFile: tok.v, sessionName: sess.v}, step)
-	reason := fmt.Sprintf("token file from %s, role from %s", tok.set.From, role.set.From)
+	reason := fmt.Sprintf("profile %s has web_identity_token_file (%s), role from %s", name, tok.set.From, nameOrEnv(role.set))
 	if tok.set.From == "env" {
-		reason = fmt.Sprintf("token file from %s, role from %s", EnvWebIdentityTokenFile, nameOrEnv(role.set))
-	} else {
-		reason = fmt.Sprintf("profile %s has web_identity_token_file (%s), role from %s", name, tok.set.From, nameOrEnv(role.set))
+		reason = fmt.Sprintf("token file from %s, role from %s", envWebIdentityTokenFile, nameOrEnv(role.set))
 	}
 	report(SourceReport{Name: source, Status: Chosen, Reason: reason})
 	return true, nil
@@ -227,10 +231,10 @@ func nameOrEnv(s Setting) string {
 }
 
 func (r *resolver) noWebIdentityReason(name string, useEnv bool) string {
-	envTok, envRole := r.env(EnvWebIdentityTokenFile), r.env(EnvRoleARN)
+	envTok, envRole := r.env(envWebIdentityTokenFile), r.env(envRoleARN)
 	switch {
 	case !useEnv && envTok != "" && r.noEnv:
-		return fmt.Sprintf("AWS_WEB_IDENTITY_TOKEN_FILE is set but ignored because %s names a profile (as with aws --profile), and profile %s has no web_identity_token_file", r.opts.ProfileLabel, name)
+		return fmt.Sprintf("AWS_WEB_IDENTITY_TOKEN_FILE is set but ignored because the profile is named explicitly (as with aws --profile), and profile %s has no web_identity_token_file", name)
 	case useEnv && envRole != "":
 		return fmt.Sprintf("AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not, and profile %s has no web_identity_token_file", name)
 	case useEnv:
@@ -262,37 +266,33 @@ func (r *resolver) staticKeys(name, source string, file fileState, sec *section,
 		}
 		return skip(reason)
 	}
-	fail := func(err error) (bool, error) {
-		report(SourceReport{Name: source, Status: Failed, Reason: strings.TrimPrefix(err.Error(), "chain: ")})
-		return false, err
-	}
 	idSet := sec.get("aws_access_key_id")
 	id, err := plainValue(name, idSet)
 	if err != nil {
-		return fail(err)
+		return failed(report, source, err)
 	}
 	secretSet := sec.get("aws_secret_access_key")
 	if secretSet == nil {
-		return fail(&ConfigError{Profile: name, Key: "aws_secret_access_key", File: idSet.file, Line: idSet.line,
+		return failed(report, source, &ConfigError{Profile: name, Key: "aws_secret_access_key", File: idSet.file, Line: idSet.line,
 			Reason: fmt.Sprintf("aws_access_key_id is set (line %d) but aws_secret_access_key is not: set both", idSet.line)})
 	}
 	if secretSet.nested != nil || strings.Contains(secretSet.value, "\n") {
 		// plainValue's message does not include the value, but keep secrets out of the path
 		// entirely.
-		return fail(&ConfigError{Profile: name, Key: "aws_secret_access_key", File: secretSet.file, Line: secretSet.line, Reason: "the value must be on one line"})
+		return failed(report, source, &ConfigError{Profile: name, Key: "aws_secret_access_key", File: secretSet.file, Line: secretSet.line, Reason: "the value must be on one line"})
 	}
 	if id == "" || secretSet.value == "" {
 		empty, s := "aws_access_key_id", idSet
 		if id != "" {
 			empty, s = "aws_secret_access_key", secretSet
 		}
-		return fail(&ConfigError{Profile: name, Key: empty, File: s.file, Line: s.line, Reason: "the value is empty"})
+		return failed(report, source, &ConfigError{Profile: name, Key: empty, File: s.file, Line: s.line, Reason: "the value is empty"})
 	}
 	var token string
 	for _, k := range []string{"aws_security_token", "aws_session_token"} {
 		if s := sec.get(k); s != nil {
 			if s.nested != nil || strings.Contains(s.value, "\n") {
-				return fail(&ConfigError{Profile: name, Key: k, File: s.file, Line: s.line, Reason: "the value must be on one line"})
+				return failed(report, source, &ConfigError{Profile: name, Key: k, File: s.file, Line: s.line, Reason: "the value must be on one line"})
 			}
 			token = s.value
 			break
@@ -312,32 +312,27 @@ func (r *resolver) staticKeys(name, source string, file fileState, sec *section,
 // implements. They are reached only when nothing else was found, so the result is the
 // NoCredentialsError that carries this report.
 func (r *resolver) lastSources(report func(SourceReport)) {
-	set := func(names ...string) string {
-		for _, n := range names {
-			if r.env(n) != "" {
-				return n
-			}
+	// reason is why, when the variable is set (else), and the source is not used either way.
+	reason := func(variable, why, otherwise string) string {
+		if r.env(variable) != "" {
+			return variable + why
 		}
-		return ""
+		return otherwise
 	}
-	ec2 := ""
-	if n := set("AWS_CREDENTIAL_FILE"); n != "" {
-		ec2 = "AWS_CREDENTIAL_FILE is set, but the old EC2 CLI credential file is not supported by this library"
-	}
-	report(SourceReport{Name: "EC2 CLI credential file (AWS_CREDENTIAL_FILE)", Status: Unsupported, Reason: ec2})
-	boto := "BOTO_CONFIG, /etc/boto.cfg and ~/.boto are not read"
-	if n := set("BOTO_CONFIG"); n != "" {
-		boto = "BOTO_CONFIG is set, but boto2 config files are not supported by this library"
-	}
-	report(SourceReport{Name: "boto2 config file", Status: Unsupported, Reason: boto})
-	container := ""
-	if n := set("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"); n != "" {
-		container = n + " is set, but container credentials (ECS, EKS Pod Identity) are not supported by this library"
-	}
-	report(SourceReport{Name: "container credentials", Status: Unsupported, Reason: container})
+	container := reason("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", containerWhy, reason("AWS_CONTAINER_CREDENTIALS_FULL_URI", containerWhy, ""))
 	imds := "the AWS CLI would ask the instance metadata service (169.254.169.254) here"
 	if strings.EqualFold(r.env("AWS_EC2_METADATA_DISABLED"), "true") {
 		imds = "AWS_EC2_METADATA_DISABLED=true, and instance metadata is not supported by this library anyway"
 	}
-	report(SourceReport{Name: "EC2 instance metadata", Status: Unsupported, Reason: imds})
+	for _, s := range []SourceReport{
+		{Name: "EC2 CLI credential file (AWS_CREDENTIAL_FILE)", Reason: reason("AWS_CREDENTIAL_FILE", " is set, but the old EC2 CLI credential file is not supported by this library", "")},
+		{Name: "boto2 config file", Reason: reason("BOTO_CONFIG", " is set, but boto2 config files are not supported by this library", "BOTO_CONFIG, /etc/boto.cfg and ~/.boto are not read")},
+		{Name: "container credentials", Reason: container},
+		{Name: "EC2 instance metadata", Reason: imds},
+	} {
+		s.Status = Unsupported
+		report(s)
+	}
 }
+
+const containerWhy = " is set, but container credentials (ECS, EKS Pod Identity) are not supported by this library"

@@ -95,6 +95,23 @@ func TestAMissingProfileIsNamedAsTheFlag(t *testing.T) {
 	}
 }
 
+func TestAProfileWithoutCredentialsIsNamedAsTheFlag(t *testing.T) {
+	h := newHarness(t, fakes3.Options{})
+	home := t.TempDir()
+	config := filepath.Join(home, "config")
+	if err := os.WriteFile(config, []byte("[profile empty]\nregion = eu-west-1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.env = map[string]string{"HOME": home, "AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials")}
+	h.app.resolve = resolveWithChain
+	code, _, stderr := h.run("--profile", "empty", "s3://b")
+	for _, want := range []string{"s3ls: no credentials found in any source the AWS CLI would use\n", "profile: empty (named by --profile)", "the profile is named explicitly"} {
+		if code != exitError || !strings.Contains(stderr, want) || strings.Contains(stderr, "Options.") {
+			t.Fatalf("exit %d, stderr lacks %q or names an option:\n%s", code, want, stderr)
+		}
+	}
+}
+
 func TestANetworkErrorNamesTheURLOnce(t *testing.T) {
 	h := newHarness(t, fakes3.Options{})
 	h.env["AWS_ENDPOINT_URL_S3"] = "http://127.0.0.1:1" // nothing listens on port 1
