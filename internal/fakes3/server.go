@@ -116,6 +116,7 @@ type Server struct {
 	buckets  map[string]*bucket
 	requests []Request
 	fault    func(Request) *Fault
+	lastID   int // of the last request ID handed out
 }
 
 // New starts a Server on 127.0.0.1. Close it when done.
@@ -183,7 +184,8 @@ type s3Error struct {
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	rid := fmt.Sprintf("FAKES3%010X", len(s.requests)+1)
+	s.lastID++
+	rid := fmt.Sprintf("FAKES3%010X", s.lastID)
 	fault := s.fault
 	s.mu.Unlock()
 	w.Header().Set("X-Amz-Request-Id", rid)

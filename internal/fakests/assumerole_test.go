@@ -121,6 +121,9 @@ func TestSignedCallsCheckSigV4AndTheCredentials(t *testing.T) {
 				require.NotNil(t, e)
 				assert.Equal(t, tc.code, e.Code)
 				assert.Contains(t, e.Message, tc.message)
+				for _, secret := range []string{creds.SecretAccessKey, creds.SessionToken, userSecr, "forged"} {
+					assert.NotContains(t, e.Message, secret)
+				}
 			}
 		})
 	}
