@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/irsa-go/irsa/internal/wait"
 	"github.com/irsa-go/irsa/stsxml"
 )
 
@@ -144,16 +145,8 @@ func (s *Server) nextFault(c Call) Fault {
 
 // wait sleeps for d; false means the client went away or the server closed first.
 func (s *Server) wait(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-	case <-s.closing:
-	}
-	return false
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(s.life, cancel)()
+	return d <= 0 || wait.Sleep(ctx, d) == nil
 }

@@ -68,8 +68,9 @@ type Options struct {
 type Server struct {
 	srv       *httptest.Server
 	now       func() time.Time
-	client    *http.Client // fetches issuers' documents; dials loopback addresses only
-	closing   chan struct{}
+	client    *http.Client    // fetches issuers' documents; dials loopback addresses only
+	life      context.Context // canceled by stop, in Close, which ends injected latencies
+	stop      context.CancelFunc
 	closeOnce sync.Once
 
 	keysMu sync.Mutex                           // held while fetching, so cold calls fetch once
@@ -89,11 +90,12 @@ type TB = fakeoidc.TB
 
 // New starts a server on 127.0.0.1. Call Close when done.
 func New(opts Options) *Server {
-	s := &Server{now: opts.Now, closing: make(chan struct{}), keys: map[string]map[string]*rsa.PublicKey{},
+	s := &Server{now: opts.Now, keys: map[string]map[string]*rsa.PublicKey{},
 		providers: map[string][]string{}, roles: map[string]*role{}, identities: map[string]*identity{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.life, s.stop = context.WithCancel(context.Background())
 	s.client = &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DialContext: dialLoopback}}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	return s
@@ -123,7 +125,7 @@ func (s *Server) URL() string { return s.srv.URL }
 // Close stops the server; calls waiting in an injected latency end at once. It is idempotent.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
-		close(s.closing)
+		s.stop()
 		s.srv.Close()
 		s.client.CloseIdleConnections()
 	})

@@ -95,6 +95,7 @@ func (a Auth) SignedAt(r *http.Request, now time.Time) (time.Time, error) {
 // SkewError is a request signed more than MaxSkew away from the server's clock.
 type SkewError struct{ Signed, Now time.Time }
 
+// Error says when the request was signed and what time the server has.
 func (e *SkewError) Error() string {
 	return fmt.Sprintf("the request was signed at %s, more than %v from the server's time %s",
 		e.Signed.UTC().Format(amzDate), MaxSkew, e.Now.UTC().Format(amzDate))
