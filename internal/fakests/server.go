@@ -206,34 +206,22 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		call.DurationSeconds = int32(n)
 	}
 	fault := s.nextFault(call)
-	if !s.wait(r.Context(), fault.Latency) {
-		call.Code = "NoAnswer" // the client went away or the server closed: drop the connection
-		s.record(call)
-		Fault{Kind: FaultResetConnection}.send(w, 0, nil)
-		return
-	}
-	rid := requestID()
-	var out []byte
-	e := fault.error()
 	switch {
-	case e != nil:
-	case fault.Kind == FaultResetConnection || fault.Kind == FaultHTMLBody:
+	case !s.wait(r.Context(), fault.Latency):
+		// The client went away or the server closed: drop the connection.
+		call.Code, fault = "NoAnswer", Fault{Kind: FaultResetConnection}
+	case fault.Kind == FaultResetConnection:
 		call.Code = fault.Kind.String()
-		if fault.Kind == FaultHTMLBody {
-			call.Status = http.StatusBadGateway
-		}
+	case fault.Kind == FaultHTMLBody:
+		call.Status, call.Code = http.StatusBadGateway, fault.Kind.String()
+	}
+	if call.Code != "" {
 		s.record(call)
 		fault.send(w, 0, nil)
 		return
-	case call.Operation == OpAssumeRoleWithWebIdentity:
-		out, e = s.assumeRoleWithWebIdentity(r.Context(), params, &call, rid)
-	case call.Operation == OpAssumeRole:
-		out, e = s.assumeRole(r, body, params, &call, rid)
-	case call.Operation == OpGetCallerIdentity:
-		out, e = s.getCallerIdentity(r, body, &call, rid)
-	default:
-		e = stsError(http.StatusBadRequest, "InvalidAction", "Could not find operation %s for version 2011-06-15", call.Operation)
 	}
+	rid := requestID()
+	out, e := s.dispatch(r, body, params, &call, rid, fault)
 	call.Status = http.StatusOK
 	if e != nil {
 		e.RequestID = rid
@@ -253,6 +241,22 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(call.Status)
 	_, _ = w.Write(out)
+}
+
+// dispatch answers the call with its operation, or with the fault's STS error.
+func (s *Server) dispatch(r *http.Request, body []byte, params url.Values, call *Call, rid string, fault Fault) ([]byte, *stsxml.Error) {
+	if e := fault.error(); e != nil {
+		return nil, e
+	}
+	switch call.Operation {
+	case OpAssumeRoleWithWebIdentity:
+		return s.assumeRoleWithWebIdentity(r.Context(), params, call, rid)
+	case OpAssumeRole:
+		return s.assumeRole(r, body, params, call, rid)
+	case OpGetCallerIdentity:
+		return s.getCallerIdentity(r, body, call, rid)
+	}
+	return nil, stsError(http.StatusBadRequest, "InvalidAction", "Could not find operation %s for version 2011-06-15", call.Operation)
 }
 
 func (s *Server) record(c Call) {

@@ -71,14 +71,15 @@ func (s *Server) assumeRoleWithWebIdentity(ctx context.Context, p url.Values, ca
 	} else if now < int64(c.Nbf) {
 		return nil, stsError(http.StatusForbidden, "IDPRejectedClaim", "Token is not yet valid: current date/time %d must be on or after the not-before date/time %d", now, int64(c.Nbf))
 	}
-	hp := strings.ToLower(fakeoidc.HostPath(c.Iss))
+	denied := stsError(http.StatusForbidden, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity")
 	if ro == nil {
-		return nil, stsError(http.StatusForbidden, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity")
+		return nil, denied
 	}
-	provider := "arn:aws:iam::" + ro.account + ":oidc-provider/" + fakeoidc.HostPath(c.Iss)
+	hp := fakeoidc.HostPath(c.Iss)
+	provider := "arn:aws:iam::" + ro.account + ":oidc-provider/" + hp
 	if !ro.trust.allows(authzRequest{action: "sts:AssumeRoleWithWebIdentity", principalType: "Federated", principals: []string{provider},
-		context: map[string]string{hp + ":sub": c.Sub, hp + ":aud": c.Aud[i]}}) {
-		return nil, stsError(http.StatusForbidden, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity")
+		context: map[string]string{strings.ToLower(hp + ":sub"): c.Sub, strings.ToLower(hp + ":aud"): c.Aud[i]}}) {
+		return nil, denied
 	}
 	if d > ro.MaxSessionDuration {
 		return nil, stsError(http.StatusBadRequest, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
