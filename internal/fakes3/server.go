@@ -175,11 +175,34 @@ func StaticCredentials(creds ...Credential) func(string) (Credential, bool) {
 
 // s3Error is an S3 error response. extra are further elements of the document (BucketName,
 // Endpoint, …) as name/value pairs; bucketRegion, when set, is sent as x-amz-bucket-region.
+// An injected fault without a code has a verbatim body instead.
 type s3Error struct {
 	status        int
 	code, message string
 	extra         []string
 	bucketRegion  string
+	verbatim      string
+}
+
+// body sets e's headers and returns its body: S3's XML error document, or the verbatim body.
+func (e *s3Error) body(h http.Header, rid string) []byte {
+	if e.code == "" {
+		return []byte(e.verbatim)
+	}
+	h.Set("Content-Type", "application/xml")
+	if e.bucketRegion != "" {
+		h.Set("X-Amz-Bucket-Region", e.bucketRegion)
+	}
+	doc := append(append([]string{"Code", e.code, "Message", e.message}, e.extra...), "RequestId", rid)
+	var b strings.Builder
+	b.WriteString(xml.Header + "<Error>")
+	for i := 0; i+1 < len(doc); i += 2 {
+		b.WriteString("<" + doc[i] + ">")
+		_ = xml.EscapeText(&b, []byte(doc[i+1]))
+		b.WriteString("</" + doc[i] + ">")
+	}
+	b.WriteString("</Error>")
+	return []byte(b.String())
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
@@ -190,27 +213,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	w.Header().Set("X-Amz-Request-Id", rid)
 	w.Header().Set("Server", "AmazonS3")
-	rec := Request{Query: r.URL.RawQuery}
+	rec := Request{Query: r.URL.RawQuery, Status: http.StatusOK}
 	body, e := s.answer(r, &rec, fault)
-	rec.Status = http.StatusOK
 	if e != nil {
-		rec.Status, rec.Code = e.status, e.code
-	}
-	if e != nil && e.code != "" {
-		if e.bucketRegion != "" {
-			w.Header().Set("X-Amz-Bucket-Region", e.bucketRegion)
-		}
-		doc := append(append([]string{"Code", e.code, "Message", e.message}, e.extra...), "RequestId", rid)
-		var b strings.Builder
-		b.WriteString(xml.Header + "<Error>")
-		for i := 0; i+1 < len(doc); i += 2 {
-			b.WriteString("<" + doc[i] + ">")
-			_ = xml.EscapeText(&b, []byte(doc[i+1]))
-			b.WriteString("</" + doc[i] + ">")
-		}
-		body = append([]byte(b.String()), "</Error>"...)
-	}
-	if e == nil || e.code != "" {
+		rec.Status, rec.Code, body = e.status, e.code, e.body(w.Header(), rid)
+	} else {
 		w.Header().Set("Content-Type", "application/xml")
 	}
 	// The request is recorded before the answer leaves, so a client that has the answer also
@@ -222,8 +229,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
-// answer routes r, applies an injected fault, authenticates and lists. A fault's verbatim body
-// comes back as an s3Error without a code.
+// answer routes r, applies an injected fault, authenticates and lists.
 func (s *Server) answer(r *http.Request, rec *Request, fault func(Request) *Fault) ([]byte, *s3Error) {
 	rec.Bucket, rec.VirtualHosted = s.route(r)
 	rest := strings.TrimPrefix(r.URL.Path, "/")
@@ -237,10 +243,8 @@ func (s *Server) answer(r *http.Request, rec *Request, fault func(Request) *Faul
 		rec.Operation = "ListObjectsV2"
 	}
 	if fault != nil {
-		if f := fault(*rec); f != nil && f.Code == "" {
-			return []byte(f.Body), &s3Error{status: f.Status}
-		} else if f != nil {
-			return nil, &s3Error{status: f.Status, code: f.Code, message: f.Message}
+		if f := fault(*rec); f != nil {
+			return nil, &s3Error{status: f.Status, code: f.Code, message: f.Message, verbatim: f.Body}
 		}
 	}
 	cred, e := s.authenticate(r)
