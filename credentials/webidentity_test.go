@@ -216,8 +216,8 @@ func TestWebIdentityTokenRotatedByKubeletBetweenRefreshesIsReRead(t *testing.T) 
 	first := f.token
 	f.clock.Advance(20 * time.Hour) // kubelet rotates at 80% of the token's life
 	f.mint(t, fakeoidc.TokenOptions{Namespace: "payments", ServiceAccount: "api", Pod: "api-7d9f8-x2x4q"})
-	if f.iss.Volume().Rotations() != 1 {
-		t.Fatalf("volume rotated %d times, want 1", f.iss.Volume().Rotations())
+	if f.iss.Rotations() != 1 {
+		t.Fatalf("volume rotated %d times, want 1", f.iss.Rotations())
 	}
 	if _, err := w.Retrieve(context.Background()); err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/irsa-go/irsa/internal/fakeoidc"
 )
@@ -11,7 +12,7 @@ import (
 // An issuer mints a Kubernetes service-account token into a projected volume; Mint again to
 // rotate it the way the kubelet does.
 func Example() {
-	clock := &fakeoidc.Clock{}
+	clock := fakeoidc.NewClock(time.Date(2026, 11, 24, 6, 0, 0, 0, time.UTC))
 	iss, err := fakeoidc.New(fakeoidc.Options{Now: clock.Now})
 	if err != nil {
 		panic(err)
@@ -23,13 +24,13 @@ func Example() {
 	}
 	first, _ := os.ReadFile(iss.TokenFile()) // what AWS_WEB_IDENTITY_TOKEN_FILE points at
 
-	clock.Advance(48 * 60 * 1e9)
+	clock.Advance(48 * time.Minute)
 	if _, err := iss.Mint(fakeoidc.TokenOptions{Namespace: "payments", ServiceAccount: "api"}); err != nil {
 		panic(err)
 	}
 	second, _ := os.ReadFile(iss.TokenFile())
 
-	fmt.Println(strings.Count(string(first), "."), string(first) != string(second), iss.Volume().Rotations())
+	fmt.Println(strings.Count(string(first), "."), string(first) != string(second), iss.Rotations())
 	fmt.Println(strings.HasPrefix(iss.HostPath(), "127.0.0.1:"))
 	// Output:
 	// 2 true 1

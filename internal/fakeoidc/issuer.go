@@ -1,43 +1,49 @@
+// Package fakeoidc is a Kubernetes-style OpenID Connect issuer for tests, benchmarks and the
+// offline demo: the service-account token issuer an EKS cluster exposes, served by httptest on
+// 127.0.0.1.
+//
+// An Issuer serves /.well-known/openid-configuration and a JWKS document, signs RS256 JWTs with
+// the claims of the kubelet's projected service-account tokens (iss, sub =
+// system:serviceaccount:NS:NAME, aud, exp, iat, nbf, jti and the "kubernetes.io" claim), and
+// writes them to a token file laid out as the kubelet lays out a projected volume:
+//
+//	DIR/..2026_11_24_06_00_00.123456789/token   the payload, in a timestamped directory
+//	DIR/..data -> ..2026_11_24_06_00_00.123456789
+//	DIR/token  -> ..data/token                  the path pods read (AWS_WEB_IDENTITY_TOKEN_FILE)
+//
+// Each Mint rotates the token the way the kubelet does: a new timestamped directory, a
+// ..data_tmp symlink to it renamed over ..data (an atomic swap), then the old directory
+// removed. A reader that opens DIR/token sees the old token or the new one, never a mix.
 package fakeoidc
 
 import (
-	"crypto/rsa"
+	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// DefaultPath is the path of an issuer URL unless Options.Path says otherwise: EKS issuer URLs
-// look like https://oidc.eks.REGION.amazonaws.com/id/<32 hex digits>, and the path matters
-// because IAM's trust-policy keys are written as "<host/path>:sub".
-const DefaultPath = "/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
-
-// Paths the issuer serves, relative to its URL.
-const (
-	DiscoveryPath = "/.well-known/openid-configuration"
-	JWKSPath      = "/openid/v1/jwks"
-)
+// issuerPath is the path of issuer URLs: EKS issuer URLs look like
+// https://oidc.eks.REGION.amazonaws.com/id/<32 hex digits>, and the path matters because IAM's
+// trust-policy keys are written as "<host/path>:sub".
+const issuerPath = "/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 
 // Options configures an Issuer. The zero value is ready to use.
 type Options struct {
 	// Now is the issuer's clock (iat/nbf/exp of minted tokens, names of rotated directories).
 	// Optional; default time.Now.
 	Now func() time.Time
-	// Key signs tokens. Optional; default SharedKey().
-	Key *rsa.PrivateKey
-	// KeyID is the kid of the key. Optional; default the key's RFC 7638 thumbprint.
-	KeyID string
-	// Path is the issuer URL's path. Optional; default DefaultPath. "/" gives an issuer URL
-	// without a path (http://127.0.0.1:PORT).
-	Path string
-	// TokenDir is the directory of the issuer's projected volume (where Mint writes).
-	// Optional; default a new temporary directory that Close removes.
+	// TokenDir is the directory of the projected volume Mint writes to. Optional; default a new
+	// temporary directory that Close removes.
 	TokenDir string
 }
 
@@ -45,15 +51,16 @@ type Options struct {
 type Issuer struct {
 	srv    *httptest.Server
 	url    string
-	key    *rsa.PrivateKey
 	kid    string
 	now    func() time.Time
-	vol    *Volume
+	dir    string
 	tmpDir string // removed by Close; "" when the caller gave TokenDir
 
-	unavailable            atomic.Bool
-	discoveryReqs, jwksReq atomic.Int64
+	unavailable atomic.Bool
+	jwksFetches atomic.Int64
 
+	mu        sync.Mutex // serializes token writes
+	rotations int
 	closeOnce sync.Once
 }
 
@@ -70,43 +77,31 @@ func New(opts Options) (*Issuer, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if opts.Key == nil {
-		opts.Key = SharedKey()
-	}
-	if opts.KeyID == "" {
-		opts.KeyID = Thumbprint(&opts.Key.PublicKey)
-	}
-	switch {
-	case opts.Path == "":
-		opts.Path = DefaultPath
-	case opts.Path == "/":
-		opts.Path = ""
-	case !strings.HasPrefix(opts.Path, "/") || strings.HasSuffix(opts.Path, "/") || strings.ContainsAny(opts.Path, "?#: "):
-		return nil, fmt.Errorf("fakeoidc: Options.Path %q must start with \"/\", not end with one, and hold no '?', '#', ':' or spaces", opts.Path)
-	}
-	iss := &Issuer{key: opts.Key, kid: opts.KeyID, now: opts.Now}
-	dir := opts.TokenDir
-	if dir == "" {
+	sum := sha256.Sum256(sharedKey().N.Bytes())
+	iss := &Issuer{kid: b64(sum[:12]), now: opts.Now, dir: opts.TokenDir}
+	if iss.dir == "" {
 		d, err := os.MkdirTemp("", "fakeoidc-")
 		if err != nil {
 			return nil, fmt.Errorf("fakeoidc: %w", err)
 		}
-		dir, iss.tmpDir = d, d
+		iss.dir, iss.tmpDir = d, d
+	} else if err := os.MkdirAll(iss.dir, 0o755); err != nil {
+		return nil, fmt.Errorf("fakeoidc: creating the token directory: %w", err)
 	}
-	vol, err := NewVolume(VolumeOptions{Dir: dir, Now: opts.Now})
-	if err != nil {
-		if iss.tmpDir != "" {
-			_ = os.RemoveAll(iss.tmpDir)
-		}
-		return nil, err
-	}
-	iss.vol = vol
-
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+opts.Path+DiscoveryPath, iss.serveDiscovery)
-	mux.HandleFunc("GET "+opts.Path+JWKSPath, iss.serveJWKS)
+	mux.HandleFunc("GET "+issuerPath+"/.well-known/openid-configuration", func(w http.ResponseWriter, _ *http.Request) {
+		iss.serve(w, map[string]any{"issuer": iss.url, "jwks_uri": iss.url + "/openid/v1/jwks",
+			"response_types_supported": []string{"id_token"}, "subject_types_supported": []string{"public"},
+			"id_token_signing_alg_values_supported": []string{"RS256"}})
+	})
+	mux.HandleFunc("GET "+issuerPath+"/openid/v1/jwks", func(w http.ResponseWriter, _ *http.Request) {
+		iss.jwksFetches.Add(1)
+		pub := sharedKey().PublicKey
+		iss.serve(w, map[string]any{"keys": []map[string]string{{"use": "sig", "kty": "RSA", "kid": iss.kid, "alg": "RS256",
+			"n": b64(pub.N.Bytes()), "e": b64(big.NewInt(int64(pub.E)).Bytes())}}})
+	})
 	iss.srv = httptest.NewServer(mux) // binds 127.0.0.1
-	iss.url = iss.srv.URL + opts.Path
+	iss.url = iss.srv.URL + issuerPath
 	return iss, nil
 }
 
@@ -142,113 +137,85 @@ func (i *Issuer) URL() string { return i.url }
 // keys ("<HostPath>:sub", "<HostPath>:aud") and the tail of the IAM OIDC provider ARN.
 func (i *Issuer) HostPath() string { return HostPath(i.url) }
 
-// HostPath returns issuerURL without "https://" or "http://", as IAM writes it in condition
-// keys and OIDC provider ARNs.
+// HostPath returns issuerURL without "https://" or "http://" and a trailing slash, as IAM
+// writes it in condition keys and OIDC provider ARNs.
 func HostPath(issuerURL string) string {
 	s := strings.TrimPrefix(strings.TrimPrefix(issuerURL, "https://"), "http://")
 	return strings.TrimSuffix(s, "/")
 }
 
-// ProviderARN returns the ARN of the IAM OIDC provider for this issuer in account, as a trust
-// policy's Federated principal names it (partition "aws").
-func (i *Issuer) ProviderARN(account string) string {
-	return "arn:aws:iam::" + account + ":oidc-provider/" + i.HostPath()
-}
-
-// DiscoveryURL returns the URL of the OpenID configuration document.
-func (i *Issuer) DiscoveryURL() string { return i.url + DiscoveryPath }
-
-// JWKSURL returns the URL of the JWKS document.
-func (i *Issuer) JWKSURL() string { return i.url + JWKSPath }
-
-// KeyID returns the kid of the issuer's signing key.
-func (i *Issuer) KeyID() string { return i.kid }
-
-// PublicKey returns the issuer's public key.
-func (i *Issuer) PublicKey() *rsa.PublicKey { return &i.key.PublicKey }
-
-// Now returns the issuer's current time.
-func (i *Issuer) Now() time.Time { return i.now() }
-
-// Volume returns the issuer's projected volume, where Mint writes.
-func (i *Issuer) Volume() *Volume { return i.vol }
-
 // TokenFile returns the path pods read the token from (AWS_WEB_IDENTITY_TOKEN_FILE):
 // TokenDir/token, a symlink through ..data. It exists after the first Mint.
-func (i *Issuer) TokenFile() string { return i.vol.Path() }
-
-// Sign returns a signed token described by opts, without writing it anywhere.
-func (i *Issuer) Sign(opts TokenOptions) (string, error) {
-	return sign(opts, i.url, i.key, i.kid, i.now())
-}
-
-// Mint signs a token described by opts and publishes it in the issuer's volume (TokenFile) with
-// a kubelet-style atomic rotation. It returns the token.
-func (i *Issuer) Mint(opts TokenOptions) (string, error) {
-	return i.MintTo(i.vol, opts)
-}
-
-// MintTo is Mint for another volume (another pod).
-func (i *Issuer) MintTo(v *Volume, opts TokenOptions) (string, error) {
-	tok, err := i.Sign(opts)
-	if err != nil {
-		return "", err
-	}
-	return tok, v.Write([]byte(tok))
-}
-
-// WriteRaw publishes content as the token file as-is (a malformed token, an empty file, …).
-func (i *Issuer) WriteRaw(content string) error { return i.vol.Write([]byte(content)) }
+func (i *Issuer) TokenFile() string { return filepath.Join(i.dir, "token") }
 
 // SetUnavailable makes the discovery and JWKS endpoints answer 503 (true) or work again
 // (false), as an issuer whose bucket or API server is unreachable.
 func (i *Issuer) SetUnavailable(down bool) { i.unavailable.Store(down) }
 
-// DiscoveryRequests returns how many times the discovery document was requested.
-func (i *Issuer) DiscoveryRequests() int { return int(i.discoveryReqs.Load()) }
+// JWKSFetches returns how many times the JWKS document was requested.
+func (i *Issuer) JWKSFetches() int { return int(i.jwksFetches.Load()) }
 
-// JWKSRequests returns how many times the JWKS document was requested.
-func (i *Issuer) JWKSRequests() int { return int(i.jwksReq.Load()) }
-
-// Discovery is the OpenID configuration document a Kubernetes API server publishes.
-type Discovery struct {
-	Issuer                           string   `json:"issuer"`
-	JWKSURI                          string   `json:"jwks_uri"`
-	ResponseTypesSupported           []string `json:"response_types_supported"`
-	SubjectTypesSupported            []string `json:"subject_types_supported"`
-	IDTokenSigningAlgValuesSupported []string `json:"id_token_signing_alg_values_supported"`
+// Rotations returns how many times Mint has replaced the token (the first Mint is not a
+// rotation).
+func (i *Issuer) Rotations() int {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.rotations
 }
 
-func (i *Issuer) serveDiscovery(w http.ResponseWriter, r *http.Request) {
-	i.discoveryReqs.Add(1)
+func (i *Issuer) serve(w http.ResponseWriter, doc any) {
 	if i.unavailable.Load() {
 		http.Error(w, "service unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	writeJSON(w, Discovery{
-		Issuer:                           i.url,
-		JWKSURI:                          i.JWKSURL(),
-		ResponseTypesSupported:           []string{"id_token"},
-		SubjectTypesSupported:            []string{"public"},
-		IDTokenSigningAlgValuesSupported: []string{"RS256"},
-	})
-}
-
-func (i *Issuer) serveJWKS(w http.ResponseWriter, r *http.Request) {
-	i.jwksReq.Add(1)
-	if i.unavailable.Load() {
-		http.Error(w, "service unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	writeJSON(w, JWKS{Keys: []JWK{publicJWK(&i.key.PublicKey, i.kid)}})
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(b)
+	_ = json.NewEncoder(w).Encode(doc)
+}
+
+// Mint signs a token described by opts and publishes it as TokenFile with a kubelet-style
+// atomic rotation. It returns the token.
+func (i *Issuer) Mint(opts TokenOptions) (string, error) {
+	tok, err := i.Sign(opts)
+	if err != nil {
+		return "", err
+	}
+	return tok, i.write([]byte(tok))
+}
+
+// write publishes data the way the kubelet's atomic writer does: into a new directory
+// DIR/..YYYY_MM_DD_HH_MM_SS.NNN, then DIR/token -> ..data/token if missing, then a symlink
+// DIR/..data_tmp to the new directory renamed over DIR/..data, then the old directory removed.
+func (i *Issuer) write(data []byte) error {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	oldTarget, err := os.Readlink(filepath.Join(i.dir, "..data"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("fakeoidc: %w", err)
+	}
+	tsDir, err := os.MkdirTemp(i.dir, i.now().UTC().Format("..2006_01_02_15_04_05."))
+	if err == nil {
+		err = os.Chmod(tsDir, 0o755)
+	}
+	if err == nil {
+		err = os.WriteFile(filepath.Join(tsDir, "token"), data, 0o644)
+	}
+	if _, lerr := os.Lstat(i.TokenFile()); err == nil && errors.Is(lerr, os.ErrNotExist) {
+		err = os.Symlink(filepath.Join("..data", "token"), i.TokenFile())
+	}
+	tmpLink := filepath.Join(i.dir, "..data_tmp")
+	if err == nil {
+		_ = os.Remove(tmpLink) // left over from an interrupted write
+		err = os.Symlink(filepath.Base(tsDir), tmpLink)
+	}
+	if err == nil {
+		err = os.Rename(tmpLink, filepath.Join(i.dir, "..data"))
+	}
+	if err == nil && oldTarget != "" {
+		i.rotations++
+		err = os.RemoveAll(filepath.Join(i.dir, oldTarget))
+	}
+	if err != nil {
+		return fmt.Errorf("fakeoidc: writing the token: %w", err)
+	}
+	return nil
 }

@@ -1,17 +1,21 @@
 package fakeoidc
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"io"
+	"errors"
+	"fmt"
 	"math/big"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,9 +24,13 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// verify is an independent RS256 verifier: it checks tok against the keys of jwks and returns
+type jwks struct {
+	Keys []struct{ Use, Kty, Kid, Alg, N, E string } `json:"keys"`
+}
+
+// verify is an independent RS256 verifier: it checks tok against the keys of set and returns
 // the header and claims.
-func verify(t *testing.T, tok string, jwks JWKS) (header, claims map[string]any, err error) {
+func verify(t *testing.T, tok string, set jwks) (header, claims map[string]any, err error) {
 	t.Helper()
 	parts := strings.Split(tok, ".")
 	require.Len(t, parts, 3)
@@ -31,12 +39,12 @@ func verify(t *testing.T, tok string, jwks JWKS) (header, claims map[string]any,
 	cb, err := base64.RawURLEncoding.DecodeString(parts[1])
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(hb, &header))
-	dec := json.NewDecoder(strings.NewReader(string(cb)))
+	dec := json.NewDecoder(bytes.NewReader(cb))
 	dec.UseNumber()
 	require.NoError(t, dec.Decode(&claims))
 	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
 	require.NoError(t, err)
-	for _, k := range jwks.Keys {
+	for _, k := range set.Keys {
 		if k.Kid != header["kid"] {
 			continue
 		}
@@ -54,42 +62,46 @@ func getJSON(t *testing.T, url string, v any) int {
 	resp, err := http.Get(url)
 	require.NoError(t, err)
 	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
 	if resp.StatusCode == 200 {
 		require.Equal(t, "application/json", resp.Header.Get("Content-Type"))
-		require.NoError(t, json.Unmarshal(b, v))
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(v))
 	}
 	return resp.StatusCode
+}
+
+// keysOf fetches iss's JWKS through its discovery document.
+func keysOf(t *testing.T, iss *Issuer) jwks {
+	t.Helper()
+	var disc struct {
+		Issuer  string   `json:"issuer"`
+		JWKSURI string   `json:"jwks_uri"`
+		Algs    []string `json:"id_token_signing_alg_values_supported"`
+	}
+	require.Equal(t, 200, getJSON(t, iss.URL()+"/.well-known/openid-configuration", &disc))
+	assert.Equal(t, iss.URL(), disc.Issuer)
+	assert.Equal(t, iss.URL()+"/openid/v1/jwks", disc.JWKSURI)
+	assert.Equal(t, []string{"RS256"}, disc.Algs)
+	var set jwks
+	require.Equal(t, 200, getJSON(t, disc.JWKSURI, &set))
+	return set
 }
 
 func TestIssuerServesDiscoveryAndJWKSThatVerifyItsTokens(t *testing.T) {
 	leakcheck.Check(t)
 	iss := Start(t, Options{})
 	defer http.DefaultClient.CloseIdleConnections()
+	assert.Regexp(t, `^http://127\.0\.0\.1:\d+/id/EXAMPLED539D4633E53DE1B71EXAMPLE$`, iss.URL())
+	assert.Equal(t, strings.TrimPrefix(iss.URL(), "http://"), iss.HostPath())
 
-	assert.True(t, strings.HasPrefix(iss.URL(), "http://127.0.0.1:"), iss.URL())
-	assert.True(t, strings.HasSuffix(iss.URL(), DefaultPath), iss.URL())
-
-	var disc Discovery
-	require.Equal(t, 200, getJSON(t, iss.DiscoveryURL(), &disc))
-	assert.Equal(t, iss.URL(), disc.Issuer)
-	assert.Equal(t, iss.URL()+"/openid/v1/jwks", disc.JWKSURI)
-	assert.Equal(t, []string{"RS256"}, disc.IDTokenSigningAlgValuesSupported)
-
-	var jwks JWKS
-	require.Equal(t, 200, getJSON(t, disc.JWKSURI, &jwks))
-	require.Len(t, jwks.Keys, 1)
-	assert.Equal(t, JWK{Use: "sig", Kty: "RSA", Kid: iss.KeyID(), Alg: "RS256", N: jwks.Keys[0].N, E: "AQAB"}, jwks.Keys[0])
-	assert.Equal(t, Thumbprint(iss.PublicKey()), iss.KeyID())
-
+	set := keysOf(t, iss)
+	require.Len(t, set.Keys, 1)
+	k := set.Keys[0]
+	assert.Equal(t, []string{"sig", "RSA", "RS256", "AQAB"}, []string{k.Use, k.Kty, k.Alg, k.E})
 	tok, err := iss.Sign(TokenOptions{})
 	require.NoError(t, err)
-	_, _, err = verify(t, tok, jwks)
+	_, _, err = verify(t, tok, set)
 	assert.NoError(t, err)
-
-	assert.Equal(t, 1, iss.DiscoveryRequests())
-	assert.Equal(t, 1, iss.JWKSRequests())
+	assert.Equal(t, 1, iss.JWKSFetches())
 }
 
 func TestMintWritesKubernetesClaims(t *testing.T) {
@@ -97,43 +109,36 @@ func TestMintWritesKubernetesClaims(t *testing.T) {
 	iss := Start(t, Options{Now: clock.Now})
 	tok, err := iss.Mint(TokenOptions{Namespace: "payments", ServiceAccount: "api", Pod: "api-7d4b9c6f5-x2k8p"})
 	require.NoError(t, err)
-
 	content, err := os.ReadFile(iss.TokenFile())
 	require.NoError(t, err)
 	assert.Equal(t, tok, string(content))
 
-	header, claims, err := verify(t, tok, JWKS{Keys: []JWK{publicJWK(iss.PublicKey(), iss.KeyID())}})
+	set := keysOf(t, iss)
+	header, claims, err := verify(t, tok, set)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]any{"alg": "RS256", "kid": iss.KeyID()}, header)
+	assert.Equal(t, map[string]any{"alg": "RS256", "kid": set.Keys[0].Kid}, header)
 	assert.Equal(t, iss.URL(), claims["iss"])
 	assert.Equal(t, "system:serviceaccount:payments:api", claims["sub"])
 	assert.Equal(t, []any{"sts.amazonaws.com"}, claims["aud"])
 	assert.Equal(t, json.Number("1795500000"), claims["iat"])
 	assert.Equal(t, json.Number("1795500000"), claims["nbf"])
 	assert.Equal(t, json.Number("1795586400"), claims["exp"], "24 hours after iat")
-	assert.Len(t, claims["jti"], 36)
-	k8s := claims["kubernetes.io"].(map[string]any)
-	assert.Equal(t, "payments", k8s["namespace"])
-	sa := k8s["serviceaccount"].(map[string]any)
-	pod := k8s["pod"].(map[string]any)
-	assert.Equal(t, "api", sa["name"])
-	assert.Equal(t, "api-7d4b9c6f5-x2k8p", pod["name"])
-	assert.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`, sa["uid"])
-	assert.NotEqual(t, sa["uid"], pod["uid"])
+	assert.Equal(t, map[string]any{"namespace": "payments", "serviceaccount": map[string]any{"name": "api"},
+		"pod": map[string]any{"name": "api-7d4b9c6f5-x2k8p"}}, claims["kubernetes.io"])
 
-	again, err := iss.Sign(TokenOptions{Namespace: "payments", ServiceAccount: "api", Pod: "api-7d4b9c6f5-x2k8p"})
+	again, err := iss.Sign(TokenOptions{})
 	require.NoError(t, err)
-	_, claims2, _ := verify(t, again, JWKS{Keys: []JWK{publicJWK(iss.PublicKey(), iss.KeyID())}})
-	assert.Equal(t, k8s, claims2["kubernetes.io"], "UIDs are stable across mints")
+	_, claims2, _ := verify(t, again, set)
+	assert.Equal(t, "system:serviceaccount:default:app", claims2["sub"], "defaults")
+	assert.Equal(t, "app-0", claims2["kubernetes.io"].(map[string]any)["pod"].(map[string]any)["name"])
 	assert.NotEqual(t, claims["jti"], claims2["jti"], "jti is unique per token")
 }
 
 func TestTokenOptionsMakeInvalidTokensForNegativeTests(t *testing.T) {
-	clock := &Clock{}
+	clock := NewClock(time.Date(2026, 11, 24, 6, 0, 0, 0, time.UTC))
 	iss := Start(t, Options{Now: clock.Now})
-	jwks := JWKS{Keys: []JWK{publicJWK(iss.PublicKey(), iss.KeyID())}}
+	set := keysOf(t, iss)
 	now := clock.Now()
-
 	tests := []struct {
 		name   string
 		opts   TokenOptions
@@ -143,15 +148,12 @@ func TestTokenOptionsMakeInvalidTokensForNegativeTests(t *testing.T) {
 		{"an expired token has exp in the past", TokenOptions{Expires: now.Add(-time.Minute)}, func(t *testing.T, _, c map[string]any) {
 			assert.Equal(t, json.Number("1795499940"), c["exp"])
 		}, false},
-		{"a lifetime sets exp relative to iat", TokenOptions{Lifetime: time.Hour, IssuedAt: now.Add(-2 * time.Hour)}, func(t *testing.T, _, c map[string]any) {
-			assert.Equal(t, json.Number("1795492800"), c["iat"])
-			assert.Equal(t, json.Number("1795496400"), c["exp"])
+		{"a lifetime sets exp relative to iat", TokenOptions{Lifetime: time.Hour}, func(t *testing.T, _, c map[string]any) {
+			assert.Equal(t, json.Number("1795503600"), c["exp"])
 		}, false},
-		{"a wrong audience is written as given", TokenOptions{Audience: []string{"vault", "other"}}, func(t *testing.T, _, c map[string]any) {
+		{"audience and subject are written as given", TokenOptions{Audience: []string{"vault", "other"}, Subject: "user"}, func(t *testing.T, _, c map[string]any) {
 			assert.Equal(t, []any{"vault", "other"}, c["aud"])
-		}, false},
-		{"a wrong issuer is written as given", TokenOptions{Issuer: "https://evil.example"}, func(t *testing.T, _, c map[string]any) {
-			assert.Equal(t, "https://evil.example", c["iss"])
+			assert.Equal(t, "user", c["sub"])
 		}, false},
 		{"a nil claim removes it", TokenOptions{Claims: map[string]any{"aud": nil, "kubernetes.io": nil}}, func(t *testing.T, _, c map[string]any) {
 			assert.NotContains(t, c, "aud")
@@ -162,74 +164,45 @@ func TestTokenOptionsMakeInvalidTokensForNegativeTests(t *testing.T) {
 			assert.Equal(t, "soon", c["exp"])
 		}, false},
 		{"another key gives a signature the JWKS does not verify", TokenOptions{Key: OtherKey()}, func(t *testing.T, h, _ map[string]any) {
-			assert.Equal(t, iss.KeyID(), h["kid"])
+			assert.Equal(t, set.Keys[0].Kid, h["kid"])
 		}, true},
-		{"a future nbf is written as given", TokenOptions{NotBefore: now.Add(time.Hour)}, func(t *testing.T, _, c map[string]any) {
-			assert.Equal(t, json.Number("1795503600"), c["nbf"])
+		{"a header field can be replaced", TokenOptions{Header: map[string]any{"kid": "rotated-away"}}, func(t *testing.T, h, _ map[string]any) {
+			assert.Equal(t, "rotated-away", h["kid"])
 		}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tok, err := iss.Sign(tt.opts)
 			require.NoError(t, err)
-			h, c, err := verify(t, tok, jwks)
-			if tt.badSig {
+			h, c, err := verify(t, tok, set)
+			switch {
+			case tt.badSig:
 				assert.ErrorIs(t, err, rsa.ErrVerification)
-			} else {
+			case h["kid"] == set.Keys[0].Kid:
 				assert.NoError(t, err)
 			}
 			tt.check(t, h, c)
 		})
 	}
-
 	t.Run("alg none leaves the signature empty", func(t *testing.T) {
 		tok, err := iss.Sign(TokenOptions{Header: map[string]any{"alg": "none"}})
 		require.NoError(t, err)
 		assert.True(t, strings.HasSuffix(tok, "."), tok)
 		assert.Len(t, strings.Split(tok, "."), 3)
 	})
-}
-
-func TestOtherKeyDiffersFromSharedKeyAndBothAreReused(t *testing.T) {
-	assert.Same(t, SharedKey(), SharedKey())
-	assert.Same(t, OtherKey(), OtherKey())
-	assert.False(t, SharedKey().Equal(OtherKey()))
-	assert.Equal(t, 2048, SharedKey().N.BitLen())
+	assert.False(t, sharedKey().Equal(OtherKey()))
+	assert.Same(t, OtherKey(), OtherKey(), "keys are made once per process")
 }
 
 func TestUnavailableIssuerAnswers503(t *testing.T) {
 	iss := Start(t, Options{})
 	iss.SetUnavailable(true)
 	var v any
-	assert.Equal(t, 503, getJSON(t, iss.DiscoveryURL(), &v))
-	assert.Equal(t, 503, getJSON(t, iss.JWKSURL(), &v))
+	assert.Equal(t, 503, getJSON(t, iss.URL()+"/.well-known/openid-configuration", &v))
+	assert.Equal(t, 503, getJSON(t, iss.URL()+"/openid/v1/jwks", &v))
 	iss.SetUnavailable(false)
-	assert.Equal(t, 200, getJSON(t, iss.JWKSURL(), &v))
-	assert.Equal(t, 1, iss.DiscoveryRequests())
-	assert.Equal(t, 2, iss.JWKSRequests())
-}
-
-func TestIssuerPathOption(t *testing.T) {
-	t.Run("slash gives an issuer URL without a path", func(t *testing.T) {
-		iss := Start(t, Options{Path: "/"})
-		assert.Regexp(t, `^http://127\.0\.0\.1:\d+$`, iss.URL())
-		var d Discovery
-		require.Equal(t, 200, getJSON(t, iss.URL()+"/.well-known/openid-configuration", &d))
-		assert.Equal(t, iss.URL(), d.Issuer)
-	})
-	t.Run("a custom path is part of the URL and of HostPath", func(t *testing.T) {
-		iss := Start(t, Options{Path: "/clusters/blue"})
-		assert.True(t, strings.HasSuffix(iss.URL(), "/clusters/blue"))
-		assert.Equal(t, strings.TrimPrefix(iss.URL(), "http://"), iss.HostPath())
-		assert.Equal(t, "arn:aws:iam::111122223333:oidc-provider/"+iss.HostPath(), iss.ProviderARN("111122223333"))
-	})
-	for _, bad := range []string{"id", "/id/", "/a?b", "/a b", "/a:b"} {
-		t.Run("path "+bad+" is refused", func(t *testing.T) {
-			_, err := New(Options{Path: bad, TokenDir: t.TempDir()})
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), "Options.Path")
-		})
-	}
+	assert.Equal(t, 200, getJSON(t, iss.URL()+"/openid/v1/jwks", &v))
+	assert.Equal(t, 2, iss.JWKSFetches())
 }
 
 func TestHostPathStripsSchemeAndTrailingSlash(t *testing.T) {
@@ -251,21 +224,9 @@ func TestNewWithoutTokenDirRemovesItsTemporaryDirectoryOnClose(t *testing.T) {
 	assert.ErrorIs(t, err, os.ErrNotExist)
 }
 
-func TestWriteRawPublishesContentAsIs(t *testing.T) {
-	iss := Start(t, Options{})
-	require.NoError(t, iss.WriteRaw(""))
-	b, err := os.ReadFile(iss.TokenFile())
-	require.NoError(t, err)
-	assert.Empty(t, b)
-	require.NoError(t, iss.WriteRaw("  not.a.jwt\n"))
-	b, err = os.ReadFile(iss.TokenFile())
-	require.NoError(t, err)
-	assert.Equal(t, "  not.a.jwt\n", string(b))
-}
-
 func TestMalformedTokensAreNotVerifiableJWTs(t *testing.T) {
 	iss := Start(t, Options{})
-	jwks := JWKS{Keys: []JWK{publicJWK(iss.PublicKey(), iss.KeyID())}}
+	set := keysOf(t, iss)
 	names := map[string]bool{}
 	for _, m := range MalformedTokens() {
 		t.Run(m.Name, func(t *testing.T) {
@@ -275,36 +236,108 @@ func TestMalformedTokensAreNotVerifiableJWTs(t *testing.T) {
 			if len(parts) != 3 {
 				return
 			}
-			ok := true
 			for i, p := range parts {
 				b, err := base64.RawURLEncoding.DecodeString(p)
-				if err != nil {
-					ok = false
-					break
-				}
-				if i < 2 {
-					var obj map[string]any
-					if json.Unmarshal(b, &obj) != nil {
-						ok = false
-						break
-					}
+				var obj map[string]any
+				if err != nil || i < 2 && json.Unmarshal(b, &obj) != nil {
+					return
 				}
 			}
-			if ok {
-				// Well-formed on the outside: the signature must then be what fails.
-				_, _, err := verify(t, m.Token, jwks)
-				assert.Error(t, err)
-			}
+			// Well-formed on the outside: the signature must then be what fails.
+			_, _, err := verify(t, m.Token, set)
+			assert.Error(t, err)
 		})
 	}
 }
 
 func TestClock(t *testing.T) {
-	var c Clock
-	assert.Equal(t, DefaultStart, c.Now())
-	assert.Equal(t, DefaultStart.Add(time.Hour), c.Advance(time.Hour))
 	at := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	c.Set(at)
+	c := NewClock(at)
 	assert.Equal(t, at, c.Now())
-	assert.Equal(t, at, NewClock(at).Now())
+	assert.Equal(t, at.Add(time.Hour), c.Advance(time.Hour))
+	assert.Equal(t, at.Add(time.Hour), c.Now())
+}
+
+func TestTokenFileIsTheKubeletsProjectedVolume(t *testing.T) {
+	clock := NewClock(time.Date(2026, 11, 24, 6, 0, 0, 123e6, time.UTC))
+	dir := filepath.Join(t.TempDir(), "nested", "mount")
+	iss := Start(t, Options{Now: clock.Now, TokenDir: dir})
+	first, err := iss.Mint(TokenOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(dir, "token"), iss.TokenFile())
+	link, err := os.Readlink(iss.TokenFile())
+	require.NoError(t, err)
+	assert.Equal(t, "..data/token", link)
+	data, err := os.Readlink(filepath.Join(dir, "..data"))
+	require.NoError(t, err)
+	assert.Regexp(t, `^\.\.2026_11_24_06_00_00\.\d+$`, data)
+	fi, err := os.Stat(filepath.Join(dir, data, "token"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o644), fi.Mode().Perm())
+	assert.Equal(t, 0, iss.Rotations())
+
+	clock.Advance(48 * time.Minute)
+	second, err := iss.Mint(TokenOptions{})
+	require.NoError(t, err)
+	assert.NotEqual(t, first, second)
+	data2, err := os.Readlink(filepath.Join(dir, "..data"))
+	require.NoError(t, err)
+	assert.Regexp(t, `^\.\.2026_11_24_06_48_00\.\d+$`, data2)
+	b, err := os.ReadFile(iss.TokenFile())
+	require.NoError(t, err)
+	assert.Equal(t, second, string(b))
+	assert.Equal(t, 1, iss.Rotations())
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	assert.ElementsMatch(t, []string{"token", "..data", data2}, names, "the old payload is removed, ..data_tmp renamed over ..data")
+}
+
+func TestTokenFileReadersNeverSeeATornToken(t *testing.T) {
+	iss := Start(t, Options{})
+	tokens := map[string]bool{}
+	var all []string
+	for i := 0; i < 40; i++ {
+		tok, err := iss.Sign(TokenOptions{Pod: fmt.Sprint("pod-", i)})
+		require.NoError(t, err)
+		tokens[tok] = true
+		all = append(all, tok)
+	}
+	require.NoError(t, iss.write([]byte(all[0])))
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var bad, vanished atomic.Int64
+	for r := 0; r < 2; r++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				b, err := os.ReadFile(iss.TokenFile())
+				switch {
+				case errors.Is(err, os.ErrNotExist):
+					// The kubelet has the same window: a path walk that resolved ..data just
+					// before the swap finds the old directory already removed.
+					vanished.Add(1)
+				case err != nil || !tokens[string(b)]:
+					bad.Add(1)
+				}
+			}
+		}()
+	}
+	for _, tok := range all[1:] {
+		require.NoError(t, iss.write([]byte(tok)))
+	}
+	close(stop)
+	wg.Wait()
+	assert.Zero(t, bad.Load(), "reads of a mix of tokens: a reader must see a whole old or new token")
+	t.Logf("reads that found the old payload already removed: %d", vanished.Load())
+	assert.Equal(t, 39, iss.Rotations())
 }

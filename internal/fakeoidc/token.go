@@ -5,131 +5,89 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 )
 
 // DefaultAudience is the audience EKS's pod identity webhook asks the kubelet for.
 const DefaultAudience = "sts.amazonaws.com"
 
-// DefaultLifetime is the token lifetime EKS's pod identity webhook asks for (86400 s).
-const DefaultLifetime = 24 * time.Hour
-
 // TokenOptions describes a token. The zero value is a valid token for the service account
 // "default/app" with audience "sts.amazonaws.com", valid for 24 hours from the issuer's Now.
-// The override fields make invalid tokens for negative tests.
+// Claims, Header and Key make invalid tokens for negative tests.
 type TokenOptions struct {
 	// Namespace is the pod's namespace. Optional; default "default".
 	Namespace string
 	// ServiceAccount is the service account's name. Optional; default "app".
 	ServiceAccount string
-	// ServiceAccountUID is the service account's UID. Optional; default a UUID derived from
-	// namespace and name (stable across mints).
-	ServiceAccountUID string
 	// Pod is the pod's name. Optional; default ServiceAccount + "-0".
 	Pod string
-	// PodUID is the pod's UID. Optional; default a UUID derived from namespace and pod name.
-	PodUID string
-	// Audience is the aud claim. Optional; default ["sts.amazonaws.com"]. One value is written
-	// as a JSON array, as the Kubernetes API server writes it.
-	Audience []string
-	// Lifetime is exp - iat. Optional; default 24h. Ignored when Expires is set.
-	Lifetime time.Duration
-	// IssuedAt is the iat claim. Optional; default the issuer's Now.
-	IssuedAt time.Time
-	// NotBefore is the nbf claim. Optional; default IssuedAt.
-	NotBefore time.Time
-	// Expires is the exp claim. Optional; default IssuedAt + Lifetime. A time in the past makes
-	// an expired token.
-	Expires time.Time
-	// Issuer is the iss claim. Optional; default the issuer's URL. Another value makes a token
-	// from an unknown issuer.
-	Issuer string
 	// Subject is the sub claim. Optional; default "system:serviceaccount:NAMESPACE:SERVICEACCOUNT".
 	Subject string
+	// Audience is the aud claim. Optional; default ["sts.amazonaws.com"], written as a JSON
+	// array, as the Kubernetes API server writes it.
+	Audience []string
+	// Lifetime is exp - iat. Optional; default 24 hours, what EKS's webhook asks for. Ignored
+	// when Expires is set.
+	Lifetime time.Duration
+	// Expires is the exp claim. Optional; default iat + Lifetime.
+	Expires time.Time
 	// Claims sets claims after the defaults are filled in: a value replaces the claim, a nil
 	// value removes it (e.g. {"aud": nil} makes a token without an audience). Optional.
 	Claims map[string]any
-	// Header sets JOSE header fields the same way (e.g. {"alg": "none"} or {"kid": "other"}).
-	// With an alg other than RS256 the signature segment is left empty. Optional.
+	// Header sets JOSE header fields the same way (e.g. {"kid": "other"}). With an alg other
+	// than RS256 the signature segment is left empty. Optional.
 	Header map[string]any
-	// Key signs the token instead of the issuer's key; the kid header stays the issuer's, so the
+	// Key signs the token instead of the issuer's key; the kid stays the issuer's, so the
 	// signature does not verify against the issuer's JWKS. Optional (OtherKey is a ready one).
 	Key *rsa.PrivateKey
 }
 
-// sign builds and signs a token for an issuer with URL iss, key and kid, at now.
-func sign(opts TokenOptions, iss string, key *rsa.PrivateKey, kid string, now time.Time) (string, error) {
-	if opts.Namespace == "" {
-		opts.Namespace = "default"
+// Sign returns a signed token described by opts, without writing it anywhere.
+func (i *Issuer) Sign(opts TokenOptions) (string, error) {
+	ns, sa, pod := or(opts.Namespace, "default"), or(opts.ServiceAccount, "app"), opts.Pod
+	pod = or(pod, sa+"-0")
+	aud := opts.Audience
+	if aud == nil {
+		aud = []string{DefaultAudience}
 	}
-	if opts.ServiceAccount == "" {
-		opts.ServiceAccount = "app"
+	now := i.now()
+	exp := opts.Expires
+	if exp.IsZero() {
+		exp = now.Add(24 * time.Hour)
+		if opts.Lifetime != 0 {
+			exp = now.Add(opts.Lifetime)
+		}
 	}
-	if opts.Pod == "" {
-		opts.Pod = opts.ServiceAccount + "-0"
-	}
-	if opts.ServiceAccountUID == "" {
-		opts.ServiceAccountUID = stableUUID("serviceaccount/" + opts.Namespace + "/" + opts.ServiceAccount)
-	}
-	if opts.PodUID == "" {
-		opts.PodUID = stableUUID("pod/" + opts.Namespace + "/" + opts.Pod)
-	}
-	if opts.Audience == nil {
-		opts.Audience = []string{DefaultAudience}
-	}
-	if opts.Lifetime == 0 {
-		opts.Lifetime = DefaultLifetime
-	}
-	if opts.IssuedAt.IsZero() {
-		opts.IssuedAt = now
-	}
-	if opts.NotBefore.IsZero() {
-		opts.NotBefore = opts.IssuedAt
-	}
-	if opts.Expires.IsZero() {
-		opts.Expires = opts.IssuedAt.Add(opts.Lifetime)
-	}
-	if opts.Issuer == "" {
-		opts.Issuer = iss
-	}
-	if opts.Subject == "" {
-		opts.Subject = "system:serviceaccount:" + opts.Namespace + ":" + opts.ServiceAccount
-	}
-
+	jti := make([]byte, 16)
+	_, _ = rand.Read(jti)
 	claims := map[string]any{
-		"iss": opts.Issuer,
-		"sub": opts.Subject,
-		"aud": opts.Audience,
-		"exp": opts.Expires.Unix(),
-		"iat": opts.IssuedAt.Unix(),
-		"nbf": opts.NotBefore.Unix(),
-		"jti": randomUUID(),
-		"kubernetes.io": map[string]any{
-			"namespace":      opts.Namespace,
-			"serviceaccount": map[string]any{"name": opts.ServiceAccount, "uid": opts.ServiceAccountUID},
-			"pod":            map[string]any{"name": opts.Pod, "uid": opts.PodUID},
-		},
+		"iss": i.url, "sub": or(opts.Subject, "system:serviceaccount:"+ns+":"+sa), "aud": aud,
+		"exp": exp.Unix(), "iat": now.Unix(), "nbf": now.Unix(), "jti": hex.EncodeToString(jti),
+		"kubernetes.io": map[string]any{"namespace": ns, "serviceaccount": map[string]any{"name": sa}, "pod": map[string]any{"name": pod}},
 	}
+	header := map[string]any{"alg": "RS256", "kid": i.kid}
 	override(claims, opts.Claims)
-	header := map[string]any{"alg": "RS256", "kid": kid}
 	override(header, opts.Header)
-
-	h, err := b64JSON(header)
+	h, err := json.Marshal(header)
 	if err != nil {
-		return "", fmt.Errorf("fakeoidc: encoding header: %w", err)
+		return "", fmt.Errorf("fakeoidc: encoding the header: %w", err)
 	}
-	c, err := b64JSON(claims)
+	c, err := json.Marshal(claims)
 	if err != nil {
-		return "", fmt.Errorf("fakeoidc: encoding claims: %w", err)
+		return "", fmt.Errorf("fakeoidc: encoding the claims: %w", err)
 	}
-	signingInput := h + "." + c
+	signingInput := b64(h) + "." + b64(c)
 	if header["alg"] != "RS256" {
 		return signingInput + ".", nil
 	}
-	if opts.Key != nil {
-		key = opts.Key
+	key := opts.Key
+	if key == nil {
+		key = sharedKey()
 	}
 	sum := sha256.Sum256([]byte(signingInput))
 	sig, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, sum[:])
@@ -139,31 +97,90 @@ func sign(opts TokenOptions, iss string, key *rsa.PrivateKey, kid string, now ti
 	return signingInput + "." + b64(sig), nil
 }
 
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
 func override(dst, src map[string]any) {
 	for k, v := range src {
 		if v == nil {
 			delete(dst, k)
-			continue
+		} else {
+			dst[k] = v
 		}
-		dst[k] = v
 	}
 }
 
-// stableUUID derives a version-4-shaped UUID from s, so the same object keeps its UID.
-func stableUUID(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return formatUUID(sum[:16])
+func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+
+// Two process-wide 2048-bit keys, generated on first use: one per issuer would make tests slow.
+var (
+	sharedKey = sync.OnceValue(generateKey)
+	// OtherKey returns a key that is not any issuer's: tokens signed with it (TokenOptions.Key)
+	// carry a signature the issuer's JWKS does not verify.
+	OtherKey = sync.OnceValue(generateKey)
+)
+
+func generateKey() *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic("fakeoidc: generating an RSA key: " + err.Error())
+	}
+	return k
 }
 
-func randomUUID() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return formatUUID(b)
+// MalformedToken is a named token that is not a valid JWT, for negative tests.
+type MalformedToken struct {
+	// Name says what is wrong with it, as a test case name.
+	Name string
+	// Token is the file content.
+	Token string
 }
 
-func formatUUID(b []byte) string {
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b)
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+// MalformedTokens returns tokens that no verifier may accept, each broken in a different way.
+// None of them parses as a signed JWT; a verifier must reject each without panicking.
+func MalformedTokens() []MalformedToken {
+	header := b64([]byte(`{"alg":"RS256","kid":"k"}`))
+	claims := b64([]byte(`{"iss":"https://example.invalid","sub":"system:serviceaccount:default:app","aud":["sts.amazonaws.com"],"exp":4102444800}`))
+	return []MalformedToken{
+		{"not a JWT at all", "this is not a token"},
+		{"only two segments", header + "." + claims},
+		{"four segments", header + "." + claims + ".c2ln.ZXh0cmE"},
+		{"empty segments", ".."},
+		{"header is not base64url", "%%%." + claims + ".c2ln"},
+		{"header is not JSON", b64([]byte("not json")) + "." + claims + ".c2ln"},
+		{"claims are not JSON", header + "." + b64([]byte("{\"iss\":")) + ".c2ln"},
+		{"claims are a JSON array", header + "." + b64([]byte(`["iss"]`)) + ".c2ln"},
+		{"signature is not base64url", header + "." + claims + ".!!!"},
+		{"padded base64 segments", header + "==." + claims + ".c2ln"},
+		{"exp is a string", header + "." + b64([]byte(`{"iss":"https://example.invalid","sub":"s","aud":"a","exp":"tomorrow"}`)) + ".c2ln"},
+	}
+}
+
+// Clock is a settable clock for tests: its Now method is what Options.Now (here and in
+// fakests) expects. It is safe for concurrent use.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a Clock that starts at t.
+func NewClock(t time.Time) *Clock { return &Clock{now: t} }
+
+// Now returns the clock's current time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d and returns the new time.
+func (c *Clock) Advance(d time.Duration) time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	return c.now
 }

@@ -127,7 +127,7 @@ func (c call) do(t *testing.T, s *Server) (*http.Response, []byte) {
 }
 
 type errorDoc struct {
-	Code, Message, RequestId, HostId, Region, Endpoint, AWSAccessKeyId, BucketName, HeadersNotSigned string
+	Code, Message, RequestId, Region, Endpoint, AWSAccessKeyId, BucketName string
 }
 
 func decodeError(t *testing.T, body []byte) errorDoc {
@@ -185,13 +185,6 @@ func TestAuthentication(t *testing.T) {
 		{name: "a signed header changed after signing is SignatureDoesNotMatch", call: list(call{cred: permanent, extraHead: http.Header{"X-Amz-Meta-A": {"1"}}, tamper: func(r *http.Request) {
 			r.Header.Set("X-Amz-Meta-A", "2")
 		}}), status: 403, code: "SignatureDoesNotMatch"},
-		{name: "an x-amz header added after signing is refused as not signed", call: list(call{cred: permanent, tamper: func(r *http.Request) {
-			r.Header.Set("X-Amz-Request-Payer", "requester")
-		}}), status: 403, code: "AccessDenied", check: func(t *testing.T, e errorDoc) {
-			if e.HeadersNotSigned != "x-amz-request-payer" {
-				t.Errorf("HeadersNotSigned = %q", e.HeadersNotSigned)
-			}
-		}},
 		{name: "a request signed for another region is AuthorizationHeaderMalformed naming the right one", call: list(call{cred: permanent, region: "eu-west-1"}),
 			status: 400, code: "AuthorizationHeaderMalformed", check: func(t *testing.T, e errorDoc) {
 				if e.Region != "us-east-1" || !strings.Contains(e.Message, "'eu-west-1' is wrong; expecting 'us-east-1'") {
@@ -203,10 +196,9 @@ func TestAuthentication(t *testing.T) {
 		{name: "expired session credentials are ExpiredToken", call: list(call{cred: expired}), status: 400, code: "ExpiredToken"},
 		{name: "a missing x-amz-content-sha256 is InvalidRequest", call: list(call{cred: permanent, payload: "-"}), status: 400, code: "InvalidRequest"},
 		{name: "UNSIGNED-PAYLOAD is accepted", call: list(call{cred: permanent, payload: "UNSIGNED-PAYLOAD"}), status: 200},
-		{name: "a payload hash that is not the body's is XAmzContentSHA256Mismatch", call: list(call{cred: permanent, payload: strings.Repeat("0", 64)}), status: 400, code: "XAmzContentSHA256Mismatch"},
 		{name: "another signing algorithm is refused", call: list(call{unsigned: true, tamper: func(r *http.Request) {
 			r.Header.Set("Authorization", "AWS AKIAFAKES3EXAMPLE:c2lnbmF0dXJl")
-		}}), status: 400, code: "InvalidArgument"},
+		}}), status: 400, code: "AuthorizationHeaderMalformed"},
 		{name: "an Authorization header without a Signature is malformed", call: list(call{unsigned: true, tamper: func(r *http.Request) {
 			r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAFAKES3EXAMPLE/20260304/us-east-1/s3/aws4_request, SignedHeaders=host")
 		}}), status: 400, code: "AuthorizationHeaderMalformed"},
@@ -233,8 +225,8 @@ func TestAuthentication(t *testing.T) {
 			if e.Code != tc.code {
 				t.Fatalf("code %q, want %q (%s)", e.Code, tc.code, e.Message)
 			}
-			if e.RequestId == "" || e.RequestId != resp.Header.Get("X-Amz-Request-Id") || e.HostId == "" {
-				t.Errorf("request IDs: body %q/%q, header %q", e.RequestId, e.HostId, resp.Header.Get("X-Amz-Request-Id"))
+			if e.RequestId == "" || e.RequestId != resp.Header.Get("X-Amz-Request-Id") {
+				t.Errorf("request IDs: body %q, header %q", e.RequestId, resp.Header.Get("X-Amz-Request-Id"))
 			}
 			if tc.check != nil {
 				tc.check(t, e)
@@ -262,10 +254,10 @@ func TestCredentialsCallbackSeesKeysIssuedAfterStart(t *testing.T) {
 }
 
 type listResult struct {
-	Name, Prefix, Delimiter, EncodingType, StartAfter, ContinuationToken, NextContinuationToken string
-	MaxKeys, KeyCount                                                                           int
-	IsTruncated                                                                                 bool
-	Contents                                                                                    []struct {
+	Name, Prefix, Delimiter, EncodingType, ContinuationToken, NextContinuationToken string
+	MaxKeys, KeyCount                                                               int
+	IsTruncated                                                                     bool
+	Contents                                                                        []struct {
 		Key, LastModified, ETag, StorageClass string
 		Size                                  int64
 	}
@@ -399,7 +391,7 @@ func TestListObjectsV2Details(t *testing.T) {
 	if err := s.AddBucket(Bucket{Name: "detail"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.PutObjects("detail", Object{Key: "dir/a b+c.txt", Size: 42, LastModified: modified, ETag: "abc"}, Object{Key: "top"}); err != nil {
+	if err := s.PutObjects("detail", Object{Key: "dir/a b+c.txt", Size: 42, LastModified: modified}, Object{Key: "top"}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -409,19 +401,13 @@ func TestListObjectsV2Details(t *testing.T) {
 			t.Fatalf("%+v", r)
 		}
 		c := r.Contents[0]
-		if c.Size != 42 || c.LastModified != "2025-12-31T23:59:58.000Z" || c.ETag != `"abc"` || c.StorageClass != "STANDARD" {
+		if c.Size != 42 || c.LastModified != "2025-12-31T23:59:58.000Z" || c.ETag != `"c31778247e846cdba09e8def83ee0845"` || c.StorageClass != "STANDARD" {
 			t.Errorf("%+v", c)
 		}
 	})
 	t.Run("without encoding keys are sent as they are", func(t *testing.T) {
 		r := listPage(t, s, "detail", listQuery("prefix", "dir/"))
 		if r.EncodingType != "" || len(r.Contents) != 1 || r.Contents[0].Key != "dir/a b+c.txt" {
-			t.Fatalf("%+v", r)
-		}
-	})
-	t.Run("start-after skips keys up to and including it", func(t *testing.T) {
-		r := listPage(t, s, "detail", listQuery("start-after", "dir/a b+c.txt"))
-		if len(r.Contents) != 1 || r.Contents[0].Key != "top" || r.StartAfter != "dir/a b+c.txt" {
 			t.Fatalf("%+v", r)
 		}
 	})
@@ -550,18 +536,11 @@ func TestListBuckets(t *testing.T) {
 	if len(r.Buckets) != 1 || r.Buckets[0].Name != "delta" || r.ContinuationToken != "" {
 		t.Fatalf("second page %+v", r)
 	}
-	if r := get(url.Values{"bucket-region": {"eu-west-1"}}); len(r.Buckets) != 1 || r.Buckets[0].Name != "delta" {
-		t.Fatalf("by region %+v", r)
-	}
-	if r := get(url.Values{"prefix": {"b"}}); len(r.Buckets) != 1 || r.Buckets[0].Name != "bravo" {
-		t.Fatalf("by prefix %+v", r)
-	}
 }
 
-func TestFaultsAndHooks(t *testing.T) {
+func TestFaultsAreAnsweredInsteadAndRecorded(t *testing.T) {
 	leakcheck.Check(t)
-	var hooked []Request
-	s := newServer(t, Options{OnRequest: func(r Request) { hooked = append(hooked, r) }})
+	s := newServer(t, Options{})
 	s.SetFault(func(r Request) *Fault {
 		if r.Operation == "ListBuckets" {
 			return &Fault{Status: 502, Body: "<html>Bad Gateway</html>"}
@@ -580,8 +559,8 @@ func TestFaultsAndHooks(t *testing.T) {
 	if resp, _ := (call{cred: permanent, path: "/"}).do(t, s); resp.StatusCode != 200 {
 		t.Fatalf("after removing the fault: %d", resp.StatusCode)
 	}
-	if len(hooked) != 3 || hooked[0].Status != 502 || hooked[1].Code != "SlowDown" || hooked[2].Status != 200 {
-		t.Fatalf("hook saw %+v", hooked)
+	if r := s.Requests(); len(r) != 3 || r[0].Status != 502 || r[1].Code != "SlowDown" || r[2].Status != 200 {
+		t.Fatalf("requests %+v", r)
 	}
 }
 
@@ -595,11 +574,5 @@ func TestOptionsAndInputsAreValidated(t *testing.T) {
 	}
 	if err := s.PutObjects("missing", Object{Key: "k"}); err == nil {
 		t.Error("objects were put in a missing bucket")
-	}
-	_ = s.AddBucket(Bucket{Name: "b"})
-	for _, o := range []Object{{Key: ""}, {Key: strings.Repeat("k", 1025)}, {Key: "k", Size: -1}} {
-		if err := s.PutObjects("b", o); err == nil {
-			t.Errorf("object %.20q size %d was accepted", o.Key, o.Size)
-		}
 	}
 }

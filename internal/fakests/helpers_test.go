@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -21,33 +22,32 @@ import (
 )
 
 const (
-	acctA = "111122223333"
-	acctB = "444455556666"
-	acctC = "777788889999"
+	acctA    = "111122223333"
+	acctB    = "444455556666"
+	userARN  = "arn:aws:iam::" + acctA + ":user/alice"
+	userKey  = "AKIAALICE0000000001"
+	userSecr = "alice-secret-key-0123456789"
 )
 
 // world is an issuer and a server with a settable clock that starts at the real time (SDK
-// clients sign with the real time).
+// clients sign with the real time), and a web identity role trusting default/app.
 type world struct {
-	clock *fakeoidc.Clock
-	iss   *fakeoidc.Issuer
-	srv   *Server
+	clock   *fakeoidc.Clock
+	iss     *fakeoidc.Issuer
+	srv     *Server
+	webRole string
 }
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	clock := fakeoidc.NewClock(time.Now().UTC().Truncate(time.Second))
 	w := &world{clock: clock, iss: fakeoidc.Start(t, fakeoidc.Options{Now: clock.Now}), srv: Start(t, Options{Now: clock.Now})}
-	require.NoError(t, w.srv.AddOIDCProvider(w.iss.URL(), fakeoidc.DefaultAudience))
+	w.srv.AddOIDCProvider(w.iss.URL(), fakeoidc.DefaultAudience)
+	w.webRole = "arn:aws:iam::" + acctA + ":role/web"
+	require.NoError(t, w.srv.AddRole(Role{ARN: w.webRole, TrustPolicy: WebIdentityTrustPolicy(acctA, w.iss.URL(), "system:serviceaccount:default:app", fakeoidc.DefaultAudience)}))
+	require.NoError(t, w.srv.AddUser(userKey, userSecr, userARN))
+	t.Cleanup(http.DefaultClient.CloseIdleConnections)
 	return w
-}
-
-// webRole adds a web identity role in acctA trusting sub.
-func (w *world) webRole(t *testing.T, name, sub string) string {
-	t.Helper()
-	arn := "arn:aws:iam::" + acctA + ":role/" + name
-	require.NoError(t, w.srv.AddRole(Role{ARN: arn, TrustPolicy: WebIdentityTrustPolicy(acctA, w.iss.URL(), sub, fakeoidc.DefaultAudience)}))
-	return arn
 }
 
 func (w *world) token(t *testing.T, opts fakeoidc.TokenOptions) string {
@@ -57,71 +57,69 @@ func (w *world) token(t *testing.T, opts fakeoidc.TokenOptions) string {
 	return tok
 }
 
-// webIdentity assumes roleARN with a default token and returns the credentials.
-func (w *world) webIdentity(t *testing.T, roleARN string) aws.Credentials {
-	t.Helper()
-	status, body := post(t, w.srv, webIdentityParams(roleARN, "web-session", w.token(t, fakeoidc.TokenOptions{})))
-	require.Equal(t, 200, status, "%s", body)
-	out, err := decodeWebIdentity(body)
-	require.NoError(t, err)
-	return aws.Credentials{AccessKeyID: *out.Credentials.AccessKeyId, SecretAccessKey: *out.Credentials.SecretAccessKey, SessionToken: *out.Credentials.SessionToken}
+func webIdentityParams(roleARN, session, token string) url.Values {
+	return url.Values{"Action": {OpAssumeRoleWithWebIdentity}, "Version": {"2011-06-15"}, "RoleArn": {roleARN}, "RoleSessionName": {session}, "WebIdentityToken": {token}}
 }
 
-// sdk returns a real *sts.Client pointed at the server, signing with creds, without retries.
+// post sends params unsigned and returns the status and the decoded error (nil for 200).
+func post(t *testing.T, s *Server, params url.Values) (int, []byte, *stsxml.Error) {
+	t.Helper()
+	resp, err := http.PostForm(s.URL(), params)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	return answer(t, resp)
+}
+
+func answer(t *testing.T, resp *http.Response) (int, []byte, *stsxml.Error) {
+	t.Helper()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	if resp.StatusCode == http.StatusOK {
+		return resp.StatusCode, body, nil
+	}
+	_, err = stsxml.DecodeAssumeRole(resp.StatusCode, bytes.NewReader(body))
+	var e *stsxml.Error
+	require.True(t, errors.As(err, &e), "not an STS error document: %v\n%s", err, body)
+	return resp.StatusCode, body, e
+}
+
+// webIdentity assumes the world's web role with a fresh default token.
+func (w *world) webIdentity(t *testing.T) (*sts.AssumeRoleWithWebIdentityOutput, aws.Credentials) {
+	t.Helper()
+	status, body, e := post(t, w.srv, webIdentityParams(w.webRole, "web-session", w.token(t, fakeoidc.TokenOptions{})))
+	require.Equal(t, 200, status, "%v", e)
+	out, err := stsxml.DecodeAssumeRoleWithWebIdentity(200, bytes.NewReader(body))
+	require.NoError(t, err)
+	c := out.Credentials
+	return out, aws.Credentials{AccessKeyID: *c.AccessKeyId, SecretAccessKey: *c.SecretAccessKey, SessionToken: *c.SessionToken}
+}
+
+// sdk returns aws-sdk-go-v2's STS client pointed at the server, signing with creds, without
+// retries.
 func (w *world) sdk(t *testing.T, creds aws.Credentials) *sts.Client {
 	t.Helper()
 	hc := &http.Client{}
 	t.Cleanup(hc.CloseIdleConnections)
-	return sts.New(sts.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String(w.srv.URL()),
-		Credentials:  aws.NewCredentialsCache(credentials(creds)),
-		HTTPClient:   hc,
-		Retryer:      aws.NopRetryer{},
-	})
+	return sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(w.srv.URL()), HTTPClient: hc, Retryer: aws.NopRetryer{},
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return creds, nil })})
 }
 
-type credentials aws.Credentials
-
-func (c credentials) Retrieve(context.Context) (aws.Credentials, error) {
-	return aws.Credentials(c), nil
-}
-
-// signedPost builds a POST of params signed with creds at signingTime (the SDK's signer, as
-// the SDK's STS client signs), with an optional change after signing.
-func signedPost(t *testing.T, srv *Server, params url.Values, creds aws.Credentials, region string, signingTime time.Time, tamper func(*http.Request)) (int, []byte) {
+// signedPost sends params signed with creds for service "sts" at signedAt, with an optional
+// change after signing.
+func signedPost(t *testing.T, s *Server, params url.Values, creds aws.Credentials, signedAt time.Time, tamper func(*http.Request)) (int, *stsxml.Error) {
 	t.Helper()
 	body := params.Encode()
-	req, err := http.NewRequest(http.MethodPost, srv.URL(), strings.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, s.URL(), strings.NewReader(body))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	sum := sha256.Sum256([]byte(body))
-	require.NoError(t, v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "sts", region, signingTime))
+	require.NoError(t, v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "sts", "us-east-1", signedAt))
 	if tamper != nil {
 		tamper(req)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
-	var b bytes.Buffer
-	_, err = b.ReadFrom(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, b.Bytes()
-}
-
-func decodeWebIdentity(body []byte) (*sts.AssumeRoleWithWebIdentityOutput, error) {
-	return stsxmlDecodeWebIdentity(body)
-}
-
-func stsxmlDecodeWebIdentity(body []byte) (*sts.AssumeRoleWithWebIdentityOutput, error) {
-	return stsxml.DecodeAssumeRoleWithWebIdentity(200, bytes.NewReader(body))
-}
-
-func ioNopCloser(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s)) }
-
-func signer() *v4.Signer { return v4.NewSigner() }
-
-func sha256Hex(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
+	status, _, e := answer(t, resp)
+	return status, e
 }

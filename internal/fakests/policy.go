@@ -5,364 +5,140 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 )
 
-// maxPolicySize bounds trust policies, as IAM does (2048 characters by default; the quota can
-// be raised to 4096, which is what is allowed here).
-const maxPolicySize = 4096
-
-type policy struct {
-	statements []statement
-}
+// policy is a parsed IAM trust policy (a role's assume-role policy document), reduced to what
+// IRSA and role chaining use: statements with Effect Allow or Deny; Principal "*" or
+// {"AWS": …, "Federated": …}; Action with * and ? wildcards; Condition blocks of StringEquals
+// and StringLike (keys compared case-insensitively, * and ? wildcards for StringLike). Every
+// "one or many" field takes a string or an array of strings. Anything else is refused by
+// parsePolicy, so a policy is never half understood. A statement allows a request when its
+// action, its principal and all its conditions match; a policy allows a request when some
+// Allow statement matches and no Deny statement does.
+type policy struct{ statements []statement }
 
 type statement struct {
 	allow      bool
-	anyone     bool     // Principal "*" or {"AWS": "*"}
-	aws        []string // principal ARNs or account IDs
-	federated  []string
-	service    []string
-	actions    []string
+	principals map[string]oneOrMany // by type, "AWS" or "Federated"; nil for "*"
+	actions    oneOrMany
 	conditions []condition
 }
 
 type condition struct {
-	op       string // base operator, e.g. "StringLike"
-	set      string // "", "ForAnyValue", "ForAllValues"
-	ifExists bool
-	key      string // lower-cased
-	values   []string
+	like   bool   // StringLike, else StringEquals
+	key    string // lower-case
+	values []string
 }
 
-// stringList is an IAM "one or many" string: "a" or ["a", "b"]. Condition values may also be
-// booleans or numbers, which IAM compares as their text.
-type stringList []string
+// authzRequest is what a trust policy is evaluated for.
+type authzRequest struct {
+	action        string
+	principalType string            // "AWS" or "Federated"
+	principals    []string          // the names the caller goes by (ARNs, account ID, provider ARN)
+	context       map[string]string // condition keys, lower-case
+}
 
-func (l *stringList) UnmarshalJSON(b []byte) error {
-	var one any
-	if err := json.Unmarshal(b, &one); err != nil {
+// oneOrMany is IAM's "a string or an array of strings".
+type oneOrMany []string
+
+func (l *oneOrMany) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '[' {
+		return json.Unmarshal(b, (*[]string)(l))
+	}
+	*l = oneOrMany{""}
+	return json.Unmarshal(b, &(*l)[0])
+}
+
+// strictJSON decodes one JSON value with no unknown fields and nothing after it.
+func strictJSON(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
 		return err
 	}
-	scalar := func(v any) (string, error) {
-		switch x := v.(type) {
-		case string:
-			return x, nil
-		case bool, float64:
-			return fmt.Sprint(x), nil
-		}
-		return "", fmt.Errorf("expected a string, got %s", bytes.TrimSpace(b))
+	if dec.More() {
+		return errors.New("text after the JSON value")
 	}
-	if arr, ok := one.([]any); ok {
-		out := make([]string, 0, len(arr))
-		for _, v := range arr {
-			s, err := scalar(v)
-			if err != nil {
-				return err
-			}
-			out = append(out, s)
-		}
-		*l = out
-		return nil
-	}
-	s, err := scalar(one)
-	if err != nil {
-		return err
-	}
-	*l = []string{s}
 	return nil
 }
 
-type rawStatement struct {
-	Sid          string                           `json:"Sid"`
-	Effect       string                           `json:"Effect"`
-	Principal    json.RawMessage                  `json:"Principal"`
-	NotPrincipal json.RawMessage                  `json:"NotPrincipal"`
-	Action       stringList                       `json:"Action"`
-	NotAction    json.RawMessage                  `json:"NotAction"`
-	Resource     json.RawMessage                  `json:"Resource"`
-	Condition    map[string]map[string]stringList `json:"Condition"`
-}
-
-var supportedOperators = map[string]bool{
-	"StringEquals": true, "StringNotEquals": true, "StringEqualsIgnoreCase": true,
-	"StringNotEqualsIgnoreCase": true, "StringLike": true, "StringNotLike": true, "Null": true,
-}
-
 func parsePolicy(doc string) (*policy, error) {
-	if strings.TrimSpace(doc) == "" {
-		return nil, errors.New("the policy is empty")
-	}
-	if len(doc) > maxPolicySize {
-		return nil, fmt.Errorf("the policy is %d characters, more than %d", len(doc), maxPolicySize)
-	}
 	var raw struct {
-		Version   string          `json:"Version"`
-		Statement json.RawMessage `json:"Statement"`
+		Version, ID string
+		Statement   json.RawMessage
 	}
-	dec := json.NewDecoder(strings.NewReader(doc))
-	if err := dec.Decode(&raw); err != nil {
-		return nil, fmt.Errorf("the policy is not valid JSON: %w", err)
+	if err := strictJSON([]byte(doc), &raw); err != nil {
+		return nil, fmt.Errorf("the policy is not a policy document: %w", err)
 	}
-	if dec.More() {
-		return nil, errors.New("the policy has text after its JSON object")
+	if st := bytes.TrimSpace(raw.Statement); len(st) > 0 && st[0] == '{' {
+		raw.Statement = append(append([]byte("["), st...), ']')
 	}
-	if raw.Version != "" && raw.Version != "2012-10-17" && raw.Version != "2008-10-17" {
-		return nil, fmt.Errorf("unknown policy Version %q", raw.Version)
+	var stmts []struct {
+		Sid, Effect string
+		Principal   json.RawMessage
+		Action      oneOrMany
+		Condition   map[string]map[string]oneOrMany
 	}
-	var stmts []rawStatement
-	trimmed := bytes.TrimSpace(raw.Statement)
-	switch {
-	case len(trimmed) == 0 || string(trimmed) == "null":
-		return nil, errors.New("the policy has no Statement")
-	case trimmed[0] == '[':
-		if err := json.Unmarshal(trimmed, &stmts); err != nil {
-			return nil, fmt.Errorf("Statement: %w", err)
-		}
-	default:
-		var one rawStatement
-		if err := json.Unmarshal(trimmed, &one); err != nil {
-			return nil, fmt.Errorf("Statement: %w", err)
-		}
-		stmts = []rawStatement{one}
-	}
-	if len(stmts) == 0 {
-		return nil, errors.New("the policy has no Statement")
+	if err := strictJSON(raw.Statement, &stmts); err != nil || len(stmts) == 0 {
+		return nil, fmt.Errorf("the policy needs a Statement this fake understands (Sid, Effect, Principal, Action, Condition): %v", err)
 	}
 	p := &policy{}
 	for i, rs := range stmts {
-		st, err := parseStatement(rs)
-		if err != nil {
-			return nil, fmt.Errorf("statement %d: %w", i+1, err)
+		st := statement{allow: rs.Effect == "Allow", actions: rs.Action}
+		if rs.Effect != "Allow" && rs.Effect != "Deny" || len(rs.Action) == 0 {
+			return nil, fmt.Errorf("statement %d: Effect must be Allow or Deny, and Action is required", i+1)
+		}
+		if string(bytes.TrimSpace(rs.Principal)) != `"*"` {
+			err := strictJSON(rs.Principal, &st.principals)
+			for typ := range st.principals {
+				if typ != "AWS" && typ != "Federated" {
+					err = fmt.Errorf("principal type %q is not supported (AWS, Federated)", typ)
+				}
+			}
+			if err != nil || len(st.principals) == 0 {
+				return nil, fmt.Errorf("statement %d: Principal must be \"*\" or {\"AWS\"|\"Federated\": …}: %v", i+1, err)
+			}
+		}
+		for op, block := range rs.Condition {
+			if op != "StringEquals" && op != "StringLike" {
+				return nil, fmt.Errorf("statement %d: condition operator %q is not supported (StringEquals, StringLike)", i+1, op)
+			}
+			for key, values := range block {
+				st.conditions = append(st.conditions, condition{like: op == "StringLike", key: strings.ToLower(key), values: values})
+			}
 		}
 		p.statements = append(p.statements, st)
 	}
 	return p, nil
 }
 
-func parseStatement(rs rawStatement) (statement, error) {
-	var st statement
-	switch rs.Effect {
-	case "Allow":
-		st.allow = true
-	case "Deny":
-	default:
-		return st, fmt.Errorf("Effect must be Allow or Deny, not %q", rs.Effect)
-	}
-	if len(rs.NotPrincipal) > 0 || len(rs.NotAction) > 0 {
-		return st, errors.New("NotPrincipal and NotAction are not supported by this fake")
-	}
-	if len(rs.Action) == 0 {
-		return st, errors.New("Action is required")
-	}
-	st.actions = rs.Action
-	if len(rs.Principal) == 0 {
-		return st, errors.New("a trust policy statement needs a Principal")
-	}
-	var star string
-	if json.Unmarshal(rs.Principal, &star) == nil {
-		if star != "*" {
-			return st, fmt.Errorf("Principal %q: a string Principal must be \"*\"", star)
-		}
-		st.anyone = true
-	} else {
-		var m map[string]stringList
-		if err := json.Unmarshal(rs.Principal, &m); err != nil {
-			return st, fmt.Errorf("Principal: %w", err)
-		}
-		for k, v := range m {
-			switch k {
-			case "AWS":
-				for _, a := range v {
-					if a == "*" {
-						st.anyone = true
-					}
-				}
-				st.aws = v
-			case "Federated":
-				st.federated = v
-			case "Service":
-				st.service = v
-			default:
-				return st, fmt.Errorf("Principal type %q is not supported (AWS, Federated, Service)", k)
-			}
-		}
-	}
-	ops := make([]string, 0, len(rs.Condition))
-	for op := range rs.Condition {
-		ops = append(ops, op)
-	}
-	sort.Strings(ops)
-	for _, fullOp := range ops {
-		c := condition{op: fullOp}
-		if set, rest, ok := strings.Cut(c.op, ":"); ok {
-			if set != "ForAnyValue" && set != "ForAllValues" {
-				return st, fmt.Errorf("condition operator %q: unknown set qualifier %q", fullOp, set)
-			}
-			c.set, c.op = set, rest
-		}
-		if base, ok := strings.CutSuffix(c.op, "IfExists"); ok && c.op != "Null" {
-			c.op, c.ifExists = base, true
-		}
-		if !supportedOperators[c.op] {
-			return st, fmt.Errorf("condition operator %q is not supported by this fake", fullOp)
-		}
-		keys := make([]string, 0, len(rs.Condition[fullOp]))
-		for k := range rs.Condition[fullOp] {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			cc := c
-			cc.key = strings.ToLower(k)
-			cc.values = rs.Condition[fullOp][k]
-			st.conditions = append(st.conditions, cc)
-		}
-	}
-	return st, nil
-}
-
-// authzRequest is what a trust policy is evaluated against.
-type authzRequest struct {
-	action    string
-	federated string     // the OIDC provider ARN (web identity)
-	caller    *principal // the signer (AssumeRole)
-	context   map[string][]string
-}
-
-// allows reports whether the policy allows req: some Allow statement matches and no Deny does.
+// allows reports whether the policy allows req.
 func (p *policy) allows(req authzRequest) bool {
 	allowed := false
 	for _, st := range p.statements {
-		if !st.matches(req) {
-			continue
+		if st.matches(req) {
+			if !st.allow {
+				return false
+			}
+			allowed = true
 		}
-		if !st.allow {
-			return false
-		}
-		allowed = true
 	}
 	return allowed
 }
 
 func (st statement) matches(req authzRequest) bool {
-	actionOK := false
-	for _, a := range st.actions {
-		if wildcardMatch(strings.ToLower(a), strings.ToLower(req.action)) {
-			actionOK = true
-			break
-		}
-	}
-	if !actionOK || !st.principalMatches(req) {
-		return false
-	}
-	for _, c := range st.conditions {
-		if !c.holds(req.context) {
-			return false
-		}
-	}
-	return true
-}
-
-func (st statement) principalMatches(req authzRequest) bool {
-	if req.federated != "" {
-		for _, f := range st.federated {
-			if f == req.federated {
-				return true
-			}
-		}
-		return false
-	}
-	if req.caller == nil {
-		return false
-	}
-	if st.anyone {
-		return true
-	}
-	for _, a := range st.aws {
-		if req.caller.matchesPrincipal(a) {
-			return true
-		}
-	}
-	return false
-}
-
-func (c condition) holds(ctx map[string][]string) bool {
-	vals, present := ctx[c.key]
-	present = present && len(vals) > 0
-	if c.op == "Null" {
-		want := len(c.values) > 0 && strings.EqualFold(c.values[0], "true")
-		return want != present
-	}
-	base, negated := positiveOperator(c.op)
-	if !present {
-		// IAM: a missing key fails positive operators, satisfies negated ones, IfExists
-		// operators and ForAllValues (vacuously).
-		return c.ifExists || c.set == "ForAllValues" || negated
-	}
-	// matches reports whether v equals (or is like) one of the condition's values; a negated
-	// operator holds for v when it matches none of them.
-	holdsFor := func(v string) bool {
-		for _, want := range c.values {
-			if compare(base, want, v) {
-				return !negated
-			}
-		}
-		return negated
-	}
-	switch c.set {
-	case "ForAllValues":
-		for _, v := range vals {
-			if !holdsFor(v) {
-				return false
-			}
-		}
-		return true
-	case "ForAnyValue":
-		for _, v := range vals {
-			if holdsFor(v) {
-				return true
-			}
-		}
-		return false
-	default:
-		// A single-valued key: positive operators hold when some value matches, negated ones
-		// when none does.
-		if negated {
-			for _, v := range vals {
-				if !holdsFor(v) {
-					return false
-				}
-			}
-			return true
-		}
-		for _, v := range vals {
-			if holdsFor(v) {
-				return true
-			}
-		}
-		return false
-	}
-}
-
-// positiveOperator returns the operator without its negation, and whether it was negated.
-func positiveOperator(op string) (string, bool) {
-	if rest, ok := strings.CutPrefix(op, "StringNot"); ok {
-		return "String" + rest, true
-	}
-	return op, false
-}
-
-func compare(op, want, v string) bool {
-	switch op {
-	case "StringEquals":
-		return want == v
-	case "StringEqualsIgnoreCase":
-		return strings.EqualFold(want, v)
-	case "StringLike":
-		return wildcardMatch(want, v)
-	}
-	return false
+	actionOK := slices.ContainsFunc(st.actions, func(a string) bool {
+		return wildcardMatch(strings.ToLower(a), strings.ToLower(req.action))
+	})
+	principalOK := st.principals == nil || slices.ContainsFunc(st.principals[req.principalType], func(p string) bool {
+		return p == "*" || slices.Contains(req.principals, p)
+	})
+	return actionOK && principalOK && !slices.ContainsFunc(st.conditions, func(c condition) bool {
+		v, ok := req.context[c.key]
+		return !ok || !slices.ContainsFunc(c.values, func(want string) bool { return want == v || c.like && wildcardMatch(want, v) })
+	})
 }
 
 // wildcardMatch matches s against pattern, where * matches any run of characters (also none)

@@ -1,107 +1,115 @@
 package fakests
 
 import (
+	"regexp"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func TestWildcardMatch(t *testing.T) {
-	for _, tt := range []struct {
-		pattern, s string
-		want       bool
-	}{
-		{"", "", true},
-		{"*", "", true},
-		{"*", "anything", true},
-		{"a*", "a", true},
-		{"a*c", "abbbc", true},
-		{"a*c", "abbbd", false},
-		{"a?c", "abc", true},
-		{"a?c", "ac", false},
-		{"?", "é", true},
-		{"*:payments:*", "system:serviceaccount:payments:api", true},
-		{"system:serviceaccount:*:api", "system:serviceaccount:payments:worker", false},
-		{"**a**", "xxaxx", true},
-		{"a*b*c", "abcbc", true},
-		{"a*b*c", "acb", false},
-		{"abc", "ABC", false},
-		{"0*", "0*0", true}, // found by FuzzWildcardMatch: a * in the pattern is always a wildcard
-	} {
-		assert.Equal(t, tt.want, wildcardMatch(tt.pattern, tt.s), "%q ~ %q", tt.pattern, tt.s)
-	}
-}
+const provider = "arn:aws:iam::111122223333:oidc-provider/oidc.example/id/X"
 
-func TestParsePolicyRefusesWhatItCannotEvaluate(t *testing.T) {
-	for _, tt := range []struct{ name, doc, msg string }{
-		{"an empty document", "  ", "the policy is empty"},
-		{"text after the object", `{"Statement":[]} x`, "text after its JSON object"},
-		{"an unknown version", `{"Version":"2020-01-01","Statement":[]}`, `unknown policy Version "2020-01-01"`},
-		{"no statement", `{"Version":"2012-10-17"}`, "the policy has no Statement"},
-		{"an empty statement list", `{"Statement":[]}`, "the policy has no Statement"},
-		{"a bad effect", `{"Statement":{"Effect":"Maybe","Principal":"*","Action":"sts:AssumeRole"}}`, `statement 1: Effect must be Allow or Deny, not "Maybe"`},
-		{"no action", `{"Statement":{"Effect":"Allow","Principal":"*"}}`, "statement 1: Action is required"},
-		{"no principal", `{"Statement":{"Effect":"Allow","Action":"sts:AssumeRole"}}`, "statement 1: a trust policy statement needs a Principal"},
-		{"a string principal other than *", `{"Statement":{"Effect":"Allow","Principal":"me","Action":"sts:AssumeRole"}}`, `Principal "me": a string Principal must be "*"`},
-		{"NotPrincipal", `{"Statement":{"Effect":"Deny","NotPrincipal":{"AWS":"x"},"Principal":"*","Action":"sts:AssumeRole"}}`, "NotPrincipal and NotAction are not supported"},
-		{"an unknown principal type", `{"Statement":{"Effect":"Allow","Principal":{"CanonicalUser":"x"},"Action":"sts:AssumeRole"}}`, `Principal type "CanonicalUser" is not supported`},
-		{"an unsupported operator", `{"Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2020-01-01"}}}}`, `condition operator "DateGreaterThan" is not supported`},
-		{"an unknown set qualifier", `{"Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"ForSomeValues:StringEquals":{"k":"v"}}}}`, `unknown set qualifier "ForSomeValues"`},
-		{"a condition value that is an object", `{"Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":{"k":{"a":1}}}}}`, "expected a string"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := parsePolicy(tt.doc)
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tt.msg)
-		})
+func TestPolicyEvaluation(t *testing.T) {
+	web := func(sub, aud string) authzRequest {
+		return authzRequest{action: "sts:AssumeRoleWithWebIdentity", principalType: "Federated", principals: []string{provider},
+			context: map[string]string{"oidc.example/id/x:sub": sub, "oidc.example/id/x:aud": aud}}
 	}
-}
-
-func TestConditionSemantics(t *testing.T) {
-	ctx := map[string][]string{"k": {"value"}, "multi": {"a", "b"}}
-	for _, tt := range []struct {
-		name string
-		cond string
-		want bool
+	session := authzRequest{action: "sts:AssumeRole", principalType: "AWS", context: map[string]string{},
+		principals: []string{"arn:aws:sts::111122223333:assumed-role/web/s", "111122223333", "arn:aws:iam::111122223333:root", "arn:aws:iam::111122223333:role/web"}}
+	cases := []struct {
+		name, policy string
+		req          authzRequest
+		want         bool
 	}{
-		{"StringEquals matches an equal value", `{"StringEquals":{"k":"value"}}`, true},
-		{"StringEquals with a list matches any value in it", `{"StringEquals":{"k":["x","value"]}}`, true},
-		{"StringEquals fails on a missing key", `{"StringEquals":{"missing":"value"}}`, false},
-		{"StringEqualsIfExists holds on a missing key", `{"StringEqualsIfExists":{"missing":"value"}}`, true},
-		{"StringEqualsIfExists still compares a present key", `{"StringEqualsIfExists":{"k":"other"}}`, false},
-		{"StringNotEquals holds on a missing key", `{"StringNotEquals":{"missing":"value"}}`, true},
-		{"StringNotEquals fails when the value is listed", `{"StringNotEquals":{"k":["x","value"]}}`, false},
-		{"StringNotEquals holds when no value is listed", `{"StringNotEquals":{"k":["x","y"]}}`, true},
-		{"StringEqualsIgnoreCase ignores case", `{"StringEqualsIgnoreCase":{"k":"VALUE"}}`, true},
-		{"StringNotEqualsIgnoreCase ignores case", `{"StringNotEqualsIgnoreCase":{"k":"VALUE"}}`, false},
-		{"StringLike matches a wildcard", `{"StringLike":{"k":"v*e"}}`, true},
-		{"StringNotLike fails on a wildcard match", `{"StringNotLike":{"k":"v*"}}`, false},
-		{"keys are case-insensitive", `{"StringEquals":{"K":"value"}}`, true},
-		{"Null true holds on a missing key", `{"Null":{"missing":"true"}}`, true},
-		{"Null false holds on a present key", `{"Null":{"k":"false"}}`, true},
-		{"Null true fails on a present key", `{"Null":{"k":"true"}}`, false},
-		{"ForAllValues holds when every value is listed", `{"ForAllValues:StringEquals":{"multi":["a","b","c"]}}`, true},
-		{"ForAllValues fails when a value is not listed", `{"ForAllValues:StringEquals":{"multi":["a"]}}`, false},
-		{"ForAllValues holds on a missing key", `{"ForAllValues:StringEquals":{"missing":["a"]}}`, true},
-		{"ForAnyValue holds when one value is listed", `{"ForAnyValue:StringEquals":{"multi":["b"]}}`, true},
-		{"ForAnyValue fails on a missing key", `{"ForAnyValue:StringEquals":{"missing":["b"]}}`, false},
-		{"all operators must hold", `{"StringEquals":{"k":"value"},"StringLike":{"k":"x*"}}`, false},
-		{"boolean condition values compare as text", `{"StringEquals":{"flag":true}}`, false},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			p, err := parsePolicy(`{"Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":` + tt.cond + `}}`)
+		{"EKS's trust policy allows the service account", WebIdentityTrustPolicy("111122223333", "https://oidc.example/id/X", "system:serviceaccount:ns:sa", "sts.amazonaws.com"),
+			web("system:serviceaccount:ns:sa", "sts.amazonaws.com"), true},
+		{"and refuses another one", WebIdentityTrustPolicy("111122223333", "https://oidc.example/id/X", "system:serviceaccount:ns:sa", "sts.amazonaws.com"),
+			web("system:serviceaccount:ns:other", "sts.amazonaws.com"), false},
+		{"and another audience", WebIdentityTrustPolicy("111122223333", "https://oidc.example/id/X", "system:serviceaccount:ns:sa", "sts.amazonaws.com"),
+			web("system:serviceaccount:ns:sa", "vault"), false},
+		{"StringLike matches a namespace's service accounts", WebIdentityTrustPolicy("111122223333", "https://oidc.example/id/X", "system:serviceaccount:ns:*", "sts.amazonaws.com"),
+			web("system:serviceaccount:ns:any", "sts.amazonaws.com"), true},
+		{"condition keys are case-insensitive, values are not",
+			`{"Statement":{"Effect":"Allow","Principal":{"Federated":"` + provider + `"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"OIDC.example/id/X:SUB":["a","b"]}}}}`,
+			web("b", "x"), true},
+		{"a condition on a key the request lacks fails", `{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Condition":{"StringLike":{"sts:externalid":"*"}}}}`, session, false},
+		{"another provider is not the principal", WebIdentityTrustPolicy("444455556666", "https://oidc.example/id/X", "*", "sts.amazonaws.com"), web("s", "sts.amazonaws.com"), false},
+		{"a Federated principal is not an AWS one", `{"Statement":[{"Effect":"Allow","Principal":{"Federated":"*"},"Action":"sts:*"}]}`, session, false},
+		{"an AWS principal names the role of a session", AssumeRoleTrustPolicy("arn:aws:iam::111122223333:role/web", ""), session, true},
+		{"or its account", AssumeRoleTrustPolicy("arn:aws:iam::111122223333:root", ""), session, true},
+		{"an action wildcard", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":["x","*"]},"Action":["sts:Assume*"]}]}`, session, true},
+		{"another action", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:TagSession"}]}`, session, false},
+		{"Deny wins over Allow", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*"},{"Effect":"Deny","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}]}`, session, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := parsePolicy(tc.policy)
 			require.NoError(t, err)
-			got := p.allows(authzRequest{action: "sts:AssumeRole", caller: &principal{}, context: ctx})
-			assert.Equal(t, tt.want, got)
+			assert.Equal(t, tc.want, p.allows(tc.req))
 		})
 	}
 }
 
-func TestActionsMatchCaseInsensitivelyWithWildcards(t *testing.T) {
-	p, err := parsePolicy(`{"Statement":{"Effect":"Allow","Principal":"*","Action":["STS:assume*"]}}`)
-	require.NoError(t, err)
-	assert.True(t, p.allows(authzRequest{action: "sts:AssumeRole", caller: &principal{}}))
-	assert.False(t, p.allows(authzRequest{action: "sts:TagSession", caller: &principal{}}))
-	assert.False(t, p.allows(authzRequest{action: "sts:AssumeRole"}), "no caller, no match")
+func TestParsePolicyRefusesWhatItDoesNotUnderstand(t *testing.T) {
+	for _, doc := range []string{
+		``, `[]`, `{}`, `{"Statement":[]}`, `{"Statement":{}} x`,
+		`{"Statement":{"Effect":"Maybe","Principal":"*","Action":"*"}}`,
+		`{"Statement":{"Effect":"Allow","Principal":"*"}}`,
+		`{"Statement":{"Effect":"Allow","Action":"*"}}`,
+		`{"Statement":{"Effect":"Allow","Principal":"someone","Action":"*"}}`,
+		`{"Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"*"}}`,
+		`{"Statement":{"Effect":"Allow","NotPrincipal":{"AWS":"*"},"Action":"*"}}`,
+		`{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Condition":{"StringNotEquals":{"k":"v"}}}}`,
+		`{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Condition":{"StringEquals":{"k":1}}}}`,
+	} {
+		_, err := parsePolicy(doc)
+		assert.Error(t, err, doc)
+	}
+}
+
+// FuzzParsePolicy: any document is refused or evaluates without panicking.
+func FuzzParsePolicy(f *testing.F) {
+	f.Add(AssumeRoleTrustPolicy("111122223333", "ext"))
+	f.Add(WebIdentityTrustPolicy("111122223333", "https://oidc.example/id/X", "system:serviceaccount:*:app", "sts.amazonaws.com"))
+	f.Add(`{"Statement":{"Effect":"Deny","Principal":"*","Action":"*","Condition":{"StringLike":{"k":["a*"]}}}}`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		p, err := parsePolicy(doc)
+		if err != nil {
+			return
+		}
+		ctx := map[string]string{"sts:externalid": "ext", "k": "a"}
+		_ = p.allows(authzRequest{action: "sts:AssumeRole", principalType: "AWS", principals: []string{"111122223333"}, context: ctx})
+		_ = p.allows(authzRequest{action: "sts:AssumeRoleWithWebIdentity", principalType: "Federated", principals: []string{provider}, context: ctx})
+	})
+}
+
+// FuzzWildcardMatch compares the matcher with a regular expression built from the pattern.
+func FuzzWildcardMatch(f *testing.F) {
+	f.Add("a*b?c", "axxbyc")
+	f.Add("system:serviceaccount:*:*", "system:serviceaccount:ns:sa")
+	f.Add("**?", "")
+	f.Fuzz(func(t *testing.T, pattern, s string) {
+		if !utf8.ValidString(pattern) || !utf8.ValidString(s) || len(pattern) > 64 || len(s) > 256 {
+			return
+		}
+		var re strings.Builder
+		re.WriteString(`^(?s:`)
+		for _, r := range pattern {
+			switch r {
+			case '*':
+				re.WriteString(".*")
+			case '?':
+				re.WriteString(".")
+			default:
+				re.WriteString(regexp.QuoteMeta(string(r)))
+			}
+		}
+		re.WriteString(`)$`)
+		if want := regexp.MustCompile(re.String()).MatchString(s); wildcardMatch(pattern, s) != want {
+			t.Fatalf("wildcardMatch(%q, %q) = %v, regexp says %v", pattern, s, !want, want)
+		}
+	})
 }

@@ -1,11 +1,40 @@
+// Package fakests is a fake AWS STS for tests, benchmarks and the offline demo. It listens on
+// 127.0.0.1 (httptest) and answers the three operations this module calls with STS's XML
+// (written by package stsxml) and STS's error codes:
+//
+//   - AssumeRoleWithWebIdentity: the token must be an RS256 JWT whose signature verifies
+//     against the issuer's JWKS, fetched over HTTP through the issuer's discovery document
+//     (cached; an unknown kid fetches again); its iss must be a registered OIDC provider
+//     (AddOIDCProvider) and its aud one of the provider's client IDs; exp and nbf are checked
+//     against the server's clock; the role's trust policy must allow the provider, with its
+//     conditions on "<issuer host/path>:sub" and ":aud" (see policy.go).
+//   - AssumeRole and GetCallerIdentity: the SigV4 signature is verified (internal/sigv4check)
+//     with the secret of the signing key (credentials this server issued, or users registered
+//     with AddUser); X-Amz-Security-Token must be the issued session token. AssumeRole then
+//     checks the role's trust of the caller (its ARNs and account; sts:ExternalId) and the
+//     one-hour role-chaining limit.
+//
+// Errors: ValidationError for parameters outside STS's constraints (RoleSessionName,
+// DurationSeconds, the role's MaxSessionDuration); InvalidIdentityToken, ExpiredTokenException
+// and IDPRejectedClaim for tokens; AccessDenied when a trust policy does not allow the call;
+// MissingAuthenticationToken, IncompleteSignature, InvalidClientTokenId, SignatureDoesNotMatch
+// and ExpiredToken for signing problems.
+//
+// Issued credentials have ASIA access key IDs and random secrets and session tokens, expire
+// after the granted duration and are remembered to verify later calls; LookupIssued hands them
+// to another fake (an S3) that must accept them. Faults (FailNext, SetFaultFunc) inject
+// latency, throttling, 5xx, IDP errors, a reset connection, a truncated body and an HTML page
+// in place of XML. Every call is recorded (Calls, Count, CountRole) without secrets or tokens.
+//
+// Not modelled: presigned requests, identity policies, session policies and tags (accepted and
+// ignored), partitions other than aws.
 package fakests
 
 import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/hex"
-	"errors"
+	"crypto/rsa"
 	"fmt"
 	"io"
 	"net"
@@ -13,12 +42,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
-	"github.com/aws/smithy-go/middleware"
 	"github.com/irsa-go/irsa/internal/fakeoidc"
 	"github.com/irsa-go/irsa/internal/stsencode"
 	"github.com/irsa-go/irsa/stsxml"
@@ -31,55 +57,33 @@ const (
 	OpGetCallerIdentity         = "GetCallerIdentity"
 )
 
-// APIVersion is the only STS API version there is.
-const APIVersion = "2011-06-15"
-
-// maxBodySize caps request bodies, as AWS's front end does (a bigger body is refused, not read).
-const maxBodySize = 1 << 20
-
 // Options configures a Server. The zero value is ready to use.
 type Options struct {
-	// Now is the server's clock: token exp/nbf checks, SigV4 request-date checks, credential
-	// expiry and the JWKS cache age. Optional; default time.Now.
+	// Now is the server's clock: token exp/nbf, SigV4 request dates and credential expiry.
+	// Optional; default time.Now.
 	Now func() time.Time
-	// HTTPClient fetches issuers' discovery and JWKS documents. Optional; default a client
-	// with a 5 s timeout that dials loopback addresses only.
-	HTTPClient *http.Client
-	// JWKSCacheTTL is how long fetched signing keys are reused before they are fetched again.
-	// A token whose kid is not among the cached keys always causes one fresh fetch.
-	// Optional; default 1 hour.
-	JWKSCacheTTL time.Duration
-	// Rand is the source of access key IDs, secrets, session tokens and request IDs.
-	// Optional; default crypto/rand.Reader.
-	Rand io.Reader
 }
 
 // Server is a running fake STS on 127.0.0.1. Configure it with AddOIDCProvider, AddRole and
 // AddUser; point clients at URL(). Its methods are safe for concurrent use.
 type Server struct {
-	srv        *httptest.Server
-	now        func() time.Time
-	httpClient *http.Client
-	ownClient  bool
-	jwksTTL    time.Duration
-	closing    chan struct{}
-	closeOnce  sync.Once
+	srv       *httptest.Server
+	now       func() time.Time
+	client    *http.Client    // fetches issuers' documents; dials loopback addresses only
+	life      context.Context // canceled by stop, in Close, which ends injected latencies
+	stop      context.CancelFunc
+	closeOnce sync.Once
 
-	randMu sync.Mutex
-	rand   io.Reader
+	keysMu sync.Mutex                           // held while fetching, so cold calls fetch once
+	keys   map[string]map[string]*rsa.PublicKey // by issuer URL, then kid
 
-	jwks jwksCache
-
-	mu        sync.Mutex
-	providers map[string]*oidcProvider // by issuer host/path
-	roles     map[string]*role         // by role ARN
-	users     map[string]*user         // by access key ID
-	sessions  map[string]*session      // by access key ID
-	issued    int
-	faults    faultState
-	calls     []Call
-	byOp      map[string]int
-	byRole    map[string]int
+	mu         sync.Mutex
+	providers  map[string][]string  // client IDs by issuer URL
+	roles      map[string]*role     // by ARN
+	identities map[string]*identity // users and issued sessions, by access key ID
+	calls      []Call
+	faults     []Fault
+	faultFunc  func(Call) *Fault
 }
 
 // TB is the part of testing.TB that Start and StartEnv use.
@@ -87,34 +91,24 @@ type TB = fakeoidc.TB
 
 // New starts a server on 127.0.0.1. Call Close when done.
 func New(opts Options) *Server {
-	s := &Server{
-		now:        opts.Now,
-		httpClient: opts.HTTPClient,
-		jwksTTL:    opts.JWKSCacheTTL,
-		rand:       opts.Rand,
-		closing:    make(chan struct{}),
-		providers:  map[string]*oidcProvider{},
-		roles:      map[string]*role{},
-		users:      map[string]*user{},
-		sessions:   map[string]*session{},
-		byOp:       map[string]int{},
-		byRole:     map[string]int{},
-	}
+	s := &Server{now: opts.Now, keys: map[string]map[string]*rsa.PublicKey{},
+		providers: map[string][]string{}, roles: map[string]*role{}, identities: map[string]*identity{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if s.httpClient == nil {
-		s.httpClient, s.ownClient = loopbackClient(), true
-	}
-	if s.jwksTTL <= 0 {
-		s.jwksTTL = time.Hour
-	}
-	if s.rand == nil {
-		s.rand = rand.Reader
-	}
-	s.jwks.entries = map[string]*jwksEntry{}
+	s.life, s.stop = context.WithCancel(context.Background())
+	s.client = &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DialContext: dialLoopback}}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	return s
+}
+
+// dialLoopback refuses anything but loopback addresses, so a test never reaches a real issuer.
+func dialLoopback(ctx context.Context, network, addr string) (net.Conn, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		return nil, fmt.Errorf("fakests: refusing to dial %s: only loopback addresses are allowed", addr)
+	}
+	return (&net.Dialer{}).DialContext(ctx, network, addr)
 }
 
 // Start is New for tests: the server is closed when t ends.
@@ -132,225 +126,165 @@ func (s *Server) URL() string { return s.srv.URL }
 // Close stops the server; calls waiting in an injected latency end at once. It is idempotent.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
-		close(s.closing)
+		s.stop()
 		s.srv.Close()
-		if s.ownClient {
-			s.httpClient.CloseIdleConnections()
-		}
+		s.client.CloseIdleConnections()
 	})
 }
 
-// loopbackClient refuses to dial anything but loopback addresses, so a test can never reach
-// a real issuer by accident.
-func loopbackClient() *http.Client {
-	dialer := &net.Dialer{Timeout: 5 * time.Second}
-	return &http.Client{
-		Timeout: 5 * time.Second,
-		Transport: &http.Transport{
-			Proxy: nil,
-			DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-				host, _, err := net.SplitHostPort(addr)
-				if err != nil {
-					return nil, err
-				}
-				if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-					return nil, fmt.Errorf("fakests: refusing to dial %s: only loopback addresses are allowed", addr)
-				}
-				return dialer.DialContext(ctx, network, addr)
-			},
-			MaxIdleConnsPerHost: 4,
-		},
+// Call is the record of one request, as a test asserts on it. It holds identifiers only: no
+// secret access key, session token or web identity token.
+type Call struct {
+	// Operation is the Action parameter.
+	Operation string
+	// RoleARN and SessionName are the RoleArn and RoleSessionName parameters.
+	RoleARN, SessionName string
+	// Caller is the signer's ARN for signed operations, the token's sub for
+	// AssumeRoleWithWebIdentity, once known.
+	Caller string
+	// DurationSeconds is the DurationSeconds parameter (0 when absent or not a number).
+	DurationSeconds int32
+	// SourceIdentity is the SourceIdentity parameter.
+	SourceIdentity string
+	// ExternalID reports whether an ExternalId parameter was sent (its value is not kept).
+	ExternalID bool
+	// Status is the HTTP status sent (0 when a fault sent none).
+	Status int
+	// Code is the error code answered with; "" for success.
+	Code string
+}
+
+// String describes the call in one line, for test failure messages.
+func (c Call) String() string {
+	res := c.Code
+	if res == "" {
+		res = "OK"
 	}
+	return fmt.Sprintf("%s role=%q session=%q caller=%q duration=%d -> %d %s", c.Operation, c.RoleARN, c.SessionName, c.Caller, c.DurationSeconds, c.Status, res)
 }
 
-func (s *Server) randomBytes(n int) []byte {
-	b := make([]byte, n)
-	s.randMu.Lock()
-	defer s.randMu.Unlock()
-	if _, err := io.ReadFull(s.rand, b); err != nil {
-		panic("fakests: reading randomness: " + err.Error())
+// Calls returns a copy of the calls recorded so far, oldest first.
+func (s *Server) Calls() []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Call(nil), s.calls...)
+}
+
+// Count returns how many calls of operation op were received, whatever their outcome.
+func (s *Server) Count(op string) int { return s.count(func(c Call) bool { return c.Operation == op }) }
+
+// CountRole returns how many calls named roleARN as their RoleArn, whatever their outcome.
+func (s *Server) CountRole(roleARN string) int {
+	return s.count(func(c Call) bool { return c.RoleARN == roleARN })
+}
+
+func (s *Server) count(match func(Call) bool) int {
+	n := 0
+	for _, c := range s.Calls() {
+		if match(c) {
+			n++
+		}
 	}
-	return b
+	return n
 }
 
-func (s *Server) requestID() string {
-	h := hex.EncodeToString(s.randomBytes(16))
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
-}
-
-// response is an answer before it is sent (faults may still mangle it).
-type response struct {
-	status int
-	body   []byte
-}
-
-func (s *Server) errorResponse(e *stsxml.Error, rid string) response {
-	e.RequestID = rid
-	var b bytes.Buffer
-	_ = stsencode.EncodeError(&b, e)
-	return response{status: e.StatusCode, body: b.Bytes()}
-}
-
-func metadataWithRequestID(rid string) middleware.Metadata {
-	var md middleware.Metadata
-	awsmiddleware.SetRequestIDMetadata(&md, rid)
-	return md
-}
-
-// request is one parsed call.
-type request struct {
-	http   *http.Request
-	body   []byte
-	params url.Values
-	rid    string
-	call   *Call
+// ResetCalls forgets the recorded calls.
+func (s *Server) ResetCalls() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = nil
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	rid := s.requestID()
-	call := &Call{Time: s.now(), RequestID: rid}
-	// The call is recorded before its answer leaves, so a client that has the answer also
-	// finds the record.
-	recorded := false
-	commit := func() {
-		if !recorded {
-			recorded = true
-			s.record(*call)
-		}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	params, _ := url.ParseQuery(string(body)) // STS takes a form body or a query string
+	for k, v := range r.URL.Query() {
+		params[k] = append(params[k], v...)
 	}
-	defer commit()
-	resp := s.handle(w, r, rid, call, commit)
-	if resp == nil {
+	call := Call{Operation: params.Get("Action"), RoleARN: params.Get("RoleArn"), SessionName: params.Get("RoleSessionName"),
+		SourceIdentity: params.Get("SourceIdentity"), ExternalID: params.Has("ExternalId")}
+	if n, err := strconv.ParseInt(params.Get("DurationSeconds"), 10, 32); err == nil {
+		call.DurationSeconds = int32(n)
+	}
+	fault := s.nextFault(call)
+	switch {
+	case !s.wait(r.Context(), fault.Latency):
+		// The client went away or the server closed: drop the connection.
+		call.Code, fault = "NoAnswer", Fault{Kind: FaultResetConnection}
+	case fault.Kind == FaultResetConnection:
+		call.Code = fault.Kind.String()
+	case fault.Kind == FaultHTMLBody:
+		call.Status, call.Code = http.StatusBadGateway, fault.Kind.String()
+	}
+	if call.Code != "" {
+		s.record(call)
+		fault.send(w, 0, nil)
 		return
 	}
-	call.Status = resp.status
-	commit()
+	rid := requestID()
+	out, e := s.dispatch(r, body, params, &call, rid, fault)
+	call.Status = http.StatusOK
+	if e != nil {
+		e.RequestID = rid
+		var b bytes.Buffer
+		_ = stsencode.EncodeError(&b, e)
+		out, call.Status, call.Code = b.Bytes(), e.StatusCode, e.Code
+	}
+	// The call is recorded before the answer leaves, so a client that has the answer also finds
+	// the record.
+	s.record(call)
 	w.Header().Set("Content-Type", "text/xml")
 	w.Header().Set("x-amzn-RequestId", rid)
-	w.Header().Set("Content-Length", strconv.Itoa(len(resp.body)))
-	w.WriteHeader(resp.status)
-	_, _ = w.Write(resp.body)
+	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
+	if fault.Kind == FaultTruncatedBody {
+		fault.send(w, call.Status, out[:len(out)/2])
+		return
+	}
+	w.WriteHeader(call.Status)
+	_, _ = w.Write(out)
 }
 
-// handle answers one request; nil means the answer was already sent (or the connection
-// dropped) by a fault.
-func (s *Server) handle(w http.ResponseWriter, r *http.Request, rid string, call *Call, commit func()) *response {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodySize+1))
-	if err != nil {
-		call.Code = "ReadError"
-		return nil
+// dispatch answers the call with its operation, or with the fault's STS error.
+func (s *Server) dispatch(r *http.Request, body []byte, params url.Values, call *Call, rid string, fault Fault) ([]byte, *stsxml.Error) {
+	if e := fault.error(); e != nil {
+		return nil, e
 	}
-	if len(body) > maxBodySize {
-		e := senderError(http.StatusRequestEntityTooLarge, CodeRequestEntityTooLarge, "Request body must be no larger than %d bytes", maxBodySize)
-		call.Code = e.Code
-		resp := s.errorResponse(e, rid)
-		return &resp
+	switch call.Operation {
+	case OpAssumeRoleWithWebIdentity:
+		return s.assumeRoleWithWebIdentity(r.Context(), params, call, rid)
+	case OpAssumeRole:
+		return s.assumeRole(r, body, params, call, rid)
+	case OpGetCallerIdentity:
+		return s.getCallerIdentity(r, body, call, rid)
 	}
-	params, perr := parseParams(r, body)
-	if perr == nil {
-		fillCall(call, params)
-	}
-
-	fault := s.nextFault(*call)
-	if fault != nil {
-		call.Fault = fault.Kind
-		if fault.Latency > 0 {
-			t := time.NewTimer(fault.Latency)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
-				call.Code = "ClientGone"
-				return nil
-			case <-s.closing:
-				t.Stop()
-				call.Code = "ServerClosed"
-				return nil
-			}
-		}
-		if early, handled := s.earlyFault(w, fault, rid, call, commit); handled {
-			return early
-		}
-	}
-
-	var resp response
-	if perr != nil {
-		resp = s.errorResponse(perr, rid)
-		call.Code = perr.Code
-	} else {
-		resp = s.dispatch(&request{http: r, body: body, params: params, rid: rid, call: call})
-	}
-	if fault != nil && fault.Kind == FaultTruncatedBody {
-		s.sendTruncated(w, resp, rid, call, commit)
-		return nil
-	}
-	return &resp
+	return nil, stsError(http.StatusBadRequest, "InvalidAction", "Could not find operation %s for version 2011-06-15", call.Operation)
 }
 
-func parseParams(r *http.Request, body []byte) (url.Values, *stsxml.Error) {
-	params, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return nil, senderError(http.StatusBadRequest, CodeMalformedQueryString, "The query string is malformed")
-	}
-	ct := r.Header.Get("Content-Type")
-	if r.Method == http.MethodPost && (ct == "" || strings.HasPrefix(strings.ToLower(ct), "application/x-www-form-urlencoded")) {
-		form, err := url.ParseQuery(string(body))
-		if err != nil {
-			return nil, senderError(http.StatusBadRequest, CodeMalformedQueryString, "The request body is not a valid form")
-		}
-		for k, v := range form {
-			params[k] = append(params[k], v...)
-		}
-	}
-	return params, nil
+func (s *Server) record(c Call) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = append(s.calls, c)
 }
 
-func fillCall(c *Call, p url.Values) {
-	c.Operation = p.Get("Action")
-	c.RoleARN = p.Get("RoleArn")
-	c.SessionName = p.Get("RoleSessionName")
-	if n, err := strconv.ParseInt(p.Get("DurationSeconds"), 10, 32); err == nil {
-		c.DurationSeconds = int32(n)
+func stsError(status int, code, format string, args ...any) *stsxml.Error {
+	typ := "Sender"
+	if status >= 500 {
+		typ = "Receiver"
 	}
-	c.SourceIdentity = p.Get("SourceIdentity")
-	_, c.ExternalID = p["ExternalId"]
-	_, c.Policy = p["Policy"]
+	return &stsxml.Error{StatusCode: status, Type: typ, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-func (s *Server) dispatch(req *request) response {
-	var (
-		resp response
-		e    *stsxml.Error
-	)
-	if v := req.params.Get("Version"); v != "" && v != APIVersion {
-		e = senderError(http.StatusBadRequest, CodeInvalidAction, "Could not find operation %s for version %s", req.call.Operation, v)
-	} else {
-		switch op := req.params.Get("Action"); op {
-		case OpAssumeRoleWithWebIdentity:
-			resp, e = s.assumeRoleWithWebIdentity(req)
-		case OpAssumeRole:
-			resp, e = s.assumeRole(req)
-		case OpGetCallerIdentity:
-			resp, e = s.getCallerIdentity(req)
-		case "":
-			e = senderError(http.StatusBadRequest, CodeMissingAction, "Missing Action")
-		default:
-			e = senderError(http.StatusBadRequest, CodeInvalidAction, "Could not find operation %s for version %s", op, APIVersion)
-		}
-	}
-	if e != nil {
-		req.call.Code = e.Code
-		return s.errorResponse(e, req.rid)
-	}
-	return resp
+func requestID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
-// encoded turns an encoder's output into a 200 response.
-func encoded(err error, b *bytes.Buffer) (response, *stsxml.Error) {
-	if err != nil {
-		return response{}, &stsxml.Error{StatusCode: http.StatusInternalServerError, Type: "Receiver", Code: CodeInternalFailure, Message: "encoding the response: " + err.Error()}
+// encode runs an stsxml encoder into a response body.
+func encode[T any](enc func(io.Writer, T) error, out T) ([]byte, *stsxml.Error) {
+	var b bytes.Buffer
+	if err := enc(&b, out); err != nil {
+		return nil, stsError(http.StatusInternalServerError, "InternalFailure", "encoding the response: %v", err)
 	}
-	return response{status: http.StatusOK, body: b.Bytes()}, nil
+	return b.Bytes(), nil
 }
-
-var errNoHijack = errors.New("fakests: the connection cannot be hijacked")

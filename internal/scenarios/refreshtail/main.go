@@ -26,6 +26,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/wait"
 )
 
 // Config is one run of the scenario.
@@ -74,7 +75,7 @@ func Run(w io.Writer, cfg Config) error {
 	var irsaCalls atomic.Int64
 	irsaProvider := credentials.ProviderFunc(func(ctx context.Context) (credentials.Credentials, error) {
 		n := irsaCalls.Add(1)
-		if err := sleep(ctx, cfg.ProviderDelay); err != nil {
+		if err := wait.Sleep(ctx, cfg.ProviderDelay); err != nil {
 			return credentials.Credentials{}, err
 		}
 		return credentials.Credentials{AccessKeyID: fmt.Sprintf("ASIAIRSA%06d", n), SecretAccessKey: "secret", Expires: time.Now().Add(cfg.Lifetime)}, nil
@@ -94,7 +95,7 @@ func Run(w io.Writer, cfg Config) error {
 	var sdkCalls atomic.Int64
 	sdkProvider := aws.CredentialsProviderFunc(func(ctx context.Context) (aws.Credentials, error) {
 		n := sdkCalls.Add(1)
-		if err := sleep(ctx, cfg.ProviderDelay); err != nil {
+		if err := wait.Sleep(ctx, cfg.ProviderDelay); err != nil {
 			return aws.Credentials{}, err
 		}
 		return aws.Credentials{AccessKeyID: fmt.Sprintf("ASIASDK%06d", n), SecretAccessKey: "secret", CanExpire: true, Expires: time.Now().Add(cfg.Lifetime)}, nil
@@ -117,17 +118,6 @@ func Run(w io.Writer, cfg Config) error {
 		fmt.Fprintf(w, "%-36s %10d %8d %8d %10s %10d\n", r.Name, r.Calls, r.Errors, r.Slow, r.Slowest.Round(100*time.Microsecond), r.Refreshes)
 	}
 	return nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 func measure(name string, cfg Config, retrieve func(context.Context) error) Result {
