@@ -85,7 +85,7 @@ func (s *Server) authenticate(r *http.Request, body []byte, call *Call) (*identi
 	if id == nil || subtle.ConstantTimeCompare([]byte(r.Header.Get("X-Amz-Security-Token")), []byte(id.token)) != 1 {
 		return nil, stsError(http.StatusForbidden, "InvalidClientTokenId", "The security token included in the request is invalid.")
 	}
-	call.Caller = id.arn
+	call.Caller, call.SigningRegion = id.arn, a.Region
 	if !id.expires.IsZero() && !s.now().Before(id.expires) {
 		return nil, stsError(http.StatusForbidden, "ExpiredToken", "The security token included in the request is expired")
 	}

@@ -142,6 +142,8 @@ type Call struct {
 	// Caller is the signer's ARN for signed operations, the token's sub for
 	// AssumeRoleWithWebIdentity, once known.
 	Caller string
+	// SigningRegion is the region of a signed operation's credential scope.
+	SigningRegion string
 	// DurationSeconds is the DurationSeconds parameter (0 when absent or not a number).
 	DurationSeconds int32
 	// SourceIdentity is the SourceIdentity parameter.
