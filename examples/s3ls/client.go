@@ -15,6 +15,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/redact"
 	"github.com/irsa-go/irsa/internal/wait"
 )
 
@@ -311,12 +312,7 @@ func (c *s3Client) attempt(ctx context.Context, op, bucket string, u *url.URL, d
 // scrubSecrets replaces the secret access key and session token of creds wherever they appear
 // in body.
 func scrubSecrets(body []byte, creds credentials.Credentials) []byte {
-	for _, secret := range []string{creds.SecretAccessKey, creds.SessionToken} {
-		if len(secret) >= 8 && bytes.Contains(body, []byte(secret)) { // real ones are 40+ bytes
-			body = bytes.ReplaceAll(body, []byte(secret), []byte("[redacted]"))
-		}
-	}
-	return body
+	return []byte(redact.Secrets(string(body), creds.SecretAccessKey, creds.SessionToken))
 }
 
 // credentialsError is the credential chain's own error, returned unchanged in text.

@@ -5,6 +5,8 @@ import (
 	"net"
 	"net/url"
 	"strings"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // s3Endpoint is where S3 requests go.
@@ -86,13 +88,13 @@ func parseCustomEndpoint(raw string) (*url.URL, error) {
 	raw = strings.TrimSpace(raw)
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, fmt.Errorf("%q is not an endpoint URL such as https://s3.example.com or http://127.0.0.1:9000", clip(raw, 80))
+		return nil, fmt.Errorf("%q is not an endpoint URL such as https://s3.example.com or http://127.0.0.1:9000", redact.Clip(raw, 80))
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("%q: an endpoint URL may not contain user info, a query or a fragment", clip(u.Redacted(), 80))
+		return nil, fmt.Errorf("%q: an endpoint URL may not contain user info, a query or a fragment", redact.Clip(u.Redacted(), 80))
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return nil, fmt.Errorf("%q uses plain http to a host that is not loopback; the session token would cross the network unencrypted, so s3ls requires https there", clip(raw, 80))
+		return nil, fmt.Errorf("%q uses plain http to a host that is not loopback; the session token would cross the network unencrypted, so s3ls requires https there", redact.Clip(raw, 80))
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
@@ -150,7 +152,7 @@ func defaultS3Host(region string, fips, dualStack, usEast1Regional bool) (string
 		region = "us-east-1"
 	}
 	if !validRegion(region) {
-		return "", fmt.Errorf("region %q is not a valid region name such as us-east-1", clip(region, 40))
+		return "", fmt.Errorf("region %q is not a valid region name such as us-east-1", redact.Clip(region, 40))
 	}
 	service := "s3"
 	if fips {

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // options are the parsed command line.
@@ -181,7 +183,7 @@ func (o *options) validate(positional []string) error {
 		}
 	}
 	if o.Region != "" && !validRegion(o.Region) {
-		return usagef("--region %q is not a region name such as us-east-1 or eu-west-2", clip(o.Region, 40))
+		return usagef("--region %q is not a region name such as us-east-1 or eu-west-2", redact.Clip(o.Region, 40))
 	}
 	if len(positional) == 1 {
 		o.Target = positional[0]
@@ -203,20 +205,20 @@ func (o *options) validate(positional []string) error {
 func parseS3URI(s string) (bucket, prefix string, err error) {
 	path := strings.TrimPrefix(s, "s3://")
 	if strings.Contains(s, "://") && !strings.HasPrefix(s, "s3://") {
-		return "", "", usagef("%q is not an S3 path: use s3://BUCKET[/PREFIX]", clip(s, 80))
+		return "", "", usagef("%q is not an S3 path: use s3://BUCKET[/PREFIX]", redact.Clip(s, 80))
 	}
 	bucket, prefix, _ = strings.Cut(path, "/")
 	if bucket == "" {
 		if prefix != "" {
-			return "", "", usagef("%q has no bucket name: use s3://BUCKET[/PREFIX]", clip(s, 80))
+			return "", "", usagef("%q has no bucket name: use s3://BUCKET[/PREFIX]", redact.Clip(s, 80))
 		}
 		return "", "", nil
 	}
 	if strings.HasPrefix(bucket, "arn:") {
-		return "", "", usagef("%q: access point and Outposts ARNs are not supported by s3ls; use a bucket name", clip(s, 80))
+		return "", "", usagef("%q: access point and Outposts ARNs are not supported by s3ls; use a bucket name", redact.Clip(s, 80))
 	}
 	if !validBucketName(bucket) {
-		return "", "", usagef("%q is not a valid bucket name: bucket names have 1 to 255 letters, digits, '.', '-' or '_'", clip(bucket, 80))
+		return "", "", usagef("%q is not a valid bucket name: bucket names have 1 to 255 letters, digits, '.', '-' or '_'", redact.Clip(bucket, 80))
 	}
 	if len(prefix) > 1024 {
 		return "", "", usagef("the prefix is %d bytes long; S3 keys are at most 1024 bytes", len(prefix))

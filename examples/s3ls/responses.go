@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // maxListBody caps a listing response. A full page of 1,000 keys of the longest allowed length,
@@ -132,7 +134,7 @@ func decodeListObjectsV2(body io.Reader) (*objectPage, error) {
 	case "url":
 		decode = url.QueryUnescape
 	default:
-		return nil, &formatError{Document: doc, Reason: fmt.Sprintf("unknown EncodingType %q", clip(x.EncodingType, 20))}
+		return nil, &formatError{Document: doc, Reason: fmt.Sprintf("unknown EncodingType %q", redact.Clip(x.EncodingType, 20))}
 	}
 	p := &objectPage{NextContinuationToken: x.NextContinuationToken}
 	switch x.IsTruncated {
@@ -143,27 +145,27 @@ func decodeListObjectsV2(body io.Reader) (*objectPage, error) {
 		}
 	case "false", "":
 	default:
-		return nil, &formatError{Document: doc, Reason: fmt.Sprintf("IsTruncated is %q, not true or false", clip(x.IsTruncated, 20))}
+		return nil, &formatError{Document: doc, Reason: fmt.Sprintf("IsTruncated is %q, not true or false", redact.Clip(x.IsTruncated, 20))}
 	}
 	for _, cp := range x.CommonPrefixes {
 		prefix, err := decode(cp.Prefix)
 		if err != nil {
-			return nil, &formatError{Document: doc, Reason: fmt.Sprintf("CommonPrefixes Prefix %q is not URL-encoded", clip(cp.Prefix, 60))}
+			return nil, &formatError{Document: doc, Reason: fmt.Sprintf("CommonPrefixes Prefix %q is not URL-encoded", redact.Clip(cp.Prefix, 60))}
 		}
 		p.Prefixes = append(p.Prefixes, prefix)
 	}
 	for _, c := range x.Contents {
 		key, err := decode(c.Key)
 		if err != nil {
-			return nil, &formatError{Document: doc, Reason: fmt.Sprintf("Key %q is not URL-encoded", clip(c.Key, 60))}
+			return nil, &formatError{Document: doc, Reason: fmt.Sprintf("Key %q is not URL-encoded", redact.Clip(c.Key, 60))}
 		}
 		modified, err := parseS3Time(c.LastModified)
 		if err != nil {
-			return nil, &formatError{Document: doc, Reason: fmt.Sprintf("key %q: LastModified %s", clip(key, 60), err)}
+			return nil, &formatError{Document: doc, Reason: fmt.Sprintf("key %q: LastModified %s", redact.Clip(key, 60), err)}
 		}
 		size, err := strconv.ParseInt(strings.TrimSpace(c.Size), 10, 64)
 		if err != nil || size < 0 {
-			return nil, &formatError{Document: doc, Reason: fmt.Sprintf("key %q: Size %q is not a byte count", clip(key, 60), clip(c.Size, 20))}
+			return nil, &formatError{Document: doc, Reason: fmt.Sprintf("key %q: Size %q is not a byte count", redact.Clip(key, 60), redact.Clip(c.Size, 20))}
 		}
 		p.Objects = append(p.Objects, object{Key: key, LastModified: modified, Size: size})
 	}
@@ -178,7 +180,7 @@ func parseS3Time(s string) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is not an ISO 8601 time", clip(s, 40))
+		return time.Time{}, fmt.Errorf("%q is not an ISO 8601 time", redact.Clip(s, 40))
 	}
 	return t, nil
 }
@@ -188,18 +190,5 @@ func xmlReason(err error, body []byte) string {
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return "the body is empty"
 	}
-	return fmt.Sprintf("%v (body begins %q)", err, clip(string(body), 80))
+	return fmt.Sprintf("%v (body begins %q)", err, redact.Clip(string(body), 80))
 }
-
-// clip shortens s to at most n bytes (on a rune boundary) for a message.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

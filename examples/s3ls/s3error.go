@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // maxErrorBody caps an error response; S3's error documents are a few hundred bytes.
@@ -99,7 +101,7 @@ func decodeS3Error(resp *http.Response, body []byte) *s3Error {
 // excerpt is the beginning of a body that is not an S3 error document, on one line.
 func excerpt(body []byte) string {
 	s := strings.Join(strings.Fields(string(body)), " ")
-	return clip(s, 120)
+	return redact.Clip(s, 120)
 }
 
 func (e *s3Error) target() string {
