@@ -351,12 +351,13 @@ func (c *Client) attempt(ctx context.Context, endpoint string, body []byte, sign
 		resp.Body.Close()
 	}()
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		e := &redirectError{status: resp.StatusCode}
+		to := ""
 		// Only the scheme and host: the path and query could hold anything.
 		if u, err := url.Parse(resp.Header.Get("Location")); err == nil && u.Host != "" {
-			e.location = u.Scheme + "://" + u.Host
+			to = " to " + u.Scheme + "://" + u.Host
 		}
-		return e
+		return MarkNonRecoverable(fmt.Errorf("STS HTTP %d redirect%s not followed: the request carries a token meant for the configured endpoint; "+
+			"configure the endpoint the redirect points to, if it is trusted", resp.StatusCode, to))
 	}
 	return decode(resp)
 }
