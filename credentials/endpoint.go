@@ -210,9 +210,6 @@ func customEndpoint(raw, region string) (Endpoint, error) {
 	if u.Fragment != "" || strings.Contains(raw, "#") {
 		return bad("must not contain a fragment (#...)")
 	}
-	if u.Opaque != "" {
-		return bad("must be of the form https://host[:port][/path]")
-	}
 	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
 		return bad("must use https unless its host is loopback (127.0.0.0/8, ::1, localhost): the request carries a token")
 	}
