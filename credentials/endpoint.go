@@ -137,10 +137,10 @@ func canonicalRegion(region string) (canonical string, fips bool, err error) {
 	if region == "" {
 		return "", false, nil
 	}
-	canonical = strings.ReplaceAll(strings.ReplaceAll(region, "fips-", ""), "-fips", "")
 	if err := validRegion(region); err != nil {
 		return "", false, err
 	}
+	canonical = strings.ReplaceAll(strings.ReplaceAll(region, "fips-", ""), "-fips", "")
 	if err := validRegion(canonical); err != nil {
 		return "", false, err
 	}
