@@ -2,6 +2,7 @@ package credentials
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -92,18 +93,10 @@ type ClientOptions struct {
 //
 // A Client is safe for concurrent use.
 type Client struct {
-	cfg            EndpointConfig // what the endpoint was resolved from, for per-call changes
-	endpoint       Endpoint
-	url            string
-	http           *http.Client
-	maxAttempts    int
-	attemptTimeout time.Duration
-	backoffBase    time.Duration
-	backoffMax     time.Duration
-	now            func() time.Time
-	rand           func() float64
-	sleep          func(context.Context, time.Duration) error
-	signer         *v4.Signer
+	opts     ClientOptions // with the defaults filled in
+	endpoint Endpoint
+	cfg      EndpointConfig // what endpoint was resolved from, for per-call changes
+	signer   *v4.Signer
 }
 
 var _ STS = (*Client)(nil)
@@ -111,316 +104,246 @@ var _ STS = (*Client)(nil)
 // NewClient returns a Client configured by opts. It fails when no endpoint can be resolved or
 // an option is out of range.
 func NewClient(opts ClientOptions) (*Client, error) {
-	if err := opts.validate(); err != nil {
-		return nil, MarkNonRecoverable(err)
+	if opts.MaxAttempts < 0 || opts.AttemptTimeout < 0 || opts.BackoffBase < 0 || opts.BackoffMax < 0 {
+		return nil, MarkNonRecoverable(errors.New("credentials: ClientOptions: MaxAttempts, AttemptTimeout, BackoffBase and BackoffMax must not be negative"))
 	}
-	c := &Client{
-		maxAttempts:    orDefault(opts.MaxAttempts, retryMaxAttempts),
-		attemptTimeout: orDefault(opts.AttemptTimeout, retryAttemptTimeout),
-		backoffBase:    orDefault(opts.BackoffBase, retryBackoffBase),
-		backoffMax:     orDefault(opts.BackoffMax, retryBackoffMax),
-		now:            opts.Now,
-		rand:           opts.Rand,
-		sleep:          opts.Sleep,
-		signer:         v4.NewSigner(),
+	// The retry defaults follow aws-sdk-go-v2's standard retryer, with a first delay of at most 1 s.
+	opts.MaxAttempts = cmp.Or(opts.MaxAttempts, 3)
+	opts.AttemptTimeout = cmp.Or(opts.AttemptTimeout, 10*time.Second)
+	opts.BackoffBase = cmp.Or(opts.BackoffBase, time.Second)
+	opts.BackoffMax = cmp.Or(opts.BackoffMax, 20*time.Second)
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
-	if c.now == nil {
-		c.now = time.Now
+	if opts.Rand == nil {
+		opts.Rand = rand.Float64
 	}
-	if c.rand == nil {
-		c.rand = rand.Float64
+	if opts.Sleep == nil {
+		opts.Sleep = sleepContext
 	}
-	if c.sleep == nil {
-		c.sleep = sleepContext
+	if opts.Getenv == nil {
+		opts.Getenv = os.Getenv
 	}
+	c := &Client{signer: v4.NewSigner()}
+	var err error
 	if opts.Endpoint == (Endpoint{}) {
-		getenv := opts.Getenv
-		if getenv == nil {
-			getenv = os.Getenv
+		if c.cfg, err = endpointConfigFromEnv(opts.Getenv); err == nil {
+			c.endpoint, err = ResolveEndpoint(c.cfg)
 		}
-		cfg, err := endpointConfigFromEnv(getenv)
-		if err != nil {
-			return nil, err
-		}
-		ep, err := ResolveEndpoint(cfg)
-		if err != nil {
-			return nil, err
-		}
-		c.cfg, c.endpoint = cfg, ep
 	} else {
-		ep, err := checkEndpoint(opts.Endpoint)
-		if err != nil {
-			return nil, err
-		}
-		c.endpoint = ep
-		c.cfg = EndpointConfig{Region: ep.SigningRegion}
-		if ep.Custom {
-			c.cfg.URL = ep.URL
+		c.endpoint, err = customEndpoint(opts.Endpoint.URL, opts.Endpoint.SigningRegion)
+		c.endpoint.Custom = opts.Endpoint.Custom
+		c.cfg = EndpointConfig{Region: c.endpoint.SigningRegion}
+		if opts.Endpoint.Custom {
+			c.cfg.URL = c.endpoint.URL
 		}
 	}
-	c.url = requestURL(c.endpoint.URL)
-	c.http = noRedirects(opts.HTTPClient)
+	if err != nil {
+		return nil, err
+	}
+	opts.HTTPClient = noRedirects(opts.HTTPClient)
+	c.opts = opts
 	return c, nil
 }
 
-func (o *ClientOptions) validate() error {
-	if o.MaxAttempts < 0 || o.AttemptTimeout < 0 || o.BackoffBase < 0 || o.BackoffMax < 0 {
-		return errors.New("credentials: ClientOptions: MaxAttempts, AttemptTimeout, BackoffBase and BackoffMax must not be negative")
-	}
-	return nil
-}
-
-func orDefault[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
-}
-
-// checkEndpoint validates an Endpoint given to NewClient.
-func checkEndpoint(ep Endpoint) (Endpoint, error) {
-	region := ep.SigningRegion
-	if region != "" {
-		if err := validRegion(region); err != nil {
-			return Endpoint{}, err
-		}
-	}
-	checked, err := customEndpoint(ep.URL, region)
-	if err != nil {
-		return Endpoint{}, err
-	}
-	ep.URL = checked.URL
-	ep.SigningRegion = checked.SigningRegion
-	return ep, nil
-}
-
-// requestURL is the URL requests are posted to: the endpoint with path "/", or its path with a
-// trailing "/" (where aws-sdk-go-v2 posts too).
-func requestURL(endpoint string) string {
-	u, err := url.Parse(endpoint)
-	if err != nil {
-		return endpoint
-	}
-	if !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
-		if u.RawPath != "" {
-			u.RawPath += "/"
-		}
-	}
-	return u.String()
-}
-
+// noRedirects returns a shallow copy of hc (or of a client with its own copy of
+// http.DefaultTransport) that does not follow redirects.
 func noRedirects(hc *http.Client) *http.Client {
 	var c http.Client
 	if hc != nil {
 		c = *hc
-	} else {
-		if t, ok := http.DefaultTransport.(*http.Transport); ok {
-			t = t.Clone()
-			t.Proxy = http.ProxyFromEnvironment
-			c.Transport = t
-		}
+	} else if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		c.Transport = t.Clone()
+		c.Transport.(*http.Transport).Proxy = http.ProxyFromEnvironment
 	}
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &c
 }
 
 // CloseIdleConnections closes the idle connections of the Client's HTTP transport.
-func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() { c.opts.HTTPClient.CloseIdleConnections() }
 
 // AssumeRoleWithWebIdentity calls STS AssumeRoleWithWebIdentity, unsigned. RoleArn,
 // RoleSessionName and WebIdentityToken are required.
 func (c *Client) AssumeRoleWithWebIdentity(ctx context.Context, params *sts.AssumeRoleWithWebIdentityInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleWithWebIdentityOutput, error) {
-	const op = "AssumeRoleWithWebIdentity"
 	if params == nil {
 		params = &sts.AssumeRoleWithWebIdentityInput{}
 	}
-	call, err := c.newCall(op, optFns)
-	if err != nil {
-		return nil, err
-	}
-	if err := validateWebIdentityInput(params); err != nil {
-		return nil, call.fail(0, MarkNonRecoverable(err))
-	}
+	r := request{op: "AssumeRoleWithWebIdentity", form: webIdentityForm(params), invalid: validateWebIdentityInput(params)}
 	if params.WebIdentityToken != nil {
-		call.secrets = []string{*params.WebIdentityToken}
+		r.secrets = []string{*params.WebIdentityToken}
 	}
-	return send(ctx, c, &call, webIdentityForm(params), decodeWebIdentity)
+	return send(ctx, c, r, optFns, stsxml.DecodeAssumeRoleWithWebIdentity,
+		func(o *sts.AssumeRoleWithWebIdentityOutput) *middleware.Metadata { return &o.ResultMetadata })
 }
 
 // AssumeRole calls STS AssumeRole, signed with sts.Options.Credentials, which an option function
 // must set (credentials.ForSDK turns a Provider into one). RoleArn and RoleSessionName are
 // required.
 func (c *Client) AssumeRole(ctx context.Context, params *sts.AssumeRoleInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleOutput, error) {
-	const op = "AssumeRole"
 	if params == nil {
 		params = &sts.AssumeRoleInput{}
 	}
-	call, err := c.newCall(op, optFns)
-	if err != nil {
-		return nil, err
-	}
-	if err := validateAssumeRoleInput(params); err != nil {
-		return nil, call.fail(0, MarkNonRecoverable(err))
-	}
-	if err := call.retrieveCredentials(ctx); err != nil {
-		return nil, call.fail(0, err)
-	}
-	return send(ctx, c, &call, assumeRoleForm(params), decodeAssumeRole)
+	r := request{op: "AssumeRole", form: assumeRoleForm(params), invalid: validateAssumeRoleInput(params), signed: true}
+	return send(ctx, c, r, optFns, stsxml.DecodeAssumeRole,
+		func(o *sts.AssumeRoleOutput) *middleware.Metadata { return &o.ResultMetadata })
 }
 
 // GetCallerIdentity calls STS GetCallerIdentity, signed with sts.Options.Credentials, which an
 // option function must set.
 func (c *Client) GetCallerIdentity(ctx context.Context, params *sts.GetCallerIdentityInput, optFns ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
-	const op = "GetCallerIdentity"
-	call, err := c.newCall(op, optFns)
-	if err != nil {
-		return nil, err
-	}
-	if err := call.retrieveCredentials(ctx); err != nil {
-		return nil, call.fail(0, err)
-	}
-	return send(ctx, c, &call, getCallerIdentityForm(), decodeGetCallerIdentity)
+	r := request{op: "GetCallerIdentity", form: queryForm("GetCallerIdentity"), signed: true}
+	return send(ctx, c, r, optFns, stsxml.DecodeGetCallerIdentity,
+		func(o *sts.GetCallerIdentityOutput) *middleware.Metadata { return &o.ResultMetadata })
 }
 
-// call is one operation call: where it goes, how it is signed, how often it may be tried.
-type call struct {
-	op          string
-	endpoint    Endpoint
-	url         string
-	maxAttempts int
-	provider    aws.CredentialsProvider
-	creds       aws.Credentials
-	signed      bool
-	secrets     []string // values that must never appear in an error
+// request is what an operation sends.
+type request struct {
+	op      string
+	form    url.Values
+	invalid error // from validating the input
+	signed  bool
+	secrets []string // values that must never appear in an error
 }
 
-func (c *Client) newCall(op string, optFns []func(*sts.Options)) (call, error) {
-	cl := call{op: op, endpoint: c.endpoint, url: c.url, maxAttempts: c.maxAttempts}
-	if len(optFns) == 0 {
-		return cl, nil
-	}
-	o := sts.Options{Region: c.cfg.Region, RetryMaxAttempts: c.maxAttempts}
+// send makes the attempts of one call: it applies optFns, checks the input, gets the signing
+// credentials, then sends the request until it succeeds or another attempt cannot help.
+func send[T any](ctx context.Context, c *Client, r request, optFns []func(*sts.Options),
+	decode func(int, io.Reader) (*T, error), metadata func(*T) *middleware.Metadata) (*T, error) {
+	o := sts.Options{Region: c.cfg.Region, RetryMaxAttempts: c.opts.MaxAttempts}
 	for _, fn := range optFns {
 		fn(&o)
 	}
-	cl.provider = o.Credentials
-	if o.RetryMaxAttempts > 0 {
-		cl.maxAttempts = o.RetryMaxAttempts
+	ep, attempts := c.endpoint, 0
+	fail := func(err error) (*T, error) {
+		scrubCause(err, r.secrets)
+		return nil, &OperationError{Operation: r.op, Endpoint: ep.URL, Attempts: attempts, Err: err}
 	}
+	if cfg := c.callConfig(o); cfg != c.cfg {
+		resolved, err := ResolveEndpoint(cfg)
+		if err != nil {
+			return fail(err)
+		}
+		ep = resolved
+	}
+	if r.invalid != nil {
+		return fail(MarkNonRecoverable(r.invalid))
+	}
+	body := []byte(r.form.Encode())
+	var sign func(*http.Request) error
+	if r.signed {
+		creds, err := signingCredentials(ctx, o.Credentials)
+		if err != nil {
+			return fail(err)
+		}
+		if creds != nil {
+			r.secrets = append(r.secrets, creds.SecretAccessKey, creds.SessionToken)
+			sum := sha256.Sum256(body)
+			hash := hex.EncodeToString(sum[:])
+			sign = func(req *http.Request) error {
+				return c.signer.SignHTTP(req.Context(), *creds, req, hash, "sts", ep.SigningRegion, c.opts.Now())
+			}
+		}
+	}
+	var out *T
+	decodeResponse := func(resp *http.Response) (err error) {
+		// STS sends the request ID in x-amzn-RequestId, S3-compatible servers in x-amz-request-id;
+		// a request ID in the document wins.
+		id := cmp.Or(resp.Header.Get("X-Amzn-Requestid"), resp.Header.Get("X-Amz-Request-Id"))
+		if out, err = decode(resp.StatusCode, resp.Body); err != nil {
+			var se *stsxml.Error
+			if errors.As(err, &se) && se.RequestID == "" {
+				se.RequestID = id
+			}
+			return err
+		}
+		if old, _ := awsmiddleware.GetRequestIDMetadata(*metadata(out)); old == "" && id != "" {
+			awsmiddleware.SetRequestIDMetadata(metadata(out), id)
+		}
+		return nil
+	}
+	maxAttempts := o.RetryMaxAttempts
+	if maxAttempts <= 0 {
+		maxAttempts = c.opts.MaxAttempts
+	}
+	for attempts = 1; ; attempts++ {
+		err := c.attempt(ctx, strings.TrimSuffix(ep.URL, "/")+"/", body, sign, decodeResponse)
+		switch {
+		case err == nil:
+			return out, nil
+		case ctx.Err() != nil:
+			return fail(contextError(ctx, err))
+		case attempts >= maxAttempts || !retryable(err):
+			return fail(err)
+		}
+		if c.opts.Sleep(ctx, c.backoff(attempts)) != nil {
+			return fail(contextError(ctx, err))
+		}
+	}
+}
+
+// callConfig is the endpoint configuration of a call with options o.
+func (c *Client) callConfig(o sts.Options) EndpointConfig {
 	cfg := c.cfg
 	cfg.Region = o.Region
 	if o.BaseEndpoint != nil {
 		cfg.URL = *o.BaseEndpoint
 	}
-	switch o.EndpointOptions.UseFIPSEndpoint {
-	case aws.FIPSEndpointStateEnabled:
-		cfg.UseFIPS = true
-	case aws.FIPSEndpointStateDisabled:
-		cfg.UseFIPS = false
+	if s := o.EndpointOptions.UseFIPSEndpoint; s != aws.FIPSEndpointStateUnset {
+		cfg.UseFIPS = s == aws.FIPSEndpointStateEnabled
 	}
-	switch o.EndpointOptions.UseDualStackEndpoint {
-	case aws.DualStackEndpointStateEnabled:
-		cfg.UseDualStack = true
-	case aws.DualStackEndpointStateDisabled:
-		cfg.UseDualStack = false
+	if s := o.EndpointOptions.UseDualStackEndpoint; s != aws.DualStackEndpointStateUnset {
+		cfg.UseDualStack = s == aws.DualStackEndpointStateEnabled
 	}
-	if cfg != c.cfg {
-		ep, err := ResolveEndpoint(cfg)
-		if err != nil {
-			return cl, cl.fail(0, err)
-		}
-		cl.endpoint, cl.url = ep, requestURL(ep.URL)
-	}
-	return cl, nil
+	return cfg
 }
 
-// retrieveCredentials gets the credentials that sign the call; anonymous credentials leave it
-// unsigned, as in aws-sdk-go-v2.
-func (cl *call) retrieveCredentials(ctx context.Context) error {
-	switch cl.provider.(type) {
+// signingCredentials gets the credentials that sign a call; anonymous credentials (nil) leave
+// it unsigned, as in aws-sdk-go-v2.
+func signingCredentials(ctx context.Context, p aws.CredentialsProvider) (*aws.Credentials, error) {
+	switch p.(type) {
 	case nil:
-		return errNoSigningCredentials
+		return nil, errNoSigningCredentials
 	case aws.AnonymousCredentials, *aws.AnonymousCredentials:
-		return nil
+		return nil, nil
 	}
-	creds, err := cl.provider.Retrieve(ctx)
+	creds, err := p.Retrieve(ctx)
 	if err != nil {
-		return &credentialsError{err: err}
+		return nil, fmt.Errorf("retrieving the credentials that sign the request: %w", err)
 	}
-	cl.creds, cl.signed = creds, true
-	cl.secrets = append(cl.secrets, creds.SecretAccessKey, creds.SessionToken)
-	return nil
-}
-
-func (cl *call) fail(attempts int, err error) error {
-	scrubCause(err, cl.secrets)
-	return &OperationError{Operation: cl.op, Endpoint: cl.endpoint.URL, Attempts: attempts, Err: err}
-}
-
-// send runs the attempts of a call.
-func send[T any](ctx context.Context, c *Client, cl *call, body []byte, decode func(int, io.Reader, http.Header) (T, error)) (T, error) {
-	var zero T
-	var payloadHash string
-	if cl.signed {
-		sum := sha256.Sum256(body)
-		payloadHash = hex.EncodeToString(sum[:])
-	}
-	for attempt := 1; ; attempt++ {
-		out, err := attemptOnce(ctx, c, cl, body, payloadHash, decode)
-		if err == nil {
-			return out, nil
-		}
-		if ctx.Err() != nil {
-			return zero, cl.fail(attempt, contextError(ctx, err))
-		}
-		if attempt >= cl.maxAttempts || !retryable(err) {
-			return zero, cl.fail(attempt, err)
-		}
-		if serr := c.sleep(ctx, c.backoff(attempt)); serr != nil {
-			return zero, cl.fail(attempt, contextError(ctx, err))
-		}
-	}
+	return &creds, nil
 }
 
 // contextError reports that the caller's context ended the call, with the last attempt's error.
 func contextError(ctx context.Context, last error) error {
 	cause := context.Cause(ctx)
-	if cause == nil {
-		cause = ctx.Err()
-	}
 	if errors.Is(last, cause) {
 		return last
 	}
 	return fmt.Errorf("%w (last attempt: %w)", cause, last)
 }
 
-// attemptOnce sends one request and decodes its response.
-func attemptOnce[T any](ctx context.Context, c *Client, cl *call, body []byte, payloadHash string, decode func(int, io.Reader, http.Header) (T, error)) (T, error) {
-	var zero T
-	actx, cancel := context.WithTimeout(ctx, c.attemptTimeout)
+// attempt posts body to endpoint once, signed with sign unless it is nil, and decodes the
+// response with decode.
+func (c *Client) attempt(ctx context.Context, endpoint string, body []byte, sign func(*http.Request) error, decode func(*http.Response) error) error {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.AttemptTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(actx, http.MethodPost, cl.url, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
 	if err != nil {
-		return zero, MarkNonRecoverable(err)
+		return MarkNonRecoverable(err)
 	}
-	req.Header = http.Header{
-		"Content-Type": {"application/x-www-form-urlencoded"},
-		"User-Agent":   {userAgent},
-	}
-	if cl.signed {
-		if err := c.signer.SignHTTP(actx, cl.creds, req, payloadHash, "sts", cl.endpoint.SigningRegion, c.now()); err != nil {
-			return zero, MarkNonRecoverable(fmt.Errorf("signing the request: %w", err))
+	req.Header = http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "User-Agent": {userAgent}}
+	if sign != nil {
+		if err := sign(req); err != nil {
+			return MarkNonRecoverable(fmt.Errorf("signing the request: %w", err))
 		}
 	}
-	resp, err := c.http.Do(req)
+	resp, err := c.opts.HTTPClient.Do(req)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) && ue.Err != nil {
-			return zero, &networkError{ue}
+		if ue, ok := err.(*url.Error); ok && ue.Err != nil {
+			return &networkError{ue}
 		}
-		return zero, err
+		return err
 	}
 	defer func() {
 		// Read a little of what is left so that the connection can be reused.
@@ -428,97 +351,13 @@ func attemptOnce[T any](ctx context.Context, c *Client, cl *call, body []byte, p
 		resp.Body.Close()
 	}()
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		return zero, &redirectError{status: resp.StatusCode, location: locationHost(resp.Header.Get("Location"))}
+		to := ""
+		// Only the scheme and host: the path and query could hold anything.
+		if u, err := url.Parse(resp.Header.Get("Location")); err == nil && u.Host != "" {
+			to = " to " + u.Scheme + "://" + u.Host
+		}
+		return MarkNonRecoverable(fmt.Errorf("STS HTTP %d redirect%s not followed: the request carries a token meant for the configured endpoint; "+
+			"configure the endpoint the redirect points to, if it is trusted", resp.StatusCode, to))
 	}
-	rb := readRecorder{r: resp.Body}
-	out, err := decode(resp.StatusCode, &rb, resp.Header)
-	if err != nil && rb.err != nil && rb.err != io.EOF {
-		// The connection failed or timed out mid-body: that, not the cut-off document, is the
-		// error to report and retry.
-		return zero, fmt.Errorf("reading the STS response: %w", rb.err)
-	}
-	return out, err
-}
-
-// The decode functions decode a response with stsxml and take the request ID from the headers
-// when the body has none.
-
-func decodeWebIdentity(status int, body io.Reader, h http.Header) (*sts.AssumeRoleWithWebIdentityOutput, error) {
-	out, err := stsxml.DecodeAssumeRoleWithWebIdentity(status, body)
-	if err != nil {
-		return nil, withHeaderRequestID(err, h)
-	}
-	setRequestIDFromHeader(&out.ResultMetadata, h)
-	return out, nil
-}
-
-func decodeAssumeRole(status int, body io.Reader, h http.Header) (*sts.AssumeRoleOutput, error) {
-	out, err := stsxml.DecodeAssumeRole(status, body)
-	if err != nil {
-		return nil, withHeaderRequestID(err, h)
-	}
-	setRequestIDFromHeader(&out.ResultMetadata, h)
-	return out, nil
-}
-
-func decodeGetCallerIdentity(status int, body io.Reader, h http.Header) (*sts.GetCallerIdentityOutput, error) {
-	out, err := stsxml.DecodeGetCallerIdentity(status, body)
-	if err != nil {
-		return nil, withHeaderRequestID(err, h)
-	}
-	setRequestIDFromHeader(&out.ResultMetadata, h)
-	return out, nil
-}
-
-func withHeaderRequestID(err error, h http.Header) error {
-	var se *stsxml.Error
-	if errors.As(err, &se) && se.RequestID == "" {
-		se.RequestID = requestIDFromHeader(h)
-	}
-	return err
-}
-
-// requestIDFromHeader returns the request ID a response carries in its headers:
-// x-amzn-RequestId as STS sends it, else x-amz-request-id as S3-compatible servers send it.
-func requestIDFromHeader(h http.Header) string {
-	if id := h.Get("X-Amzn-Requestid"); id != "" {
-		return id
-	}
-	return h.Get("X-Amz-Request-Id")
-}
-
-// setRequestIDFromHeader records the request ID from the headers in md (a decoded output's
-// ResultMetadata), where awsmiddleware.GetRequestIDMetadata finds it, unless the document
-// gave one.
-func setRequestIDFromHeader(md *middleware.Metadata, h http.Header) {
-	if id, _ := awsmiddleware.GetRequestIDMetadata(*md); id != "" {
-		return
-	}
-	if id := requestIDFromHeader(h); id != "" {
-		awsmiddleware.SetRequestIDMetadata(md, id)
-	}
-}
-
-// readRecorder remembers the error its reader returned.
-type readRecorder struct {
-	r   io.Reader
-	err error
-}
-
-func (r *readRecorder) Read(p []byte) (int, error) {
-	n, err := r.r.Read(p)
-	if err != nil {
-		r.err = err
-	}
-	return n, err
-}
-
-// locationHost returns the scheme and host of a Location header, without path or query, which
-// could hold anything.
-func locationHost(loc string) string {
-	u, err := url.Parse(loc)
-	if err != nil || u.Host == "" {
-		return ""
-	}
-	return u.Scheme + "://" + u.Host
+	return decode(resp)
 }

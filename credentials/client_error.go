@@ -37,25 +37,17 @@ func (e *OperationError) Error() string { return errPrefix + e.text() }
 
 // text is Error without errPrefix (see causeText).
 func (e *OperationError) text() string {
-	var b strings.Builder
-	b.WriteString("STS ")
-	b.WriteString(e.Operation)
-	b.WriteString(" at ")
-	b.WriteString(e.Endpoint)
-	switch e.Attempts {
-	case 0:
-	case 1:
-		b.WriteString(" (1 attempt)")
-	default:
-		b.WriteString(" (")
-		b.WriteString(strconv.Itoa(e.Attempts))
-		b.WriteString(" attempts)")
+	s := "STS " + e.Operation + " at " + e.Endpoint
+	switch {
+	case e.Attempts == 1:
+		s += " (1 attempt)"
+	case e.Attempts > 1:
+		s += " (" + strconv.Itoa(e.Attempts) + " attempts)"
 	}
 	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(causeText(e.Err))
+		s += ": " + causeText(e.Err)
 	}
-	return b.String()
+	return s
 }
 
 // Unwrap returns the cause.
@@ -101,34 +93,6 @@ func (e *OperationError) As(target any) bool {
 	return false
 }
 
-// redirectError reports an HTTP redirect, which the Client never follows: the request carries a
-// token or a signature meant for the endpoint that was configured.
-type redirectError struct {
-	status   int
-	location string // host of the Location header only
-}
-
-func (e *redirectError) Error() string {
-	s := "STS HTTP " + strconv.Itoa(e.status) + " redirect"
-	if e.location != "" {
-		s += " to " + e.location
-	}
-	return s + " not followed: the request carries a token meant for the configured endpoint; configure the endpoint the redirect points to, if it is trusted"
-}
-
-// NonRecoverable reports true: the endpoint is misconfigured, or something between is
-// redirecting; either way waiting does not help.
-func (e *redirectError) NonRecoverable() bool { return true }
-
-// credentialsError wraps a failure to get the credentials that sign AssumeRole or
-// GetCallerIdentity.
-type credentialsError struct{ err error }
-
-func (e *credentialsError) Error() string {
-	return "retrieving the credentials that sign the request: " + e.err.Error()
-}
-func (e *credentialsError) Unwrap() error { return e.err }
-
 // errNoSigningCredentials is returned when a signed operation is called without
 // sts.Options.Credentials.
 var errNoSigningCredentials = MarkNonRecoverable(errors.New(
@@ -143,39 +107,25 @@ var errNoSigningCredentials = MarkNonRecoverable(errors.New(
 // an error, so that neither their text nor anything errors.As reaches holds a secret. Fields are
 // found by name because the SDK has one exception type per error code, each with a Message.
 func scrubCause(err error, secrets []string) {
-	budget := 64 // error chains are short; this bounds a pathological one
-	var walk func(error)
-	walk = func(e error) {
-		for e != nil && budget > 0 {
-			budget--
-			scrubFields(e, secrets)
-			switch u := e.(type) {
-			case interface{ Unwrap() []error }:
-				for _, inner := range u.Unwrap() {
-					walk(inner)
-				}
-				return
-			case interface{ Unwrap() error }:
-				e = u.Unwrap()
-			default:
-				return
-			}
+	scrubFields(err, secrets)
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		scrubCause(u.Unwrap(), secrets)
+	case interface{ Unwrap() []error }:
+		for _, inner := range u.Unwrap() {
+			scrubCause(inner, secrets)
 		}
 	}
-	walk(err)
 }
 
-// serverTextFields are the fields scrubCause cleans.
-var serverTextFields = []string{"Message", "Code", "Type", "RequestID", "Excerpt", "Reason"}
-
-// scrubFields cleans the serverTextFields of e, if e is a pointer to a struct that has them as
-// string or *string.
+// scrubFields cleans the fields of e that hold a server's text, if e is a pointer to a struct
+// that has them as string or *string.
 func scrubFields(e error, secrets []string) {
 	v := reflect.ValueOf(e)
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
 		return
 	}
-	for _, name := range serverTextFields {
+	for _, name := range []string{"Message", "Code", "Type", "RequestID", "Excerpt", "Reason"} {
 		f := v.Elem().FieldByName(name)
 		switch {
 		case !f.IsValid() || !f.CanSet():

@@ -410,7 +410,7 @@ func TestClientBackoffIsBoundedFullJitter(t *testing.T) {
 		{0.5, 4, 400 * time.Millisecond}, {0.5, 5, 500 * time.Millisecond}, {0.5, 60, 500 * time.Millisecond},
 		{0.5, 1000, 500 * time.Millisecond}, {1.5, 2, 0}, {-1, 2, 0},
 	} {
-		c.rand = func() float64 { return tc.r }
+		c.opts.Rand = func() float64 { return tc.r }
 		if got := c.backoff(tc.attempt); got != tc.want {
 			t.Errorf("rand %v attempt %d: backoff %v, want %v", tc.r, tc.attempt, got, tc.want)
 		}
@@ -433,7 +433,7 @@ func TestClientMaxAttemptsOneTurnsRetriesOff(t *testing.T) {
 	}
 	// sts.Options.RetryMaxAttempts overrides it per call.
 	w.script(wireError(500, "InternalFailure", "x"), wireError(500, "InternalFailure", "x"), wireError(500, "InternalFailure", "x"))
-	c.sleep = func(ctx context.Context, d time.Duration) error { return nil }
+	c.opts.Sleep = func(ctx context.Context, d time.Duration) error { return nil }
 	_, err = c.AssumeRoleWithWebIdentity(context.Background(), webInput(), func(o *sts.Options) { o.RetryMaxAttempts = 4 })
 	if err != nil {
 		t.Fatal(err)
@@ -852,6 +852,17 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
+// postedURL returns the URL c posts a request to, without sending it.
+func postedURL(c *Client) string {
+	var seen string
+	c.opts.HTTPClient.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		seen = r.URL.String()
+		return nil, errors.New("not dialling " + r.URL.Host)
+	})
+	_, _ = c.AssumeRoleWithWebIdentity(context.Background(), webInput(), func(o *sts.Options) { o.RetryMaxAttempts = 1 })
+	return seen
+}
+
 func TestNewClient(t *testing.T) {
 	t.Run("the endpoint comes from the environment", func(t *testing.T) {
 		c, err := NewClient(ClientOptions{Getenv: mapEnv(map[string]string{"AWS_DEFAULT_REGION": "cn-north-1", "AWS_USE_DUALSTACK_ENDPOINT": "true"})})
@@ -862,8 +873,8 @@ func TestNewClient(t *testing.T) {
 		if got := c.endpoint; got != want {
 			t.Errorf("endpoint = %+v, want %+v", got, want)
 		}
-		if c.url != "https://sts.cn-north-1.api.amazonwebservices.com.cn/" {
-			t.Errorf("request URL = %q", c.url)
+		if got := postedURL(c); got != "https://sts.cn-north-1.api.amazonwebservices.com.cn/" {
+			t.Errorf("request URL = %q", got)
 		}
 	})
 	t.Run("AWS_ENDPOINT_URL_STS gives a custom endpoint", func(t *testing.T) {
@@ -874,8 +885,8 @@ func TestNewClient(t *testing.T) {
 		if got := c.endpoint; !got.Custom || got.URL != "http://127.0.0.1:4566/sts" || got.SigningRegion != "eu-west-1" {
 			t.Errorf("endpoint = %+v", got)
 		}
-		if c.url != "http://127.0.0.1:4566/sts/" {
-			t.Errorf("request URL = %q, want the path with a trailing slash as the SDK posts", c.url)
+		if got := postedURL(c); got != "http://127.0.0.1:4566/sts/" {
+			t.Errorf("request URL = %q, want the path with a trailing slash as the SDK posts", got)
 		}
 	})
 	t.Run("the default HTTP client uses the proxy from the environment and does not follow redirects", func(t *testing.T) {
@@ -883,16 +894,16 @@ func TestNewClient(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tr, ok := c.http.Transport.(*http.Transport)
+		tr, ok := c.opts.HTTPClient.Transport.(*http.Transport)
 		if !ok || tr.Proxy == nil || tr == http.DefaultTransport {
-			t.Fatalf("transport %T: want a copy of http.DefaultTransport with Proxy set", c.http.Transport)
+			t.Fatalf("transport %T: want a copy of http.DefaultTransport with Proxy set", c.opts.HTTPClient.Transport)
 		}
 		// The proxy function is http.ProxyFromEnvironment itself (it caches the environment on
 		// first use, so the function, not a changed variable, is what a test can check).
 		if reflect.ValueOf(tr.Proxy).Pointer() != reflect.ValueOf(http.ProxyFromEnvironment).Pointer() {
 			t.Error("the transport's Proxy is not http.ProxyFromEnvironment")
 		}
-		if c.http.CheckRedirect == nil {
+		if c.opts.HTTPClient.CheckRedirect == nil {
 			t.Error("redirects would be followed")
 		}
 	})

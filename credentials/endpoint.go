@@ -131,7 +131,8 @@ func ResolveEndpoint(cfg EndpointConfig) (Endpoint, error) {
 	return out, nil
 }
 
-// canonicalRegion validates region and maps the FIPS pseudo-regions to the region they name.
+// canonicalRegion validates region and maps the FIPS pseudo-regions to the region they name,
+// as botocore does: without "fips-" and "-fips".
 func canonicalRegion(region string) (canonical string, fips bool, err error) {
 	if region == "" {
 		return "", false, nil
@@ -139,20 +140,11 @@ func canonicalRegion(region string) (canonical string, fips bool, err error) {
 	if err := validRegion(region); err != nil {
 		return "", false, err
 	}
-	switch {
-	case strings.HasPrefix(region, "fips-"):
-		canonical, fips = strings.TrimPrefix(region, "fips-"), true
-	case strings.HasSuffix(region, "-fips"):
-		canonical, fips = strings.TrimSuffix(region, "-fips"), true
-	case strings.Contains(region, "-fips-"):
-		canonical, fips = strings.Replace(region, "-fips-", "-", 1), true
-	default:
-		return region, false, nil
-	}
+	canonical = strings.ReplaceAll(strings.ReplaceAll(region, "fips-", ""), "-fips", "")
 	if err := validRegion(canonical); err != nil {
 		return "", false, err
 	}
-	return canonical, fips, nil
+	return canonical, canonical != region, nil
 }
 
 // validRegion reports whether region can be used as one label of a host name.
@@ -160,7 +152,11 @@ func validRegion(region string) error {
 	bad := func(reason string) error {
 		return &EndpointConfigError{Setting: "region", Value: region, Reason: reason}
 	}
-	if len(region) > 63 {
+	const label = "a region is one DNS label of lower-case letters, digits and hyphens, such as \"us-east-1\""
+	switch {
+	case region == "":
+		return bad(label)
+	case len(region) > 63:
 		return bad("a region is at most 63 characters long, such as \"us-east-1\"")
 	}
 	for i := 0; i < len(region); i++ {
@@ -174,15 +170,20 @@ func validRegion(region string) error {
 		case 'A' <= c && c <= 'Z':
 			return bad(fmt.Sprintf("region names are lower case: use %q", strings.ToLower(region)))
 		default:
-			return bad("a region is one DNS label of lower-case letters, digits and hyphens, such as \"us-east-1\"")
+			return bad(label)
 		}
 	}
 	return nil
 }
 
-// customEndpoint validates a custom endpoint URL; requests to it are signed for region, or
-// us-east-1 when region is empty.
+// customEndpoint validates a custom endpoint URL and region; requests to it are signed for
+// region, or us-east-1 when region is empty.
 func customEndpoint(raw, region string) (Endpoint, error) {
+	if region == "" {
+		region = "us-east-1"
+	} else if err := validRegion(region); err != nil {
+		return Endpoint{}, err
+	}
 	bad := func(reason string) (Endpoint, error) {
 		return Endpoint{}, &EndpointConfigError{Setting: "endpoint URL", Value: redact.URLUserinfo(raw), Reason: reason}
 	}
@@ -209,14 +210,8 @@ func customEndpoint(raw, region string) (Endpoint, error) {
 	if u.Fragment != "" || strings.Contains(raw, "#") {
 		return bad("must not contain a fragment (#...)")
 	}
-	if u.Opaque != "" {
-		return bad("must be of the form https://host[:port][/path]")
-	}
 	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
 		return bad("must use https unless its host is loopback (127.0.0.0/8, ::1, localhost): the request carries a token")
-	}
-	if region == "" {
-		region = "us-east-1"
 	}
 	return Endpoint{URL: u.String(), SigningRegion: region, Custom: true}, nil
 }

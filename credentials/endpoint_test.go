@@ -226,6 +226,7 @@ func TestResolveEndpointErrors(t *testing.T) {
 		{"a region longer than a DNS label is refused", EndpointConfig{Region: strings.Repeat("a", 64)}, `at most 63 characters`},
 		{"a huge region is refused and shortened in the message", EndpointConfig{Region: strings.Repeat("a", 1<<20)}, `…": a region is at most 63 characters`},
 		{"a FIPS pseudo-region naming a bad region is refused", EndpointConfig{Region: "fips--x"}, `neither starts nor ends with a hyphen`},
+		{"a FIPS pseudo-region naming no region is refused", EndpointConfig{Region: "fips--fips"}, `a region is one DNS label`},
 		{"a bad region is refused even with a custom URL", EndpointConfig{Region: "a.b", URL: "https://example.com"}, `region "a.b"`},
 		{"no region in the default regional mode is an error (botocore would use the global endpoint)", EndpointConfig{},
 			"credentials: STS endpoint: region: no region is set: set AWS_REGION (or the region of the profile) to use that region's STS endpoint, or AWS_STS_REGIONAL_ENDPOINTS=legacy to use the global endpoint https://sts.amazonaws.com"},

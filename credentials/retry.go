@@ -9,20 +9,6 @@ import (
 	"time"
 )
 
-// Retry defaults of the Client. They follow aws-sdk-go-v2's standard retryer (3 attempts,
-// exponential backoff with full jitter, capped at 20 s), with a first delay of at most 1 s.
-const (
-	// retryMaxAttempts is how many requests one call sends at most.
-	retryMaxAttempts = 3
-	// retryBackoffBase is the upper bound of the first delay; each further delay's bound
-	// doubles.
-	retryBackoffBase = time.Second
-	// retryBackoffMax caps the upper bound of a delay.
-	retryBackoffMax = 20 * time.Second
-	// retryAttemptTimeout bounds one request, from sending to the end of the response body.
-	retryAttemptTimeout = 10 * time.Second
-)
-
 // retryable reports whether another attempt may succeed after err. Errors that know (STS error
 // documents, malformed bodies) say so themselves: throttling, 5xx, IDPCommunicationError and
 // InvalidIdentityToken "could not retrieve verification key" are retried; AccessDenied,
@@ -56,13 +42,13 @@ func retryable(err error) bool {
 // backoff returns the delay before attempt+1, after attempt failed (attempt counts from 1):
 // uniformly random in [0, min(max, base·2^(attempt-1))), "full jitter".
 func (c *Client) backoff(attempt int) time.Duration {
-	bound := c.backoffMax
+	bound := c.opts.BackoffMax
 	if attempt-1 < 62 {
-		if d := c.backoffBase << (attempt - 1); d > 0 && d < bound {
+		if d := c.opts.BackoffBase << (attempt - 1); d > 0 && d < bound {
 			bound = d
 		}
 	}
-	f := c.rand()
+	f := c.opts.Rand()
 	if f < 0 || f >= 1 {
 		f = 0
 	}
