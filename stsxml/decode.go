@@ -30,13 +30,13 @@ const MaxBodySize = 1 << 20
 // document is decoded and returned as a *Error. A body that is neither is a *FormatError; a
 // failure to read the body is returned wrapped.
 func DecodeAssumeRoleWithWebIdentity(status int, body io.Reader) (*sts.AssumeRoleWithWebIdentityOutput, error) {
-	d, r, err := decode(status, body, docWebIdentity, func(d *document) *result { return d.AssumeRoleWithWebIdentityResult })
+	d, c, err := decodeCredentials(status, body, docWebIdentity)
 	if err != nil {
 		return nil, err
 	}
-	out := &sts.AssumeRoleWithWebIdentityOutput{Credentials: r.creds, AssumedRoleUser: r.user(), PackedPolicySize: r.pps,
-		SourceIdentity: r.SourceIdentity.ptr(), SubjectFromWebIdentityToken: r.SubjectFromWebIdentityToken.ptr(),
-		Audience: r.Audience.ptr(), Provider: r.Provider.ptr()}
+	out := &sts.AssumeRoleWithWebIdentityOutput{Credentials: c.creds, AssumedRoleUser: d.user(), PackedPolicySize: c.pps,
+		SourceIdentity: d.ptr("Result/SourceIdentity"), SubjectFromWebIdentityToken: d.ptr("Result/SubjectFromWebIdentityToken"),
+		Audience: d.ptr("Result/Audience"), Provider: d.ptr("Result/Provider")}
 	setRequestID(&out.ResultMetadata, d)
 	return out, nil
 }
@@ -44,11 +44,12 @@ func DecodeAssumeRoleWithWebIdentity(status int, body io.Reader) (*sts.AssumeRol
 // DecodeAssumeRole decodes an STS response to AssumeRole, as DecodeAssumeRoleWithWebIdentity
 // does for its document.
 func DecodeAssumeRole(status int, body io.Reader) (*sts.AssumeRoleOutput, error) {
-	d, r, err := decode(status, body, docAssumeRole, func(d *document) *result { return d.AssumeRoleResult })
+	d, c, err := decodeCredentials(status, body, docAssumeRole)
 	if err != nil {
 		return nil, err
 	}
-	out := &sts.AssumeRoleOutput{Credentials: r.creds, AssumedRoleUser: r.user(), PackedPolicySize: r.pps, SourceIdentity: r.SourceIdentity.ptr()}
+	out := &sts.AssumeRoleOutput{Credentials: c.creds, AssumedRoleUser: d.user(), PackedPolicySize: c.pps,
+		SourceIdentity: d.ptr("Result/SourceIdentity")}
 	setRequestID(&out.ResultMetadata, d)
 	return out, nil
 }
@@ -57,11 +58,14 @@ func DecodeAssumeRole(status int, body io.Reader) (*sts.AssumeRoleOutput, error)
 // DecodeAssumeRoleWithWebIdentity does for its document. Arn is required; UserId and Account
 // are optional.
 func DecodeGetCallerIdentity(status int, body io.Reader) (*sts.GetCallerIdentityOutput, error) {
-	d, r, err := decode(status, body, docCallerIdentity, func(d *document) *result { return d.GetCallerIdentityResult })
-	if err != nil {
+	d, err := decode(status, body, docCallerIdentity)
+	switch {
+	case err != nil:
 		return nil, err
+	case d.value("Result/Arn") == "":
+		return nil, d.refuse("<GetCallerIdentityResult> has no <Arn>")
 	}
-	out := &sts.GetCallerIdentityOutput{Arn: r.Arn.ptr(), UserId: r.UserID.ptr(), Account: r.Account.ptr()}
+	out := &sts.GetCallerIdentityOutput{Arn: d.ptr("Result/Arn"), UserId: d.ptr("Result/UserId"), Account: d.ptr("Result/Account")}
 	setRequestID(&out.ResultMetadata, d)
 	return out, nil
 }
@@ -70,33 +74,31 @@ func DecodeGetCallerIdentity(status int, body io.Reader) (*sts.GetCallerIdentity
 // root) that came with status. It always returns a non-nil error: a *Error, a *FormatError when
 // the body is not an error document, or a wrapped read error.
 func DecodeError(status int, body io.Reader) error {
-	_, _, err := decode(status, body, docError, nil)
+	_, err := decode(status, body, docError)
 	return err
 }
 
-// decode reads a response whose document has the root element root (or is an error document,
-// returned as a *Error) and checks the result that pick returns.
-func decode(status int, body io.Reader, root string, pick func(*document) *result) (*document, *result, error) {
+// decode reads a response whose document has the root element root and a result element in
+// it, or is an error document (returned as a *Error).
+func decode(status int, body io.Reader, root string) (*document, error) {
 	roots := []string{docError, docBareError, root}
 	if status < 200 || status >= 300 {
 		root, roots = docError, roots[:2]
 	}
 	data, err := readBody(status, body, root)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	name, d, err := parse(status, root, data, roots...)
+	d, err := parse(status, root, data, roots...)
 	switch {
 	case err != nil:
-		return nil, nil, err
-	case name == docError || name == docBareError:
-		return nil, nil, decodedError(status, name, d, data)
+		return nil, err
+	case d.root == docError || d.root == docBareError:
+		return nil, decodedError(d)
+	case !d.has("Result"):
+		return nil, d.refuse("no <" + strings.TrimSuffix(root, "Response") + "Result> element")
 	}
-	r := pick(d)
-	if reason := r.check(strings.TrimSuffix(root, "Response")+"Result", root != docCallerIdentity); reason != "" {
-		return nil, nil, newFormatError(status, root, reason, data)
-	}
-	return d, r, nil
+	return d, nil
 }
 
 // readBody reads body whole, never past MaxBodySize.
@@ -135,77 +137,76 @@ func (p *progressReader) Read(b []byte) (int, error) {
 }
 
 // decodedError makes the *Error an error document stands for.
-func decodedError(status int, root string, d *document, data []byte) error {
-	detail := d.Error
+func decodedError(d *document) error {
+	e := "Error/"
 	switch {
-	case root == docBareError:
-		detail = &d.errorDetail
-	case detail == nil:
-		detail = d.Errors.Error // moto writes <ErrorResponse><Errors><Error>
+	case d.root == docBareError:
+		e = ""
+	case !d.has("Error") && d.has("Errors/Error"): // moto writes <ErrorResponse><Errors><Error>
+		e = "Errors/Error/"
+	case !d.has("Error"):
+		return d.refuse("no <Error> element")
 	}
-	switch {
-	case detail == nil:
-		return newFormatError(status, docError, "no <Error> element", data)
-	case detail.Code.value() == "":
-		return newFormatError(status, docError, "<Error> has no <Code>", data)
+	if d.value(e+"Code") == "" {
+		return d.refuse("<Error> has no <Code>")
 	}
-	return &Error{StatusCode: status, Type: detail.Type.value(), Code: detail.Code.value(),
-		Message:   redact.Tokens(detail.Message.value()),
-		RequestID: cmp.Or(detail.RequestID.value(), d.RequestID.value(), d.ResponseMetadata.RequestID.value())}
+	return &Error{StatusCode: d.status, Type: d.value(e + "Type"), Code: d.value(e + "Code"),
+		Message:   redact.Tokens(d.value(e + "Message")),
+		RequestID: cmp.Or(d.value(e+"RequestId"), d.value("RequestId"), d.value("ResponseMetadata/RequestId"))}
 }
 
 func setRequestID(md *middleware.Metadata, d *document) {
-	if id := d.ResponseMetadata.RequestID.value(); id != "" {
+	if id := d.value("ResponseMetadata/RequestId"); id != "" {
 		awsmiddleware.SetRequestIDMetadata(md, id)
 	}
 }
 
-// check returns why r (named name) is not acceptable, or "" after setting r.creds and r.pps
-// when withCredentials, and checking Arn otherwise.
-func (r *result) check(name string, withCredentials bool) string {
-	if r == nil {
-		return "no <" + name + "> element"
-	}
-	if !withCredentials {
-		if r.Arn.value() == "" {
-			return "<" + name + "> has no <Arn>"
-		}
-		return ""
-	}
-	c := r.Credentials
-	if c == nil {
-		return "no <Credentials> element"
-	}
-	for _, v := range []struct{ name, value string }{{"AccessKeyId", c.AccessKeyID.compact()},
-		{"SecretAccessKey", c.SecretAccessKey.compact()}, {"SessionToken", c.SessionToken.compact()}, {"Expiration", c.Expiration.value()}} {
-		if v.value == "" {
-			return "<Credentials> has no <" + v.name + ">"
-		}
-	}
-	exp, err := parseDateTime(c.Expiration.value())
-	switch {
-	case err != nil:
-		return "<Expiration> " + safeValue(c.Expiration.value()) + " is not an RFC 3339 date-time"
-	case exp.IsZero(): // "never expires" to credential caches
-		return "<Expiration> " + safeValue(c.Expiration.value()) + " is the zero time"
-	}
-	if s := r.PackedPolicySize.value(); s != "" {
-		n, err := strconv.ParseInt(s, 10, 32)
-		if err != nil {
-			return "<PackedPolicySize> " + safeValue(s) + " is not a 32-bit integer"
-		}
-		r.pps = new(int32)
-		*r.pps = int32(n)
-	}
-	exp = exp.UTC()
-	r.creds = &types.Credentials{AccessKeyId: aws.String(c.AccessKeyID.compact()), SecretAccessKey: aws.String(c.SecretAccessKey.compact()),
-		SessionToken: aws.String(c.SessionToken.compact()), Expiration: &exp}
-	return ""
+// credentials are the checked values of a result's Credentials and PackedPolicySize.
+type credentials struct {
+	creds *types.Credentials
+	pps   *int32
 }
 
-func (r *result) user() *types.AssumedRoleUser {
-	if u := r.AssumedRoleUser; u != nil {
-		return &types.AssumedRoleUser{AssumedRoleId: u.AssumedRoleID.ptr(), Arn: u.Arn.ptr()}
+// decodeCredentials decodes as decode does, and requires complete Credentials in the result.
+func decodeCredentials(status int, body io.Reader, root string) (*document, credentials, error) {
+	d, err := decode(status, body, root)
+	if err != nil {
+		return nil, credentials{}, err
+	}
+	if !d.has("Result/Credentials") {
+		return nil, credentials{}, d.refuse("no <Credentials> element")
+	}
+	for _, name := range []string{"AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"} {
+		if d.value("Result/Credentials/"+name) == "" {
+			return nil, credentials{}, d.refuse("<Credentials> has no <" + name + ">")
+		}
+	}
+	var c credentials
+	s := d.value("Result/Credentials/Expiration")
+	exp, err := parseDateTime(s)
+	switch {
+	case err != nil:
+		return nil, c, d.refuse("<Expiration> " + safeValue(s) + " is not an RFC 3339 date-time")
+	case exp.IsZero(): // "never expires" to credential caches
+		return nil, c, d.refuse("<Expiration> " + safeValue(s) + " is the zero time")
+	}
+	if s := d.value("Result/PackedPolicySize"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 32)
+		if err != nil {
+			return nil, c, d.refuse("<PackedPolicySize> " + safeValue(s) + " is not a 32-bit integer")
+		}
+		c.pps = aws.Int32(int32(n))
+	}
+	exp = exp.UTC()
+	c.creds = &types.Credentials{AccessKeyId: aws.String(d.compact("Result/Credentials/AccessKeyId")),
+		SecretAccessKey: aws.String(d.compact("Result/Credentials/SecretAccessKey")),
+		SessionToken:    aws.String(d.compact("Result/Credentials/SessionToken")), Expiration: &exp}
+	return d, c, nil
+}
+
+func (d *document) user() *types.AssumedRoleUser {
+	if d.has("Result/AssumedRoleUser") {
+		return &types.AssumedRoleUser{AssumedRoleId: d.ptr("Result/AssumedRoleUser/AssumedRoleId"), Arn: d.ptr("Result/AssumedRoleUser/Arn")}
 	}
 	return nil
 }
