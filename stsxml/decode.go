@@ -30,13 +30,15 @@ const MaxBodySize = 1 << 20
 // document is decoded and returned as a *Error. A body that is neither is a *FormatError; a
 // failure to read the body is returned wrapped.
 func DecodeAssumeRoleWithWebIdentity(status int, body io.Reader) (*sts.AssumeRoleWithWebIdentityOutput, error) {
-	d, c, err := decodeCredentials(status, body, docWebIdentity)
+	d, err := decode(status, body, docWebIdentity)
 	if err != nil {
 		return nil, err
 	}
-	out := &sts.AssumeRoleWithWebIdentityOutput{Credentials: c.creds, AssumedRoleUser: d.user(), PackedPolicySize: c.pps,
-		SourceIdentity: d.ptr("Result/SourceIdentity"), SubjectFromWebIdentityToken: d.ptr("Result/SubjectFromWebIdentityToken"),
-		Audience: d.ptr("Result/Audience"), Provider: d.ptr("Result/Provider")}
+	out := &sts.AssumeRoleWithWebIdentityOutput{AssumedRoleUser: d.user(), SourceIdentity: d.ptr("Result/SourceIdentity"),
+		SubjectFromWebIdentityToken: d.ptr("Result/SubjectFromWebIdentityToken"), Audience: d.ptr("Result/Audience"), Provider: d.ptr("Result/Provider")}
+	if out.Credentials, out.PackedPolicySize, err = d.credentials(); err != nil {
+		return nil, err
+	}
 	setRequestID(&out.ResultMetadata, d)
 	return out, nil
 }
@@ -44,12 +46,14 @@ func DecodeAssumeRoleWithWebIdentity(status int, body io.Reader) (*sts.AssumeRol
 // DecodeAssumeRole decodes an STS response to AssumeRole, as DecodeAssumeRoleWithWebIdentity
 // does for its document.
 func DecodeAssumeRole(status int, body io.Reader) (*sts.AssumeRoleOutput, error) {
-	d, c, err := decodeCredentials(status, body, docAssumeRole)
+	d, err := decode(status, body, docAssumeRole)
 	if err != nil {
 		return nil, err
 	}
-	out := &sts.AssumeRoleOutput{Credentials: c.creds, AssumedRoleUser: d.user(), PackedPolicySize: c.pps,
-		SourceIdentity: d.ptr("Result/SourceIdentity")}
+	out := &sts.AssumeRoleOutput{AssumedRoleUser: d.user(), SourceIdentity: d.ptr("Result/SourceIdentity")}
+	if out.Credentials, out.PackedPolicySize, err = d.credentials(); err != nil {
+		return nil, err
+	}
 	setRequestID(&out.ResultMetadata, d)
 	return out, nil
 }
@@ -111,11 +115,7 @@ func readBody(status int, body io.Reader, doc string) ([]byte, error) {
 		return nil, fmt.Errorf("reading the STS %s body: %w", doc, err)
 	}
 	if len(data) == MaxBodySize {
-		fe := newFormatError(status, doc, "the body is "+strconv.Itoa(MaxBodySize)+" bytes or more", data)
-		if !strings.HasSuffix(fe.Excerpt, "…") {
-			fe.Excerpt += "…" // the body goes on
-		}
-		return nil, fe
+		return nil, newFormatError(status, doc, "the body is "+strconv.Itoa(MaxBodySize)+" bytes or more", data)
 	}
 	return data, nil
 }
@@ -161,47 +161,36 @@ func setRequestID(md *middleware.Metadata, d *document) {
 	}
 }
 
-// credentials are the checked values of a result's Credentials and PackedPolicySize.
-type credentials struct {
-	creds *types.Credentials
-	pps   *int32
-}
-
-// decodeCredentials decodes as decode does, and requires complete Credentials in the result.
-func decodeCredentials(status int, body io.Reader, root string) (*document, credentials, error) {
-	d, err := decode(status, body, root)
-	if err != nil {
-		return nil, credentials{}, err
-	}
+// credentials returns the result's Credentials and PackedPolicySize, checked.
+func (d *document) credentials() (*types.Credentials, *int32, error) {
 	if !d.has("Result/Credentials") {
-		return nil, credentials{}, d.refuse("no <Credentials> element")
+		return nil, nil, d.refuse("no <Credentials> element")
 	}
 	for _, name := range []string{"AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"} {
 		if d.value("Result/Credentials/"+name) == "" {
-			return nil, credentials{}, d.refuse("<Credentials> has no <" + name + ">")
+			return nil, nil, d.refuse("<Credentials> has no <" + name + ">")
 		}
 	}
-	var c credentials
 	s := d.value("Result/Credentials/Expiration")
 	exp, err := parseDateTime(s)
 	switch {
 	case err != nil:
-		return nil, c, d.refuse("<Expiration> " + safeValue(s) + " is not an RFC 3339 date-time")
+		return nil, nil, d.refuse("<Expiration> " + safeValue(s) + " is not an RFC 3339 date-time")
 	case exp.IsZero(): // "never expires" to credential caches
-		return nil, c, d.refuse("<Expiration> " + safeValue(s) + " is the zero time")
+		return nil, nil, d.refuse("<Expiration> " + safeValue(s) + " is the zero time")
 	}
+	var pps *int32
 	if s := d.value("Result/PackedPolicySize"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 32)
 		if err != nil {
-			return nil, c, d.refuse("<PackedPolicySize> " + safeValue(s) + " is not a 32-bit integer")
+			return nil, nil, d.refuse("<PackedPolicySize> " + safeValue(s) + " is not a 32-bit integer")
 		}
-		c.pps = aws.Int32(int32(n))
+		pps = aws.Int32(int32(n))
 	}
 	exp = exp.UTC()
-	c.creds = &types.Credentials{AccessKeyId: aws.String(d.compact("Result/Credentials/AccessKeyId")),
+	return &types.Credentials{AccessKeyId: aws.String(d.compact("Result/Credentials/AccessKeyId")),
 		SecretAccessKey: aws.String(d.compact("Result/Credentials/SecretAccessKey")),
-		SessionToken:    aws.String(d.compact("Result/Credentials/SessionToken")), Expiration: &exp}
-	return d, c, nil
+		SessionToken:    aws.String(d.compact("Result/Credentials/SessionToken")), Expiration: &exp}, pps, nil
 }
 
 func (d *document) user() *types.AssumedRoleUser {

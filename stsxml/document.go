@@ -22,20 +22,13 @@ const (
 	docBareError      = "Error"
 )
 
-// field is an element the decoders read: name is its path below the root, with "Result" for
-// the operation's result element, and text says whether it holds text (a child element is
-// refused) rather than elements.
-type field struct {
-	name string
-	text bool
-}
-
-// fields are the elements the decoders read, by their lower-case path from the root down:
-// parse matches names without regard to case, as aws-sdk-go-v2's deserializers do, and in any
-// namespace. An element anywhere else, and everything inside it, is skipped.
-var fields = func() map[string]field {
-	m := map[string]field{}
-	add := func(path, name string) { m[strings.ToLower(path)] = field{name: name} }
+// fields names the elements the decoders read, by their lower-case path from the root down
+// (parse matches names in any letter case, as aws-sdk-go-v2's deserializers do, and in any
+// namespace): the name is the path below the root, with "Result" for the operation's result
+// element. An element anywhere else, and everything inside it, is skipped.
+var fields = func() map[string]string {
+	m := map[string]string{}
+	add := func(path, name string) { m[strings.ToLower(path)] = name }
 	for _, op := range []string{"AssumeRoleWithWebIdentity", "AssumeRole", "GetCallerIdentity"} {
 		for _, p := range []string{"", "/Credentials", "/Credentials/AccessKeyId", "/Credentials/SecretAccessKey",
 			"/Credentials/SessionToken", "/Credentials/Expiration", "/AssumedRoleUser", "/AssumedRoleUser/AssumedRoleId",
@@ -47,24 +40,21 @@ var fields = func() map[string]field {
 	}
 	// An ErrorResponse holds an Error (or Errors>Error, as moto writes it) and a request ID; a
 	// bare <Error> root holds the Error's elements itself.
-	for _, p := range []string{"", "/Type", "/Code", "/Message", "/RequestId"} {
+	for _, p := range []string{"/Type", "/Code", "/Message", "/RequestId", ""} {
 		add("ErrorResponse/Error"+p, "Error"+p)
 		add("ErrorResponse/Errors/Error"+p, "Errors/Error"+p)
-		if p != "" {
-			add("Error"+p, p[1:])
-		}
+		add("Error"+p, strings.TrimPrefix(p, "/"))
 	}
 	add("ErrorResponse/RequestId", "RequestId")
 	add("ErrorResponse/ResponseMetadata/RequestId", "ResponseMetadata/RequestId")
-	for path, f := range m {
-		f.text = true
-		for p := range m {
-			f.text = f.text && !strings.HasPrefix(p, path+"/")
-		}
-		m[path] = f
-	}
 	return m
 }()
+
+// isText reports whether the field holds text, where a child element is refused, rather than
+// elements.
+func isText(name string) bool {
+	return !slices.Contains([]string{"", "Result", "Credentials", "AssumedRoleUser", "Error"}, name[strings.LastIndex(name, "/")+1:])
+}
 
 // document is what parse read from a body: the root element's name and the fields present.
 type document struct {
@@ -129,8 +119,8 @@ func parse(status int, doc string, data []byte, roots ...string) (*document, err
 			if len(open) == 0 && len(bytes.Trim(t, xmlSpace)) > 0 {
 				return refuse(cmp.Or(notXML(data), "the body is not XML"), false)
 			}
-			if f, ok := fields[string(path)]; ok && f.text {
-				d.values[f.name] += string(t)
+			if name, ok := fields[string(path)]; ok && isText(name) {
+				d.values[name] += string(t)
 			}
 		case xml.Directive:
 			if bytes.ContainsRune(t, '[') {
@@ -153,7 +143,7 @@ func parse(status int, doc string, data []byte, roots ...string) (*document, err
 				if len(open) == 32 {
 					return refuse("elements are nested too deeply", false)
 				}
-				if f, ok := fields[string(path)]; ok && f.text {
+				if name, ok := fields[string(path)]; ok && isText(name) {
 					return refuse("<"+safeName(open[len(open)-1].Local)+"> holds an element; it must hold only text", false)
 				}
 				path = append(path, '/')
@@ -165,8 +155,8 @@ func parse(status int, doc string, data []byte, roots ...string) (*document, err
 				path = append(path, c)
 			}
 			open = append(open, t.Name)
-			if f, ok := fields[string(path)]; ok {
-				d.values[f.name] = "" // a repeated element replaces the earlier one, as in aws-sdk-go-v2
+			if name, ok := fields[string(path)]; ok {
+				d.values[name] = "" // a repeated element replaces the earlier one, as in aws-sdk-go-v2
 			}
 		case xml.EndElement:
 			if len(open) == 0 || t.Name != open[len(open)-1] {

@@ -2,12 +2,13 @@ package stsxml
 
 import (
 	"cmp"
-	"reflect"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
 
@@ -133,23 +134,15 @@ func (e *Error) Retryable() bool {
 // other code it is *smithy.GenericAPIError with Code and Message set (Message is the code when
 // the document has none, as in the SDK), and Fault as ErrorFault says.
 func (e *Error) As(target any) bool {
-	var match error
+	var match error = &smithy.GenericAPIError{Code: e.Code, Message: cmp.Or(e.Message, e.Code), Fault: e.ErrorFault()}
 	if exception := exceptions[strings.ToLower(e.Code)]; exception != nil {
 		var msg *string
 		if e.Message != "" {
-			m := e.Message // a copy: the exception must not alias e
-			msg = &m
+			msg = aws.String(e.Message) // a copy: the exception must not alias e
 		}
 		match = exception(msg)
-	} else {
-		match = &smithy.GenericAPIError{Code: e.Code, Message: cmp.Or(e.Message, e.Code), Fault: e.ErrorFault()}
 	}
-	t := reflect.ValueOf(target)
-	if t.Kind() != reflect.Pointer || t.Elem().Type() != reflect.TypeOf(match) {
-		return false
-	}
-	t.Elem().Set(reflect.ValueOf(match))
-	return true
+	return errors.As(match, target)
 }
 
 // exceptions make the SDK's exception for a code STS documents, by the lower-case code.

@@ -76,7 +76,7 @@ var (
 // characters and invalid UTF-8 with '?', collapses whitespace and clips the result.
 func excerpt(body []byte) string {
 	s := strings.TrimPrefix(string(body[:min(len(body), excerptWindow)]), "\ufeff")
-	cut := false
+	cut := len(body) > excerptWindow // the body goes on past what the excerpt is made from
 	if loc := secretTag.FindStringIndex(s); loc != nil {
 		s, cut = s[:loc[1]]+">", true
 	}
