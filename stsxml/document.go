@@ -103,50 +103,40 @@ func parse(status int, doc string, data []byte, roots ...string) (*document, err
 	d := &document{values: make(map[string]string, 16), status: status, doc: doc, data: data}
 	var open []xml.Name // RawToken leaves matching end tags to us, and namespaces alone
 	var path []byte     // the lower-case local names of the open elements, joined by "/"
-	refuse := func(reason string, truncated bool) (*document, error) {
-		fe := d.refuse(reason)
-		fe.truncated = truncated
-		return nil, fe
-	}
 	html := false
 	for {
 		tok, err := dec.RawToken()
 		if err != nil {
-			return refuse(explain(err, open, data))
+			return nil, d.explain(err, open)
 		}
 		switch t := tok.(type) {
 		case xml.CharData:
 			if len(open) == 0 && len(bytes.Trim(t, xmlSpace)) > 0 {
-				return refuse(cmp.Or(notXML(data), "the body is not XML"), false)
+				return nil, d.refuse(cmp.Or(notXML(data), "the body is not XML"))
 			}
 			if name, ok := fields[string(path)]; ok && isText(name) {
 				d.values[name] += string(t)
 			}
 		case xml.Directive:
 			if bytes.ContainsRune(t, '[') {
-				return refuse("a DOCTYPE with an internal subset (entity definitions) is refused", false)
+				return nil, d.refuse("a DOCTYPE with an internal subset (entity definitions) is refused")
 			}
 			html = html || bytes.HasPrefix(bytes.ToLower(t), []byte("doctype html"))
 		case xml.StartElement:
-			name := t.Name.Local
-			if len(open) == 0 {
-				i := slices.IndexFunc(roots, func(r string) bool { return strings.EqualFold(r, name) })
-				switch {
-				case i >= 0:
-					d.root = roots[i]
-				case html || strings.EqualFold(name, "html"):
-					return refuse("the body is an HTML page, not XML", false)
-				default:
-					return refuse("the root element is <"+safeName(name)+">", false)
-				}
-			} else {
-				if len(open) == 32 {
-					return refuse("elements are nested too deeply", false)
-				}
-				if name, ok := fields[string(path)]; ok && isText(name) {
-					return refuse("<"+safeName(open[len(open)-1].Local)+"> holds an element; it must hold only text", false)
-				}
+			name, parent := t.Name.Local, fields[string(path)]
+			switch i := slices.IndexFunc(roots, func(r string) bool { return strings.EqualFold(r, name) }); {
+			case len(open) == 32:
+				return nil, d.refuse("elements are nested too deeply")
+			case len(open) > 0 && parent != "" && isText(parent):
+				return nil, d.refuse("<" + safeName(open[len(open)-1].Local) + "> holds an element; it must hold only text")
+			case len(open) > 0:
 				path = append(path, '/')
+			case i >= 0:
+				d.root = roots[i]
+			case html || strings.EqualFold(name, "html"):
+				return nil, d.refuse("the body is an HTML page, not XML")
+			default:
+				return nil, d.refuse("the root element is <" + safeName(name) + ">")
 			}
 			for _, c := range []byte(name) { // the names in fields are ASCII
 				if 'A' <= c && c <= 'Z' {
@@ -161,7 +151,7 @@ func parse(status int, doc string, data []byte, roots ...string) (*document, err
 		case xml.EndElement:
 			if len(open) == 0 || t.Name != open[len(open)-1] {
 				line, _ := dec.InputPos()
-				return refuse(explain(&xml.SyntaxError{Msg: "end element does not match", Line: line}, open, data))
+				return nil, d.explain(&xml.SyntaxError{Msg: "end element does not match", Line: line}, open)
 			}
 			if open = open[:len(open)-1]; len(open) == 0 {
 				return d, nil
@@ -171,29 +161,29 @@ func parse(status int, doc string, data []byte, roots ...string) (*document, err
 	}
 }
 
-// explain gives the reason for an error of the XML reader (or io.EOF), and whether the body is
-// truncated. encoding/xml's messages quote the body, so they are never shown: only what kind of
-// error it is, the line and element names.
-func explain(err error, open []xml.Name, data []byte) (string, bool) {
-	in := ""
+// explain says why the XML reader failed (err is io.EOF at the end of the body). encoding/xml's
+// messages quote the body, so they are never shown: only what kind of error it is, the line and
+// the name of the innermost open element.
+func (d *document) explain(err error, open []xml.Name) *FormatError {
+	var in, inside string
 	if len(open) > 0 {
-		in = " in <" + safeName(open[len(open)-1].Local) + ">"
+		name := safeName(open[len(open)-1].Local)
+		in, inside = " in <"+name+">", " (it ends inside <"+name+">)"
 	}
 	var se *xml.SyntaxError
 	switch {
-	case errors.Is(err, io.EOF) && len(open) == 0 && len(bytes.Trim(data, xmlSpace)) == 0:
-		return "the body is empty", false
-	case errors.Is(err, io.EOF) && len(open) == 0:
-		return "the body has no root element", false
-	case errors.Is(err, io.EOF), errors.As(err, &se) && strings.HasPrefix(se.Msg, "unexpected EOF"):
-		if in == "" {
-			return "the body is truncated", true
-		}
-		return "the body is truncated (it ends" + strings.Replace(in, "in", "inside", 1) + ")", true
-	case in == "" && notXML(data) != "":
-		return notXML(data), false
+	case err == io.EOF && len(open) == 0 && len(bytes.Trim(d.data, xmlSpace)) == 0:
+		return d.refuse("the body is empty")
+	case err == io.EOF && len(open) == 0:
+		return d.refuse("the body has no root element")
+	case err == io.EOF, errors.As(err, &se) && strings.HasPrefix(se.Msg, "unexpected EOF"):
+		fe := d.refuse("the body is truncated" + inside)
+		fe.truncated = true
+		return fe
+	case in == "" && notXML(d.data) != "":
+		return d.refuse(notXML(d.data))
 	case se == nil:
-		return "malformed XML" + in, false
+		return d.refuse("malformed XML" + in)
 	}
 	what := "not well-formed"
 	switch msg := se.Msg; {
@@ -204,7 +194,7 @@ func explain(err error, open []xml.Name, data []byte) (string, bool) {
 	case strings.Contains(msg, "entity") || strings.Contains(msg, "character") || strings.Contains(msg, "UTF-8"):
 		what = "an invalid character or reference"
 	}
-	return "malformed XML" + in + ": " + what + " (line " + strconv.Itoa(se.Line) + ")", false
+	return d.refuse("malformed XML" + in + ": " + what + " (line " + strconv.Itoa(se.Line) + ")")
 }
 
 // notXML says what a body that is not XML is, or "" when it starts like XML.
