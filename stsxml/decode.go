@@ -6,7 +6,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -172,7 +171,7 @@ func (d *document) credentials() (*types.Credentials, *int32, error) {
 		}
 	}
 	s := d.value("Result/Credentials/Expiration")
-	exp, err := parseDateTime(s)
+	exp, err := smithytime.ParseDateTime(strings.NewReplacer("t", "T", "z", "Z").Replace(s)) // RFC 3339 allows "t" and "z"
 	switch {
 	case err != nil:
 		return nil, nil, d.refuse("<Expiration> " + safeValue(s) + " is not an RFC 3339 date-time")
@@ -198,12 +197,6 @@ func (d *document) user() *types.AssumedRoleUser {
 		return &types.AssumedRoleUser{AssumedRoleId: d.ptr("Result/AssumedRoleUser/AssumedRoleId"), Arn: d.ptr("Result/AssumedRoleUser/Arn")}
 	}
 	return nil
-}
-
-// parseDateTime parses an RFC 3339 date-time as aws-sdk-go-v2 does, and also with a lower-case
-// "t" and "z", which RFC 3339 allows.
-func parseDateTime(s string) (time.Time, error) {
-	return smithytime.ParseDateTime(strings.NewReplacer("t", "T", "z", "Z").Replace(s))
 }
 
 // safeValue quotes a short value made of characters found in dates and numbers, for a reason
