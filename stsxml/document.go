@@ -81,7 +81,7 @@ func (d *document) value(name string) string { return strings.Trim(d.values[name
 // compact is the field's text without any whitespace: credential values are base64 or
 // alphanumeric, and AWS's documented AssumeRole example line-wraps the session token.
 func (d *document) compact(name string) string {
-	return strings.Join(strings.FieldsFunc(d.values[name], func(r rune) bool { return strings.ContainsRune(xmlSpace, r) }), "")
+	return strings.Join(strings.Fields(d.values[name]), "")
 }
 
 func (d *document) ptr(name string) *string {
@@ -91,11 +91,9 @@ func (d *document) ptr(name string) *string {
 	return nil
 }
 
-// parse reads data, whose root element must be one of roots, with encoding/xml (strict, and no
-// Entity map: XML's five predefined entities only, nothing fetched). It refuses what STS never
-// sends: a DOCTYPE with an internal subset (entity definitions), nesting deeper than 32 levels,
-// an element inside a text field. Nothing after the root element is read. A body that is not
-// such a document is a *FormatError for status and doc.
+// parse reads data, whose root element must be one of roots, up to the end of the root element.
+// encoding/xml is strict and has no Entity map: XML's five predefined entities only, nothing
+// fetched. A body that is not such a document is a *FormatError for status and doc.
 func parse(status int, doc string, data []byte, roots ...string) (*document, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	dec := xml.NewDecoder(bytes.NewReader(data))
@@ -103,7 +101,6 @@ func parse(status int, doc string, data []byte, roots ...string) (*document, err
 	d := &document{values: make(map[string]string, 16), status: status, doc: doc, data: data}
 	var open []xml.Name // RawToken leaves matching end tags to us, and namespaces alone
 	var path []byte     // the lower-case local names of the open elements, joined by "/"
-	html := false
 	for {
 		tok, err := dec.RawToken()
 		if err != nil {
@@ -121,7 +118,6 @@ func parse(status int, doc string, data []byte, roots ...string) (*document, err
 			if bytes.ContainsRune(t, '[') {
 				return nil, d.refuse("a DOCTYPE with an internal subset (entity definitions) is refused")
 			}
-			html = html || bytes.HasPrefix(bytes.ToLower(t), []byte("doctype html"))
 		case xml.StartElement:
 			name, parent := t.Name.Local, fields[string(path)]
 			switch i := slices.IndexFunc(roots, func(r string) bool { return strings.EqualFold(r, name) }); {
@@ -133,7 +129,7 @@ func parse(status int, doc string, data []byte, roots ...string) (*document, err
 				path = append(path, '/')
 			case i >= 0:
 				d.root = roots[i]
-			case html || strings.EqualFold(name, "html"):
+			case strings.EqualFold(name, "html") || notXML(data) != "": // after <!DOCTYPE html>
 				return nil, d.refuse("the body is an HTML page, not XML")
 			default:
 				return nil, d.refuse("the root element is <" + safeName(name) + ">")
