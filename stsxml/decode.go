@@ -171,7 +171,7 @@ func (d *document) credentials() (*types.Credentials, *int32, error) {
 		}
 	}
 	s := d.value("Result/Credentials/Expiration")
-	exp, err := smithytime.ParseDateTime(strings.NewReplacer("t", "T", "z", "Z").Replace(s)) // RFC 3339 allows "t" and "z"
+	exp, err := smithytime.ParseDateTime(strings.ToUpper(s)) // RFC 3339 allows "t" and "z"
 	switch {
 	case err != nil:
 		return nil, nil, d.refuse("<Expiration> " + safeValue(s) + " is not an RFC 3339 date-time")

@@ -99,8 +99,8 @@ func parse(status int, doc string, data []byte, roots ...string) (*document, err
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = true
 	d := &document{values: make(map[string]string, 16), status: status, doc: doc, data: data}
-	var open []xml.Name // RawToken leaves matching end tags to us, and namespaces alone
-	var path []byte     // the lower-case local names of the open elements, joined by "/"
+	open := make([]xml.Name, 0, 32) // RawToken leaves matching end tags to us, and namespaces alone
+	path := make([]byte, 0, 256)    // the lower-case local names of the open elements, joined by "/"
 	for {
 		tok, err := dec.RawToken()
 		if err != nil {
