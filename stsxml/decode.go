@@ -88,9 +88,15 @@ func decode(status int, body io.Reader, root string) (*document, error) {
 	if status < 200 || status >= 300 {
 		root, roots = docError, roots[:2]
 	}
-	data, err := readBody(status, body, root)
+	if body == nil {
+		body = strings.NewReader("")
+	}
+	data, err := io.ReadAll(io.LimitReader(&progressReader{r: body}, MaxBodySize))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("reading the STS %s body: %w", root, err)
+	}
+	if len(data) == MaxBodySize {
+		return nil, newFormatError(status, root, "the body is "+strconv.Itoa(MaxBodySize)+" bytes or more", data)
 	}
 	d, err := parse(status, root, data, roots...)
 	switch {
@@ -102,21 +108,6 @@ func decode(status int, body io.Reader, root string) (*document, error) {
 		return nil, d.refuse("no <" + strings.TrimSuffix(root, "Response") + "Result> element")
 	}
 	return d, nil
-}
-
-// readBody reads body whole, never past MaxBodySize.
-func readBody(status int, body io.Reader, doc string) ([]byte, error) {
-	if body == nil {
-		return nil, nil
-	}
-	data, err := io.ReadAll(io.LimitReader(&progressReader{r: body}, MaxBodySize))
-	if err != nil {
-		return nil, fmt.Errorf("reading the STS %s body: %w", doc, err)
-	}
-	if len(data) == MaxBodySize {
-		return nil, newFormatError(status, doc, "the body is "+strconv.Itoa(MaxBodySize)+" bytes or more", data)
-	}
-	return data, nil
 }
 
 // progressReader gives up on a reader that keeps returning nothing, as bufio.Reader does.
