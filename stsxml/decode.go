@@ -6,7 +6,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -30,13 +29,15 @@ const MaxBodySize = 1 << 20
 // document is decoded and returned as a *Error. A body that is neither is a *FormatError; a
 // failure to read the body is returned wrapped.
 func DecodeAssumeRoleWithWebIdentity(status int, body io.Reader) (*sts.AssumeRoleWithWebIdentityOutput, error) {
-	d, r, err := decode(status, body, docWebIdentity, func(d *document) *result { return d.AssumeRoleWithWebIdentityResult })
+	d, err := decode(status, body, docWebIdentity)
 	if err != nil {
 		return nil, err
 	}
-	out := &sts.AssumeRoleWithWebIdentityOutput{Credentials: r.creds, AssumedRoleUser: r.user(), PackedPolicySize: r.pps,
-		SourceIdentity: r.SourceIdentity.ptr(), SubjectFromWebIdentityToken: r.SubjectFromWebIdentityToken.ptr(),
-		Audience: r.Audience.ptr(), Provider: r.Provider.ptr()}
+	out := &sts.AssumeRoleWithWebIdentityOutput{AssumedRoleUser: d.user(), SourceIdentity: d.ptr("Result/SourceIdentity"),
+		SubjectFromWebIdentityToken: d.ptr("Result/SubjectFromWebIdentityToken"), Audience: d.ptr("Result/Audience"), Provider: d.ptr("Result/Provider")}
+	if out.Credentials, out.PackedPolicySize, err = d.credentials(); err != nil {
+		return nil, err
+	}
 	setRequestID(&out.ResultMetadata, d)
 	return out, nil
 }
@@ -44,11 +45,14 @@ func DecodeAssumeRoleWithWebIdentity(status int, body io.Reader) (*sts.AssumeRol
 // DecodeAssumeRole decodes an STS response to AssumeRole, as DecodeAssumeRoleWithWebIdentity
 // does for its document.
 func DecodeAssumeRole(status int, body io.Reader) (*sts.AssumeRoleOutput, error) {
-	d, r, err := decode(status, body, docAssumeRole, func(d *document) *result { return d.AssumeRoleResult })
+	d, err := decode(status, body, docAssumeRole)
 	if err != nil {
 		return nil, err
 	}
-	out := &sts.AssumeRoleOutput{Credentials: r.creds, AssumedRoleUser: r.user(), PackedPolicySize: r.pps, SourceIdentity: r.SourceIdentity.ptr()}
+	out := &sts.AssumeRoleOutput{AssumedRoleUser: d.user(), SourceIdentity: d.ptr("Result/SourceIdentity")}
+	if out.Credentials, out.PackedPolicySize, err = d.credentials(); err != nil {
+		return nil, err
+	}
 	setRequestID(&out.ResultMetadata, d)
 	return out, nil
 }
@@ -57,11 +61,14 @@ func DecodeAssumeRole(status int, body io.Reader) (*sts.AssumeRoleOutput, error)
 // DecodeAssumeRoleWithWebIdentity does for its document. Arn is required; UserId and Account
 // are optional.
 func DecodeGetCallerIdentity(status int, body io.Reader) (*sts.GetCallerIdentityOutput, error) {
-	d, r, err := decode(status, body, docCallerIdentity, func(d *document) *result { return d.GetCallerIdentityResult })
-	if err != nil {
+	d, err := decode(status, body, docCallerIdentity)
+	switch {
+	case err != nil:
 		return nil, err
+	case d.value("Result/Arn") == "":
+		return nil, d.refuse("<GetCallerIdentityResult> has no <Arn>")
 	}
-	out := &sts.GetCallerIdentityOutput{Arn: r.Arn.ptr(), UserId: r.UserID.ptr(), Account: r.Account.ptr()}
+	out := &sts.GetCallerIdentityOutput{Arn: d.ptr("Result/Arn"), UserId: d.ptr("Result/UserId"), Account: d.ptr("Result/Account")}
 	setRequestID(&out.ResultMetadata, d)
 	return out, nil
 }
@@ -70,52 +77,37 @@ func DecodeGetCallerIdentity(status int, body io.Reader) (*sts.GetCallerIdentity
 // root) that came with status. It always returns a non-nil error: a *Error, a *FormatError when
 // the body is not an error document, or a wrapped read error.
 func DecodeError(status int, body io.Reader) error {
-	_, _, err := decode(status, body, docError, nil)
+	_, err := decode(status, body, docError)
 	return err
 }
 
-// decode reads a response whose document has the root element root (or is an error document,
-// returned as a *Error) and checks the result that pick returns.
-func decode(status int, body io.Reader, root string, pick func(*document) *result) (*document, *result, error) {
+// decode reads a response whose document has the root element root and a result element in
+// it, or is an error document (returned as a *Error).
+func decode(status int, body io.Reader, root string) (*document, error) {
 	roots := []string{docError, docBareError, root}
 	if status < 200 || status >= 300 {
 		root, roots = docError, roots[:2]
 	}
-	data, err := readBody(status, body, root)
-	if err != nil {
-		return nil, nil, err
-	}
-	name, d, err := parse(status, root, data, roots...)
-	switch {
-	case err != nil:
-		return nil, nil, err
-	case name == docError || name == docBareError:
-		return nil, nil, decodedError(status, name, d, data)
-	}
-	r := pick(d)
-	if reason := r.check(strings.TrimSuffix(root, "Response")+"Result", root != docCallerIdentity); reason != "" {
-		return nil, nil, newFormatError(status, root, reason, data)
-	}
-	return d, r, nil
-}
-
-// readBody reads body whole, never past MaxBodySize.
-func readBody(status int, body io.Reader, doc string) ([]byte, error) {
 	if body == nil {
-		return nil, nil
+		body = strings.NewReader("")
 	}
 	data, err := io.ReadAll(io.LimitReader(&progressReader{r: body}, MaxBodySize))
 	if err != nil {
-		return nil, fmt.Errorf("reading the STS %s body: %w", doc, err)
+		return nil, fmt.Errorf("reading the STS %s body: %w", root, err)
 	}
 	if len(data) == MaxBodySize {
-		fe := newFormatError(status, doc, "the body is "+strconv.Itoa(MaxBodySize)+" bytes or more", data)
-		if !strings.HasSuffix(fe.Excerpt, "…") {
-			fe.Excerpt += "…" // the body goes on
-		}
-		return nil, fe
+		return nil, newFormatError(status, root, "the body is "+strconv.Itoa(MaxBodySize)+" bytes or more", data)
 	}
-	return data, nil
+	d, err := parse(status, root, data, roots...)
+	switch {
+	case err != nil:
+		return nil, err
+	case d.root == docError || d.root == docBareError:
+		return nil, decodedError(d)
+	case !d.has("Result"):
+		return nil, d.refuse("no <" + strings.TrimSuffix(root, "Response") + "Result> element")
+	}
+	return d, nil
 }
 
 // progressReader gives up on a reader that keeps returning nothing, as bufio.Reader does.
@@ -135,85 +127,67 @@ func (p *progressReader) Read(b []byte) (int, error) {
 }
 
 // decodedError makes the *Error an error document stands for.
-func decodedError(status int, root string, d *document, data []byte) error {
-	detail := d.Error
+func decodedError(d *document) error {
+	e := "Error/"
 	switch {
-	case root == docBareError:
-		detail = &d.errorDetail
-	case detail == nil:
-		detail = d.Errors.Error // moto writes <ErrorResponse><Errors><Error>
+	case d.root == docBareError:
+		e = ""
+	case !d.has("Error") && d.has("Errors/Error"): // moto writes <ErrorResponse><Errors><Error>
+		e = "Errors/Error/"
+	case !d.has("Error"):
+		return d.refuse("no <Error> element")
 	}
-	switch {
-	case detail == nil:
-		return newFormatError(status, docError, "no <Error> element", data)
-	case detail.Code.value() == "":
-		return newFormatError(status, docError, "<Error> has no <Code>", data)
+	if d.value(e+"Code") == "" {
+		return d.refuse("<Error> has no <Code>")
 	}
-	return &Error{StatusCode: status, Type: detail.Type.value(), Code: detail.Code.value(),
-		Message:   redact.Tokens(detail.Message.value()),
-		RequestID: cmp.Or(detail.RequestID.value(), d.RequestID.value(), d.ResponseMetadata.RequestID.value())}
+	return &Error{StatusCode: d.status, Type: d.value(e + "Type"), Code: d.value(e + "Code"),
+		Message:   redact.Tokens(d.value(e + "Message")),
+		RequestID: cmp.Or(d.value(e+"RequestId"), d.value("RequestId"), d.value("ResponseMetadata/RequestId"))}
 }
 
 func setRequestID(md *middleware.Metadata, d *document) {
-	if id := d.ResponseMetadata.RequestID.value(); id != "" {
+	if id := d.value("ResponseMetadata/RequestId"); id != "" {
 		awsmiddleware.SetRequestIDMetadata(md, id)
 	}
 }
 
-// check returns why r (named name) is not acceptable, or "" after setting r.creds and r.pps
-// when withCredentials, and checking Arn otherwise.
-func (r *result) check(name string, withCredentials bool) string {
-	if r == nil {
-		return "no <" + name + "> element"
+// credentials returns the result's Credentials and PackedPolicySize, checked.
+func (d *document) credentials() (*types.Credentials, *int32, error) {
+	if !d.has("Result/Credentials") {
+		return nil, nil, d.refuse("no <Credentials> element")
 	}
-	if !withCredentials {
-		if r.Arn.value() == "" {
-			return "<" + name + "> has no <Arn>"
-		}
-		return ""
-	}
-	c := r.Credentials
-	if c == nil {
-		return "no <Credentials> element"
-	}
-	for _, v := range []struct{ name, value string }{{"AccessKeyId", c.AccessKeyID.compact()},
-		{"SecretAccessKey", c.SecretAccessKey.compact()}, {"SessionToken", c.SessionToken.compact()}, {"Expiration", c.Expiration.value()}} {
-		if v.value == "" {
-			return "<Credentials> has no <" + v.name + ">"
+	for _, name := range []string{"AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"} {
+		if d.value("Result/Credentials/"+name) == "" {
+			return nil, nil, d.refuse("<Credentials> has no <" + name + ">")
 		}
 	}
-	exp, err := parseDateTime(c.Expiration.value())
+	s := d.value("Result/Credentials/Expiration")
+	exp, err := smithytime.ParseDateTime(strings.ToUpper(s)) // RFC 3339 allows "t" and "z"
 	switch {
 	case err != nil:
-		return "<Expiration> " + safeValue(c.Expiration.value()) + " is not an RFC 3339 date-time"
+		return nil, nil, d.refuse("<Expiration> " + safeValue(s) + " is not an RFC 3339 date-time")
 	case exp.IsZero(): // "never expires" to credential caches
-		return "<Expiration> " + safeValue(c.Expiration.value()) + " is the zero time"
+		return nil, nil, d.refuse("<Expiration> " + safeValue(s) + " is the zero time")
 	}
-	if s := r.PackedPolicySize.value(); s != "" {
+	var pps *int32
+	if s := d.value("Result/PackedPolicySize"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 32)
 		if err != nil {
-			return "<PackedPolicySize> " + safeValue(s) + " is not a 32-bit integer"
+			return nil, nil, d.refuse("<PackedPolicySize> " + safeValue(s) + " is not a 32-bit integer")
 		}
-		r.pps = new(int32)
-		*r.pps = int32(n)
+		pps = aws.Int32(int32(n))
 	}
 	exp = exp.UTC()
-	r.creds = &types.Credentials{AccessKeyId: aws.String(c.AccessKeyID.compact()), SecretAccessKey: aws.String(c.SecretAccessKey.compact()),
-		SessionToken: aws.String(c.SessionToken.compact()), Expiration: &exp}
-	return ""
+	return &types.Credentials{AccessKeyId: aws.String(d.compact("Result/Credentials/AccessKeyId")),
+		SecretAccessKey: aws.String(d.compact("Result/Credentials/SecretAccessKey")),
+		SessionToken:    aws.String(d.compact("Result/Credentials/SessionToken")), Expiration: &exp}, pps, nil
 }
 
-func (r *result) user() *types.AssumedRoleUser {
-	if u := r.AssumedRoleUser; u != nil {
-		return &types.AssumedRoleUser{AssumedRoleId: u.AssumedRoleID.ptr(), Arn: u.Arn.ptr()}
+func (d *document) user() *types.AssumedRoleUser {
+	if d.has("Result/AssumedRoleUser") {
+		return &types.AssumedRoleUser{AssumedRoleId: d.ptr("Result/AssumedRoleUser/AssumedRoleId"), Arn: d.ptr("Result/AssumedRoleUser/Arn")}
 	}
 	return nil
-}
-
-// parseDateTime parses an RFC 3339 date-time as aws-sdk-go-v2 does, and also with a lower-case
-// "t" and "z", which RFC 3339 allows.
-func parseDateTime(s string) (time.Time, error) {
-	return smithytime.ParseDateTime(strings.NewReplacer("t", "T", "z", "Z").Replace(s))
 }
 
 // safeValue quotes a short value made of characters found in dates and numbers, for a reason

@@ -34,9 +34,4 @@
 // No error from this package ever contains a secret access key or a session token from the
 // body, in its text or in any field, with %v, %+v or %#v: see FormatError.Excerpt and
 // Error.Message.
-//
-// *Error implements smithy.APIError and matches with errors.As what aws-sdk-go-v2 returns for
-// the same code (for example *types.InvalidIdentityTokenException, or *smithy.GenericAPIError),
-// so code written against the SDK keeps working. Its NonRecoverable and Retryable methods
-// classify the STS codes for a credentials cache and a retrying client.
 package stsxml

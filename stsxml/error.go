@@ -2,12 +2,13 @@ package stsxml
 
 import (
 	"cmp"
-	"reflect"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
 
@@ -34,13 +35,9 @@ type Error struct {
 	RequestID string
 }
 
-var _ smithy.APIError = (*Error)(nil)
-
-// maxMessageInText bounds how much of Message Error() prints, so that a hostile or broken server
-// cannot flood logs; the Message field itself is complete.
-const maxMessageInText = 512
-
-// Error returns "STS HTTP <status> <code>: <message> (request ID <id>)".
+// Error returns "STS HTTP <status> <code>: <message> (request ID <id>)", on one line and with
+// the message cut at 512 bytes so that a hostile or broken server cannot flood logs (the
+// Message field itself is complete).
 func (e *Error) Error() string {
 	s := "STS"
 	if e.StatusCode != 0 {
@@ -48,7 +45,7 @@ func (e *Error) Error() string {
 	}
 	s += " " + printable(e.Code, 128)
 	if e.Message != "" {
-		s += ": " + printable(e.Message, maxMessageInText)
+		s += ": " + printable(e.Message, 512)
 	}
 	if e.RequestID != "" {
 		s += " (request ID " + printable(e.RequestID, 128) + ")"
@@ -126,30 +123,20 @@ func (e *Error) Retryable() bool {
 }
 
 // As lets errors.As match what the aws-sdk-go-v2 deserializer returns for e's code, filled as
-// the SDK fills it. For ExpiredTokenException, IDPCommunicationError, IDPRejectedClaim,
+// the SDK fills it: for ExpiredTokenException, IDPCommunicationError, IDPRejectedClaim,
 // InvalidIdentityToken, MalformedPolicyDocument, PackedPolicyTooLarge and
-// RegionDisabledException (in any letter case, as in the SDK), that is the exception type, such
-// as *types.InvalidIdentityTokenException, with Message set and ErrorCodeOverride nil. For any
-// other code it is *smithy.GenericAPIError with Code and Message set (Message is the code when
-// the document has none, as in the SDK), and Fault as ErrorFault says.
+// RegionDisabledException (in any letter case), the exception type with Message set; for any
+// other code, *smithy.GenericAPIError (whose Message is the code when the document has none).
 func (e *Error) As(target any) bool {
-	var match error
+	var match error = &smithy.GenericAPIError{Code: e.Code, Message: cmp.Or(e.Message, e.Code), Fault: e.ErrorFault()}
 	if exception := exceptions[strings.ToLower(e.Code)]; exception != nil {
 		var msg *string
 		if e.Message != "" {
-			m := e.Message // a copy: the exception must not alias e
-			msg = &m
+			msg = aws.String(e.Message) // a copy: the exception must not alias e
 		}
 		match = exception(msg)
-	} else {
-		match = &smithy.GenericAPIError{Code: e.Code, Message: cmp.Or(e.Message, e.Code), Fault: e.ErrorFault()}
 	}
-	t := reflect.ValueOf(target)
-	if t.Kind() != reflect.Pointer || t.Elem().Type() != reflect.TypeOf(match) {
-		return false
-	}
-	t.Elem().Set(reflect.ValueOf(match))
-	return true
+	return errors.As(match, target)
 }
 
 // exceptions make the SDK's exception for a code STS documents, by the lower-case code.

@@ -10,24 +10,23 @@ import (
 	"github.com/irsa-go/irsa/internal/redact"
 )
 
-// FormatError reports a response body that is not the document expected: not XML (a proxy's
-// HTML page, plain text), empty, truncated, over MaxBodySize, the wrong root element, a required
-// element missing, or a value that does not parse. None of its fields ever holds a secret from
-// the body, so it is safe to log in full, including with %+v and %#v.
+// FormatError reports a response body that is not the document expected (the package doc says
+// when). None of its fields ever holds a secret from the body, so it is safe to log in full,
+// including with %+v and %#v.
 type FormatError struct {
 	// StatusCode is the HTTP status the body came with.
 	StatusCode int
 	// Document is the root element expected: "AssumeRoleWithWebIdentityResponse",
 	// "AssumeRoleResponse", "GetCallerIdentityResponse", or "ErrorResponse" for a non-2xx status.
 	Document string
-	// Reason says what is wrong, in words.
+	// Reason says what is wrong, in fixed text, element names and, for Expiration and
+	// PackedPolicySize, short values made only of date and number characters.
 	Reason string
-	// Excerpt shows how the body begins, at most about 100 bytes: markup without attributes,
-	// nothing from the first element whose name suggests a secret on (SecretAccessKey,
-	// SessionToken, anything with "secret", "token", "key", "password", "credential" or
-	// "signature" in it), no run of characters shaped like a token or key, and '?' for
-	// anything unprintable. Reason is built from fixed text, element names and, for Expiration
-	// and PackedPolicySize, short values made only of date and number characters.
+	// Excerpt shows how the body begins, at most about 100 bytes and "…" when it leaves the rest
+	// out: markup without attributes, nothing from the first element whose name suggests a
+	// secret on (SecretAccessKey, SessionToken, anything with "secret", "token", "key",
+	// "password", "credential" or "signature" in it), no run of characters shaped like a token
+	// or key, and '?' for anything unprintable.
 	Excerpt string
 
 	truncated bool // the body ended inside the document
@@ -53,13 +52,9 @@ func newFormatError(status int, doc, reason string, body []byte) *FormatError {
 	return &FormatError{StatusCode: status, Document: doc, Reason: reason, Excerpt: excerpt(body)}
 }
 
-const (
-	// excerptLen is how many bytes of text an excerpt shows at most (plus "…").
-	excerptLen = 100
-	// excerptWindow is how much of the body an excerpt is made from: enough that a token
-	// running past excerptLen is still seen whole, and hidden.
-	excerptWindow = 4 << 10
-)
+// excerptWindow is how much of the body an excerpt is made from: enough that a token running
+// past the excerpt's 100 bytes is still seen whole, and hidden.
+const excerptWindow = 4 << 10
 
 var (
 	// tag matches a tag, a comment or a declaration; its name is kept and the rest dropped.
@@ -70,13 +65,10 @@ var (
 	secretTag = regexp.MustCompile(`(?i)</?[^\s<>/]*(secret|token|key|password|credential|signature)[^\s<>/]*`)
 )
 
-// excerpt shows how body begins without ever showing a secret, for error messages. It works on
-// any bytes, XML or not: it stops before the first tag whose name suggests a secret, drops
-// attributes, hides every run shaped like a token or key (redact.Tokens), replaces unprintable
-// characters and invalid UTF-8 with '?', collapses whitespace and clips the result.
+// excerpt makes FormatError.Excerpt from any bytes, XML or not.
 func excerpt(body []byte) string {
 	s := strings.TrimPrefix(string(body[:min(len(body), excerptWindow)]), "\ufeff")
-	cut := false
+	cut := len(body) > excerptWindow // the body goes on past what the excerpt is made from
 	if loc := secretTag.FindStringIndex(s); loc != nil {
 		s, cut = s[:loc[1]]+">", true
 	}
@@ -87,7 +79,7 @@ func excerpt(body []byte) string {
 		}
 		return r
 	}, redact.Tokens(s))), " ")
-	s = redact.Clip(s, excerptLen)
+	s = redact.Clip(s, 100)
 	if cut && !strings.HasSuffix(s, "…") {
 		s += "…"
 	}
