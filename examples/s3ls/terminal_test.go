@@ -15,6 +15,7 @@ import (
 
 	"github.com/irsa-go/irsa/credentials"
 	"github.com/irsa-go/irsa/internal/fakes3"
+	"github.com/irsa-go/irsa/internal/leakcheck"
 )
 
 // hostileNames are object keys (without "/", so that each is also a whole prefix component)
@@ -96,6 +97,7 @@ func TestEscapedNamesDecodeToTheKeyInBash(t *testing.T) {
 // On a terminal the object, PRE and bucket lines show names escaped; in a pipe they are the raw
 // bytes, as aws s3 ls prints them. The --summarize lines are the same in both.
 func TestHostileKeysAreEscapedOnATerminalAndRawInAPipe(t *testing.T) {
+	leakcheck.Check(t)
 	h := newHarness(t, fakes3.Options{})
 	for i, tc := range hostileNames {
 		bucket := "case-" + string(rune('a'+i))
