@@ -17,6 +17,8 @@
 // Output matches the AWS CLI v1 (1.45) byte for byte — dates in local time, sizes right-aligned
 // in 10 columns, "PRE prefix/" lines, --human-readable units, --summarize totals, exit status 1
 // when a prefix matches nothing — which the end-to-end test checks by running both against moto.
+// On a terminal, names that hold control characters, bidi controls or bytes that are not UTF-8
+// are shown escaped, as one $'…' word (see terminalName); piped or redirected, they are not.
 // A failure exits 1 with the reason on stderr (aws s3 ls exits 255), a usage error 2.
 //
 // The S3 endpoint is --endpoint-url, else what the AWS CLI reads from the environment and the

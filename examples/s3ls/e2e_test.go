@@ -167,6 +167,21 @@ func TestEndToEndAgainstMotoMatchesTheAWSCLI(t *testing.T) {
 		objects[fmt.Sprintf("many/%04d.log", i)] = i % 50
 	}
 	s3.putObjects(t, "e2e-listing", objects)
+	// Keys that would drive a terminal: piped, s3ls prints them byte for byte as aws s3 ls does
+	// (escaping them is for a terminal only; see terminalName). A key holding a newline is left to
+	// the in-process tests: moto answers 404 to its PUT.
+	s3.putObjects(t, "e2e-hostile", map[string]int{
+		"\x1b[31mred\x1b[0m.txt":                                1,
+		"\x1b]0;title\x07title.txt":                             2,
+		"\x1b]8;;mailto:x@evil.example\x1b\\link\x1b]8;;\x1b\\": 3,
+		"invoice\u202Efdp.exe":                                  4,
+		"harmless.txt\rEVIL":                                    5,
+		"c1\u009b31m.txt":                                       7,
+		"del\x7f.txt":                                           8,
+		"tab\there.txt":                                         9,
+		"dir\x1b[1m/inner.txt":                                  10,
+		"é-漢字.txt":                                              11,
+	})
 
 	// The web identity token, as the kubelet writes it.
 	iss := fakeoidc.Start(t, fakeoidc.Options{})
@@ -204,6 +219,8 @@ func TestEndToEndAgainstMotoMatchesTheAWSCLI(t *testing.T) {
 		{"everything, recursive, human-readable, summarized", []string{"s3://e2e-listing", "--recursive", "--human-readable", "--summarize"}},
 		{"a prefix that matches nothing", []string{"s3://e2e-listing/none-such"}},
 		{"keys with spaces and non-ASCII, recursive", []string{"s3://e2e-listing/ünïcödé/", "--recursive"}},
+		{"keys holding terminal escapes, piped", []string{"s3://e2e-hostile", "--summarize"}},
+		{"keys holding terminal escapes, piped, recursive", []string{"s3://e2e-hostile", "--recursive"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -217,6 +234,9 @@ func TestEndToEndAgainstMotoMatchesTheAWSCLI(t *testing.T) {
 			}
 			if got.stderr != "" {
 				t.Errorf("s3ls stderr:\n%s", got.stderr)
+			}
+			if strings.HasPrefix(tc.name, "keys holding terminal escapes") && !strings.Contains(got.stdout, "\x1b[31mred\x1b[0m.txt\n") {
+				t.Errorf("the hostile keys are not in the listing, raw:\n%q", got.stdout)
 			}
 			if tc.name == "1100 keys over two pages" && strings.Count(got.stdout, "\n") != 1100 {
 				t.Errorf("%d lines, want 1100", strings.Count(got.stdout, "\n"))

@@ -64,6 +64,10 @@ Listing (as aws s3 ls):
   --summarize           end with "Total Objects: N" and "Total Size: N"
   --page-size N         ask for N keys per request, 1 to 1000 (default 1000)
 
+  On a terminal, a name holding control characters (terminal escapes, CR, newlines), bidi
+  controls or bytes that are not UTF-8 is shown as one $'…' word with escapes, as GNU ls shows
+  it; piped or redirected, the output is that of aws s3 ls, byte for byte.
+
 Where and as whom:
   --profile NAME        use this profile from ~/.aws/config and ~/.aws/credentials
                         (default: $AWS_DEFAULT_PROFILE, $AWS_PROFILE, else "default")

@@ -18,6 +18,9 @@ type listing struct {
 	humanReadable bool
 	// fullKeys prints whole keys (--recursive) instead of the part after the last "/".
 	fullKeys bool
+	// forTerminal shows names through terminalName, for standard output that is a terminal;
+	// otherwise names are written byte for byte, as aws s3 ls writes them.
+	forTerminal bool
 
 	objects   int64
 	totalSize int64
@@ -43,7 +46,7 @@ func (l *listing) dateColumn(t time.Time) string {
 func (l *listing) bucket(b bucketEntry) {
 	l.w.WriteString(l.dateColumn(b.Created))
 	l.w.WriteByte(' ')
-	l.w.WriteString(b.Name)
+	l.w.WriteString(l.name(b.Name))
 	l.w.WriteByte('\n')
 }
 
@@ -61,7 +64,7 @@ func (l *listing) page(p *objectPage) error {
 	for _, prefix := range p.Prefixes {
 		l.w.WriteString(preColumn)
 		l.w.WriteByte(' ')
-		l.w.WriteString(prefixName(prefix))
+		l.w.WriteString(l.name(prefixName(prefix)))
 		l.w.WriteString("/\n")
 	}
 	for _, o := range p.Objects {
@@ -72,9 +75,9 @@ func (l *listing) page(p *objectPage) error {
 		l.w.WriteString(leftPad(l.size(o.Size), 10))
 		l.w.WriteByte(' ')
 		if l.fullKeys {
-			l.w.WriteString(o.Key)
+			l.w.WriteString(l.name(o.Key))
 		} else {
-			l.w.WriteString(baseName(o.Key))
+			l.w.WriteString(l.name(baseName(o.Key)))
 		}
 		l.w.WriteByte('\n')
 	}
@@ -90,6 +93,14 @@ func (l *listing) summary() error {
 	l.w.WriteString(l.size(l.totalSize))
 	l.w.WriteByte('\n')
 	return l.w.Flush()
+}
+
+// name is how a bucket name, key or prefix is shown.
+func (l *listing) name(s string) string {
+	if l.forTerminal {
+		return terminalName(s)
+	}
+	return s
 }
 
 // flush writes out anything buffered.

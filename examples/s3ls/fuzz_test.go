@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzDecodeListObjectsV2 feeds arbitrary bodies to the listing decoder: it must not panic,
@@ -15,6 +16,7 @@ func FuzzDecodeListObjectsV2(f *testing.F) {
 	f.Add([]byte(`<ListBucketResult><EncodingType>url</EncodingType><IsTruncated>true</IsTruncated><NextContinuationToken>t</NextContinuationToken><Contents><Key>a%2Fb+c</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified><Size>12</Size></Contents><CommonPrefixes><Prefix>d%2F</Prefix></CommonPrefixes></ListBucketResult>`))
 	f.Add([]byte(`<ListBucketResult><Contents><Key>k</Key><LastModified>2026-01-01T00:00:00Z</LastModified><Size>-1</Size></Contents></ListBucketResult>`))
 	f.Add([]byte(`<ListBucketResult><EncodingType>url</EncodingType><Contents><Key>%zz</Key></Contents></ListBucketResult>`))
+	f.Add([]byte(`<ListBucketResult><EncodingType>url</EncodingType><Contents><Key>%1B%5D0%3Bt%07%E2%80%AE%0D%0Ax%C2%9B%FF</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified><Size>1</Size></Contents><CommonPrefixes><Prefix>%1B%5B31m%2F</Prefix></CommonPrefixes></ListBucketResult>`))
 	f.Add([]byte(`<html>502</html>`))
 	f.Add([]byte(``))
 	f.Fuzz(func(t *testing.T, body []byte) {
@@ -38,6 +40,23 @@ func FuzzDecodeListObjectsV2(f *testing.F) {
 		l := newListing(&out, nil, true, false)
 		if err := l.page(p); err != nil {
 			t.Fatal(err)
+		}
+		// On a terminal, whatever the keys hold, each prefix and object is one line that holds
+		// nothing a terminal would act on.
+		out.Reset()
+		l = newListing(&out, nil, true, true)
+		l.forTerminal = true
+		if err := l.page(p); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+		if n := len(p.Prefixes) + len(p.Objects); n > 0 && len(lines) != n {
+			t.Fatalf("%d lines for %d prefixes and objects:\n%q", len(lines), n, out.String())
+		}
+		for _, line := range lines {
+			if !utf8.ValidString(line) || strings.IndexFunc(line, escapedRune) >= 0 {
+				t.Fatalf("terminal line %q", line)
+			}
 		}
 	})
 }

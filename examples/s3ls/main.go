@@ -30,10 +30,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	a := &app{
-		stdout:  os.Stdout,
-		stderr:  os.Stderr,
-		getenv:  os.Getenv,
-		resolve: resolveWithChain,
+		stdout:   os.Stdout,
+		stderr:   os.Stderr,
+		terminal: isTerminal(os.Stdout),
+		getenv:   os.Getenv,
+		resolve:  resolveWithChain,
 	}
 	code := a.run(ctx, os.Args[1:])
 	stop()
@@ -44,7 +45,11 @@ func main() {
 // it in-process.
 type app struct {
 	stdout, stderr io.Writer
-	getenv         func(string) string
+	// terminal says stdout is a terminal: names in listings are then shown escaped
+	// (terminalName), so a hostile key cannot drive the terminal. False (a pipe, a file) prints
+	// them byte for byte, as aws s3 ls does.
+	terminal bool
+	getenv   func(string) string
 	// loc is the time zone dates are printed in. Optional; default time.Local (as aws s3 ls).
 	loc *time.Location
 	// s3HTTP sends S3 requests. Optional; default a client that honours proxy settings and does
@@ -199,6 +204,7 @@ func defaultHTTPClient() *http.Client {
 // aws s3 ls does), exitError when listing failed.
 func (a *app) list(ctx context.Context, opts *options, c *s3Client) int {
 	out := newListing(a.stdout, a.loc, opts.HumanReadable, opts.Recursive)
+	out.forTerminal = a.terminal
 	var err error
 	if opts.Bucket == "" {
 		err = c.listBuckets(ctx, opts.PageSize, func(p *bucketPage) error {
