@@ -113,7 +113,7 @@ func (a *AssumeRole) init() error {
 		}
 	}
 	if o.SourceIdentity != "" {
-		if err := checkChars("SourceIdentity", o.SourceIdentity, 2, 64, "+=,.@_-"); err != nil {
+		if err := checkChars("SourceIdentity", o.SourceIdentity, 2, 64, sessionNameChars); err != nil {
 			return err
 		}
 	}
@@ -134,20 +134,6 @@ func (a *AssumeRole) init() error {
 	}
 	a.awsRules = !o.AllowNonAWSRoleARN && !endpointIsCustom(o.Client)
 	return checkRoleARN(o.RoleARN, a.awsRules)
-}
-
-// checkChars checks an ASCII parameter's length and characters (letters and digits always pass).
-func checkChars(field, s string, minLen, maxLen int, extra string) error {
-	if len(s) < minLen || len(s) > maxLen {
-		return fmt.Errorf("%s is %d characters long; STS accepts %d to %d", field, len(s), minLen, maxLen)
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(extra, c) >= 0) {
-			return fmt.Errorf("%s contains %q, which STS does not accept: use letters, digits and %s", field, string(rune(c)), extra)
-		}
-	}
-	return nil
 }
 
 func isTagRune(r rune) bool {

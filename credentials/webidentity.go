@@ -277,11 +277,11 @@ func (w *WebIdentity) failSTS(err error, c TokenClaims, claimsErr error, name, h
 		hints = append(hints, "the token's claims could not be read ("+claimsErr.Error()+")")
 	case code == "AccessDenied" && subKey != "":
 		hints = append(hints, fmt.Sprintf("the role's trust policy must allow sts:AssumeRoleWithWebIdentity to Principal {\"Federated\": \"arn:%s:iam::%s:oidc-provider/%s\"} with conditions %q = %q and %q = %q (the token's sub and aud)",
-			role.Partition, role.Account, host, subKey, c.Subject, audKey, strings.Join(c.Audience, ",")))
+			role.Partition, role.AccountID, host, subKey, c.Subject, audKey, strings.Join(c.Audience, ",")))
 	case code == "AccessDenied":
 		hints = append(hints, fmt.Sprintf("the role's trust policy does not allow this token (sub %q, aud %q); the token has no iss claim to name the condition keys", c.Subject, strings.Join(c.Audience, ",")))
 	case code == "InvalidIdentityToken" && host != "":
-		hints = append(hints, fmt.Sprintf("is an IAM OIDC identity provider for %s registered in account %s, with %q among its audiences, and is the issuer reachable from AWS?", host, role.Account, strings.Join(c.Audience, ",")))
+		hints = append(hints, fmt.Sprintf("is an IAM OIDC identity provider for %s registered in account %s, with %q among its audiences, and is the issuer reachable from AWS?", host, role.AccountID, strings.Join(c.Audience, ",")))
 	case code == "ValidationError" && strings.Contains(errorMessage(err), "DurationSeconds"):
 		hints = append(hints, "lower Duration (duration_seconds) or raise the role's MaximumSessionDuration")
 	}
