@@ -77,10 +77,9 @@ type AssumeRoleOptions struct {
 // Errors are *AssumeRoleError values naming the role and the source's identity (its role ARN
 // or access key ID), never a secret.
 type AssumeRole struct {
-	opts     AssumeRoleOptions // with Source moved to source
-	source   hidden[Provider]  // opts.Source, where fmt never prints it (see hidden)
-	awsRules bool
-	tags     []types.Tag
+	opts   AssumeRoleOptions // with Source moved to source
+	source hidden[Provider]  // opts.Source, where fmt never prints it (see hidden)
+	tags   []types.Tag
 }
 
 // NewAssumeRole checks opts and returns the provider. It makes no request; configuration errors
@@ -117,23 +116,12 @@ func (a *AssumeRole) init() error {
 			return err
 		}
 	}
-	if err := checkRoleOptions(o.Duration, o.Policy, o.PolicyARNs); err != nil {
-		return err
-	}
 	tags, err := sessionTags(o.Tags, o.TransitiveTagKeys)
 	if err != nil {
 		return err
 	}
 	a.tags = tags
-	if o.Client == nil {
-		c, err := NewClient(ClientOptions{})
-		if err != nil {
-			return fmt.Errorf("default STS client: %w", err)
-		}
-		o.Client = c
-	}
-	a.awsRules = !o.AllowNonAWSRoleARN && !endpointIsCustom(o.Client)
-	return checkRoleARN(o.RoleARN, a.awsRules)
+	return checkRole(o.RoleARN, o.AllowNonAWSRoleARN, &o.Client, nil, o.Duration, o.Policy, o.PolicyARNs)
 }
 
 func isTagRune(r rune) bool {
@@ -194,7 +182,7 @@ func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 		return Credentials{}, &AssumeRoleError{RoleARN: o.RoleARN, Err: fmt.Errorf("source credentials: %w", err), detail: "source credentials: " + causeText(err)}
 	}
 	if !src.HasKeys() {
-		return Credentials{}, a.fail(src, "", MarkNonRecoverable(errors.New("the source provider returned credentials without an access key ID or secret")))
+		return Credentials{}, a.fail(src, "", MarkNonRecoverable(errors.New("the source provider returned credentials without an access key ID or secret")), "")
 	}
 	duration := sessionDuration(o.Duration, src)
 	name := o.SessionName
@@ -213,11 +201,11 @@ func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 		SourceIdentity:    optString(o.SourceIdentity),
 	}, func(so *sts.Options) { so.Credentials = ForSDK(Static{Value: src}) })
 	if err != nil {
-		return Credentials{}, a.failSTS(src, name, err)
+		return Credentials{}, a.fail(src, name, err, a.stsHint(src, err))
 	}
 	c, err := credentialsFromSTS(out.Credentials, out.AssumedRoleUser, SourceAssumeRole)
 	if err != nil {
-		return Credentials{}, a.fail(src, name, err)
+		return Credentials{}, a.fail(src, name, err, "")
 	}
 	if src.CanExpire() && c.Expires.After(src.Expires) {
 		c.Expires = src.Expires
@@ -225,47 +213,40 @@ func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 	return c, nil
 }
 
-func (a *AssumeRole) fail(src Credentials, name string, err error) error {
-	return a.failWithHint(src, name, err, "")
-}
-
-// failWithHint makes the error for a failure with the source credentials src, its text built
-// once here: the cause's, with hint added and src's secrets removed.
-func (a *AssumeRole) failWithHint(src Credentials, name string, err error, hint string) error {
+// fail makes the error for a failure with the source credentials src, its text built once here:
+// the cause's, with hint added and src's secrets removed.
+func (a *AssumeRole) fail(src Credentials, name string, err error, hint string) error {
 	secrets := []string{src.SecretAccessKey, src.SessionToken}
 	scrubCause(err, secrets)
-	text := causeText(err)
-	if hint != "" {
-		text += " (" + hint + ")"
-	}
 	return &AssumeRoleError{
 		RoleARN: a.opts.RoleARN, SourceRoleARN: src.RoleARN, SourceAccessKeyID: src.AccessKeyID, SessionName: name,
-		Err: err, detail: redact.Secrets(text, secrets...), nonRecoverable: stsNonRecoverable(err),
+		Err: err, detail: redact.Secrets(withHints(causeText(err), hint), secrets...), nonRecoverable: stsNonRecoverable(err),
 	}
 }
 
-func (a *AssumeRole) failSTS(src Credentials, name string, err error) error {
+// stsHint says what to do about an error from STS ("" if nothing useful).
+func (a *AssumeRole) stsHint(src Credentials, err error) string {
 	caller := src.RoleARN
 	if caller == "" {
 		caller = "access key " + src.AccessKeyID
 	}
-	var hint string
-	switch code, msg := apiErrorCode(err), errorMessage(err); {
+	switch code, msg := apiError(err); {
 	case code == "AccessDenied":
-		hint = fmt.Sprintf("the trust policy of role %s must allow sts:AssumeRole to %s (and that identity's own policy must allow sts:AssumeRole on the role)", a.opts.RoleARN, caller)
+		hint := fmt.Sprintf("the trust policy of role %s must allow sts:AssumeRole to %s (and that identity's own policy must allow sts:AssumeRole on the role)", a.opts.RoleARN, caller)
 		if a.opts.ExternalID == "" {
 			hint += "; if the trust policy requires sts:ExternalId, set ExternalID (external_id)"
 		}
+		return hint
 	case code == "ValidationError" && strings.Contains(msg, "chaining"):
-		hint = "the source credentials are a role session, which AWS limits to 1 hour: lower Duration (duration_seconds) to 1h or less"
+		return "the source credentials are a role session, which AWS limits to 1 hour: lower Duration (duration_seconds) to 1h or less"
 	case code == "ValidationError" && strings.Contains(msg, "DurationSeconds"):
-		hint = "lower Duration (duration_seconds) or raise the role's MaximumSessionDuration"
+		return "lower Duration (duration_seconds) or raise the role's MaximumSessionDuration"
 	case code == "InvalidClientTokenId" || code == "SignatureDoesNotMatch":
-		hint = fmt.Sprintf("the source credentials (access key %s) are not valid for this STS endpoint: wrong keys, a disabled region, or a session token that does not belong to them", src.AccessKeyID)
+		return fmt.Sprintf("the source credentials (access key %s) are not valid for this STS endpoint: wrong keys, a disabled region, or a session token that does not belong to them", src.AccessKeyID)
 	case code == "ExpiredToken":
-		hint = fmt.Sprintf("the source credentials (access key %s) have expired", src.AccessKeyID)
+		return fmt.Sprintf("the source credentials (access key %s) have expired", src.AccessKeyID)
 	}
-	return a.failWithHint(src, name, err, hint)
+	return ""
 }
 
 // AssumeRoleError is the error AssumeRole returns. errors.As reaches the cause through Err
@@ -295,16 +276,15 @@ func (e *AssumeRoleError) text() string {
 	var b strings.Builder
 	b.WriteString("assume role")
 	if e.RoleARN != "" {
-		b.WriteString(" ")
-		b.WriteString(e.RoleARN)
+		b.WriteString(" " + e.RoleARN)
 	}
 	switch {
 	case e.SourceRoleARN != "" && e.SourceAccessKeyID != "":
-		fmt.Fprintf(&b, " as %s (access key %s)", e.SourceRoleARN, e.SourceAccessKeyID)
+		b.WriteString(" as " + e.SourceRoleARN + " (access key " + e.SourceAccessKeyID + ")")
 	case e.SourceRoleARN != "":
-		fmt.Fprintf(&b, " as %s", e.SourceRoleARN)
+		b.WriteString(" as " + e.SourceRoleARN)
 	case e.SourceAccessKeyID != "":
-		fmt.Fprintf(&b, " as access key %s", e.SourceAccessKeyID)
+		b.WriteString(" as access key " + e.SourceAccessKeyID)
 	}
 	writeCause(&b, e.detail, e.Err)
 	return b.String()

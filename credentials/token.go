@@ -24,24 +24,9 @@ const maxTokenSize = 64 << 10
 // openTokenFile opens a token file; tests replace it to count the bytes read.
 type openTokenFile func(name string) (io.ReadCloser, error)
 
-func osOpenTokenFile(name string) (io.ReadCloser, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if st.IsDir() {
-		f.Close()
-		return nil, errTokenFileIsDir
-	}
-	return f, nil
-}
-
-var errTokenFileIsDir = errors.New("is a directory")
+// osOpenTokenFile opens a token file. A directory opens; reading it fails with EISDIR, which
+// tokenFileError explains.
+func osOpenTokenFile(name string) (io.ReadCloser, error) { return os.Open(name) }
 
 // errTokenNotPath is the error for a token given where its file's path belongs.
 var errTokenNotPath = errors.New("TokenFile (AWS_WEB_IDENTITY_TOKEN_FILE, web_identity_token_file) holds what looks like the token itself, not the path of the file that contains it: set it to the file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token (the value is not repeated here because it is a secret)")
@@ -73,7 +58,7 @@ func readTokenFile(open openTokenFile, path string) (string, error) {
 // tokenFileError explains an error opening or reading the token file.
 func tokenFileError(path string, err error) error {
 	switch {
-	case errors.Is(err, errTokenFileIsDir), errors.Is(err, syscall.EISDIR):
+	case errors.Is(err, syscall.EISDIR):
 		return MarkNonRecoverable(fmt.Errorf("web identity token file %q is a directory, not a file: point the token file setting (AWS_WEB_IDENTITY_TOKEN_FILE, web_identity_token_file) at the token inside the mounted volume, such as %s/token", path, strings.TrimRight(path, "/")))
 	case errors.Is(err, fs.ErrNotExist):
 		return MarkNonRecoverable(fmt.Errorf("web identity token file %q does not exist: is the projected service account token volume mounted at that path? (check the pod's volumes and volumeMounts; on EKS the pod identity webhook adds them when the service account has the eks.amazonaws.com/role-arn annotation): %w", path, err))
