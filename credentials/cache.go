@@ -21,14 +21,15 @@ var ErrCacheClosed = errors.New("credentials: cache is closed")
 
 // Cache wraps a Provider and serves its credentials until shortly before they expire, refreshing
 // them ahead of time so that callers do not wait. It implements AWS's 2026 cross-SDK refresh
-// behaviour, with two deliberate departures described after this list:
+// behaviour:
 //
 //   - fresh: Retrieve is one atomic load, without lock, allocation or clock read. A timer
 //     withdraws the credentials from this path at their refresh point, and reads the wall clock
-//     at least once a second meanwhile (reading the clock costs more than the rest of Retrieve).
-//     With a clock given as CacheOptions.Now, which has no timers, Retrieve compares times;
+//     at least once a second meanwhile. With a clock given as CacheOptions.Now, which has no
+//     timers, Retrieve compares times;
 //   - refreshing (the advisory window, sized from the credentials' lifetime): callers get the
-//     cached credentials at once and one background refresh runs;
+//     cached credentials at once and one background refresh runs, where AWS's SDKs make them
+//     wait for it;
 //   - stale (the mandatory window, the last minute) and expired: callers wait for one shared
 //     refresh, each bounded by its own context;
 //   - after a failed refresh the source is left alone for a random 300–600 s backoff and the
@@ -37,12 +38,10 @@ var ErrCacheClosed = errors.New("credentials: cache is closed")
 //     mandatory window ends by its start, so that the source is tried again while the
 //     credentials are still good;
 //   - a non-recoverable error (IsNonRecoverable) is not backed off but remembered for up to 5 s,
-//     so that a fixed trust policy is picked up at once, at the cost of one call to the source
-//     every 5 s while callers keep coming.
+//     so that a fixed trust policy is picked up at once.
 //
-// Where AWS's SDKs make callers wait in the advisory window, the Cache refreshes in the
-// background instead: callers get the same credentials either way, sooner. It departs from AWS's
-// behaviour on purpose in two places, each with an option that restores AWS's:
+// It departs from AWS's behaviour on purpose in two places, each with an option that restores
+// AWS's:
 //
 //   - The refresh point is placed at random in the first half of the advisory window (less the
 //     mandatory window), not at its start, so that a fleet started together does not refresh
@@ -108,10 +107,9 @@ func (c *Cache) Retrieve(ctx context.Context) (Credentials, error) {
 	return c.retrieveSlow(ctx)
 }
 
-// freshRecheck is the longest the fast path goes without the wall clock being read. Reading the
-// clock costs more than the rest of Retrieve, so the fast path trusts c.fresh, which a timer
-// clears at the refresh point. Timers follow the monotonic clock; the
-// recheck bounds the error when the wall clock steps (NTP) or the machine was suspended.
+// freshRecheck is the longest the fast path goes without the wall clock being read: timers
+// follow the monotonic clock, so this bounds the error when the wall clock steps (NTP) or the
+// machine was suspended. (Reading the clock on every Retrieve would cost more than the rest of it.)
 const freshRecheck = time.Second
 
 // store makes e the cached entry and, while it is fresh, publishes it on the fast path and arms
@@ -121,7 +119,7 @@ func (c *Cache) store(e *entry) {
 	c.watch(e)
 }
 
-// watch publishes or withdraws e on the fast path. The caller holds c.mu.
+// watch publishes e on the fast path while it is fresh, else withdraws it. The caller holds c.mu.
 func (c *Cache) watch(e *entry) {
 	now := c.clock.Now().UnixNano()
 	if c.closed || e.state(now) != stateFresh {
@@ -331,14 +329,12 @@ func (c *Cache) outcome(prev *entry, creds Credentials, err error, end time.Time
 }
 
 // backoffEnd is when the backoff that starts when a refresh fails at now ends; e is the entry
-// that follows the failure, whose credentials are cached. The backoff is a random
+// that follows the failure, with credentials cached. The backoff is a random
 // BackoffMin–BackoffMax, as AWS specifies, but one that begins before the mandatory window ends
-// no later than its start, so that another refresh is tried while the credentials are still
-// good instead of serving them expired while the source may have recovered (AWS requires the
-// backoff once they have expired, not that it outlive them). The first backoff cut for a
-// credential ends at random in the second half of what was left, so that a fleet that failed
-// together does not retry together; a later one ends at the start of the mandatory window. So
-// each credential adds at most two refreshes to the one per backoff of a long outage.
+// by its start, so that the source is tried again while the credentials are still good (AWS
+// requires the backoff once they have expired, not that it outlive them). The first cut backoff
+// of a credential ends at random in the second half of what was left, so that a fleet that
+// failed together does not retry together; a later one ends at the window's start.
 func (c *Cache) backoffEnd(e *entry, now int64) int64 {
 	end := now + int64(c.opts.backoff())
 	if now >= e.staleAt || end <= e.staleAt {
@@ -391,21 +387,26 @@ type RefreshEvent struct {
 }
 
 func (c *Cache) report(f *flight, start, end time.Time, e *entry) {
-	if c.opts.OnRefresh == nil {
-		return
-	}
-	ev := RefreshEvent{
-		Start:          start,
-		Duration:       end.Sub(start),
-		Background:     f.background,
-		Err:            f.err,
-		NonRecoverable: f.err != nil && IsNonRecoverable(f.err),
-		BackoffUntil:   unixTime(e.backoffUntil),
-		NextRefresh:    unixTime(e.nextRefresh()),
-	}
+	ev := e.event()
+	ev.Start, ev.Duration, ev.Background, ev.Err = start, end.Sub(start), f.background, f.err
+	ev.NonRecoverable = f.err != nil && IsNonRecoverable(f.err)
+	ev.ServingExpired = f.err != nil && e.backoffUntil != 0 && e.state(end.UnixNano()) == stateExpired
+	c.hook(ev)
+}
+
+// event is the RefreshEvent that describes what e holds.
+func (e *entry) event() RefreshEvent {
+	ev := RefreshEvent{BackoffUntil: unixTime(e.backoffUntil), NextRefresh: unixTime(e.nextRefresh())}
 	if e.has {
 		ev.AccessKeyID, ev.Source, ev.RoleARN, ev.Expires = e.creds.AccessKeyID, e.creds.Source, e.creds.RoleARN, e.creds.Expires
-		ev.ServingExpired = f.err != nil && e.backoffUntil != 0 && e.state(end.UnixNano()) == stateExpired
+	}
+	return ev
+}
+
+// hook calls OnRefresh, if set, with ev.
+func (c *Cache) hook(ev RefreshEvent) {
+	if c.opts.OnRefresh == nil {
+		return
 	}
 	defer func() { _ = recover() }() // a panicking hook must not break the cache
 	c.opts.OnRefresh(ev)
@@ -424,15 +425,9 @@ func (c *Cache) reportServingExpired(e *entry, now int64) {
 	next.expiryReported = true
 	c.store(&next)
 	c.mu.Unlock()
-	if c.opts.OnRefresh == nil {
-		return
-	}
-	defer func() { _ = recover() }() // a panicking hook must not break the cache
-	c.opts.OnRefresh(RefreshEvent{
-		Start: unixTime(now), Err: e.lastErr, NonRecoverable: false, ServingExpired: true,
-		AccessKeyID: e.creds.AccessKeyID, Source: e.creds.Source, RoleARN: e.creds.RoleARN, Expires: e.creds.Expires,
-		BackoffUntil: unixTime(e.backoffUntil), NextRefresh: unixTime(next.nextRefresh()),
-	})
+	ev := next.event()
+	ev.Start, ev.Err, ev.ServingExpired = unixTime(now), e.lastErr, true
+	c.hook(ev)
 }
 
 // nextRefresh is when the cache will next call its provider unprompted (0: not scheduled).

@@ -34,17 +34,14 @@ type CacheOptions struct {
 	// one minute, and never longer than the advisory window.
 	Mandatory time.Duration
 	// NoRefreshJitter puts the refresh point exactly at the start of the advisory window, as AWS
-	// does. By default (false) it is placed at random in the first half of that window (less the
-	// mandatory window), so that pods started together do not call STS together, and a refresh
-	// that fails still leaves half the window for the next try. This is one switch rather than a
-	// fraction of the window because only these two settings have a reason: spread a fleet, or
-	// behave exactly like the SDKs. Optional.
+	// does. By default (false) it is placed at random in the first half of that window (see
+	// Cache). One switch rather than a fraction, since only these two settings have a reason:
+	// spread a fleet, or behave exactly like the SDKs. Optional.
 	NoRefreshJitter bool
 	// ReturnNonRecoverable makes Retrieve return a non-recoverable refresh error (see
 	// IsNonRecoverable) while it is held, even when valid credentials are cached, as AWS does. By
-	// default (false) such an error is returned only when nothing valid is cached, and is reported
-	// through Status and OnRefresh otherwise: revoking trust does not revoke sessions already
-	// issued, so the cached credentials may well still work. Optional.
+	// default (false) such an error is returned only when nothing valid is cached (see Cache).
+	// Optional.
 	ReturnNonRecoverable bool
 	// BackoffMin and BackoffMax bound the random pause after a failed refresh during which the
 	// source is not contacted and the cached credentials are served. A random pause keeps a fleet
@@ -61,9 +58,8 @@ type CacheOptions struct {
 	// attempts and retries fit well inside the default. Optional; default one minute.
 	RefreshTimeout time.Duration
 	// Now returns the current time, for tests of code that uses a Cache. Optional; default the
-	// system clock. A Cache cannot arm timers on a clock given as a function, so with Now set it
-	// reads Now on every Retrieve instead of using its timer-driven fast path (still without lock
-	// or allocation).
+	// system clock. A Cache cannot arm timers on a clock given as a function, so with Now set
+	// Retrieve reads Now every time (still without lock or allocation).
 	Now func() time.Time
 	// Rand returns a random number in [0, 1) for jitter and backoff. It must be safe for
 	// concurrent use. Optional; default math/rand/v2.Float64.
@@ -123,40 +119,23 @@ func (o CacheOptions) normalized() (CacheOptions, error) {
 	return o, nil
 }
 
-// jitter is the fraction of the advisory window (less the mandatory window) over which refresh
-// points are spread.
-func (o *CacheOptions) jitter() float64 {
-	if o.NoRefreshJitter {
-		return 0
-	}
-	return refreshJitter
-}
-
-// advisoryWindow is AWS's refresh-ahead window for credentials that live for lifetime.
-func advisoryWindow(lifetime time.Duration) time.Duration {
-	switch {
-	case lifetime <= 20*time.Minute:
-		return 5 * time.Minute
-	case lifetime < 90*time.Minute:
-		return 15 * time.Minute
-	default:
-		return 60 * time.Minute
-	}
-}
-
 // windows returns the advisory and mandatory windows for credentials received at now that expire
-// at expires.
+// at expires: RefreshAhead, or AWS's window for their lifetime, and Mandatory, both cut to fit.
 func (o *CacheOptions) windows(now, expires time.Time) (advisory, mandatory time.Duration) {
 	lifetime := expires.Sub(now)
-	advisory = o.RefreshAhead
-	if advisory == 0 {
-		advisory = advisoryWindow(lifetime)
+	switch advisory = o.RefreshAhead; {
+	case advisory != 0:
+	case lifetime <= 20*time.Minute:
+		advisory = 5 * time.Minute
+	case lifetime < 90*time.Minute:
+		advisory = 15 * time.Minute
+	default:
+		advisory = 60 * time.Minute
 	}
 	if advisory >= lifetime {
 		advisory = lifetime / 2
 	}
-	mandatory = min(o.Mandatory, advisory)
-	return advisory, mandatory
+	return advisory, min(o.Mandatory, advisory)
 }
 
 // backoff returns a random duration in [BackoffMin, BackoffMax].
@@ -165,9 +144,8 @@ func (o *CacheOptions) backoff() time.Duration {
 }
 
 // clock is where a Cache reads the time and arms the timer that takes credentials off its fast
-// path at their refresh point. Production runs on systemClock; this package's tests use a fake
-// whose timers fire when the test moves its time, so that they run production's fast path (the
-// same idea as net/http/cookiejar's unexported twins that take now).
+// path. This package's tests use a fake whose timers fire when the test moves its time, so that
+// they run production's fast path (like net/http/cookiejar's unexported twins that take now).
 type clock interface {
 	Now() time.Time
 	// AfterFunc runs f after d, like time.AfterFunc. It returns nil when the clock has no timers.
@@ -186,9 +164,7 @@ func (systemClock) Now() time.Time { return time.Now() }
 
 func (systemClock) AfterFunc(d time.Duration, f func()) timer { return time.AfterFunc(d, f) }
 
-// nowFunc is a clock given as CacheOptions.Now. It has no timers: the Cache cannot know when
-// such a clock passes a refresh point, so it keeps credentials off its fast path and compares
-// times on every Retrieve.
+// nowFunc is a clock given as CacheOptions.Now. It has no timers (see CacheOptions.Now).
 type nowFunc func() time.Time
 
 func (f nowFunc) Now() time.Time { return f() }

@@ -93,8 +93,10 @@ func newEntry(c Credentials, now time.Time, o *CacheOptions) *entry {
 	advisory, mandatory := o.windows(now, c.Expires)
 	e.expiresAt = expiryNanos(c.Expires)
 	e.staleAt = e.expiresAt - int64(mandatory)
-	spread := float64(advisory-mandatory) * o.jitter() * o.Rand()
-	e.refreshAt = e.expiresAt - int64(advisory) + int64(spread)
+	e.refreshAt = e.expiresAt - int64(advisory)
+	if !o.NoRefreshJitter {
+		e.refreshAt += int64(float64(advisory-mandatory) * refreshJitter * o.Rand())
+	}
 	return e
 }
 
