@@ -71,15 +71,7 @@ func sessionNameFromClaims(c TokenClaims) string {
 		}
 	}
 	ns, sa, pod = sanitizeSessionPart(ns), sanitizeSessionPart(sa), sanitizeSessionPart(pod)
-	join := func(parts ...string) string {
-		var kept []string
-		for _, p := range parts {
-			if p != "" {
-				kept = append(kept, p)
-			}
-		}
-		return strings.Join(kept, ".")
-	}
+	join := func(parts ...string) string { return strings.Join(nonEmpty(parts), ".") }
 	name := join(ns, sa, pod)
 	if len(name) > maxSessionName {
 		name = join(ns, pod)

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -133,57 +134,64 @@ func decodeTokenClaims(token string) (TokenClaims, error) {
 		return TokenClaims{}, errors.New("token is not a JWT: its payload is not a JSON object")
 	}
 	var c TokenClaims
-	var errs []string
-	str := func(name string, dst *string) {
-		if v, ok := raw[name]; ok && json.Unmarshal(v, dst) != nil {
-			errs = append(errs, name)
+	var exp, iat, nbf numericDate
+	var aud audience
+	var k8s struct {
+		Namespace string `json:"namespace"`
+		Pod       struct {
+			Name string `json:"name"`
+		} `json:"pod"`
+		ServiceAccount struct {
+			Name string `json:"name"`
+		} `json:"serviceaccount"`
+	}
+	var bad []string // claims of the wrong type, left zero
+	for _, claim := range []struct {
+		name string
+		dst  any
+	}{{"iss", &c.Issuer}, {"sub", &c.Subject}, {"exp", &exp}, {"iat", &iat}, {"nbf", &nbf}, {"aud", &aud}, {"kubernetes.io", &k8s}} {
+		if v, ok := raw[claim.name]; ok && json.Unmarshal(v, claim.dst) != nil {
+			bad = append(bad, claim.name)
 		}
 	}
-	num := func(name string, dst *time.Time) {
-		v, ok := raw[name]
-		if !ok || string(v) == "null" {
-			return
-		}
-		var f float64
-		if json.Unmarshal(v, &f) != nil || math.IsNaN(f) || f < 0 || f > 1e11 {
-			errs = append(errs, name)
-			return
-		}
-		sec, frac := math.Modf(f)
-		*dst = time.Unix(int64(sec), int64(frac*1e9)).UTC()
+	c.Expires, c.IssuedAt, c.NotBefore = exp.t, iat.t, nbf.t
+	if !slices.Contains(bad, "aud") {
+		c.Audience = aud
 	}
-	str("iss", &c.Issuer)
-	str("sub", &c.Subject)
-	num("exp", &c.Expires)
-	num("iat", &c.IssuedAt)
-	num("nbf", &c.NotBefore)
-	if v, ok := raw["aud"]; ok {
-		var one string
-		if json.Unmarshal(v, &one) == nil {
-			c.Audience = []string{one}
-		} else if json.Unmarshal(v, &c.Audience) != nil {
-			c.Audience = nil
-			errs = append(errs, "aud")
-		}
+	if !slices.Contains(bad, "kubernetes.io") {
+		c.Namespace, c.Pod, c.ServiceAccount = k8s.Namespace, k8s.Pod.Name, k8s.ServiceAccount.Name
 	}
-	if v, ok := raw["kubernetes.io"]; ok {
-		var k8s struct {
-			Namespace string `json:"namespace"`
-			Pod       struct {
-				Name string `json:"name"`
-			} `json:"pod"`
-			ServiceAccount struct {
-				Name string `json:"name"`
-			} `json:"serviceaccount"`
-		}
-		if json.Unmarshal(v, &k8s) != nil {
-			errs = append(errs, "kubernetes.io")
-		} else {
-			c.Namespace, c.Pod, c.ServiceAccount = k8s.Namespace, k8s.Pod.Name, k8s.ServiceAccount.Name
-		}
-	}
-	if len(errs) > 0 {
-		return c, fmt.Errorf("token claims of the wrong type: %s", strings.Join(errs, ", "))
+	if len(bad) > 0 {
+		return c, fmt.Errorf("token claims of the wrong type: %s", strings.Join(bad, ", "))
 	}
 	return c, nil
+}
+
+// numericDate is a JWT NumericDate claim: seconds since the epoch, possibly fractional; null
+// leaves it zero.
+type numericDate struct{ t time.Time }
+
+func (d *numericDate) UnmarshalJSON(b []byte) error {
+	var f *float64
+	if err := json.Unmarshal(b, &f); err != nil || f == nil {
+		return err
+	}
+	if math.IsNaN(*f) || *f < 0 || *f > 1e11 {
+		return errors.New("NumericDate out of range")
+	}
+	sec, frac := math.Modf(*f)
+	d.t = time.Unix(int64(sec), int64(frac*1e9)).UTC()
+	return nil
+}
+
+// audience is the "aud" claim: one string or a list of them.
+type audience []string
+
+func (a *audience) UnmarshalJSON(b []byte) error {
+	var one string
+	if json.Unmarshal(b, &one) == nil {
+		*a = audience{one}
+		return nil
+	}
+	return json.Unmarshal(b, (*[]string)(a))
 }

@@ -263,10 +263,15 @@ func (w *WebIdentity) fail(c TokenClaims, name string, err error, secrets []stri
 
 // withHints is text followed by the non-empty hints in parentheses.
 func withHints(text string, hints ...string) string {
-	if hints = slices.DeleteFunc(hints, func(h string) bool { return h == "" }); len(hints) > 0 {
+	if hints = nonEmpty(hints); len(hints) > 0 {
 		text += " (" + strings.Join(hints, "; ") + ")"
 	}
 	return text
+}
+
+// nonEmpty returns ss without its empty strings, in ss's array.
+func nonEmpty(ss []string) []string {
+	return slices.DeleteFunc(ss, func(s string) bool { return s == "" })
 }
 
 // stsHint explains an error from STS with what the token's claims say ("" if they say nothing).
