@@ -16,10 +16,6 @@ import (
 	"github.com/irsa-go/irsa/internal/redact"
 )
 
-// maxChainedSessionDuration is AWS's limit on a session assumed with role credentials ("role
-// chaining"): one hour.
-const maxChainedSessionDuration = time.Hour
-
 // AssumeRoleOptions configures NewAssumeRole.
 type AssumeRoleOptions struct {
 	// Source provides the credentials that sign the AssumeRole request: static keys, Env, a
@@ -65,14 +61,10 @@ type AssumeRoleOptions struct {
 
 // AssumeRole is a Provider that calls STS AssumeRole, signing the request with credentials from
 // its Source, which is all it asks of the Source. Its credentials have Source "assume-role" and
-// the assumed-role ARN. It does no caching of its own: put it behind a Cache. For a chain of
-// roles (a web identity role in account A assuming a role in account B, and so on) use
-// RoleChain, which puts each hop behind its own Cache and decides when a hop needs newer
-// credentials from the hop below.
-//
-// Expiry: credentials never expire later than the source credentials that obtained them
-// (Expires is lowered to the source's), so a chain never outlives the identity at its root and
-// each hop refreshes no later than the one below it.
+// the assumed-role ARN, and never expire later than the source credentials that obtained them (so
+// a chain never outlives the identity at its root). It does no caching of its own: put it behind
+// a Cache. For a chain of roles (a web identity role in account A assuming a role in account B,
+// and so on) use RoleChain.
 //
 // Errors are *AssumeRoleError values naming the role and the source's identity (its role ARN
 // or access key ID), never a secret.
@@ -125,7 +117,7 @@ func (a *AssumeRole) init() error {
 }
 
 func isTagRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsNumber(r) || unicode.In(r, unicode.Zs) || strings.ContainsRune("_.:/=+-@", r)
+	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.In(r, unicode.Zs) || strings.ContainsRune("_.:/=+-@", r)
 }
 
 // sessionTags checks the tags against STS's rules and returns them sorted by key.
@@ -159,17 +151,11 @@ func sessionTags(tags map[string]string, transitive []string) ([]types.Tag, erro
 	return out, nil
 }
 
-// isRoleSession reports whether c are credentials of a role session, whose AssumeRole calls
-// AWS limits to one hour.
-func isRoleSession(c Credentials) bool {
-	return c.RoleARN != "" || c.Source == SourceWebIdentity || c.Source == SourceAssumeRole
-}
-
 // sessionDuration is the session length to ask for with source credentials src: d (0 leaves it
-// to STS), lowered to an hour when src are a role session.
+// to STS), lowered to an hour, AWS's limit on role chaining, when src are a role session.
 func sessionDuration(d time.Duration, src Credentials) time.Duration {
-	if isRoleSession(src) && d > maxChainedSessionDuration {
-		return maxChainedSessionDuration
+	if (src.RoleARN != "" || src.Source == SourceWebIdentity || src.Source == SourceAssumeRole) && d > time.Hour {
+		return time.Hour
 	}
 	return d
 }

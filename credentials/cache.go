@@ -116,11 +116,6 @@ const freshRecheck = time.Second
 // the timer that withdraws it. The caller holds c.mu.
 func (c *Cache) store(e *entry) {
 	c.cur.Store(e)
-	c.watch(e)
-}
-
-// watch publishes e on the fast path while it is fresh, else withdraws it. The caller holds c.mu.
-func (c *Cache) watch(e *entry) {
 	now := c.clock.Now().UnixNano()
 	if c.closed || e.state(now) != stateFresh {
 		c.fresh.Store(nil)
@@ -150,7 +145,7 @@ func (c *Cache) tick() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.fresh.Load() != nil {
-		c.watch(c.cur.Load())
+		c.store(c.cur.Load())
 	}
 }
 
@@ -211,8 +206,7 @@ func (c *Cache) retrieveSlow(ctx context.Context) (Credentials, error) {
 }
 
 // servesDespite reports whether credentials in state st are served while a non-recoverable error
-// is held: when they are still valid, unless CacheOptions.ReturnNonRecoverable asks for AWS's
-// behaviour.
+// is held: when they are still valid, unless CacheOptions.ReturnNonRecoverable.
 func (c *Cache) servesDespite(st cacheState) bool {
 	return (st == stateRefreshing || st == stateStale) && !c.opts.ReturnNonRecoverable
 }
@@ -221,8 +215,8 @@ func (c *Cache) servesDespite(st cacheState) bool {
 var errEntryChanged = errors.New("entry changed")
 
 // startFlight returns the refresh in progress, or starts one if seen is still the current entry.
-// It fails with errEntryChanged when another refresh has replaced seen (the caller must look
-// again rather than refresh twice), and with ErrCacheClosed once the Cache is closed.
+// It fails with errEntryChanged when another refresh has replaced seen (look again rather than
+// refresh twice), and with ErrCacheClosed once the Cache is closed.
 func (c *Cache) startFlight(seen *entry, background bool) (*flight, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -247,8 +241,8 @@ func (c *Cache) run(f *flight) {
 	defer c.wg.Done()
 	start := c.clock.Now()
 	creds, err := Credentials{}, errProviderExited
-	// The outcome is stored in a deferred call so that it happens even if the provider ends its
-	// goroutine with runtime.Goexit (t.FailNow in a test does): the waiters are always woken.
+	// Deferred, so that the waiters are woken even if the provider calls runtime.Goexit (as
+	// t.FailNow in a test does).
 	defer func() { c.finish(f, start, creds, err) }()
 	ctx, cancel := context.WithTimeout(c.base, c.opts.RefreshTimeout)
 	defer cancel()
@@ -275,14 +269,15 @@ func (c *Cache) finish(f *flight, start time.Time, creds Credentials, err error)
 	c.mu.Unlock()
 
 	f.creds, f.err = creds, err
-	// Report before waking the waiters, so that a log line about the refresh comes before
-	// anything they do with its credentials.
+	// Report before waking the waiters, so that a log about the refresh precedes their use of it.
 	c.report(f, start, end, next)
 	close(f.done)
 }
 
 // call runs the provider, turning a panic into an error so that it neither takes the process
-// down nor leaves waiters stuck.
+// down nor leaves waiters stuck. The error repeats at most 512 bytes of the panic value, with the
+// cached secrets and anything shaped like a secret (a JWT, a secret access key) redacted: a
+// provider that panics with secrets in the message must not have them logged by the Cache.
 func (c *Cache) call(ctx context.Context) (creds Credentials, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -290,20 +285,11 @@ func (c *Cache) call(ctx context.Context) (creds Credentials, err error) {
 			if e := c.cur.Load(); e != nil && e.has {
 				secrets = []string{e.creds.SecretAccessKey, e.creds.SessionToken}
 			}
-			creds, err = Credentials{}, fmt.Errorf("credentials: provider %T panicked: %s", c.provider.get(), panicText(r, secrets))
+			text := redact.Clip(redact.Tokens(redact.Secrets(fmt.Sprint(r), secrets...)), 512)
+			creds, err = Credentials{}, fmt.Errorf("credentials: provider %T panicked: %s", c.provider.get(), text)
 		}
 	}()
 	return c.provider.get().Retrieve(ctx)
-}
-
-// maxPanicText bounds how much of a provider's panic value an error repeats.
-const maxPanicText = 512
-
-// panicText is the panic value r as an error may repeat it: the cached secrets and anything
-// shaped like a secret (a JWT, a secret access key) redacted, and cut to maxPanicText bytes. A
-// provider that panics with secrets in the message must not have them logged by the Cache.
-func panicText(r any, secrets []string) string {
-	return redact.Clip(redact.Tokens(redact.Secrets(fmt.Sprint(r), secrets...)), maxPanicText)
 }
 
 // outcome is the entry that follows prev after a refresh that ended at end with creds or err.

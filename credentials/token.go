@@ -136,14 +136,9 @@ func decodeTokenClaims(token string) (TokenClaims, error) {
 	var c TokenClaims
 	var exp, iat, nbf numericDate
 	var aud audience
-	var k8s struct {
-		Namespace string `json:"namespace"`
-		Pod       struct {
-			Name string `json:"name"`
-		} `json:"pod"`
-		ServiceAccount struct {
-			Name string `json:"name"`
-		} `json:"serviceaccount"`
+	var k8s struct { // encoding/json matches the claim's keys to these names ignoring case
+		Namespace           string
+		Pod, ServiceAccount struct{ Name string }
 	}
 	var bad []string // claims of the wrong type, left zero
 	for _, claim := range []struct {
