@@ -6,16 +6,9 @@ import (
 	"time"
 )
 
-// The defaults of CacheOptions. Each follows AWS's 2026 cross-SDK credential refresh behaviour
-// unless its field's comment says otherwise.
-const (
-	defaultMandatoryWindow = time.Minute
-	refreshJitter          = 0.5 // the refresh point is spread over this fraction of the advisory window
-	defaultBackoffMin      = 300 * time.Second
-	defaultBackoffMax      = 600 * time.Second
-	maxNonRecoverableHold  = 5 * time.Second
-	defaultRefreshTimeout  = time.Minute
-)
+// refreshJitter is the fraction of the advisory window (less the mandatory window) over which
+// refresh points are spread (see Cache).
+const refreshJitter = 0.5
 
 // CacheOptions configures a Cache. Only Provider is required; every other field's zero value
 // gives the documented default.
@@ -85,27 +78,13 @@ func (o CacheOptions) normalized() (CacheOptions, error) {
 	if o.Provider == nil {
 		return o, errNoProvider
 	}
-	if o.RefreshAhead < 0 {
-		o.RefreshAhead = 0
-	}
-	if o.Mandatory <= 0 {
-		o.Mandatory = defaultMandatoryWindow
-	}
-	if o.BackoffMin <= 0 {
-		o.BackoffMin = defaultBackoffMin
-	}
-	if o.BackoffMax <= 0 {
-		o.BackoffMax = defaultBackoffMax
-	}
-	if o.BackoffMax < o.BackoffMin {
-		o.BackoffMax = o.BackoffMin
-	}
-	if o.NonRecoverableHold <= 0 || o.NonRecoverableHold > maxNonRecoverableHold {
-		o.NonRecoverableHold = maxNonRecoverableHold
-	}
-	if o.RefreshTimeout <= 0 {
-		o.RefreshTimeout = defaultRefreshTimeout
-	}
+	// The defaults follow AWS's 2026 cross-SDK refresh behaviour, except RefreshTimeout's.
+	o.RefreshAhead = max(o.RefreshAhead, 0)
+	o.Mandatory = positiveOr(o.Mandatory, time.Minute)
+	o.BackoffMin = positiveOr(o.BackoffMin, 300*time.Second)
+	o.BackoffMax = max(positiveOr(o.BackoffMax, 600*time.Second), o.BackoffMin)
+	o.NonRecoverableHold = min(positiveOr(o.NonRecoverableHold, 5*time.Second), 5*time.Second)
+	o.RefreshTimeout = positiveOr(o.RefreshTimeout, time.Minute)
 	switch {
 	case o.clock != nil:
 	case o.Now != nil:
@@ -117,6 +96,14 @@ func (o CacheOptions) normalized() (CacheOptions, error) {
 		o.Rand = rand.Float64
 	}
 	return o, nil
+}
+
+// positiveOr is d, or def when d is not positive.
+func positiveOr(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
 }
 
 // windows returns the advisory and mandatory windows for credentials received at now that expire

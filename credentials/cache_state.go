@@ -9,21 +9,13 @@ import (
 // CacheStatus reports it by name.
 type cacheState int
 
-// The states, in the order credentials pass through them.
+// The states, in the order credentials pass through them (see Cache).
 const (
-	// stateEmpty: nothing cached yet (or the last refresh failed with nothing to fall back on).
-	stateEmpty cacheState = iota
-	// stateFresh: served from the fast path.
-	stateFresh
-	// stateRefreshing: inside the advisory window. Callers get the cached credentials at once;
-	// one background refresh runs.
-	stateRefreshing
-	// stateStale: inside the mandatory window (or invalidated). Callers wait for one shared
-	// refresh, each bounded by its own context.
-	stateStale
-	// stateExpired: past expiry. Callers wait for a refresh like in stateStale; if it fails with a
-	// recoverable error the expired credentials are still served (static stability).
-	stateExpired
+	stateEmpty      cacheState = iota // nothing cached (or the last refresh failed with nothing to fall back on)
+	stateFresh                        // served from the fast path
+	stateRefreshing                   // in the advisory window: served while one background refresh runs
+	stateStale                        // in the mandatory window (or invalidated): callers wait for a refresh
+	stateExpired                      // past expiry: like stale, and served during a backoff (static stability)
 )
 
 var stateNames = [...]string{"empty", "fresh", "refreshing", "stale", "expired"}

@@ -18,11 +18,10 @@ const (
 // Credentials is one set of AWS credentials.
 //
 // Printing a Credentials value with any fmt verb (%v, %+v, %#v, %s, %q, ...) shows the access key
-// ID, expiry, source and role ARN but never the secret access key or the session token. The
-// redaction works wherever fmt can call methods: on a Credentials value, a pointer to one, and an
-// exported field of a struct. fmt cannot call methods through an unexported field, so a struct
-// that keeps Credentials in an unexported field should hold a *Credentials (fmt prints a pointer
-// inside a struct as an address) or define its own String method.
+// ID, expiry, source and role ARN but never the secret access key or the session token, wherever
+// fmt can call methods: on a value, a pointer, an exported field. fmt cannot call methods through
+// an unexported field, so a struct that keeps Credentials in one should hold a *Credentials (fmt
+// prints it as an address) or define its own String method.
 type Credentials struct {
 	// AccessKeyID identifies the key pair. It is not secret and appears in errors and logs.
 	AccessKeyID string

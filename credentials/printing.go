@@ -8,10 +8,8 @@ import (
 
 // hidden keeps a value where fmt never looks. fmt cannot call a Format method through an
 // unexported field, so it would print a wrapped Static (or any provider holding keys) field by
-// field; a pointer is not enough either, since fmt follows one when it reports a verb that does
-// not fit (%s of a struct holding it prints "%!s(*T=&{...})"). A func is printed as an address in
-// every case and reflection cannot look inside it, so the types of this package keep the
-// Providers they wrap inside one, and print themselves through String, whichever verb is used.
+// field; nor is a pointer enough: for a verb that does not fit, fmt follows it ("%!s(*T=&{...})").
+// A func is printed as an address and reflection cannot look inside it.
 type hidden[T any] struct{ get func() T }
 
 func hide[T any](v T) hidden[T] { return hidden[T]{get: func() T { return v }} }
