@@ -18,12 +18,10 @@ import (
 
 // AssumeRoleOptions configures NewAssumeRole.
 type AssumeRoleOptions struct {
-	// Source provides the credentials that sign the AssumeRole request: static keys, Env, a
-	// Cache around a WebIdentity or another AssumeRole. Required, except in RoleChainOptions.Roles,
-	// where the chain sets it.
+	// Source provides the credentials that sign the AssumeRole request, such as a Cache around a
+	// WebIdentity. Required, except in RoleChainOptions.Roles, where the chain sets it.
 	Source Provider
-	// RoleARN is the role to assume. Required. It is checked before any request, like
-	// WebIdentityOptions.RoleARN.
+	// RoleARN is the role to assume. Required; checked like WebIdentityOptions.RoleARN.
 	RoleARN string
 	// SessionName names the role session. Optional; default "irsa-<Unix time in nanoseconds>".
 	// It must follow STS's rules: 2 to 64 characters of letters, digits and +=,.@_-.
@@ -31,11 +29,10 @@ type AssumeRoleOptions struct {
 	// ExternalID is the external ID the role's trust policy requires (2 to 1224 characters of
 	// letters, digits and +=,.@:/_-). Optional.
 	ExternalID string
-	// Duration is how long the credentials last. Optional; default STS's default, one hour. It
-	// must be between 15 minutes and 12 hours (whole seconds). When the source credentials are
-	// themselves a role session (from WebIdentity or AssumeRole, or with a RoleARN), AWS allows
-	// at most one hour ("role chaining"): a longer Duration is then lowered to one hour, not
-	// refused, so one configuration works for both direct and chained use.
+	// Duration is how long the credentials last. Optional; default STS's, one hour; 15 minutes to
+	// 12 hours. When the source credentials are a role session, AWS allows at most one hour ("role
+	// chaining"): a longer Duration is then lowered, not refused, so that one configuration works
+	// for direct and chained use.
 	Duration time.Duration
 	// Policy is an inline session policy (JSON). Optional.
 	Policy string
@@ -44,16 +41,14 @@ type AssumeRoleOptions struct {
 	// Tags are session tags (at most 50; keys 1 to 128 and values up to 256 characters of
 	// letters, digits, spaces and _.:/=+-@). Optional.
 	Tags map[string]string
-	// TransitiveTagKeys are the tag keys that pass on to sessions chained from this one.
-	// Optional.
+	// TransitiveTagKeys are the tag keys that pass on to sessions chained from this one. Optional.
 	TransitiveTagKeys []string
 	// SourceIdentity is the sts:SourceIdentity to set (2 to 64 characters of letters, digits
 	// and +=,.@_-). Optional.
 	SourceIdentity string
 	// Client calls STS. Optional; default NewClient(ClientOptions{}). An *sts.Client works too.
 	Client STS
-	// AllowNonAWSRoleARN accepts non-AWS role ARNs, as WebIdentityOptions.AllowNonAWSRoleARN.
-	// Optional; default false, implied by a custom endpoint on the client.
+	// AllowNonAWSRoleARN is as WebIdentityOptions.AllowNonAWSRoleARN. Optional.
 	AllowNonAWSRoleARN bool
 	// Now returns the current time. Optional; default time.Now.
 	Now func() time.Time
@@ -235,10 +230,9 @@ func (a *AssumeRole) stsHint(src Credentials, err error) string {
 	return ""
 }
 
-// AssumeRoleError is the error AssumeRole returns. errors.As reaches the cause through Err
-// (the source's error, or STS's: *stsxml.Error, types.*Exception, smithy.APIError). Neither its
-// text nor any field holds a secret: the cause's messages are scrubbed in place of the source's
-// secret key and session token, whichever STS client made it.
+// AssumeRoleError is the error AssumeRole returns. errors.As reaches the cause through Err (the
+// source's error, or STS's, as for WebIdentityError). Neither its text nor any field holds a
+// secret: the cause's messages are scrubbed of the source's secret key and session token.
 type AssumeRoleError struct {
 	// RoleARN is the role the provider was asked to assume.
 	RoleARN string
@@ -280,8 +274,7 @@ func (e *AssumeRoleError) text() string {
 func (e *AssumeRoleError) Unwrap() error { return e.Err }
 
 // NonRecoverable reports whether retrying soon cannot help: a configuration error, a
-// non-recoverable error of the source, or STS's AccessDenied and other errors about the request
-// itself.
+// non-recoverable error of the source, or STS's AccessDenied and other refusals of the request.
 func (e *AssumeRoleError) NonRecoverable() bool {
 	return e.nonRecoverable || IsNonRecoverable(e.Err)
 }

@@ -84,9 +84,8 @@ type flight struct {
 	background bool
 }
 
-// NewCache checks opts and returns a Cache over opts.Provider. It calls the provider only when
-// first asked for credentials. A nil Provider is an error; out-of-range durations are replaced by
-// their defaults (see CacheOptions).
+// NewCache returns a Cache over opts.Provider, which it calls only when first asked for
+// credentials. A nil Provider is an error; out-of-range durations get their defaults.
 func NewCache(opts CacheOptions) (*Cache, error) {
 	o, err := opts.normalized()
 	if err != nil {
@@ -358,8 +357,7 @@ type RefreshEvent struct {
 	Err error
 	// NonRecoverable is true when Err is non-recoverable (no backoff; held for a few seconds).
 	NonRecoverable bool
-	// AccessKeyID, Source, RoleARN and Expires describe the credentials now cached: the new
-	// ones after a success, the old ones (if any) after a failure.
+	// AccessKeyID, Source, RoleARN and Expires describe the credentials now cached.
 	AccessKeyID, Source, RoleARN string
 	Expires                      time.Time
 	// NextRefresh is when the Cache will next refresh on its own.
@@ -367,8 +365,7 @@ type RefreshEvent struct {
 	// BackoffUntil is the end of the backoff a failure started, or zero.
 	BackoffUntil time.Time
 	// ServingExpired is true when expired credentials are being served during a backoff: after
-	// a refresh that failed past their expiry, or (once) when they expire during the backoff of
-	// an earlier failure. The service will decide whether it still accepts them.
+	// a refresh that failed past their expiry, or (once) when they expire during the backoff.
 	ServingExpired bool
 }
 
@@ -430,9 +427,8 @@ func (e *entry) nextRefresh() int64 {
 }
 
 // Invalidate tells the Cache that a service refused the credentials with this access key ID
-// (ExpiredToken, a 403). If they are still the cached ones, the next Retrieve waits for a
-// refresh, as in the mandatory window; an ID that is no longer cached changes nothing. During a
-// backoff the source is still left alone and the refused credentials are served.
+// (ExpiredToken, a 403). If they are still cached, the next Retrieve waits for a refresh, as in
+// the mandatory window, unless a backoff is running (the source is still left alone then).
 func (c *Cache) Invalidate(accessKeyID string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -448,9 +444,8 @@ func (c *Cache) Invalidate(accessKeyID string) {
 
 // CacheStatus is a snapshot of a Cache for health endpoints and logs. It holds no secret.
 type CacheStatus struct {
-	// State is where the cached credentials stand now: "empty" (nothing cached), "fresh",
-	// "refreshing" (in the advisory window), "stale" (in the mandatory window, or invalidated)
-	// or "expired". See Cache for what Retrieve does in each.
+	// State is where the cached credentials stand now (see Cache): "empty", "fresh",
+	// "refreshing", "stale" (also when invalidated) or "expired".
 	State string
 	// AccessKeyID, Source, RoleARN and Expires describe the cached credentials, if any.
 	AccessKeyID, Source, RoleARN string
@@ -491,10 +486,9 @@ func (c *Cache) Status() CacheStatus {
 	return s
 }
 
-// Close stops the Cache's background work: it cancels a refresh in progress and waits for it to
-// return (a provider must honour its context's cancellation, or Close waits for it to finish).
-// Afterwards Retrieve serves the cached credentials while they are valid and returns
-// ErrCacheClosed when a refresh would be needed. Close is idempotent and always returns nil.
+// Close cancels a refresh in progress and waits for it to return. Afterwards Retrieve serves the
+// cached credentials while they are valid and returns ErrCacheClosed when a refresh would be
+// needed. Close is idempotent and always returns nil.
 func (c *Cache) Close() error {
 	c.mu.Lock()
 	c.closed = true

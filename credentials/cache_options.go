@@ -16,11 +16,9 @@ type CacheOptions struct {
 	// Provider is where the Cache gets credentials. Required.
 	Provider Provider
 	// RefreshAhead is the advisory window: how long before expiry the Cache starts refreshing in
-	// the background while it keeps serving the current credentials. Optional; default chosen from
-	// each new credential's lifetime as AWS specifies: 5 min for lifetimes up to 20 min, 15 min
-	// below 90 min, 60 min from 90 min on. A window as long as the lifetime or longer is cut to
-	// half the lifetime, so very short-lived credentials (below STS's 15-minute minimum, say from
-	// a custom provider) do not refresh in a loop.
+	// the background. Optional; default from each credential's lifetime, as AWS specifies: 5 min
+	// up to 20 min, 15 min below 90 min, 60 min from 90 min on. A window as long as the lifetime
+	// is cut to half of it, so that very short-lived credentials do not refresh in a loop.
 	RefreshAhead time.Duration
 	// Mandatory is the window before expiry in which callers wait for a shared refresh: time for
 	// a request signed now to reach the service before the credentials expire. Optional; default
@@ -36,19 +34,15 @@ type CacheOptions struct {
 	// default (false) such an error is returned only when nothing valid is cached (see Cache).
 	// Optional.
 	ReturnNonRecoverable bool
-	// BackoffMin and BackoffMax bound the random pause after a failed refresh during which the
-	// source is not contacted and the cached credentials are served. A random pause keeps a fleet
-	// that failed together from retrying together. Optional; defaults 300 s and 600 s, as AWS
-	// specifies.
+	// BackoffMin and BackoffMax bound the random pause after a failed refresh (random, so that a
+	// fleet that failed together does not retry together). Optional; defaults 300 s and 600 s.
 	BackoffMin, BackoffMax time.Duration
-	// NonRecoverableHold is how long a non-recoverable error is remembered and answered from
-	// memory: long enough that a caller looping on it does not hammer STS, short enough that a
-	// fixed trust policy is picked up at once. Optional; default and maximum 5 s, as AWS
-	// specifies.
+	// NonRecoverableHold is how long a non-recoverable error is answered from memory: long enough
+	// that a caller looping on it does not hammer STS, short enough that a fixed trust policy is
+	// picked up at once. Optional; default and maximum 5 s.
 	NonRecoverableHold time.Duration
-	// RefreshTimeout bounds a refresh that no caller waits for (background refreshes, and shared
-	// refreshes after their callers gave up). It is not in AWS's text; the light STS client's own
-	// attempts and retries fit well inside the default. Optional; default one minute.
+	// RefreshTimeout bounds a refresh that no caller waits for (or whose callers gave up); the
+	// light STS client's attempts and retries fit well inside it. Optional; default one minute.
 	RefreshTimeout time.Duration
 	// Now returns the current time, for tests of code that uses a Cache. Optional; default the
 	// system clock. A Cache cannot arm timers on a clock given as a function, so with Now set
@@ -57,15 +51,12 @@ type CacheOptions struct {
 	// Rand returns a random number in [0, 1) for jitter and backoff. It must be safe for
 	// concurrent use. Optional; default math/rand/v2.Float64.
 	Rand func() float64
-	// OnRefresh is called after every refresh attempt, from the goroutine that ran it and before
-	// the callers waiting for it get its result, with what happened (never a secret). It is also
-	// called once, with ServingExpired set and no Duration, from the Retrieve that first serves
-	// credentials which expired during a backoff. It must not block for long: callers wait for
-	// it. Optional.
+	// OnRefresh is called after every refresh attempt, before the callers waiting for it get its
+	// result, and once, with ServingExpired set, from the Retrieve that first serves credentials
+	// which expired during a backoff. It must not block for long: callers wait for it. Optional.
 	OnRefresh func(RefreshEvent)
 
-	// clock replaces Now (and the system clock's timers) in this package's tests, so that they
-	// run the fast path production runs.
+	// clock replaces Now and the system timers in this package's tests (see clock).
 	clock clock
 }
 
@@ -73,7 +64,7 @@ type CacheOptions struct {
 var errNoProvider = MarkNonRecoverable(errors.New("credentials: NewCache: CacheOptions.Provider is required"))
 
 // normalized checks o and returns it with every unset or out-of-range field replaced by its
-// default. It is the one place CacheOptions are validated.
+// default: the one place CacheOptions are validated.
 func (o CacheOptions) normalized() (CacheOptions, error) {
 	if o.Provider == nil {
 		return o, errNoProvider

@@ -30,38 +30,32 @@ type WebIdentityOptions struct {
 	// AllowNonAWSRoleARN) an IAM role ARN in an AWS partition with a 12-digit account.
 	RoleARN string
 	// TokenFile is the path of the web identity token, such as
-	// /var/run/secrets/eks.amazonaws.com/serviceaccount/token. It is read on every Retrieve, so a
-	// token that kubelet rotates is picked up. Required unless TokenSource is set; setting both is
-	// an error.
+	// /var/run/secrets/eks.amazonaws.com/serviceaccount/token, read on every Retrieve (kubelet
+	// rotates it). Required unless TokenSource is set; setting both is an error.
 	TokenFile string
 	// TokenSource returns the token instead of a file. It is called on every Retrieve. Optional.
 	TokenSource func(ctx context.Context) (string, error)
-	// SessionName names the role session (it appears in CloudTrail and in the assumed-role ARN).
-	// Optional; default the AWS_ROLE_SESSION_NAME environment variable, else a name derived from the
-	// token's Kubernetes claims ("NAMESPACE.SERVICEACCOUNT.POD", see below), else
-	// "irsa-<Unix time in nanoseconds>". An explicit name (option or variable) must follow STS's
-	// rules, 2 to 64 characters of letters, digits and +=,.@_-, or NewWebIdentity fails.
+	// SessionName names the role session (in CloudTrail and the assumed-role ARN). Optional;
+	// default AWS_ROLE_SESSION_NAME, else "NAMESPACE.SERVICEACCOUNT.POD" from the token's
+	// Kubernetes claims, else "irsa-<Unix time in nanoseconds>". An explicit name (option or
+	// variable) must be 2 to 64 characters of letters, digits and +=,.@_-, or NewWebIdentity fails.
 	SessionName string
-	// Duration is how long the credentials last. Optional; default STS's default, one hour. It
-	// must be between 15 minutes and 12 hours (whole seconds; the rest is dropped), and at most
-	// the role's MaximumSessionDuration, which STS checks.
+	// Duration is how long the credentials last. Optional; default STS's, one hour. It must be
+	// 15 minutes to 12 hours (whole seconds), and at most the role's MaximumSessionDuration.
 	Duration time.Duration
 	// Policy is an inline session policy (JSON) that further restricts the session. Optional.
 	Policy string
-	// PolicyARNs are managed session policies (at most 10) that further restrict the session.
-	// Optional.
+	// PolicyARNs are managed session policies (at most 10) that further restrict it. Optional.
 	PolicyARNs []string
 	// ProviderID is the ProviderId parameter, only for OAuth 2.0 access tokens from
 	// www.amazon.com or graph.facebook.com. Optional; leave empty for OIDC tokens (Kubernetes).
 	ProviderID string
-	// Client calls STS. Optional; default NewClient(ClientOptions{Getenv: Getenv}), this
-	// package's light client with the endpoint resolved from the environment (AWS_REGION,
-	// AWS_STS_REGIONAL_ENDPOINTS, AWS_ENDPOINT_URL_STS, ...). An *sts.Client works too.
+	// Client calls STS. Optional; default NewClient(ClientOptions{Getenv: Getenv}), the light
+	// client with the endpoint resolved from the environment. An *sts.Client works too.
 	Client STS
-	// AllowNonAWSRoleARN accepts any role ARN of the form arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE
-	// (MinIO's arn:minio:iam:::role/NAME, Ceph's arn:aws:iam:::role/NAME with no account), for
-	// STS-compatible servers. Optional; default false, except that it is implied when Client is
-	// this package's *Client with a custom endpoint or an *sts.Client with BaseEndpoint set.
+	// AllowNonAWSRoleARN accepts any ARN as the role (MinIO's arn:minio:iam:::role/NAME, Ceph's
+	// arn:aws:iam:::role/NAME), for STS-compatible servers. Optional; default false, implied by a
+	// custom endpoint on Client (*Client's, or an *sts.Client's BaseEndpoint).
 	AllowNonAWSRoleARN bool
 	// Getenv looks up AWS_ROLE_SESSION_NAME (once, in NewWebIdentity) and, for the default
 	// Client, the endpoint variables. Optional; default os.Getenv.
@@ -71,16 +65,15 @@ type WebIdentityOptions struct {
 	Now func() time.Time
 }
 
-// WebIdentity is a Provider that exchanges a web identity token (such as the Kubernetes service
-// account token that EKS projects into a pod for IRSA) for role credentials with STS
+// WebIdentity is a Provider that exchanges a web identity token (such as the service account
+// token EKS projects into a pod for IRSA) for role credentials with STS
 // AssumeRoleWithWebIdentity. It does no caching: wrap it in a Cache.
 //
-// Every Retrieve reads the token afresh and decodes its claims (iss, sub, aud, exp and
-// kubernetes.io) without verifying them, to explain failures: an expired token is refused before
-// any request, AccessDenied names the trust-policy condition keys and the values the token
-// carries, and an ExpiredTokenException from STS makes it read the token once more and retry if
-// the token changed (kubelet rotated it in between). Errors are *WebIdentityError values and never
-// contain the token.
+// Every Retrieve reads the token afresh and decodes its claims without verifying them, to explain
+// failures: an expired token is refused before any request, AccessDenied names the trust-policy
+// condition keys and the token's values, and after an ExpiredTokenException the token is read
+// again and the call retried if kubelet rotated it in between. Errors are *WebIdentityError
+// values and never contain the token.
 type WebIdentity struct {
 	opts WebIdentityOptions // SessionName holds AWS_ROLE_SESSION_NAME when the option was empty
 }
@@ -338,24 +331,20 @@ func (e *WebIdentityError) text() string {
 func (e *WebIdentityError) Unwrap() error { return e.Err }
 
 // NonRecoverable reports whether retrying soon cannot help: a configuration error, a token
-// problem, or STS's AccessDenied, InvalidIdentityToken (except when STS could not fetch the
-// issuer's keys) and IDPRejectedClaim.
+// problem, or STS's AccessDenied, IDPRejectedClaim or InvalidIdentityToken (unless STS could not
+// fetch the issuer's keys).
 func (e *WebIdentityError) NonRecoverable() bool {
 	return e.nonRecoverable || IsNonRecoverable(e.Err)
 }
 
-// apiError returns the STS error code and message in err's chain ("" and err's text if none;
-// "" and "" for a nil err).
+// apiError returns the STS error code and message in err's chain (both "" if none).
 func apiError(err error) (code, message string) {
 	var ae interface {
 		ErrorCode() string
 		ErrorMessage() string
 	}
-	switch {
-	case errors.As(err, &ae):
+	if errors.As(err, &ae) {
 		return ae.ErrorCode(), ae.ErrorMessage()
-	case err != nil:
-		return "", err.Error()
 	}
 	return "", ""
 }
