@@ -16,10 +16,9 @@ import (
 	"time"
 )
 
-// maxTokenSize is the largest web identity token this package reads: 64 KiB. A Kubernetes
-// service account token is about 1 KiB; a file larger than this is not a token, and reading
-// stops at maxTokenSize+1 bytes, so pointing the provider at a huge file (or /dev/zero) costs
-// nothing.
+// maxTokenSize is the largest web identity token this package reads: 64 KiB, where a service
+// account token is about 1 KiB. Reading stops at maxTokenSize+1 bytes, so that a huge file (or
+// /dev/zero) costs nothing.
 const maxTokenSize = 64 << 10
 
 // openTokenFile opens a token file; tests replace it to count the bytes read.
@@ -32,10 +31,9 @@ func osOpenTokenFile(name string) (io.ReadCloser, error) { return os.Open(name) 
 // errTokenNotPath is the error for a token given where its file's path belongs.
 var errTokenNotPath = errors.New("TokenFile (AWS_WEB_IDENTITY_TOKEN_FILE, web_identity_token_file) holds what looks like the token itself, not the path of the file that contains it: set it to the file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token (the value is not repeated here because it is a secret)")
 
-// readTokenFile reads the token file at path, following symlinks (kubelet's ..data rotation),
-// trims surrounding whitespace and checks the result. Its errors name the path and say what to do;
-// they never contain the file's content. Errors that reading again cannot fix (missing file,
-// directory, permission, empty, too large) are marked non-recoverable.
+// readTokenFile reads the token file at path (following kubelet's ..data symlinks) and trims it.
+// Its errors name the path and say what to do, never the file's content; those that reading again
+// cannot fix are marked non-recoverable.
 func readTokenFile(open openTokenFile, path string) (string, error) {
 	f, err := open(path)
 	if err != nil {
@@ -110,9 +108,8 @@ func trustConditionKeys(c TokenClaims) (sub, aud string) {
 	return host + ":sub", host + ":aud"
 }
 
-// decodeTokenClaims decodes the claims of a JWT (a Kubernetes service account token or any OIDC
-// ID token) WITHOUT verifying its signature. Its errors describe the token's shape and never
-// contain any part of it.
+// decodeTokenClaims decodes the claims of a JWT WITHOUT verifying its signature. Its errors
+// describe the token's shape and never contain any part of it.
 func decodeTokenClaims(token string) (TokenClaims, error) {
 	if len(token) > maxTokenSize {
 		return TokenClaims{}, fmt.Errorf("token is larger than %d KiB", maxTokenSize>>10)
