@@ -37,16 +37,14 @@ func formatString(f fmt.State, verb rune, s string) {
 // String describes the Cache by its provider and state; it never shows a secret.
 func (c *Cache) String() string {
 	st := c.Status()
-	var b strings.Builder
-	fmt.Fprintf(&b, "credentials.Cache{Provider: %s, State: %s", describeProvider(c.provider.get()), st.State)
+	s := "credentials.Cache{Provider: " + describeProvider(c.provider.get()) + ", State: " + st.State
 	if st.AccessKeyID != "" {
-		fmt.Fprintf(&b, ", AccessKeyID: %s", st.AccessKeyID)
+		s += ", AccessKeyID: " + st.AccessKeyID
 	}
 	if !st.Expires.IsZero() {
-		fmt.Fprintf(&b, ", Expires: %s", st.Expires.UTC().Format(time.RFC3339))
+		s += ", Expires: " + st.Expires.UTC().Format(time.RFC3339)
 	}
-	b.WriteString("}")
-	return b.String()
+	return s + "}"
 }
 
 // Format prints String for every verb.
