@@ -83,26 +83,18 @@ func newEntry(c Credentials, now time.Time, o *CacheOptions) *entry {
 		return e
 	}
 	advisory, mandatory := o.windows(now, c.Expires)
-	e.expiresAt = expiryNanos(c.Expires)
+	// Clamped below never ("does not expire"): UnixNano overflows after 2262-04-11, and STS never
+	// sends such dates, but a custom provider or a proxy can.
+	e.expiresAt = never - 1
+	if !c.Expires.After(time.Unix(0, never-1)) {
+		e.expiresAt = c.Expires.UnixNano()
+	}
 	e.staleAt = e.expiresAt - int64(mandatory)
 	e.refreshAt = e.expiresAt - int64(advisory)
 	if !o.NoRefreshJitter {
 		e.refreshAt += int64(float64(advisory-mandatory) * refreshJitter * o.Rand())
 	}
 	return e
-}
-
-// lastExpiry is the latest expiry an entry holds as it is: time.Time.UnixNano overflows after
-// 2262-04-11, and never (its maximum) means "does not expire".
-var lastExpiry = time.Unix(0, never-1)
-
-// expiryNanos is the expiry t in Unix nanoseconds, clamped to lastExpiry. STS never sends such
-// dates, but a custom provider, a container endpoint or a proxy can.
-func expiryNanos(t time.Time) int64 {
-	if t.After(lastExpiry) {
-		return never - 1
-	}
-	return t.UnixNano()
 }
 
 func unixTime(n int64) time.Time {
