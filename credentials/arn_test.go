@@ -111,7 +111,7 @@ func FuzzCheckRoleARN(f *testing.F) {
 		}
 		if strictErr == nil {
 			p, _ := parseARN(s)
-			if !isAccountID(p.Account) || !strings.HasPrefix(p.Resource, "role/") || p.Service != "iam" {
+			if !isAccountID(p.AccountID) || !strings.HasPrefix(p.Resource, "role/") || p.Service != "iam" {
 				t.Fatalf("%q accepted with fields %+v", s, p)
 			}
 		}

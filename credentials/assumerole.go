@@ -16,18 +16,12 @@ import (
 	"github.com/irsa-go/irsa/internal/redact"
 )
 
-// maxChainedSessionDuration is AWS's limit on a session assumed with role credentials ("role
-// chaining"): one hour.
-const maxChainedSessionDuration = time.Hour
-
 // AssumeRoleOptions configures NewAssumeRole.
 type AssumeRoleOptions struct {
-	// Source provides the credentials that sign the AssumeRole request: static keys, Env, a
-	// Cache around a WebIdentity or another AssumeRole. Required, except in RoleChainOptions.Roles,
-	// where the chain sets it.
+	// Source provides the credentials that sign the AssumeRole request, such as a Cache around a
+	// WebIdentity. Required, except in RoleChainOptions.Roles, where the chain sets it.
 	Source Provider
-	// RoleARN is the role to assume. Required. It is checked before any request, like
-	// WebIdentityOptions.RoleARN.
+	// RoleARN is the role to assume. Required; checked like WebIdentityOptions.RoleARN.
 	RoleARN string
 	// SessionName names the role session. Optional; default "irsa-<Unix time in nanoseconds>".
 	// It must follow STS's rules: 2 to 64 characters of letters, digits and +=,.@_-.
@@ -35,11 +29,10 @@ type AssumeRoleOptions struct {
 	// ExternalID is the external ID the role's trust policy requires (2 to 1224 characters of
 	// letters, digits and +=,.@:/_-). Optional.
 	ExternalID string
-	// Duration is how long the credentials last. Optional; default STS's default, one hour. It
-	// must be between 15 minutes and 12 hours (whole seconds). When the source credentials are
-	// themselves a role session (from WebIdentity or AssumeRole, or with a RoleARN), AWS allows
-	// at most one hour ("role chaining"): a longer Duration is then lowered to one hour, not
-	// refused, so one configuration works for both direct and chained use.
+	// Duration is how long the credentials last. Optional; default STS's, one hour; 15 minutes to
+	// 12 hours. When the source credentials are a role session, AWS allows at most one hour ("role
+	// chaining"): a longer Duration is then lowered, not refused, so that one configuration works
+	// for direct and chained use.
 	Duration time.Duration
 	// Policy is an inline session policy (JSON). Optional.
 	Policy string
@@ -48,16 +41,14 @@ type AssumeRoleOptions struct {
 	// Tags are session tags (at most 50; keys 1 to 128 and values up to 256 characters of
 	// letters, digits, spaces and _.:/=+-@). Optional.
 	Tags map[string]string
-	// TransitiveTagKeys are the tag keys that pass on to sessions chained from this one.
-	// Optional.
+	// TransitiveTagKeys are the tag keys that pass on to sessions chained from this one. Optional.
 	TransitiveTagKeys []string
 	// SourceIdentity is the sts:SourceIdentity to set (2 to 64 characters of letters, digits
 	// and +=,.@_-). Optional.
 	SourceIdentity string
 	// Client calls STS. Optional; default NewClient(ClientOptions{}). An *sts.Client works too.
 	Client STS
-	// AllowNonAWSRoleARN accepts non-AWS role ARNs, as WebIdentityOptions.AllowNonAWSRoleARN.
-	// Optional; default false, implied by a custom endpoint on the client.
+	// AllowNonAWSRoleARN is as WebIdentityOptions.AllowNonAWSRoleARN. Optional.
 	AllowNonAWSRoleARN bool
 	// Now returns the current time. Optional; default time.Now.
 	Now func() time.Time
@@ -65,22 +56,17 @@ type AssumeRoleOptions struct {
 
 // AssumeRole is a Provider that calls STS AssumeRole, signing the request with credentials from
 // its Source, which is all it asks of the Source. Its credentials have Source "assume-role" and
-// the assumed-role ARN. It does no caching of its own: put it behind a Cache. For a chain of
-// roles (a web identity role in account A assuming a role in account B, and so on) use
-// RoleChain, which puts each hop behind its own Cache and decides when a hop needs newer
-// credentials from the hop below.
-//
-// Expiry: credentials never expire later than the source credentials that obtained them
-// (Expires is lowered to the source's), so a chain never outlives the identity at its root and
-// each hop refreshes no later than the one below it.
+// the assumed-role ARN, and never expire later than the source credentials that obtained them (so
+// a chain never outlives the identity at its root). It does no caching of its own: put it behind
+// a Cache. For a chain of roles (a web identity role in account A assuming a role in account B,
+// and so on) use RoleChain.
 //
 // Errors are *AssumeRoleError values naming the role and the source's identity (its role ARN
 // or access key ID), never a secret.
 type AssumeRole struct {
-	opts     AssumeRoleOptions // with Source moved to source
-	source   hidden[Provider]  // opts.Source, where fmt never prints it (see hidden)
-	awsRules bool
-	tags     []types.Tag
+	opts   AssumeRoleOptions // with Source moved to source
+	source hidden[Provider]  // opts.Source, where fmt never prints it (see hidden)
+	tags   []types.Tag
 }
 
 // NewAssumeRole checks opts and returns the provider. It makes no request; configuration errors
@@ -113,45 +99,20 @@ func (a *AssumeRole) init() error {
 		}
 	}
 	if o.SourceIdentity != "" {
-		if err := checkChars("SourceIdentity", o.SourceIdentity, 2, 64, "+=,.@_-"); err != nil {
+		if err := checkChars("SourceIdentity", o.SourceIdentity, 2, 64, sessionNameChars); err != nil {
 			return err
 		}
-	}
-	if err := checkRoleOptions(o.Duration, o.Policy, o.PolicyARNs); err != nil {
-		return err
 	}
 	tags, err := sessionTags(o.Tags, o.TransitiveTagKeys)
 	if err != nil {
 		return err
 	}
 	a.tags = tags
-	if o.Client == nil {
-		c, err := NewClient(ClientOptions{})
-		if err != nil {
-			return fmt.Errorf("default STS client: %w", err)
-		}
-		o.Client = c
-	}
-	a.awsRules = !o.AllowNonAWSRoleARN && !endpointIsCustom(o.Client)
-	return checkRoleARN(o.RoleARN, a.awsRules)
-}
-
-// checkChars checks an ASCII parameter's length and characters (letters and digits always pass).
-func checkChars(field, s string, minLen, maxLen int, extra string) error {
-	if len(s) < minLen || len(s) > maxLen {
-		return fmt.Errorf("%s is %d characters long; STS accepts %d to %d", field, len(s), minLen, maxLen)
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(extra, c) >= 0) {
-			return fmt.Errorf("%s contains %q, which STS does not accept: use letters, digits and %s", field, string(rune(c)), extra)
-		}
-	}
-	return nil
+	return checkRole(o.RoleARN, o.AllowNonAWSRoleARN, &o.Client, nil, o.Duration, o.Policy, o.PolicyARNs)
 }
 
 func isTagRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsNumber(r) || unicode.In(r, unicode.Zs) || strings.ContainsRune("_.:/=+-@", r)
+	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.In(r, unicode.Zs) || strings.ContainsRune("_.:/=+-@", r)
 }
 
 // sessionTags checks the tags against STS's rules and returns them sorted by key.
@@ -185,17 +146,11 @@ func sessionTags(tags map[string]string, transitive []string) ([]types.Tag, erro
 	return out, nil
 }
 
-// isRoleSession reports whether c are credentials of a role session, whose AssumeRole calls
-// AWS limits to one hour.
-func isRoleSession(c Credentials) bool {
-	return c.RoleARN != "" || c.Source == SourceWebIdentity || c.Source == SourceAssumeRole
-}
-
 // sessionDuration is the session length to ask for with source credentials src: d (0 leaves it
-// to STS), lowered to an hour when src are a role session.
+// to STS), lowered to an hour, AWS's limit on role chaining, when src are a role session.
 func sessionDuration(d time.Duration, src Credentials) time.Duration {
-	if isRoleSession(src) && d > maxChainedSessionDuration {
-		return maxChainedSessionDuration
+	if (src.RoleARN != "" || src.Source == SourceWebIdentity || src.Source == SourceAssumeRole) && d > time.Hour {
+		return time.Hour
 	}
 	return d
 }
@@ -208,7 +163,7 @@ func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 		return Credentials{}, &AssumeRoleError{RoleARN: o.RoleARN, Err: fmt.Errorf("source credentials: %w", err), detail: "source credentials: " + causeText(err)}
 	}
 	if !src.HasKeys() {
-		return Credentials{}, a.fail(src, "", MarkNonRecoverable(errors.New("the source provider returned credentials without an access key ID or secret")))
+		return Credentials{}, a.fail(src, "", MarkNonRecoverable(errors.New("the source provider returned credentials without an access key ID or secret")), "")
 	}
 	duration := sessionDuration(o.Duration, src)
 	name := o.SessionName
@@ -227,11 +182,11 @@ func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 		SourceIdentity:    optString(o.SourceIdentity),
 	}, func(so *sts.Options) { so.Credentials = ForSDK(Static{Value: src}) })
 	if err != nil {
-		return Credentials{}, a.failSTS(src, name, err)
+		return Credentials{}, a.fail(src, name, err, a.stsHint(src, err))
 	}
 	c, err := credentialsFromSTS(out.Credentials, out.AssumedRoleUser, SourceAssumeRole)
 	if err != nil {
-		return Credentials{}, a.fail(src, name, err)
+		return Credentials{}, a.fail(src, name, err, "")
 	}
 	if src.CanExpire() && c.Expires.After(src.Expires) {
 		c.Expires = src.Expires
@@ -239,53 +194,45 @@ func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 	return c, nil
 }
 
-func (a *AssumeRole) fail(src Credentials, name string, err error) error {
-	return a.failWithHint(src, name, err, "")
-}
-
-// failWithHint makes the error for a failure with the source credentials src, its text built
-// once here: the cause's, with hint added and src's secrets removed.
-func (a *AssumeRole) failWithHint(src Credentials, name string, err error, hint string) error {
+// fail makes the error for a failure with the source credentials src, its text built once here:
+// the cause's, with hint added and src's secrets removed.
+func (a *AssumeRole) fail(src Credentials, name string, err error, hint string) error {
 	secrets := []string{src.SecretAccessKey, src.SessionToken}
 	scrubCause(err, secrets)
-	text := causeText(err)
-	if hint != "" {
-		text += " (" + hint + ")"
-	}
 	return &AssumeRoleError{
 		RoleARN: a.opts.RoleARN, SourceRoleARN: src.RoleARN, SourceAccessKeyID: src.AccessKeyID, SessionName: name,
-		Err: err, detail: redact.Secrets(text, secrets...), nonRecoverable: stsNonRecoverable(err),
+		Err: err, detail: redact.Secrets(withHints(causeText(err), hint), secrets...), nonRecoverable: stsNonRecoverable(err),
 	}
 }
 
-func (a *AssumeRole) failSTS(src Credentials, name string, err error) error {
+// stsHint says what to do about an error from STS ("" if nothing useful).
+func (a *AssumeRole) stsHint(src Credentials, err error) string {
 	caller := src.RoleARN
 	if caller == "" {
 		caller = "access key " + src.AccessKeyID
 	}
-	var hint string
-	switch code, msg := apiErrorCode(err), errorMessage(err); {
+	switch code, msg := apiError(err); {
 	case code == "AccessDenied":
-		hint = fmt.Sprintf("the trust policy of role %s must allow sts:AssumeRole to %s (and that identity's own policy must allow sts:AssumeRole on the role)", a.opts.RoleARN, caller)
+		hint := fmt.Sprintf("the trust policy of role %s must allow sts:AssumeRole to %s (and that identity's own policy must allow sts:AssumeRole on the role)", a.opts.RoleARN, caller)
 		if a.opts.ExternalID == "" {
 			hint += "; if the trust policy requires sts:ExternalId, set ExternalID (external_id)"
 		}
+		return hint
 	case code == "ValidationError" && strings.Contains(msg, "chaining"):
-		hint = "the source credentials are a role session, which AWS limits to 1 hour: lower Duration (duration_seconds) to 1h or less"
+		return "the source credentials are a role session, which AWS limits to 1 hour: lower Duration (duration_seconds) to 1h or less"
 	case code == "ValidationError" && strings.Contains(msg, "DurationSeconds"):
-		hint = "lower Duration (duration_seconds) or raise the role's MaximumSessionDuration"
+		return "lower Duration (duration_seconds) or raise the role's MaximumSessionDuration"
 	case code == "InvalidClientTokenId" || code == "SignatureDoesNotMatch":
-		hint = fmt.Sprintf("the source credentials (access key %s) are not valid for this STS endpoint: wrong keys, a disabled region, or a session token that does not belong to them", src.AccessKeyID)
+		return fmt.Sprintf("the source credentials (access key %s) are not valid for this STS endpoint: wrong keys, a disabled region, or a session token that does not belong to them", src.AccessKeyID)
 	case code == "ExpiredToken":
-		hint = fmt.Sprintf("the source credentials (access key %s) have expired", src.AccessKeyID)
+		return fmt.Sprintf("the source credentials (access key %s) have expired", src.AccessKeyID)
 	}
-	return a.failWithHint(src, name, err, hint)
+	return ""
 }
 
-// AssumeRoleError is the error AssumeRole returns. errors.As reaches the cause through Err
-// (the source's error, or STS's: *stsxml.Error, types.*Exception, smithy.APIError). Neither its
-// text nor any field holds a secret: the cause's messages are scrubbed in place of the source's
-// secret key and session token, whichever STS client made it.
+// AssumeRoleError is the error AssumeRole returns. errors.As reaches the cause through Err (the
+// source's error, or STS's, as for WebIdentityError). Neither its text nor any field holds a
+// secret: the cause's messages are scrubbed of the source's secret key and session token.
 type AssumeRoleError struct {
 	// RoleARN is the role the provider was asked to assume.
 	RoleARN string
@@ -309,16 +256,15 @@ func (e *AssumeRoleError) text() string {
 	var b strings.Builder
 	b.WriteString("assume role")
 	if e.RoleARN != "" {
-		b.WriteString(" ")
-		b.WriteString(e.RoleARN)
+		b.WriteString(" " + e.RoleARN)
 	}
 	switch {
 	case e.SourceRoleARN != "" && e.SourceAccessKeyID != "":
-		fmt.Fprintf(&b, " as %s (access key %s)", e.SourceRoleARN, e.SourceAccessKeyID)
+		b.WriteString(" as " + e.SourceRoleARN + " (access key " + e.SourceAccessKeyID + ")")
 	case e.SourceRoleARN != "":
-		fmt.Fprintf(&b, " as %s", e.SourceRoleARN)
+		b.WriteString(" as " + e.SourceRoleARN)
 	case e.SourceAccessKeyID != "":
-		fmt.Fprintf(&b, " as access key %s", e.SourceAccessKeyID)
+		b.WriteString(" as access key " + e.SourceAccessKeyID)
 	}
 	writeCause(&b, e.detail, e.Err)
 	return b.String()
@@ -328,8 +274,7 @@ func (e *AssumeRoleError) text() string {
 func (e *AssumeRoleError) Unwrap() error { return e.Err }
 
 // NonRecoverable reports whether retrying soon cannot help: a configuration error, a
-// non-recoverable error of the source, or STS's AccessDenied and other errors about the request
-// itself.
+// non-recoverable error of the source, or STS's AccessDenied and other refusals of the request.
 func (e *AssumeRoleError) NonRecoverable() bool {
 	return e.nonRecoverable || IsNonRecoverable(e.Err)
 }

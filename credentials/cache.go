@@ -21,14 +21,15 @@ var ErrCacheClosed = errors.New("credentials: cache is closed")
 
 // Cache wraps a Provider and serves its credentials until shortly before they expire, refreshing
 // them ahead of time so that callers do not wait. It implements AWS's 2026 cross-SDK refresh
-// behaviour, with two deliberate departures described after this list:
+// behaviour:
 //
 //   - fresh: Retrieve is one atomic load, without lock, allocation or clock read. A timer
 //     withdraws the credentials from this path at their refresh point, and reads the wall clock
-//     at least once a second meanwhile (reading the clock costs more than the rest of Retrieve).
-//     With a clock given as CacheOptions.Now, which has no timers, Retrieve compares times;
+//     at least once a second meanwhile. With a clock given as CacheOptions.Now, which has no
+//     timers, Retrieve compares times;
 //   - refreshing (the advisory window, sized from the credentials' lifetime): callers get the
-//     cached credentials at once and one background refresh runs;
+//     cached credentials at once and one background refresh runs, where AWS's SDKs make them
+//     wait for it;
 //   - stale (the mandatory window, the last minute) and expired: callers wait for one shared
 //     refresh, each bounded by its own context;
 //   - after a failed refresh the source is left alone for a random 300–600 s backoff and the
@@ -37,12 +38,10 @@ var ErrCacheClosed = errors.New("credentials: cache is closed")
 //     mandatory window ends by its start, so that the source is tried again while the
 //     credentials are still good;
 //   - a non-recoverable error (IsNonRecoverable) is not backed off but remembered for up to 5 s,
-//     so that a fixed trust policy is picked up at once, at the cost of one call to the source
-//     every 5 s while callers keep coming.
+//     so that a fixed trust policy is picked up at once.
 //
-// Where AWS's SDKs make callers wait in the advisory window, the Cache refreshes in the
-// background instead: callers get the same credentials either way, sooner. It departs from AWS's
-// behaviour on purpose in two places, each with an option that restores AWS's:
+// It departs from AWS's behaviour on purpose in two places, each with an option that restores
+// AWS's:
 //
 //   - The refresh point is placed at random in the first half of the advisory window (less the
 //     mandatory window), not at its start, so that a fleet started together does not refresh
@@ -85,9 +84,8 @@ type flight struct {
 	background bool
 }
 
-// NewCache checks opts and returns a Cache over opts.Provider. It calls the provider only when
-// first asked for credentials. A nil Provider is an error; out-of-range durations are replaced by
-// their defaults (see CacheOptions).
+// NewCache returns a Cache over opts.Provider, which it calls only when first asked for
+// credentials. A nil Provider is an error; out-of-range durations get their defaults.
 func NewCache(opts CacheOptions) (*Cache, error) {
 	o, err := opts.normalized()
 	if err != nil {
@@ -108,21 +106,15 @@ func (c *Cache) Retrieve(ctx context.Context) (Credentials, error) {
 	return c.retrieveSlow(ctx)
 }
 
-// freshRecheck is the longest the fast path goes without the wall clock being read. Reading the
-// clock costs more than the rest of Retrieve, so the fast path trusts c.fresh, which a timer
-// clears at the refresh point. Timers follow the monotonic clock; the
-// recheck bounds the error when the wall clock steps (NTP) or the machine was suspended.
+// freshRecheck is the longest the fast path goes without the wall clock being read: timers
+// follow the monotonic clock, so this bounds the error when the wall clock steps (NTP) or the
+// machine was suspended. (Reading the clock on every Retrieve would cost more than the rest of it.)
 const freshRecheck = time.Second
 
 // store makes e the cached entry and, while it is fresh, publishes it on the fast path and arms
 // the timer that withdraws it. The caller holds c.mu.
 func (c *Cache) store(e *entry) {
 	c.cur.Store(e)
-	c.watch(e)
-}
-
-// watch publishes or withdraws e on the fast path. The caller holds c.mu.
-func (c *Cache) watch(e *entry) {
 	now := c.clock.Now().UnixNano()
 	if c.closed || e.state(now) != stateFresh {
 		c.fresh.Store(nil)
@@ -152,7 +144,7 @@ func (c *Cache) tick() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.fresh.Load() != nil {
-		c.watch(c.cur.Load())
+		c.store(c.cur.Load())
 	}
 }
 
@@ -213,8 +205,7 @@ func (c *Cache) retrieveSlow(ctx context.Context) (Credentials, error) {
 }
 
 // servesDespite reports whether credentials in state st are served while a non-recoverable error
-// is held: when they are still valid, unless CacheOptions.ReturnNonRecoverable asks for AWS's
-// behaviour.
+// is held: when they are still valid, unless CacheOptions.ReturnNonRecoverable.
 func (c *Cache) servesDespite(st cacheState) bool {
 	return (st == stateRefreshing || st == stateStale) && !c.opts.ReturnNonRecoverable
 }
@@ -223,8 +214,8 @@ func (c *Cache) servesDespite(st cacheState) bool {
 var errEntryChanged = errors.New("entry changed")
 
 // startFlight returns the refresh in progress, or starts one if seen is still the current entry.
-// It fails with errEntryChanged when another refresh has replaced seen (the caller must look
-// again rather than refresh twice), and with ErrCacheClosed once the Cache is closed.
+// It fails with errEntryChanged when another refresh has replaced seen (look again rather than
+// refresh twice), and with ErrCacheClosed once the Cache is closed.
 func (c *Cache) startFlight(seen *entry, background bool) (*flight, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -249,8 +240,8 @@ func (c *Cache) run(f *flight) {
 	defer c.wg.Done()
 	start := c.clock.Now()
 	creds, err := Credentials{}, errProviderExited
-	// The outcome is stored in a deferred call so that it happens even if the provider ends its
-	// goroutine with runtime.Goexit (t.FailNow in a test does): the waiters are always woken.
+	// Deferred, so that the waiters are woken even if the provider calls runtime.Goexit (as
+	// t.FailNow in a test does).
 	defer func() { c.finish(f, start, creds, err) }()
 	ctx, cancel := context.WithTimeout(c.base, c.opts.RefreshTimeout)
 	defer cancel()
@@ -277,14 +268,15 @@ func (c *Cache) finish(f *flight, start time.Time, creds Credentials, err error)
 	c.mu.Unlock()
 
 	f.creds, f.err = creds, err
-	// Report before waking the waiters, so that a log line about the refresh comes before
-	// anything they do with its credentials.
+	// Report before waking the waiters, so that a log about the refresh precedes their use of it.
 	c.report(f, start, end, next)
 	close(f.done)
 }
 
 // call runs the provider, turning a panic into an error so that it neither takes the process
-// down nor leaves waiters stuck.
+// down nor leaves waiters stuck. The error repeats at most 512 bytes of the panic value, with the
+// cached secrets and anything shaped like a secret (a JWT, a secret access key) redacted: a
+// provider that panics with secrets in the message must not have them logged by the Cache.
 func (c *Cache) call(ctx context.Context) (creds Credentials, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -292,20 +284,11 @@ func (c *Cache) call(ctx context.Context) (creds Credentials, err error) {
 			if e := c.cur.Load(); e != nil && e.has {
 				secrets = []string{e.creds.SecretAccessKey, e.creds.SessionToken}
 			}
-			creds, err = Credentials{}, fmt.Errorf("credentials: provider %T panicked: %s", c.provider.get(), panicText(r, secrets))
+			text := redact.Clip(redact.Tokens(redact.Secrets(fmt.Sprint(r), secrets...)), 512)
+			creds, err = Credentials{}, fmt.Errorf("credentials: provider %T panicked: %s", c.provider.get(), text)
 		}
 	}()
 	return c.provider.get().Retrieve(ctx)
-}
-
-// maxPanicText bounds how much of a provider's panic value an error repeats.
-const maxPanicText = 512
-
-// panicText is the panic value r as an error may repeat it: the cached secrets and anything
-// shaped like a secret (a JWT, a secret access key) redacted, and cut to maxPanicText bytes. A
-// provider that panics with secrets in the message must not have them logged by the Cache.
-func panicText(r any, secrets []string) string {
-	return redact.Clip(redact.Tokens(redact.Secrets(fmt.Sprint(r), secrets...)), maxPanicText)
 }
 
 // outcome is the entry that follows prev after a refresh that ended at end with creds or err.
@@ -331,14 +314,12 @@ func (c *Cache) outcome(prev *entry, creds Credentials, err error, end time.Time
 }
 
 // backoffEnd is when the backoff that starts when a refresh fails at now ends; e is the entry
-// that follows the failure, whose credentials are cached. The backoff is a random
+// that follows the failure, with credentials cached. The backoff is a random
 // BackoffMin–BackoffMax, as AWS specifies, but one that begins before the mandatory window ends
-// no later than its start, so that another refresh is tried while the credentials are still
-// good instead of serving them expired while the source may have recovered (AWS requires the
-// backoff once they have expired, not that it outlive them). The first backoff cut for a
-// credential ends at random in the second half of what was left, so that a fleet that failed
-// together does not retry together; a later one ends at the start of the mandatory window. So
-// each credential adds at most two refreshes to the one per backoff of a long outage.
+// by its start, so that the source is tried again while the credentials are still good (AWS
+// requires the backoff once they have expired, not that it outlive them). The first cut backoff
+// of a credential ends at random in the second half of what was left, so that a fleet that
+// failed together does not retry together; a later one ends at the window's start.
 func (c *Cache) backoffEnd(e *entry, now int64) int64 {
 	end := now + int64(c.opts.backoff())
 	if now >= e.staleAt || end <= e.staleAt {
@@ -376,8 +357,7 @@ type RefreshEvent struct {
 	Err error
 	// NonRecoverable is true when Err is non-recoverable (no backoff; held for a few seconds).
 	NonRecoverable bool
-	// AccessKeyID, Source, RoleARN and Expires describe the credentials now cached: the new
-	// ones after a success, the old ones (if any) after a failure.
+	// AccessKeyID, Source, RoleARN and Expires describe the credentials now cached.
 	AccessKeyID, Source, RoleARN string
 	Expires                      time.Time
 	// NextRefresh is when the Cache will next refresh on its own.
@@ -385,27 +365,31 @@ type RefreshEvent struct {
 	// BackoffUntil is the end of the backoff a failure started, or zero.
 	BackoffUntil time.Time
 	// ServingExpired is true when expired credentials are being served during a backoff: after
-	// a refresh that failed past their expiry, or (once) when they expire during the backoff of
-	// an earlier failure. The service will decide whether it still accepts them.
+	// a refresh that failed past their expiry, or (once) when they expire during the backoff.
 	ServingExpired bool
 }
 
 func (c *Cache) report(f *flight, start, end time.Time, e *entry) {
-	if c.opts.OnRefresh == nil {
-		return
-	}
-	ev := RefreshEvent{
-		Start:          start,
-		Duration:       end.Sub(start),
-		Background:     f.background,
-		Err:            f.err,
-		NonRecoverable: f.err != nil && IsNonRecoverable(f.err),
-		BackoffUntil:   unixTime(e.backoffUntil),
-		NextRefresh:    unixTime(e.nextRefresh()),
-	}
+	ev := e.event()
+	ev.Start, ev.Duration, ev.Background, ev.Err = start, end.Sub(start), f.background, f.err
+	ev.NonRecoverable = f.err != nil && IsNonRecoverable(f.err)
+	ev.ServingExpired = f.err != nil && e.backoffUntil != 0 && e.state(end.UnixNano()) == stateExpired
+	c.hook(ev)
+}
+
+// event is the RefreshEvent that describes what e holds.
+func (e *entry) event() RefreshEvent {
+	ev := RefreshEvent{BackoffUntil: unixTime(e.backoffUntil), NextRefresh: unixTime(e.nextRefresh())}
 	if e.has {
 		ev.AccessKeyID, ev.Source, ev.RoleARN, ev.Expires = e.creds.AccessKeyID, e.creds.Source, e.creds.RoleARN, e.creds.Expires
-		ev.ServingExpired = f.err != nil && e.backoffUntil != 0 && e.state(end.UnixNano()) == stateExpired
+	}
+	return ev
+}
+
+// hook calls OnRefresh, if set, with ev.
+func (c *Cache) hook(ev RefreshEvent) {
+	if c.opts.OnRefresh == nil {
+		return
 	}
 	defer func() { _ = recover() }() // a panicking hook must not break the cache
 	c.opts.OnRefresh(ev)
@@ -424,15 +408,9 @@ func (c *Cache) reportServingExpired(e *entry, now int64) {
 	next.expiryReported = true
 	c.store(&next)
 	c.mu.Unlock()
-	if c.opts.OnRefresh == nil {
-		return
-	}
-	defer func() { _ = recover() }() // a panicking hook must not break the cache
-	c.opts.OnRefresh(RefreshEvent{
-		Start: unixTime(now), Err: e.lastErr, NonRecoverable: false, ServingExpired: true,
-		AccessKeyID: e.creds.AccessKeyID, Source: e.creds.Source, RoleARN: e.creds.RoleARN, Expires: e.creds.Expires,
-		BackoffUntil: unixTime(e.backoffUntil), NextRefresh: unixTime(next.nextRefresh()),
-	})
+	ev := next.event()
+	ev.Start, ev.Err, ev.ServingExpired = unixTime(now), e.lastErr, true
+	c.hook(ev)
 }
 
 // nextRefresh is when the cache will next call its provider unprompted (0: not scheduled).
@@ -449,9 +427,8 @@ func (e *entry) nextRefresh() int64 {
 }
 
 // Invalidate tells the Cache that a service refused the credentials with this access key ID
-// (ExpiredToken, a 403). If they are still the cached ones, the next Retrieve waits for a
-// refresh, as in the mandatory window; an ID that is no longer cached changes nothing. During a
-// backoff the source is still left alone and the refused credentials are served.
+// (ExpiredToken, a 403). If they are still cached, the next Retrieve waits for a refresh, as in
+// the mandatory window, unless a backoff is running (the source is still left alone then).
 func (c *Cache) Invalidate(accessKeyID string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -467,9 +444,8 @@ func (c *Cache) Invalidate(accessKeyID string) {
 
 // CacheStatus is a snapshot of a Cache for health endpoints and logs. It holds no secret.
 type CacheStatus struct {
-	// State is where the cached credentials stand now: "empty" (nothing cached), "fresh",
-	// "refreshing" (in the advisory window), "stale" (in the mandatory window, or invalidated)
-	// or "expired". See Cache for what Retrieve does in each.
+	// State is where the cached credentials stand now (see Cache): "empty", "fresh",
+	// "refreshing", "stale" (also when invalidated) or "expired".
 	State string
 	// AccessKeyID, Source, RoleARN and Expires describe the cached credentials, if any.
 	AccessKeyID, Source, RoleARN string
@@ -510,10 +486,9 @@ func (c *Cache) Status() CacheStatus {
 	return s
 }
 
-// Close stops the Cache's background work: it cancels a refresh in progress and waits for it to
-// return (a provider must honour its context's cancellation, or Close waits for it to finish).
-// Afterwards Retrieve serves the cached credentials while they are valid and returns
-// ErrCacheClosed when a refresh would be needed. Close is idempotent and always returns nil.
+// Close cancels a refresh in progress and waits for it to return. Afterwards Retrieve serves the
+// cached credentials while they are valid and returns ErrCacheClosed when a refresh would be
+// needed. Close is idempotent and always returns nil.
 func (c *Cache) Close() error {
 	c.mu.Lock()
 	c.closed = true

@@ -6,16 +6,9 @@ import (
 	"time"
 )
 
-// The defaults of CacheOptions. Each follows AWS's 2026 cross-SDK credential refresh behaviour
-// unless its field's comment says otherwise.
-const (
-	defaultMandatoryWindow = time.Minute
-	refreshJitter          = 0.5 // the refresh point is spread over this fraction of the advisory window
-	defaultBackoffMin      = 300 * time.Second
-	defaultBackoffMax      = 600 * time.Second
-	maxNonRecoverableHold  = 5 * time.Second
-	defaultRefreshTimeout  = time.Minute
-)
+// refreshJitter is the fraction of the advisory window (less the mandatory window) over which
+// refresh points are spread (see Cache).
+const refreshJitter = 0.5
 
 // CacheOptions configures a Cache. Only Provider is required; every other field's zero value
 // gives the documented default.
@@ -23,60 +16,47 @@ type CacheOptions struct {
 	// Provider is where the Cache gets credentials. Required.
 	Provider Provider
 	// RefreshAhead is the advisory window: how long before expiry the Cache starts refreshing in
-	// the background while it keeps serving the current credentials. Optional; default chosen from
-	// each new credential's lifetime as AWS specifies: 5 min for lifetimes up to 20 min, 15 min
-	// below 90 min, 60 min from 90 min on. A window as long as the lifetime or longer is cut to
-	// half the lifetime, so very short-lived credentials (below STS's 15-minute minimum, say from
-	// a custom provider) do not refresh in a loop.
+	// the background. Optional; default from each credential's lifetime, as AWS specifies: 5 min
+	// up to 20 min, 15 min below 90 min, 60 min from 90 min on. A window as long as the lifetime
+	// is cut to half of it, so that very short-lived credentials do not refresh in a loop.
 	RefreshAhead time.Duration
 	// Mandatory is the window before expiry in which callers wait for a shared refresh: time for
 	// a request signed now to reach the service before the credentials expire. Optional; default
 	// one minute, and never longer than the advisory window.
 	Mandatory time.Duration
 	// NoRefreshJitter puts the refresh point exactly at the start of the advisory window, as AWS
-	// does. By default (false) it is placed at random in the first half of that window (less the
-	// mandatory window), so that pods started together do not call STS together, and a refresh
-	// that fails still leaves half the window for the next try. This is one switch rather than a
-	// fraction of the window because only these two settings have a reason: spread a fleet, or
-	// behave exactly like the SDKs. Optional.
+	// does. By default (false) it is placed at random in the first half of that window (see
+	// Cache). One switch rather than a fraction, since only these two settings have a reason:
+	// spread a fleet, or behave exactly like the SDKs. Optional.
 	NoRefreshJitter bool
 	// ReturnNonRecoverable makes Retrieve return a non-recoverable refresh error (see
 	// IsNonRecoverable) while it is held, even when valid credentials are cached, as AWS does. By
-	// default (false) such an error is returned only when nothing valid is cached, and is reported
-	// through Status and OnRefresh otherwise: revoking trust does not revoke sessions already
-	// issued, so the cached credentials may well still work. Optional.
+	// default (false) such an error is returned only when nothing valid is cached (see Cache).
+	// Optional.
 	ReturnNonRecoverable bool
-	// BackoffMin and BackoffMax bound the random pause after a failed refresh during which the
-	// source is not contacted and the cached credentials are served. A random pause keeps a fleet
-	// that failed together from retrying together. Optional; defaults 300 s and 600 s, as AWS
-	// specifies.
+	// BackoffMin and BackoffMax bound the random pause after a failed refresh (random, so that a
+	// fleet that failed together does not retry together). Optional; defaults 300 s and 600 s.
 	BackoffMin, BackoffMax time.Duration
-	// NonRecoverableHold is how long a non-recoverable error is remembered and answered from
-	// memory: long enough that a caller looping on it does not hammer STS, short enough that a
-	// fixed trust policy is picked up at once. Optional; default and maximum 5 s, as AWS
-	// specifies.
+	// NonRecoverableHold is how long a non-recoverable error is answered from memory: long enough
+	// that a caller looping on it does not hammer STS, short enough that a fixed trust policy is
+	// picked up at once. Optional; default and maximum 5 s.
 	NonRecoverableHold time.Duration
-	// RefreshTimeout bounds a refresh that no caller waits for (background refreshes, and shared
-	// refreshes after their callers gave up). It is not in AWS's text; the light STS client's own
-	// attempts and retries fit well inside the default. Optional; default one minute.
+	// RefreshTimeout bounds a refresh that no caller waits for (or whose callers gave up); the
+	// light STS client's attempts and retries fit well inside it. Optional; default one minute.
 	RefreshTimeout time.Duration
 	// Now returns the current time, for tests of code that uses a Cache. Optional; default the
-	// system clock. A Cache cannot arm timers on a clock given as a function, so with Now set it
-	// reads Now on every Retrieve instead of using its timer-driven fast path (still without lock
-	// or allocation).
+	// system clock. A Cache cannot arm timers on a clock given as a function, so with Now set
+	// Retrieve reads Now every time (still without lock or allocation).
 	Now func() time.Time
 	// Rand returns a random number in [0, 1) for jitter and backoff. It must be safe for
 	// concurrent use. Optional; default math/rand/v2.Float64.
 	Rand func() float64
-	// OnRefresh is called after every refresh attempt, from the goroutine that ran it and before
-	// the callers waiting for it get its result, with what happened (never a secret). It is also
-	// called once, with ServingExpired set and no Duration, from the Retrieve that first serves
-	// credentials which expired during a backoff. It must not block for long: callers wait for
-	// it. Optional.
+	// OnRefresh is called after every refresh attempt, before the callers waiting for it get its
+	// result, and once, with ServingExpired set, from the Retrieve that first serves credentials
+	// which expired during a backoff. It must not block for long: callers wait for it. Optional.
 	OnRefresh func(RefreshEvent)
 
-	// clock replaces Now (and the system clock's timers) in this package's tests, so that they
-	// run the fast path production runs.
+	// clock replaces Now and the system timers in this package's tests (see clock).
 	clock clock
 }
 
@@ -84,32 +64,18 @@ type CacheOptions struct {
 var errNoProvider = MarkNonRecoverable(errors.New("credentials: NewCache: CacheOptions.Provider is required"))
 
 // normalized checks o and returns it with every unset or out-of-range field replaced by its
-// default. It is the one place CacheOptions are validated.
+// default: the one place CacheOptions are validated.
 func (o CacheOptions) normalized() (CacheOptions, error) {
 	if o.Provider == nil {
 		return o, errNoProvider
 	}
-	if o.RefreshAhead < 0 {
-		o.RefreshAhead = 0
-	}
-	if o.Mandatory <= 0 {
-		o.Mandatory = defaultMandatoryWindow
-	}
-	if o.BackoffMin <= 0 {
-		o.BackoffMin = defaultBackoffMin
-	}
-	if o.BackoffMax <= 0 {
-		o.BackoffMax = defaultBackoffMax
-	}
-	if o.BackoffMax < o.BackoffMin {
-		o.BackoffMax = o.BackoffMin
-	}
-	if o.NonRecoverableHold <= 0 || o.NonRecoverableHold > maxNonRecoverableHold {
-		o.NonRecoverableHold = maxNonRecoverableHold
-	}
-	if o.RefreshTimeout <= 0 {
-		o.RefreshTimeout = defaultRefreshTimeout
-	}
+	// The defaults follow AWS's 2026 cross-SDK refresh behaviour, except RefreshTimeout's.
+	o.RefreshAhead = max(o.RefreshAhead, 0)
+	o.Mandatory = positiveOr(o.Mandatory, time.Minute)
+	o.BackoffMin = positiveOr(o.BackoffMin, 300*time.Second)
+	o.BackoffMax = max(positiveOr(o.BackoffMax, 600*time.Second), o.BackoffMin)
+	o.NonRecoverableHold = min(positiveOr(o.NonRecoverableHold, 5*time.Second), 5*time.Second)
+	o.RefreshTimeout = positiveOr(o.RefreshTimeout, time.Minute)
 	switch {
 	case o.clock != nil:
 	case o.Now != nil:
@@ -123,40 +89,31 @@ func (o CacheOptions) normalized() (CacheOptions, error) {
 	return o, nil
 }
 
-// jitter is the fraction of the advisory window (less the mandatory window) over which refresh
-// points are spread.
-func (o *CacheOptions) jitter() float64 {
-	if o.NoRefreshJitter {
-		return 0
+// positiveOr is d, or def when d is not positive.
+func positiveOr(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
 	}
-	return refreshJitter
-}
-
-// advisoryWindow is AWS's refresh-ahead window for credentials that live for lifetime.
-func advisoryWindow(lifetime time.Duration) time.Duration {
-	switch {
-	case lifetime <= 20*time.Minute:
-		return 5 * time.Minute
-	case lifetime < 90*time.Minute:
-		return 15 * time.Minute
-	default:
-		return 60 * time.Minute
-	}
+	return d
 }
 
 // windows returns the advisory and mandatory windows for credentials received at now that expire
-// at expires.
+// at expires: RefreshAhead, or AWS's window for their lifetime, and Mandatory, both cut to fit.
 func (o *CacheOptions) windows(now, expires time.Time) (advisory, mandatory time.Duration) {
 	lifetime := expires.Sub(now)
-	advisory = o.RefreshAhead
-	if advisory == 0 {
-		advisory = advisoryWindow(lifetime)
+	switch advisory = o.RefreshAhead; {
+	case advisory != 0:
+	case lifetime <= 20*time.Minute:
+		advisory = 5 * time.Minute
+	case lifetime < 90*time.Minute:
+		advisory = 15 * time.Minute
+	default:
+		advisory = 60 * time.Minute
 	}
 	if advisory >= lifetime {
 		advisory = lifetime / 2
 	}
-	mandatory = min(o.Mandatory, advisory)
-	return advisory, mandatory
+	return advisory, min(o.Mandatory, advisory)
 }
 
 // backoff returns a random duration in [BackoffMin, BackoffMax].
@@ -165,9 +122,8 @@ func (o *CacheOptions) backoff() time.Duration {
 }
 
 // clock is where a Cache reads the time and arms the timer that takes credentials off its fast
-// path at their refresh point. Production runs on systemClock; this package's tests use a fake
-// whose timers fire when the test moves its time, so that they run production's fast path (the
-// same idea as net/http/cookiejar's unexported twins that take now).
+// path. This package's tests use a fake whose timers fire when the test moves its time, so that
+// they run production's fast path (like net/http/cookiejar's unexported twins that take now).
 type clock interface {
 	Now() time.Time
 	// AfterFunc runs f after d, like time.AfterFunc. It returns nil when the clock has no timers.
@@ -186,9 +142,7 @@ func (systemClock) Now() time.Time { return time.Now() }
 
 func (systemClock) AfterFunc(d time.Duration, f func()) timer { return time.AfterFunc(d, f) }
 
-// nowFunc is a clock given as CacheOptions.Now. It has no timers: the Cache cannot know when
-// such a clock passes a refresh point, so it keeps credentials off its fast path and compares
-// times on every Retrieve.
+// nowFunc is a clock given as CacheOptions.Now. It has no timers (see CacheOptions.Now).
 type nowFunc func() time.Time
 
 func (f nowFunc) Now() time.Time { return f() }

@@ -9,21 +9,13 @@ import (
 // CacheStatus reports it by name.
 type cacheState int
 
-// The states, in the order credentials pass through them.
+// The states, in the order credentials pass through them (see Cache).
 const (
-	// stateEmpty: nothing cached yet (or the last refresh failed with nothing to fall back on).
-	stateEmpty cacheState = iota
-	// stateFresh: served from the fast path.
-	stateFresh
-	// stateRefreshing: inside the advisory window. Callers get the cached credentials at once;
-	// one background refresh runs.
-	stateRefreshing
-	// stateStale: inside the mandatory window (or invalidated). Callers wait for one shared
-	// refresh, each bounded by its own context.
-	stateStale
-	// stateExpired: past expiry. Callers wait for a refresh like in stateStale; if it fails with a
-	// recoverable error the expired credentials are still served (static stability).
-	stateExpired
+	stateEmpty      cacheState = iota // nothing cached (or the last refresh failed with nothing to fall back on)
+	stateFresh                        // served from the fast path
+	stateRefreshing                   // in the advisory window: served while one background refresh runs
+	stateStale                        // in the mandatory window (or invalidated): callers wait for a refresh
+	stateExpired                      // past expiry: like stale, and served during a backoff (static stability)
 )
 
 var stateNames = [...]string{"empty", "fresh", "refreshing", "stale", "expired"}
@@ -91,24 +83,18 @@ func newEntry(c Credentials, now time.Time, o *CacheOptions) *entry {
 		return e
 	}
 	advisory, mandatory := o.windows(now, c.Expires)
-	e.expiresAt = expiryNanos(c.Expires)
-	e.staleAt = e.expiresAt - int64(mandatory)
-	spread := float64(advisory-mandatory) * o.jitter() * o.Rand()
-	e.refreshAt = e.expiresAt - int64(advisory) + int64(spread)
-	return e
-}
-
-// lastExpiry is the latest expiry an entry holds as it is: time.Time.UnixNano overflows after
-// 2262-04-11, and never (its maximum) means "does not expire".
-var lastExpiry = time.Unix(0, never-1)
-
-// expiryNanos is the expiry t in Unix nanoseconds, clamped to lastExpiry. STS never sends such
-// dates, but a custom provider, a container endpoint or a proxy can.
-func expiryNanos(t time.Time) int64 {
-	if t.After(lastExpiry) {
-		return never - 1
+	// Clamped below never ("does not expire"): UnixNano overflows after 2262-04-11, and STS never
+	// sends such dates, but a custom provider or a proxy can.
+	e.expiresAt = never - 1
+	if !c.Expires.After(time.Unix(0, never-1)) {
+		e.expiresAt = c.Expires.UnixNano()
 	}
-	return t.UnixNano()
+	e.staleAt = e.expiresAt - int64(mandatory)
+	e.refreshAt = e.expiresAt - int64(advisory)
+	if !o.NoRefreshJitter {
+		e.refreshAt += int64(float64(advisory-mandatory) * refreshJitter * o.Rand())
+	}
+	return e
 }
 
 func unixTime(n int64) time.Time {

@@ -2,8 +2,6 @@ package credentials
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/irsa-go/irsa/internal/redact"
@@ -20,11 +18,10 @@ const (
 // Credentials is one set of AWS credentials.
 //
 // Printing a Credentials value with any fmt verb (%v, %+v, %#v, %s, %q, ...) shows the access key
-// ID, expiry, source and role ARN but never the secret access key or the session token. The
-// redaction works wherever fmt can call methods: on a Credentials value, a pointer to one, and an
-// exported field of a struct. fmt cannot call methods through an unexported field, so a struct
-// that keeps Credentials in an unexported field should hold a *Credentials (fmt prints a pointer
-// inside a struct as an address) or define its own String method.
+// ID, expiry, source and role ARN but never the secret access key or the session token, wherever
+// fmt can call methods: on a value, a pointer, an exported field. fmt cannot call methods through
+// an unexported field, so a struct that keeps Credentials in one should hold a *Credentials (fmt
+// prints it as an address) or define its own String method.
 type Credentials struct {
 	// AccessKeyID identifies the key pair. It is not secret and appears in errors and logs.
 	AccessKeyID string
@@ -61,44 +58,30 @@ func maskSecret(s string) string {
 
 // String returns a one-line description without the secret access key or the session token.
 func (c Credentials) String() string {
-	var b strings.Builder
-	b.WriteString("Credentials{AccessKeyID: ")
-	b.WriteString(c.AccessKeyID)
-	b.WriteString(", SecretAccessKey: ")
-	b.WriteString(maskSecret(c.SecretAccessKey))
-	b.WriteString(", SessionToken: ")
-	b.WriteString(maskSecret(c.SessionToken))
-	b.WriteString(", Expires: ")
+	expires := "never"
 	if c.CanExpire() {
-		b.WriteString(c.Expires.UTC().Format(time.RFC3339))
-	} else {
-		b.WriteString("never")
+		expires = c.Expires.UTC().Format(time.RFC3339)
 	}
-	b.WriteString(", Source: ")
-	b.WriteString(c.Source)
+	s := fmt.Sprintf("Credentials{AccessKeyID: %s, SecretAccessKey: %s, SessionToken: %s, Expires: %s, Source: %s",
+		c.AccessKeyID, maskSecret(c.SecretAccessKey), maskSecret(c.SessionToken), expires, c.Source)
 	if c.RoleARN != "" {
-		b.WriteString(", RoleARN: ")
-		b.WriteString(c.RoleARN)
+		s += ", RoleARN: " + c.RoleARN
 	}
-	b.WriteString("}")
-	return b.String()
+	return s + "}"
 }
 
 // goString is what %#v prints; like String it leaves out the secrets.
 func (c Credentials) goString() string {
-	return fmt.Sprintf("credentials.Credentials{AccessKeyID:%q, SecretAccessKey:%q, SessionToken:%q, Expires:%s, Source:%q, RoleARN:%q}",
-		c.AccessKeyID, maskSecret(c.SecretAccessKey), maskSecret(c.SessionToken), strconv.Quote(c.Expires.UTC().Format(time.RFC3339Nano)), c.Source, c.RoleARN)
+	return fmt.Sprintf("credentials.Credentials{AccessKeyID:%q, SecretAccessKey:%q, SessionToken:%q, Expires:%q, Source:%q, RoleARN:%q}",
+		c.AccessKeyID, maskSecret(c.SecretAccessKey), maskSecret(c.SessionToken), c.Expires.UTC().Format(time.RFC3339Nano), c.Source, c.RoleARN)
 }
 
 // Format implements fmt.Formatter so that every verb, %#v, %x and %q included, prints the
 // credentials without their secrets: String, or for %#v a Go-syntax form of it.
 func (c Credentials) Format(f fmt.State, verb rune) {
-	switch {
-	case verb == 'v' && f.Flag('#'):
+	if verb == 'v' && f.Flag('#') {
 		_, _ = f.Write([]byte(c.goString()))
-	case verb == 'q':
-		_, _ = f.Write([]byte(strconv.Quote(c.String())))
-	default:
-		_, _ = f.Write([]byte(c.String()))
+		return
 	}
+	formatString(f, verb, c.String())
 }

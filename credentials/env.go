@@ -14,14 +14,14 @@ const (
 	envAccessKeyID          = "AWS_ACCESS_KEY_ID"
 	envSecretAccessKey      = "AWS_SECRET_ACCESS_KEY"
 	envSessionToken         = "AWS_SESSION_TOKEN"
-	envSecurityToken        = "AWS_SECURITY_TOKEN"        // botocore's older name for the session token
-	envCredentialExpiration = "AWS_CREDENTIAL_EXPIRATION" // RFC 3339; botocore refreshes at this time
-	envLegacyAccessKey      = "AWS_ACCESS_KEY"            // aws-sdk-go's older name, read when AWS_ACCESS_KEY_ID is unset
-	envLegacySecretKey      = "AWS_SECRET_KEY"            // aws-sdk-go's older name, read when AWS_SECRET_ACCESS_KEY is unset
+	envSecurityToken        = "AWS_SECURITY_TOKEN" // botocore's older name for the session token
+	envCredentialExpiration = "AWS_CREDENTIAL_EXPIRATION"
+	envLegacyAccessKey      = "AWS_ACCESS_KEY" // aws-sdk-go's older names
+	envLegacySecretKey      = "AWS_SECRET_KEY"
 )
 
-// errEnvNotSet is returned by Env.Retrieve when no access key ID and no secret is set. It is not
-// marked non-recoverable, so a chain can move on to the next source.
+// errEnvNotSet is Env.Retrieve's error when neither key is set; it is recoverable, so that a
+// chain can move on to the next source.
 var errEnvNotSet = errorf("%s is not set", envAccessKeyID)
 
 // Env is a Provider that reads credentials from environment variables.
@@ -49,8 +49,7 @@ type Env struct {
 	IgnoreLegacyNames bool
 }
 
-// get returns the variable's value trimmed of surrounding whitespace: "" when it is not set,
-// empty or blank.
+// get returns the variable's value trimmed of surrounding whitespace.
 func (e Env) get(name string) string {
 	getenv := e.Getenv
 	if getenv == nil {

@@ -1,6 +1,9 @@
 package credentials
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // nonRecoverable is implemented by errors that retrying cannot fix soon: access denied, a role
 // that does not trust the token, an invalid configuration. The errors of this module's packages
@@ -13,26 +16,16 @@ type nonRecoverable interface {
 // IsNonRecoverable reports whether err, or an error in its chain, is one that retrying cannot
 // fix soon: one marked with MarkNonRecoverable, or an error of this module that says so
 // (configuration errors, AccessDenied and other refusals from STS). The Cache does not back off
-// after such an error (there is nothing to wait for); it remembers it briefly instead so that a
-// caller looping on it does not hammer the source.
+// after such an error (there is nothing to wait for) but remembers it briefly.
 func IsNonRecoverable(err error) bool {
-	for err != nil {
-		if nr, ok := err.(nonRecoverable); ok && nr.NonRecoverable() {
-			return true
-		}
-		switch u := err.(type) {
-		case interface{ Unwrap() error }:
-			err = u.Unwrap()
-		case interface{ Unwrap() []error }:
-			for _, e := range u.Unwrap() {
-				if IsNonRecoverable(e) {
-					return true
-				}
-			}
-			return false
-		default:
-			return false
-		}
+	if nr, ok := err.(nonRecoverable); ok && nr.NonRecoverable() {
+		return true
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return IsNonRecoverable(u.Unwrap())
+	case interface{ Unwrap() []error }:
+		return slices.ContainsFunc(u.Unwrap(), IsNonRecoverable)
 	}
 	return false
 }

@@ -8,10 +8,8 @@ import (
 
 // hidden keeps a value where fmt never looks. fmt cannot call a Format method through an
 // unexported field, so it would print a wrapped Static (or any provider holding keys) field by
-// field; a pointer is not enough either, since fmt follows one when it reports a verb that does
-// not fit (%s of a struct holding it prints "%!s(*T=&{...})"). A func is printed as an address in
-// every case and reflection cannot look inside it, so the types of this package keep the
-// Providers they wrap inside one, and print themselves through String, whichever verb is used.
+// field; nor is a pointer enough: for a verb that does not fit, fmt follows it ("%!s(*T=&{...})").
+// A func is printed as an address and reflection cannot look inside it.
 type hidden[T any] struct{ get func() T }
 
 func hide[T any](v T) hidden[T] { return hidden[T]{get: func() T { return v }} }
@@ -39,16 +37,14 @@ func formatString(f fmt.State, verb rune, s string) {
 // String describes the Cache by its provider and state; it never shows a secret.
 func (c *Cache) String() string {
 	st := c.Status()
-	var b strings.Builder
-	fmt.Fprintf(&b, "credentials.Cache{Provider: %s, State: %s", describeProvider(c.provider.get()), st.State)
+	s := "credentials.Cache{Provider: " + describeProvider(c.provider.get()) + ", State: " + st.State
 	if st.AccessKeyID != "" {
-		fmt.Fprintf(&b, ", AccessKeyID: %s", st.AccessKeyID)
+		s += ", AccessKeyID: " + st.AccessKeyID
 	}
 	if !st.Expires.IsZero() {
-		fmt.Fprintf(&b, ", Expires: %s", st.Expires.UTC().Format(time.RFC3339))
+		s += ", Expires: " + st.Expires.UTC().Format(time.RFC3339)
 	}
-	b.WriteString("}")
-	return b.String()
+	return s + "}"
 }
 
 // Format prints String for every verb.

@@ -39,16 +39,14 @@ func (o *RoleChainOptions) validate() error {
 // RoleChain is a chain of role sessions, Source → Roles[0] → Roles[1] → …, in which every hop
 // is an AssumeRole behind its own Cache, signed with the cached credentials of the hop below.
 // Refreshing one hop therefore costs one STS call, not one per hop as in SDKs that re-run the
-// whole chain (aws-sdk-go-v2, the Rust SDK), and each hop refreshes on its own schedule. It is a
-// Provider: Retrieve returns the last hop's credentials.
+// whole chain (aws-sdk-go-v2, the Rust SDK). It is a Provider: Retrieve returns the last hop's
+// credentials.
 //
-// The chain decides the order in which hops refresh. The hops' credentials follow AssumeRole's
-// rules: none expires later than the hop below it, and sessions assumed with role credentials
-// last at most an hour. So that this does not cut a session short, when the credentials of the
-// hop below expire before the session a hop asks for would, the chain has the hop below
-// refresh first (Invalidate, then Retrieve again) if that hop is due to refresh anyway or its
-// credentials would leave less than half the session; never while it is backing off after a
-// failure.
+// The chain decides the order in which hops refresh. No hop's credentials expire later than
+// those of the hop below (see AssumeRole). So that this does not cut a session short, when they
+// would expire before the session a hop asks for, the chain has the hop below refresh first
+// (Invalidate, then Retrieve again) if that hop is due to refresh anyway or its credentials would
+// leave less than half the session; never while it is backing off after a failure.
 type RoleChain struct {
 	hops  []*Cache
 	owned []bool // hops[i] was made by NewRoleChain and is closed by Close
@@ -109,8 +107,7 @@ type cachedHop interface {
 	Invalidate(accessKeyID string)
 }
 
-// hopSource is the Source of a chain's AssumeRole: the Cache of the hop below, asked for newer
-// credentials when the ones it holds would cut the hop's session short (see RoleChain).
+// hopSource is the Source of a chain's AssumeRole: the Cache of the hop below (see RoleChain).
 type hopSource struct {
 	below    cachedHop
 	duration time.Duration // the hop's AssumeRoleOptions.Duration
@@ -120,8 +117,8 @@ type hopSource struct {
 // String names the hop below without describing it again: RoleChain's String lists every hop.
 func (h *hopSource) String() string { return "the previous hop" }
 
-// Retrieve returns the credentials of the hop below, newer ones if the ones it holds would cut
-// the session short.
+// Retrieve returns the credentials of the hop below, newer ones if those would cut the session
+// short.
 func (h *hopSource) Retrieve(ctx context.Context) (Credentials, error) {
 	src, err := h.below.Retrieve(ctx)
 	if err != nil || !src.HasKeys() {

@@ -19,33 +19,38 @@ const (
 	maxSessionName = 64
 )
 
-// isSessionNameByte reports whether c may appear in a role session name (and an IAM role name).
-func isSessionNameByte(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
+// sessionNameChars are the characters besides letters and digits that STS accepts in a role
+// session name (and IAM in a role name).
+const sessionNameChars = "+=,.@_-"
+
+// isNameByte reports whether c is an ASCII letter or digit or in extra.
+func isNameByte(c byte, extra string) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(extra, c) >= 0
+}
+
+// checkChars checks an ASCII parameter's length and characters (letters, digits and extra).
+func checkChars(field, s string, minLen, maxLen int, extra string) error {
+	if len(s) < minLen || len(s) > maxLen {
+		return fmt.Errorf("%s is %d characters long; STS accepts %d to %d characters of letters, digits and %s", field, len(s), minLen, maxLen, extra)
 	}
-	return strings.IndexByte("_+=,.@-", c) >= 0
+	for i := 0; i < len(s); i++ {
+		if !isNameByte(s[i], extra) {
+			return fmt.Errorf("%s contains %q, which STS does not accept: use letters, digits and %s", field, string(rune(s[i])), extra)
+		}
+	}
+	return nil
 }
 
 // checkSessionName checks a session name given by the user. field names where it came from.
 func checkSessionName(field, name string) error {
-	if len(name) < minSessionName || len(name) > maxSessionName {
-		return fmt.Errorf("%s %q is %d characters long; STS accepts %d to %d characters of letters, digits and +=,.@_-", field, redact.Clip(name, 80), len(name), minSessionName, maxSessionName)
-	}
-	for i := 0; i < len(name); i++ {
-		if !isSessionNameByte(name[i]) {
-			return fmt.Errorf("%s %q contains %q, which STS does not accept: use letters, digits and +=,.@_-", field, redact.Clip(name, 80), string(rune(name[i])))
-		}
-	}
-	return nil
+	return checkChars(fmt.Sprintf("%s %q", field, redact.Clip(name, 80)), name, minSessionName, maxSessionName, sessionNameChars)
 }
 
 // sanitizeSessionPart replaces every byte STS does not accept in a session name with '-'.
 func sanitizeSessionPart(s string) string {
 	b := []byte(s)
 	for i, c := range b {
-		if !isSessionNameByte(c) {
+		if !isNameByte(c, sessionNameChars) {
 			b[i] = '-'
 		}
 	}
@@ -66,15 +71,7 @@ func sessionNameFromClaims(c TokenClaims) string {
 		}
 	}
 	ns, sa, pod = sanitizeSessionPart(ns), sanitizeSessionPart(sa), sanitizeSessionPart(pod)
-	join := func(parts ...string) string {
-		var kept []string
-		for _, p := range parts {
-			if p != "" {
-				kept = append(kept, p)
-			}
-		}
-		return strings.Join(kept, ".")
-	}
+	join := func(parts ...string) string { return strings.Join(nonEmpty(parts), ".") }
 	name := join(ns, sa, pod)
 	if len(name) > maxSessionName {
 		name = join(ns, pod)

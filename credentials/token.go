@@ -10,46 +10,30 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 )
 
-// maxTokenSize is the largest web identity token this package reads: 64 KiB. A Kubernetes
-// service account token is about 1 KiB; a file larger than this is not a token, and reading
-// stops at maxTokenSize+1 bytes, so pointing the provider at a huge file (or /dev/zero) costs
-// nothing.
+// maxTokenSize is the largest web identity token this package reads: 64 KiB, where a service
+// account token is about 1 KiB. Reading stops at maxTokenSize+1 bytes, so that a huge file (or
+// /dev/zero) costs nothing.
 const maxTokenSize = 64 << 10
 
 // openTokenFile opens a token file; tests replace it to count the bytes read.
 type openTokenFile func(name string) (io.ReadCloser, error)
 
-func osOpenTokenFile(name string) (io.ReadCloser, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if st.IsDir() {
-		f.Close()
-		return nil, errTokenFileIsDir
-	}
-	return f, nil
-}
-
-var errTokenFileIsDir = errors.New("is a directory")
+// osOpenTokenFile opens a token file. A directory opens; reading it fails with EISDIR, which
+// tokenFileError explains.
+func osOpenTokenFile(name string) (io.ReadCloser, error) { return os.Open(name) }
 
 // errTokenNotPath is the error for a token given where its file's path belongs.
 var errTokenNotPath = errors.New("TokenFile (AWS_WEB_IDENTITY_TOKEN_FILE, web_identity_token_file) holds what looks like the token itself, not the path of the file that contains it: set it to the file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token (the value is not repeated here because it is a secret)")
 
-// readTokenFile reads the token file at path, following symlinks (kubelet's ..data rotation),
-// trims surrounding whitespace and checks the result. Its errors name the path and say what to do;
-// they never contain the file's content. Errors that reading again cannot fix (missing file,
-// directory, permission, empty, too large) are marked non-recoverable.
+// readTokenFile reads the token file at path (following kubelet's ..data symlinks) and trims it.
+// Its errors name the path and say what to do, never the file's content; those that reading again
+// cannot fix are marked non-recoverable.
 func readTokenFile(open openTokenFile, path string) (string, error) {
 	f, err := open(path)
 	if err != nil {
@@ -73,7 +57,7 @@ func readTokenFile(open openTokenFile, path string) (string, error) {
 // tokenFileError explains an error opening or reading the token file.
 func tokenFileError(path string, err error) error {
 	switch {
-	case errors.Is(err, errTokenFileIsDir), errors.Is(err, syscall.EISDIR):
+	case errors.Is(err, syscall.EISDIR):
 		return MarkNonRecoverable(fmt.Errorf("web identity token file %q is a directory, not a file: point the token file setting (AWS_WEB_IDENTITY_TOKEN_FILE, web_identity_token_file) at the token inside the mounted volume, such as %s/token", path, strings.TrimRight(path, "/")))
 	case errors.Is(err, fs.ErrNotExist):
 		return MarkNonRecoverable(fmt.Errorf("web identity token file %q does not exist: is the projected service account token volume mounted at that path? (check the pod's volumes and volumeMounts; on EKS the pod identity webhook adds them when the service account has the eks.amazonaws.com/role-arn annotation): %w", path, err))
@@ -124,9 +108,8 @@ func trustConditionKeys(c TokenClaims) (sub, aud string) {
 	return host + ":sub", host + ":aud"
 }
 
-// decodeTokenClaims decodes the claims of a JWT (a Kubernetes service account token or any OIDC
-// ID token) WITHOUT verifying its signature. Its errors describe the token's shape and never
-// contain any part of it.
+// decodeTokenClaims decodes the claims of a JWT WITHOUT verifying its signature. Its errors
+// describe the token's shape and never contain any part of it.
 func decodeTokenClaims(token string) (TokenClaims, error) {
 	if len(token) > maxTokenSize {
 		return TokenClaims{}, fmt.Errorf("token is larger than %d KiB", maxTokenSize>>10)
@@ -148,57 +131,59 @@ func decodeTokenClaims(token string) (TokenClaims, error) {
 		return TokenClaims{}, errors.New("token is not a JWT: its payload is not a JSON object")
 	}
 	var c TokenClaims
-	var errs []string
-	str := func(name string, dst *string) {
-		if v, ok := raw[name]; ok && json.Unmarshal(v, dst) != nil {
-			errs = append(errs, name)
+	var exp, iat, nbf numericDate
+	var aud audience
+	var k8s struct { // encoding/json matches the claim's keys to these names ignoring case
+		Namespace           string
+		Pod, ServiceAccount struct{ Name string }
+	}
+	var bad []string // claims of the wrong type, left zero
+	for _, claim := range []struct {
+		name string
+		dst  any
+	}{{"iss", &c.Issuer}, {"sub", &c.Subject}, {"exp", &exp}, {"iat", &iat}, {"nbf", &nbf}, {"aud", &aud}, {"kubernetes.io", &k8s}} {
+		if v, ok := raw[claim.name]; ok && json.Unmarshal(v, claim.dst) != nil {
+			bad = append(bad, claim.name)
 		}
 	}
-	num := func(name string, dst *time.Time) {
-		v, ok := raw[name]
-		if !ok || string(v) == "null" {
-			return
-		}
-		var f float64
-		if json.Unmarshal(v, &f) != nil || math.IsNaN(f) || f < 0 || f > 1e11 {
-			errs = append(errs, name)
-			return
-		}
-		sec, frac := math.Modf(f)
-		*dst = time.Unix(int64(sec), int64(frac*1e9)).UTC()
+	c.Expires, c.IssuedAt, c.NotBefore = exp.t, iat.t, nbf.t
+	if !slices.Contains(bad, "aud") {
+		c.Audience = aud
 	}
-	str("iss", &c.Issuer)
-	str("sub", &c.Subject)
-	num("exp", &c.Expires)
-	num("iat", &c.IssuedAt)
-	num("nbf", &c.NotBefore)
-	if v, ok := raw["aud"]; ok {
-		var one string
-		if json.Unmarshal(v, &one) == nil {
-			c.Audience = []string{one}
-		} else if json.Unmarshal(v, &c.Audience) != nil {
-			c.Audience = nil
-			errs = append(errs, "aud")
-		}
+	if !slices.Contains(bad, "kubernetes.io") {
+		c.Namespace, c.Pod, c.ServiceAccount = k8s.Namespace, k8s.Pod.Name, k8s.ServiceAccount.Name
 	}
-	if v, ok := raw["kubernetes.io"]; ok {
-		var k8s struct {
-			Namespace string `json:"namespace"`
-			Pod       struct {
-				Name string `json:"name"`
-			} `json:"pod"`
-			ServiceAccount struct {
-				Name string `json:"name"`
-			} `json:"serviceaccount"`
-		}
-		if json.Unmarshal(v, &k8s) != nil {
-			errs = append(errs, "kubernetes.io")
-		} else {
-			c.Namespace, c.Pod, c.ServiceAccount = k8s.Namespace, k8s.Pod.Name, k8s.ServiceAccount.Name
-		}
-	}
-	if len(errs) > 0 {
-		return c, fmt.Errorf("token claims of the wrong type: %s", strings.Join(errs, ", "))
+	if len(bad) > 0 {
+		return c, fmt.Errorf("token claims of the wrong type: %s", strings.Join(bad, ", "))
 	}
 	return c, nil
+}
+
+// numericDate is a JWT NumericDate claim: seconds since the epoch, possibly fractional; null
+// leaves it zero.
+type numericDate struct{ t time.Time }
+
+func (d *numericDate) UnmarshalJSON(b []byte) error {
+	var f *float64
+	if err := json.Unmarshal(b, &f); err != nil || f == nil {
+		return err
+	}
+	if math.IsNaN(*f) || *f < 0 || *f > 1e11 {
+		return errors.New("NumericDate out of range")
+	}
+	sec, frac := math.Modf(*f)
+	d.t = time.Unix(int64(sec), int64(frac*1e9)).UTC()
+	return nil
+}
+
+// audience is the "aud" claim: one string or a list of them.
+type audience []string
+
+func (a *audience) UnmarshalJSON(b []byte) error {
+	var one string
+	if json.Unmarshal(b, &one) == nil {
+		*a = audience{one}
+		return nil
+	}
+	return json.Unmarshal(b, (*[]string)(a))
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,38 +30,32 @@ type WebIdentityOptions struct {
 	// AllowNonAWSRoleARN) an IAM role ARN in an AWS partition with a 12-digit account.
 	RoleARN string
 	// TokenFile is the path of the web identity token, such as
-	// /var/run/secrets/eks.amazonaws.com/serviceaccount/token. It is read on every Retrieve, so a
-	// token that kubelet rotates is picked up. Required unless TokenSource is set; setting both is
-	// an error.
+	// /var/run/secrets/eks.amazonaws.com/serviceaccount/token, read on every Retrieve (kubelet
+	// rotates it). Required unless TokenSource is set; setting both is an error.
 	TokenFile string
 	// TokenSource returns the token instead of a file. It is called on every Retrieve. Optional.
 	TokenSource func(ctx context.Context) (string, error)
-	// SessionName names the role session (it appears in CloudTrail and in the assumed-role ARN).
-	// Optional; default the AWS_ROLE_SESSION_NAME environment variable, else a name derived from the
-	// token's Kubernetes claims ("NAMESPACE.SERVICEACCOUNT.POD", see below), else
-	// "irsa-<Unix time in nanoseconds>". An explicit name (option or variable) must follow STS's
-	// rules, 2 to 64 characters of letters, digits and +=,.@_-, or NewWebIdentity fails.
+	// SessionName names the role session (in CloudTrail and the assumed-role ARN). Optional;
+	// default AWS_ROLE_SESSION_NAME, else "NAMESPACE.SERVICEACCOUNT.POD" from the token's
+	// Kubernetes claims, else "irsa-<Unix time in nanoseconds>". An explicit name (option or
+	// variable) must be 2 to 64 characters of letters, digits and +=,.@_-, or NewWebIdentity fails.
 	SessionName string
-	// Duration is how long the credentials last. Optional; default STS's default, one hour. It
-	// must be between 15 minutes and 12 hours (whole seconds; the rest is dropped), and at most
-	// the role's MaximumSessionDuration, which STS checks.
+	// Duration is how long the credentials last. Optional; default STS's, one hour. It must be
+	// 15 minutes to 12 hours (whole seconds), and at most the role's MaximumSessionDuration.
 	Duration time.Duration
 	// Policy is an inline session policy (JSON) that further restricts the session. Optional.
 	Policy string
-	// PolicyARNs are managed session policies (at most 10) that further restrict the session.
-	// Optional.
+	// PolicyARNs are managed session policies (at most 10) that further restrict it. Optional.
 	PolicyARNs []string
 	// ProviderID is the ProviderId parameter, only for OAuth 2.0 access tokens from
 	// www.amazon.com or graph.facebook.com. Optional; leave empty for OIDC tokens (Kubernetes).
 	ProviderID string
-	// Client calls STS. Optional; default NewClient(ClientOptions{Getenv: Getenv}), this
-	// package's light client with the endpoint resolved from the environment (AWS_REGION,
-	// AWS_STS_REGIONAL_ENDPOINTS, AWS_ENDPOINT_URL_STS, ...). An *sts.Client works too.
+	// Client calls STS. Optional; default NewClient(ClientOptions{Getenv: Getenv}), the light
+	// client with the endpoint resolved from the environment. An *sts.Client works too.
 	Client STS
-	// AllowNonAWSRoleARN accepts any role ARN of the form arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE
-	// (MinIO's arn:minio:iam:::role/NAME, Ceph's arn:aws:iam:::role/NAME with no account), for
-	// STS-compatible servers. Optional; default false, except that it is implied when Client is
-	// this package's *Client with a custom endpoint or an *sts.Client with BaseEndpoint set.
+	// AllowNonAWSRoleARN accepts any ARN as the role (MinIO's arn:minio:iam:::role/NAME, Ceph's
+	// arn:aws:iam:::role/NAME), for STS-compatible servers. Optional; default false, implied by a
+	// custom endpoint on Client (*Client's, or an *sts.Client's BaseEndpoint).
 	AllowNonAWSRoleARN bool
 	// Getenv looks up AWS_ROLE_SESSION_NAME (once, in NewWebIdentity) and, for the default
 	// Client, the endpoint variables. Optional; default os.Getenv.
@@ -70,27 +65,23 @@ type WebIdentityOptions struct {
 	Now func() time.Time
 }
 
-// WebIdentity is a Provider that exchanges a web identity token (such as the Kubernetes service
-// account token that EKS projects into a pod for IRSA) for role credentials with STS
+// WebIdentity is a Provider that exchanges a web identity token (such as the service account
+// token EKS projects into a pod for IRSA) for role credentials with STS
 // AssumeRoleWithWebIdentity. It does no caching: wrap it in a Cache.
 //
-// Every Retrieve reads the token afresh and decodes its claims (iss, sub, aud, exp and
-// kubernetes.io) without verifying them, to explain failures: an expired token is refused before
-// any request, AccessDenied names the trust-policy condition keys and the values the token
-// carries, and an ExpiredTokenException from STS makes it read the token once more and retry if
-// the token changed (kubelet rotated it in between). Errors are *WebIdentityError values and never
-// contain the token.
+// Every Retrieve reads the token afresh and decodes its claims without verifying them, to explain
+// failures: an expired token is refused before any request, AccessDenied names the trust-policy
+// condition keys and the token's values, and after an ExpiredTokenException the token is read
+// again and the call retried if kubelet rotated it in between. Errors are *WebIdentityError
+// values and never contain the token.
 type WebIdentity struct {
-	opts     WebIdentityOptions
-	envName  string // session name from the option or AWS_ROLE_SESSION_NAME
-	awsRules bool   // the role ARN is checked against AWS's rules
-	open     openTokenFile
+	opts WebIdentityOptions // SessionName holds AWS_ROLE_SESSION_NAME when the option was empty
 }
 
 // NewWebIdentity checks opts and returns the provider. It makes no request and does not read the
 // token; configuration errors are *WebIdentityError values marked non-recoverable.
 func NewWebIdentity(opts WebIdentityOptions) (*WebIdentity, error) {
-	w := &WebIdentity{opts: opts, open: osOpenTokenFile}
+	w := &WebIdentity{opts: opts}
 	if err := w.init(); err != nil {
 		tokenFile := opts.TokenFile
 		if redact.LooksLikeJWT(tokenFile) {
@@ -117,40 +108,39 @@ func (w *WebIdentity) init() error {
 	case redact.LooksLikeJWT(o.TokenFile):
 		return errTokenNotPath
 	}
+	field := "SessionName"
+	if o.SessionName == "" {
+		field, o.SessionName = envRoleSessionName, o.Getenv(envRoleSessionName)
+	}
 	if o.SessionName != "" {
-		if err := checkSessionName("SessionName", o.SessionName); err != nil {
+		if err := checkSessionName(field, o.SessionName); err != nil {
 			return err
 		}
-		w.envName = o.SessionName
-	} else if v := o.Getenv(envRoleSessionName); v != "" {
-		if err := checkSessionName(envRoleSessionName, v); err != nil {
-			return err
-		}
-		w.envName = v
 	}
-	if err := checkRoleOptions(o.Duration, o.Policy, o.PolicyARNs); err != nil {
-		return err
-	}
-	if o.Client == nil {
-		c, err := NewClient(ClientOptions{Getenv: o.Getenv})
-		if err != nil {
-			return fmt.Errorf("default STS client: %w", err)
-		}
-		o.Client = c
-	}
-	w.awsRules = !o.AllowNonAWSRoleARN && !endpointIsCustom(o.Client)
-	return checkRoleARN(o.RoleARN, w.awsRules)
+	return checkRole(o.RoleARN, o.AllowNonAWSRoleARN, &o.Client, o.Getenv, o.Duration, o.Policy, o.PolicyARNs)
 }
 
-// checkRoleOptions checks the options WebIdentity and AssumeRole share.
-func checkRoleOptions(d time.Duration, policy string, policyARNs []string) error {
+// checkRole checks the options WebIdentity and AssumeRole share, and sets *client to the default
+// light client (reading the environment through getenv) when it is nil. The role ARN is checked
+// last: whether it must follow AWS's rules depends on the client's endpoint.
+func checkRole(roleARN string, allowNonAWS bool, client *STS, getenv func(string) string, d time.Duration, policy string, policyARNs []string) error {
 	if d != 0 && (d < minRoleDuration || d > maxRoleDuration) {
 		return fmt.Errorf("Duration %v is outside STS's range of %v to %v", d, minRoleDuration, maxRoleDuration)
 	}
 	if policy != "" && !json.Valid([]byte(policy)) {
 		return errors.New("Policy is not valid JSON")
 	}
-	return checkPolicyARNs(policyARNs)
+	if err := checkPolicyARNs(policyARNs); err != nil {
+		return err
+	}
+	if *client == nil {
+		c, err := NewClient(ClientOptions{Getenv: getenv})
+		if err != nil {
+			return fmt.Errorf("default STS client: %w", err)
+		}
+		*client = c
+	}
+	return checkRoleARN(roleARN, !allowNonAWS && !endpointIsCustom(*client))
 }
 
 // durationSeconds is the DurationSeconds parameter for d (nil: STS's default).
@@ -190,13 +180,13 @@ func (w *WebIdentity) Retrieve(ctx context.Context) (Credentials, error) {
 	}
 	claims, claimsErr := decodeTokenClaims(tok)
 	name := w.sessionName(claims)
+	secrets := []string{tok}
 	if exp := claims.Expires; !exp.IsZero() && !w.opts.Now().Before(exp) {
-		return Credentials{}, w.fail(claims, name, MarkNonRecoverable(fmt.Errorf("token expired at %s; is the projected token volume mounted and rotating? (kubelet replaces the token well before it expires; a copied or static token file does not rotate)", exp.Format(time.RFC3339))), []string{tok})
+		return Credentials{}, w.fail(claims, name, MarkNonRecoverable(fmt.Errorf("token expired at %s; is the projected token volume mounted and rotating? (kubelet replaces the token well before it expires; a copied or static token file does not rotate)", exp.Format(time.RFC3339))), secrets)
 	}
 	out, err := w.call(ctx, tok, name)
-	secrets := []string{tok}
 	var hint string
-	if err != nil && apiErrorCode(err) == "ExpiredTokenException" {
+	if code, _ := apiError(err); code == "ExpiredTokenException" {
 		// kubelet may have rotated the file between our read and STS's check: read it once more.
 		tok2, err2 := w.token(ctx)
 		switch {
@@ -211,7 +201,7 @@ func (w *WebIdentity) Retrieve(ctx context.Context) (Credentials, error) {
 		}
 	}
 	if err != nil {
-		return Credentials{}, w.failSTS(err, claims, claimsErr, name, hint, secrets)
+		return Credentials{}, w.fail(claims, name, err, secrets, hint, w.stsHint(err, claims, claimsErr))
 	}
 	c, err := credentialsFromSTS(out.Credentials, out.AssumedRoleUser, SourceWebIdentity)
 	if err != nil {
@@ -222,7 +212,7 @@ func (w *WebIdentity) Retrieve(ctx context.Context) (Credentials, error) {
 
 func (w *WebIdentity) token(ctx context.Context) (string, error) {
 	if w.opts.TokenSource == nil {
-		return readTokenFile(w.open, w.opts.TokenFile)
+		return readTokenFile(osOpenTokenFile, w.opts.TokenFile)
 	}
 	tok, err := w.opts.TokenSource(ctx)
 	if err != nil {
@@ -232,8 +222,8 @@ func (w *WebIdentity) token(ctx context.Context) (string, error) {
 }
 
 func (w *WebIdentity) sessionName(c TokenClaims) string {
-	if w.envName != "" {
-		return w.envName
+	if w.opts.SessionName != "" {
+		return w.opts.SessionName
 	}
 	if n := sessionNameFromClaims(c); n != "" {
 		return n
@@ -254,45 +244,49 @@ func (w *WebIdentity) call(ctx context.Context, tok, name string) (*sts.AssumeRo
 	})
 }
 
-func (w *WebIdentity) fail(c TokenClaims, name string, err error, secrets []string) error {
+// fail makes the error for a Retrieve, its text built once here: the cause's, with the non-empty
+// hints added and the secrets (the tokens read) removed.
+func (w *WebIdentity) fail(c TokenClaims, name string, err error, secrets []string, hints ...string) error {
 	scrubCause(err, secrets)
 	return &WebIdentityError{
 		RoleARN: w.opts.RoleARN, TokenFile: w.opts.TokenFile, SessionName: name, Claims: c,
-		Err: err, detail: redact.Secrets(causeText(err), secrets...),
+		Err: err, detail: redact.Secrets(withHints(causeText(err), hints...), secrets...), nonRecoverable: stsNonRecoverable(err),
 	}
 }
 
-// failSTS explains an error from STS with what the token's claims say.
-func (w *WebIdentity) failSTS(err error, c TokenClaims, claimsErr error, name, hint string, secrets []string) error {
-	scrubCause(err, secrets)
-	var hints []string
-	if hint != "" {
-		hints = append(hints, hint)
+// withHints is text followed by the non-empty hints in parentheses.
+func withHints(text string, hints ...string) string {
+	if hints = nonEmpty(hints); len(hints) > 0 {
+		text += " (" + strings.Join(hints, "; ") + ")"
 	}
+	return text
+}
+
+// nonEmpty returns ss without its empty strings, in ss's array.
+func nonEmpty(ss []string) []string {
+	return slices.DeleteFunc(ss, func(s string) bool { return s == "" })
+}
+
+// stsHint explains an error from STS with what the token's claims say ("" if they say nothing).
+func (w *WebIdentity) stsHint(err error, c TokenClaims, claimsErr error) string {
 	role, _ := parseARN(w.opts.RoleARN)
 	subKey, audKey := trustConditionKeys(c)
 	host := strings.TrimSuffix(subKey, ":sub")
-	switch code := apiErrorCode(err); {
+	aud := strings.Join(c.Audience, ",")
+	switch code, msg := apiError(err); {
 	case claimsErr != nil && (code == "AccessDenied" || code == "InvalidIdentityToken"):
-		hints = append(hints, "the token's claims could not be read ("+claimsErr.Error()+")")
+		return "the token's claims could not be read (" + claimsErr.Error() + ")"
 	case code == "AccessDenied" && subKey != "":
-		hints = append(hints, fmt.Sprintf("the role's trust policy must allow sts:AssumeRoleWithWebIdentity to Principal {\"Federated\": \"arn:%s:iam::%s:oidc-provider/%s\"} with conditions %q = %q and %q = %q (the token's sub and aud)",
-			role.Partition, role.Account, host, subKey, c.Subject, audKey, strings.Join(c.Audience, ",")))
+		return fmt.Sprintf("the role's trust policy must allow sts:AssumeRoleWithWebIdentity to Principal {\"Federated\": \"arn:%s:iam::%s:oidc-provider/%s\"} with conditions %q = %q and %q = %q (the token's sub and aud)",
+			role.Partition, role.AccountID, host, subKey, c.Subject, audKey, aud)
 	case code == "AccessDenied":
-		hints = append(hints, fmt.Sprintf("the role's trust policy does not allow this token (sub %q, aud %q); the token has no iss claim to name the condition keys", c.Subject, strings.Join(c.Audience, ",")))
+		return fmt.Sprintf("the role's trust policy does not allow this token (sub %q, aud %q); the token has no iss claim to name the condition keys", c.Subject, aud)
 	case code == "InvalidIdentityToken" && host != "":
-		hints = append(hints, fmt.Sprintf("is an IAM OIDC identity provider for %s registered in account %s, with %q among its audiences, and is the issuer reachable from AWS?", host, role.Account, strings.Join(c.Audience, ",")))
-	case code == "ValidationError" && strings.Contains(errorMessage(err), "DurationSeconds"):
-		hints = append(hints, "lower Duration (duration_seconds) or raise the role's MaximumSessionDuration")
+		return fmt.Sprintf("is an IAM OIDC identity provider for %s registered in account %s, with %q among its audiences, and is the issuer reachable from AWS?", host, role.AccountID, aud)
+	case code == "ValidationError" && strings.Contains(msg, "DurationSeconds"):
+		return "lower Duration (duration_seconds) or raise the role's MaximumSessionDuration"
 	}
-	text := causeText(err)
-	if len(hints) > 0 {
-		text += " (" + strings.Join(hints, "; ") + ")"
-	}
-	return &WebIdentityError{
-		RoleARN: w.opts.RoleARN, TokenFile: w.opts.TokenFile, SessionName: name, Claims: c,
-		Err: err, detail: redact.Secrets(text, secrets...), nonRecoverable: stsNonRecoverable(err),
-	}
+	return ""
 }
 
 // WebIdentityError is the error WebIdentity returns. errors.As reaches the cause through Err:
@@ -324,11 +318,10 @@ func (e *WebIdentityError) text() string {
 	var b strings.Builder
 	b.WriteString("web identity")
 	if e.RoleARN != "" {
-		b.WriteString(" for role ")
-		b.WriteString(e.RoleARN)
+		b.WriteString(" for role " + e.RoleARN)
 	}
 	if e.TokenFile != "" {
-		fmt.Fprintf(&b, " (token file %s)", e.TokenFile)
+		b.WriteString(" (token file " + e.TokenFile + ")")
 	}
 	writeCause(&b, e.detail, e.Err)
 	return b.String()
@@ -338,27 +331,22 @@ func (e *WebIdentityError) text() string {
 func (e *WebIdentityError) Unwrap() error { return e.Err }
 
 // NonRecoverable reports whether retrying soon cannot help: a configuration error, a token
-// problem, or STS's AccessDenied, InvalidIdentityToken (except when STS could not fetch the
-// issuer's keys) and IDPRejectedClaim.
+// problem, or STS's AccessDenied, IDPRejectedClaim or InvalidIdentityToken (unless STS could not
+// fetch the issuer's keys).
 func (e *WebIdentityError) NonRecoverable() bool {
 	return e.nonRecoverable || IsNonRecoverable(e.Err)
 }
 
-// apiErrorCode returns the STS error code in err's chain ("" if none).
-func apiErrorCode(err error) string {
-	var ae interface{ ErrorCode() string }
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
+// apiError returns the STS error code and message in err's chain (both "" if none).
+func apiError(err error) (code, message string) {
+	var ae interface {
+		ErrorCode() string
+		ErrorMessage() string
 	}
-	return ""
-}
-
-func errorMessage(err error) string {
-	var ae interface{ ErrorMessage() string }
 	if errors.As(err, &ae) {
-		return ae.ErrorMessage()
+		return ae.ErrorCode(), ae.ErrorMessage()
 	}
-	return err.Error()
+	return "", ""
 }
 
 // stsNonRecoverable classifies an STS error: the light client's errors say so themselves; errors
@@ -367,13 +355,13 @@ func stsNonRecoverable(err error) bool {
 	if IsNonRecoverable(err) {
 		return true
 	}
-	switch apiErrorCode(err) {
+	switch code, msg := apiError(err); code {
 	case "AccessDenied", "AccessDeniedException", "IDPRejectedClaim", "MalformedPolicyDocument",
 		"PackedPolicyTooLarge", "RegionDisabledException", "ValidationError", "InvalidParameterValue",
 		"InvalidClientTokenId", "SignatureDoesNotMatch":
 		return true
 	case "InvalidIdentityToken":
-		return !strings.Contains(strings.ToLower(errorMessage(err)), "verification key")
+		return !strings.Contains(strings.ToLower(msg), "verification key")
 	}
 	return false
 }
