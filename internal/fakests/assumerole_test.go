@@ -63,7 +63,7 @@ func TestAssumeRoleChainsFromAWebIdentitySessionWithTheSDK(t *testing.T) {
 
 	calls := w.srv.Calls()
 	last := calls[len(calls)-1]
-	assert.Equal(t, Call{Operation: OpAssumeRole, RoleARN: *in.RoleArn, SessionName: "hop", Caller: aws.ToString(web.AssumedRoleUser.Arn),
+	assert.Equal(t, Call{Operation: OpAssumeRole, RoleARN: *in.RoleArn, SessionName: "hop", Caller: aws.ToString(web.AssumedRoleUser.Arn), SigningRegion: "us-east-1",
 		SourceIdentity: "alice", ExternalID: true, Status: 403, Code: "AccessDenied"}, last)
 	assert.Equal(t, 5, w.srv.Count(OpAssumeRole))
 	assert.Equal(t, 4, w.srv.CountRole(target))
