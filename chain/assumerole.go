@@ -43,35 +43,32 @@ func (r *resolver) topAssumeRole(report func(SourceReport)) (bool, error) {
 // configuration, resolve the source credentials (recursively), then add the AssumeRole step.
 func (r *resolver) assumeRole(name string, visited *[]string) error {
 	p := r.files.profiles[name]
-	roleSet := p.get("role_arn")
-	roleARN, err := plainValue(name, roleSet)
+	step := Step{Kind: StepAssumeRole, Profile: name}
+	roleARN, err := r.record(&step, name, "role_arn")
 	if err != nil {
 		return err
 	}
+	roleSet := p.get("role_arn")
 	if roleARN == "" {
-		return &ConfigError{Profile: name, Key: "role_arn", File: roleSet.file, Line: roleSet.line, Reason: "role_arn is empty"}
+		return roleSet.invalid(name, "role_arn is empty")
 	}
+	step.RoleARN = roleARN
 	sp, cs := p.get("source_profile"), p.get("credential_source")
 	switch {
 	case sp != nil && cs != nil:
-		return &ConfigError{Profile: name, Key: "credential_source", File: cs.file, Line: cs.line,
-			Reason: fmt.Sprintf("the profile sets both source_profile (%s) and credential_source; the AWS CLI refuses this: keep one", sp.where())}
+		return cs.invalid(name, fmt.Sprintf("the profile sets both source_profile (%s) and credential_source; the AWS CLI refuses this: keep one", sp.where()))
 	case sp == nil && cs == nil:
-		return &ConfigError{Profile: name, Key: "role_arn", File: roleSet.file, Line: roleSet.line,
-			Reason: "role_arn is set but neither source_profile nor credential_source says which credentials assume the role: add one"}
-	}
-	step := Step{Kind: StepAssumeRole, Profile: name, RoleARN: roleARN, Settings: []Setting{{Name: "role_arn", Value: roleARN, From: roleSet.where()}}}
-	if cs != nil {
-		src, err := plainValue(name, cs)
+		return roleSet.invalid(name, "role_arn is set but neither source_profile nor credential_source says which credentials assume the role: add one")
+	case cs != nil:
+		src, err := r.record(&step, name, "credential_source")
 		if err != nil {
 			return err
 		}
 		if err := r.credentialSource(name, cs, src); err != nil {
 			return err
 		}
-		step.Settings = append(step.Settings, Setting{Name: "credential_source", Value: src, From: cs.where()})
-	} else {
-		src, err := plainValue(name, sp)
+	default:
+		src, err := r.record(&step, name, "source_profile")
 		if err != nil {
 			return err
 		}
@@ -82,40 +79,27 @@ func (r *resolver) assumeRole(name string, visited *[]string) error {
 		if err := r.fromProfile(src, visited); err != nil {
 			return err
 		}
-		step.Settings = append(step.Settings, Setting{Name: "source_profile", Value: src, From: sp.where()})
 	}
-	h := hop{kind: StepAssumeRole, roleARN: roleARN}
-	if s := p.get("role_session_name"); s != nil {
-		v, err := plainValue(name, s)
-		if err != nil {
-			return err
-		}
-		h.sessionName, step.SessionName = v, v
-		step.Settings = append(step.Settings, Setting{Name: "role_session_name", Value: v, From: s.where()})
+	if step.SessionName, err = r.record(&step, name, "role_session_name"); err != nil {
+		return err
 	}
-	if s := p.get("external_id"); s != nil {
-		v, err := plainValue(name, s)
-		if err != nil {
-			return err
-		}
-		h.externalID, step.ExternalID = v, v
-		step.Settings = append(step.Settings, Setting{Name: "external_id", Value: v, From: s.where()})
+	if step.ExternalID, err = r.record(&step, name, "external_id"); err != nil {
+		return err
 	}
 	if s := p.get("mfa_serial"); s != nil {
-		return &ConfigError{Profile: name, Key: "mfa_serial", File: s.file, Line: s.line, Unsupported: true,
-			Reason: "roles that require an MFA code are not supported (the AWS CLI would prompt for the code); use a role without mfa_serial"}
+		ce := s.invalid(name, "roles that require an MFA code are not supported (the AWS CLI would prompt for the code); use a role without mfa_serial")
+		ce.Unsupported = true
+		return ce
 	}
 	if s := p.get("duration_seconds"); s != nil {
-		d, err := r.durationSeconds(name, s)
-		if err != nil {
+		if step.Duration, err = r.durationSeconds(name, s); err != nil {
 			return err
 		}
-		if d > 0 {
-			h.duration, step.Duration = d, d
+		if step.Duration > 0 {
 			step.Settings = append(step.Settings, Setting{Name: "duration_seconds", Value: s.value, From: s.where()})
 		}
 	}
-	r.add(h, step)
+	r.add(step)
 	return nil
 }
 
@@ -169,12 +153,11 @@ func (r *resolver) credentialSource(profile string, cs *setting, value string) e
 			return &ConfigError{Profile: profile, Key: "credential_source", File: cs.file, Line: cs.line,
 				Reason: "credential_source = Environment but " + r.notSet(envAccessKeyID)}
 		}
-		h, step, err := r.envKeys(profile)
-		if err != nil {
-			return err
+		step, err := r.envKeys(profile)
+		if err == nil {
+			r.add(step)
 		}
-		r.add(h, step)
-		return nil
+		return err
 	case "EcsContainer", "Ec2InstanceMetadata":
 		return &ConfigError{Profile: profile, Key: "credential_source", File: cs.file, Line: cs.line, Unsupported: true,
 			Reason: fmt.Sprintf("credential_source = %s is not supported by this library (only Environment is); use source_profile, or credential_source = Environment", value)}

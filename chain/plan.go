@@ -3,7 +3,6 @@ package chain
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/irsa-go/irsa/credentials"
 	"github.com/irsa-go/irsa/internal/redact"
@@ -26,57 +25,35 @@ const (
 	envRoleSessionName       = "AWS_ROLE_SESSION_NAME"
 )
 
-// hop is what is needed to build the provider of one Step. Its credentials print redacted.
-type hop struct {
-	kind        StepKind
-	keys        credentials.Credentials // StepStatic
-	roleARN     string
-	sessionName string
-	externalID  string
-	tokenFile   string
-	duration    time.Duration
-}
-
-// resolution is the outcome of planning: the explanation and the hops to build.
-type resolution struct {
-	exp  *Explanation
-	hops []hop
-	opts Options
-	// endpointURL answers Result.ServiceEndpointURL from the files and profile resolved.
-	endpointURL func(service string) (string, Setting, error)
-}
-
 // resolver plans the resolution as botocore 1.43's create_credential_resolver would run it.
 type resolver struct {
-	opts   Options
-	getenv func(string) string
-	files  *sharedFiles
-	exp    *Explanation
-	hops   []hop
-	name   string // the profile
-	named  bool   // the profile was named (option or variable), so it must exist
-	noEnv  bool   // Options.Profile is set: credentials in environment variables are ignored
+	opts  Options
+	files *sharedFiles
+	exp   *Explanation            // exp.Steps are the steps to build
+	keys  credentials.Credentials // the keys of a StepStatic step, kept out of the Explanation
+	name  string                  // the profile
+	named bool                    // the profile was named (option or variable), so it must exist
+	noEnv bool                    // Options.Profile is set: credentials in environment variables are ignored
 }
 
 // plan resolves everything except the providers themselves. It reads the environment and the
-// files but makes no network call. The explanation is always returned; its Err is set on failure.
-func plan(opts Options) *resolution {
-	exp := &Explanation{}
+// files but makes no network call. The explanation is always there; its Err is set on failure.
+func plan(opts Options) *resolver {
 	o, err := opts.normalized()
+	r := &resolver{opts: o, exp: &Explanation{}}
 	if err != nil {
-		exp.Err = leave(err)
-		return &resolution{exp: exp, opts: o}
+		r.exp.Err = leave(err)
+	} else {
+		r.exp.Err = leave(r.run())
 	}
-	r := &resolver{opts: o, getenv: o.Getenv, exp: exp}
-	exp.Err = leave(r.run())
-	return &resolution{exp: exp, hops: r.hops, opts: o, endpointURL: r.serviceEndpointURL}
+	return r
 }
 
 // env returns the variable's value, or "" when it is unset, empty or only white space: a blank
 // value counts as not set. (botocore takes a blank value as set and then fails on it, or sends
 // it: a blank access key ID makes every request fail.)
 func (r *resolver) env(name string) string {
-	if v := r.getenv(name); strings.TrimSpace(v) != "" {
+	if v := r.opts.Getenv(name); strings.TrimSpace(v) != "" {
 		return v
 	}
 	return ""
@@ -84,7 +61,7 @@ func (r *resolver) env(name string) string {
 
 // notSet says that a variable env reads as "" is not set, in words that tell a blank value apart.
 func (r *resolver) notSet(name string) string {
-	if r.getenv(name) != "" {
+	if r.opts.Getenv(name) != "" {
 		return name + " is blank (only white space), which counts as not set"
 	}
 	return name + " is not set"
@@ -108,11 +85,10 @@ func (r *resolver) run() error {
 		return regionErr
 	}
 	if !found {
-		r.hops = nil
 		return &NoCredentialsError{Explanation: r.exp}
 	}
-	for _, h := range r.hops {
-		if h.kind == StepWebIdentity || h.kind == StepAssumeRole {
+	for _, s := range r.exp.Steps {
+		if s.Kind == StepWebIdentity || s.Kind == StepAssumeRole {
 			r.exp.STS.Used = true
 		}
 	}
@@ -213,12 +189,54 @@ func (r *resolver) missingProfileHint(name string) string {
 // indented lines, neither of which makes sense for the keys chain reads.
 func plainValue(profile string, s *setting) (string, error) {
 	if s.nested != nil {
-		return "", &ConfigError{Profile: profile, Key: s.key, File: s.file, Line: s.line, Reason: "expected a single value, found an indented block of settings under it"}
+		return "", s.invalid(profile, "expected a single value, found an indented block of settings under it")
 	}
 	if strings.Contains(s.value, "\n") {
-		return "", &ConfigError{Profile: profile, Key: s.key, File: s.file, Line: s.line, Reason: "the value continues on the next, indented line; write it on one line (an indented line continues the previous setting)"}
+		return "", s.invalid(profile, "the value continues on the next, indented line; write it on one line (an indented line continues the previous setting)")
 	}
 	return s.value, nil
+}
+
+// value is a setting's value and where it came from; s is nil when the value came from an
+// environment variable or is not set.
+type value struct {
+	v   string
+	set Setting
+	s   *setting
+}
+
+// lookup returns the value of the environment variable envName (unless envName is "" or the
+// variable is not set), else the plain value of key in profile name.
+func (r *resolver) lookup(envName, name, key string) (value, error) {
+	if envName != "" {
+		if v := r.env(envName); v != "" {
+			return value{v: v, set: Setting{Name: envName, Value: v, From: "env"}}, nil
+		}
+	}
+	s := r.files.profiles[name].get(key)
+	if s == nil {
+		return value{}, nil
+	}
+	v, err := plainValue(name, s)
+	return value{v: v, set: Setting{Name: key, Value: v, From: s.where()}, s: s}, err
+}
+
+// invalid is a ConfigError about v, located at its setting in profile, or at its variable.
+func (v value) invalid(profile, reason string) *ConfigError {
+	if v.s != nil {
+		return v.s.invalid(profile, reason)
+	}
+	return &ConfigError{Key: v.set.Name, Reason: reason}
+}
+
+// record returns the plain value of key in profile name ("" when it is not set), adding where it
+// came from to step's Settings.
+func (r *resolver) record(step *Step, name, key string) (string, error) {
+	v, err := r.lookup("", name, key)
+	if v.s != nil && err == nil {
+		step.Settings = append(step.Settings, v.set)
+	}
+	return v.v, err
 }
 
 // region resolves the region: Options.Region, AWS_REGION, AWS_DEFAULT_REGION, then the profile's

@@ -74,13 +74,13 @@ func Resolve(ctx context.Context, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	res := plan(opts)
-	exp := res.exp
+	r := plan(opts)
+	exp := r.exp
 	if exp.Err != nil {
 		return nil, exp.Err
 	}
-	out := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, Explanation: exp, endpointURL: res.endpointURL}
-	if err := out.build(res); err != nil {
+	out := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, Explanation: exp, endpointURL: r.serviceEndpointURL}
+	if err := out.build(r); err != nil {
 		_ = out.Close()
 		exp.Err = leave(err)
 		return nil, exp.Err
@@ -95,13 +95,13 @@ func Explain(ctx context.Context, opts Options) (*Explanation, error) {
 	if err := ctx.Err(); err != nil {
 		return &Explanation{Err: err}, err
 	}
-	res := plan(opts)
-	exp := res.exp
+	r := plan(opts)
+	exp := r.exp
 	if exp.Err == nil {
 		// Build the providers (which makes no request) so that a setting they refuse, such as an
 		// invalid role ARN or session name, is reported here as Resolve would report it.
 		out := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, Explanation: exp}
-		if err := out.build(res); err != nil {
+		if err := out.build(r); err != nil {
 			exp.Err = leave(err)
 		}
 		_ = out.Close()
@@ -111,10 +111,10 @@ func Explain(ctx context.Context, opts Options) (*Explanation, error) {
 
 // build makes the provider of the first step and, when roles follow, a credentials.RoleChain
 // that puts each step behind its own Cache and decides the order in which they refresh.
-func (r *Result) build(res *resolution) error {
+func (r *Result) build(res *resolver) error {
 	o := res.opts
 	client := o.STS
-	if client == nil && r.Explanation.STS.Used {
+	if client == nil && res.exp.STS.Used {
 		c, err := credentials.NewClient(credentials.ClientOptions{Endpoint: r.STSEndpoint, HTTPClient: o.HTTPClient, Now: o.Now})
 		if err != nil {
 			return fmt.Errorf("STS client: %w", err)
@@ -126,22 +126,22 @@ func (r *Result) build(res *resolution) error {
 		source credentials.Provider
 		roles  []credentials.AssumeRoleOptions
 	)
-	for i, h := range res.hops {
+	for i, s := range res.exp.Steps {
 		var err error
-		switch h.kind {
+		switch s.Kind {
 		case StepEnvironment:
 			source = credentials.Env{Getenv: o.Getenv, IgnoreLegacyNames: true}
 		case StepStatic:
-			source = credentials.Static{Value: h.keys}
+			source = credentials.Static{Value: res.keys}
 		case StepWebIdentity:
 			source, err = credentials.NewWebIdentity(credentials.WebIdentityOptions{
-				RoleARN: h.roleARN, TokenFile: h.tokenFile, SessionName: h.sessionName,
+				RoleARN: s.RoleARN, TokenFile: s.TokenFile, SessionName: s.SessionName,
 				Client: client, Getenv: noEnv, Now: o.Now,
 			})
 		case StepAssumeRole:
 			role := credentials.AssumeRoleOptions{
-				RoleARN: h.roleARN, SessionName: h.sessionName, ExternalID: h.externalID,
-				Duration: h.duration, Client: client, Now: o.Now,
+				RoleARN: s.RoleARN, SessionName: s.SessionName, ExternalID: s.ExternalID,
+				Duration: s.Duration, Client: client, Now: o.Now,
 			}
 			// Checked here (no request is made) so that an error names its step.
 			checked := role
@@ -150,7 +150,7 @@ func (r *Result) build(res *resolution) error {
 			roles = append(roles, role)
 		}
 		if err != nil {
-			return &stepError{Step: r.Explanation.Steps[i], Index: i, Err: err}
+			return &stepError{Step: s, Index: i, Err: err}
 		}
 	}
 	if len(roles) == 0 {

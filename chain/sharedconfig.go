@@ -22,6 +22,11 @@ type setting struct {
 // where is "~/.aws/config line 7".
 func (s *setting) where() string { return fmt.Sprintf("%s line %d", s.file, s.line) }
 
+// invalid is a ConfigError about s in profile.
+func (s *setting) invalid(profile, reason string) *ConfigError {
+	return &ConfigError{Profile: profile, Key: s.key, File: s.file, Line: s.line, Reason: reason}
+}
+
 // section is a section as botocore's raw_config_parse returns it: its own keys plus the keys of
 // [DEFAULT] it does not override, nested blocks parsed. The [DEFAULT] keys are shared by every
 // section of the file rather than copied, so that a file with many of both stays linear.

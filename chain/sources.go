@@ -40,7 +40,7 @@ func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
 	if id == "" {
 		reason := r.notSet(envAccessKeyID)
 		switch {
-		case r.getenv(envAccessKeyID) != "" && secret != "":
+		case r.opts.Getenv(envAccessKeyID) != "" && secret != "":
 			reason += "; AWS_SECRET_ACCESS_KEY is ignored without it"
 		case secret != "":
 			reason = "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not, so the AWS CLI ignores it"
@@ -48,7 +48,7 @@ func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
 		report(SourceReport{Name: name, Status: Skipped, Reason: reason})
 		return false, nil
 	}
-	h, step, err := r.envKeys("")
+	step, err := r.envKeys("")
 	if err != nil {
 		return failed(report, name, err)
 	}
@@ -57,7 +57,7 @@ func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
 		r.note("%s=%s is set, but credentials in environment variables come first, as in the AWS CLI; unset AWS_ACCESS_KEY_ID to use the profile's credentials", r.exp.ProfileFrom, r.name)
 	}
 	report(SourceReport{Name: name, Status: Chosen, Reason: reason})
-	r.add(h, step)
+	r.add(step)
 	return true, nil
 }
 
@@ -73,22 +73,19 @@ func failed(report func(SourceReport), source string, err error) (bool, error) {
 
 // envKeys reads credentials from the environment for the environment source or for
 // credential_source = Environment in profile.
-func (r *resolver) envKeys(profile string) (hop, Step, error) {
+func (r *resolver) envKeys(profile string) (Step, error) {
 	id, secret := r.env(envAccessKeyID), r.env(envSecretAccessKey)
 	if secret == "" {
-		return hop{}, Step{}, &ConfigError{Profile: profile, Key: envSecretAccessKey, Reason: r.notSet(envSecretAccessKey) + ", but AWS_ACCESS_KEY_ID is: set both, or neither"}
+		return Step{}, &ConfigError{Profile: profile, Key: envSecretAccessKey, Reason: r.notSet(envSecretAccessKey) + ", but AWS_ACCESS_KEY_ID is: set both, or neither"}
 	}
 	step := Step{Kind: StepEnvironment, AccessKeyID: id, Settings: []Setting{{Name: envAccessKeyID, Value: id, From: "env"}}}
 	if r.env(envSecurityToken) != "" || r.env(envSessionToken) != "" {
 		step.Settings = append(step.Settings, Setting{Name: "session token", Value: "[set]", From: "env"})
 	}
-	return hop{kind: StepEnvironment}, step, nil
+	return step, nil
 }
 
-func (r *resolver) add(h hop, s Step) {
-	r.hops = append(r.hops, h)
-	r.exp.Steps = append(r.exp.Steps, s)
-}
+func (r *resolver) add(s Step) { r.exp.Steps = append(r.exp.Steps, s) }
 
 // profileSources runs botocore's ProfileProviderBuilder providers for profile name: web identity,
 // SSO, shared credentials file, login, credential_process, config file. useEnv says whether the
@@ -139,27 +136,11 @@ func (r *resolver) unsupported(name string, p *profile, source string, report fu
 // and session name comes from its environment variable (when read) or else from the profile.
 func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceReport)) (bool, error) {
 	const source = "web identity"
-	p := r.files.profiles[name]
-	type value struct {
-		v   string
-		set Setting
-		s   *setting
-	}
 	get := func(key, envName string) (value, error) {
-		if useEnv {
-			if v := r.env(envName); v != "" {
-				return value{v: v, set: Setting{Name: envName, Value: v, From: "env"}}, nil
-			}
+		if !useEnv {
+			envName = ""
 		}
-		s := p.get(key)
-		if s == nil {
-			return value{}, nil
-		}
-		v, err := plainValue(name, s)
-		if err != nil {
-			return value{}, err
-		}
-		return value{v: v, set: Setting{Name: key, Value: v, From: s.where()}, s: s}, nil
+		return r.lookup(envName, name, key)
 	}
 	tok, err := get("web_identity_token_file", envWebIdentityTokenFile)
 	if err != nil {
@@ -172,25 +153,17 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 	if redact.LooksLikeJWT(tok.v) {
 		// A token pasted where its file's path belongs: refuse it here, before it is recorded in
 		// the explanation, and never repeat it.
-		key, file, line := envWebIdentityTokenFile, "", 0
-		if tok.s != nil {
-			key, file, line = "web_identity_token_file", tok.s.file, tok.s.line
-		}
-		return failed(report, source, &ConfigError{Profile: name, Key: key, File: file, Line: line,
-			Reason: "holds what looks like a web identity token (a JWT), not the path of the file that contains it: set it to the token file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token"})
+		ce := tok.invalid(name, "holds what looks like a web identity token (a JWT), not the path of the file that contains it: set it to the token file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token")
+		ce.Profile = name
+		return failed(report, source, ce)
 	}
 	role, err := get("role_arn", envRoleARN)
 	if err == nil && role.v == "" {
-		key, file, line := "role_arn", "", 0
 		if tok.s != nil {
-			file, line = tok.s.file, tok.s.line
+			err = &ConfigError{Profile: name, Key: "role_arn", File: tok.s.file, Line: tok.s.line, Reason: fmt.Sprintf("profile %s has web_identity_token_file but no role_arn", name)}
+		} else {
+			err = &ConfigError{Profile: name, Key: envRoleARN, Reason: fmt.Sprintf("AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not, and profile %s has no role_arn", name)}
 		}
-		reason := fmt.Sprintf("profile %s has web_identity_token_file but no role_arn", name)
-		if tok.s == nil {
-			key = envRoleARN
-			reason = fmt.Sprintf("AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not, and profile %s has no role_arn", name)
-		}
-		err = &ConfigError{Profile: name, Key: key, File: file, Line: line, Reason: reason}
 	}
 	if err != nil {
 		return failed(report, source, err)
@@ -214,9 +187,9 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 		// written it yet. It will be one if it is still missing then.
 		r.note("the web identity token file %s cannot be read now (%v); in a pod, check that the projected service account token volume is mounted", redact.Clip(tok.v, 200), pathErrReason(err))
 	}
-	r.add(hop{kind: StepWebIdentity, roleARN: role.v, tokenFile: tok.v, sessionName: sess.v}, step)
+	r.add(step)
 	reason := fmt.Sprintf("profile %s has web_identity_token_file (%s), role from %s", name, tok.set.From, nameOrEnv(role.set))
-	if tok.set.From == "env" {
+	if tok.s == nil {
 		reason = fmt.Sprintf("token file from %s, role from %s", envWebIdentityTokenFile, nameOrEnv(role.set))
 	}
 	report(SourceReport{Name: source, Status: Chosen, Reason: reason})
@@ -298,12 +271,12 @@ func (r *resolver) staticKeys(name, source string, file fileState, sec *section,
 			break
 		}
 	}
-	keys := credentials.Credentials{AccessKeyID: id, SecretAccessKey: secretSet.value, SessionToken: token, Source: credentials.SourceStatic}
+	r.keys = credentials.Credentials{AccessKeyID: id, SecretAccessKey: secretSet.value, SessionToken: token, Source: credentials.SourceStatic}
 	step := Step{Kind: StepStatic, Profile: name, AccessKeyID: id, Settings: []Setting{{Name: "aws_access_key_id", Value: id, From: idSet.where()}}}
 	if token != "" {
 		step.Settings = append(step.Settings, Setting{Name: "session token", Value: "[set]", From: file.display})
 	}
-	r.add(hop{kind: StepStatic, keys: keys}, step)
+	r.add(step)
 	report(SourceReport{Name: source, Status: Chosen, Reason: fmt.Sprintf("profile %s in %s has aws_access_key_id (line %d) and aws_secret_access_key", name, file.display, idSet.line)})
 	return true, nil
 }
