@@ -43,10 +43,7 @@ func (r *Result) ServiceEndpointURL(service string) (url, from string, err error
 	if err != nil || u == "" {
 		return "", "", err
 	}
-	if set.From == "env" {
-		return u, set.Name, nil
-	}
-	return u, set.Name + " (" + set.From + ")", nil
+	return u, nameOrEnv(set), nil
 }
 
 // Close stops the background work of every Cache of the chain. It is safe to call more than
