@@ -244,34 +244,25 @@ func (r *resolver) record(step *Step, name, key string) (string, error) {
 // package's one deliberate difference.
 func (r *resolver) region() error {
 	e := r.exp
-	switch {
-	case r.opts.Region != "":
-		e.Region, e.RegionFrom = r.opts.Region, "Options.Region"
-		return nil
-	case r.env(envRegion) != "":
-		e.Region, e.RegionFrom = r.env(envRegion), envRegion
-		if d := r.env(envDefaultRegion); d != "" && d != e.Region {
-			r.note("AWS_REGION=%s is used and AWS_DEFAULT_REGION=%s is not; the AWS CLI v1 (botocore) reads only AWS_DEFAULT_REGION and would use %s", e.Region, d, d)
-		}
-	case r.env(envDefaultRegion) != "":
-		e.Region, e.RegionFrom = r.env(envDefaultRegion), envDefaultRegion
-	default:
-		s := r.files.profiles[r.name].get("region")
-		if s == nil {
-			return nil
-		}
-		v, err := plainValue(r.name, s)
-		if err != nil {
-			return err
-		}
-		e.Region, e.RegionFrom = v, fmt.Sprintf("profile %s, %s", r.name, s.where())
-		if !validRegion(v) {
-			return &ConfigError{Profile: r.name, Key: "region", File: s.file, Line: s.line, Reason: fmt.Sprintf("%q is not a valid region name, such as us-east-1", redact.Clip(v, 64))}
-		}
+	if r.opts.Region != "" {
+		e.Region, e.RegionFrom = r.opts.Region, "Options.Region" // validated by normalized
 		return nil
 	}
-	if !validRegion(e.Region) {
-		return &ConfigError{Key: e.RegionFrom, Reason: fmt.Sprintf("%q is not a valid region name, such as us-east-1", redact.Clip(e.Region, 64))}
+	v := value{v: r.env(envRegion), set: Setting{Name: envRegion}}
+	if v.v == "" {
+		var err error
+		if v, err = r.lookup(envDefaultRegion, r.name, "region"); err != nil || v.v == "" {
+			return err
+		}
+	} else if d := r.env(envDefaultRegion); d != "" && d != v.v {
+		r.note("AWS_REGION=%s is used and AWS_DEFAULT_REGION=%s is not; the AWS CLI v1 (botocore) reads only AWS_DEFAULT_REGION and would use %s", v.v, d, d)
+	}
+	e.Region, e.RegionFrom = v.v, v.set.Name
+	if v.s != nil {
+		e.RegionFrom = fmt.Sprintf("profile %s, %s", r.name, v.s.where())
+	}
+	if !validRegion(v.v) {
+		return v.invalid(r.name, fmt.Sprintf("%q is not a valid region name, such as us-east-1", redact.Clip(v.v, 64)))
 	}
 	return nil
 }
