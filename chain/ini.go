@@ -49,15 +49,6 @@ type iniSection struct {
 	keys []*iniKey // in order of appearance
 }
 
-func (s *iniSection) get(name string) *iniKey {
-	for _, k := range s.keys {
-		if k.name == name {
-			return k
-		}
-	}
-	return nil
-}
-
 // iniKey is one "key = value" with its value lines (continuations included) and where each was.
 type iniKey struct {
 	name  string
@@ -103,17 +94,14 @@ func parseINI(path string, data []byte) (*iniFile, error) {
 	}
 	f := &iniFile{path: path}
 	var (
-		cur          *iniSection // nil before the first section header
-		curName      string
-		curKey       *iniKey // the key that continuation lines extend, or nil
-		indent       int     // indentation of the last section or key line
-		byName       = map[string]*iniSection{}
-		seenSection  = map[string]bool{}
-		seenKey      = map[[2]string]bool{}
-		deferred     *ParseError // configparser reports some errors only at the end of the file
-		lineno       int
-		rest         = data
-		sectionOrder []*iniSection
+		cur      *iniSection // nil before the first section header
+		curKey   *iniKey     // the key that continuation lines extend, or nil
+		indent   int         // indentation of the last section or key line
+		sections = map[string]*iniSection{}
+		keys     = map[[2]string]*iniKey{} // by section and key name
+		deferred *ParseError               // configparser reports some errors only at the end of the file
+		lineno   int
+		rest     = data
 	)
 	for len(rest) > 0 {
 		var raw []byte
@@ -131,14 +119,14 @@ func parseINI(path string, data []byte) (*iniFile, error) {
 		if value == "" {
 			// A blank line inside a value is kept (trailing ones are trimmed when the value is
 			// read); a comment line is skipped without ending the value.
-			if !isComment && cur != nil && curKey != nil {
+			if !isComment && curKey != nil {
 				curKey.lines = append(curKey.lines, "")
 				curKey.nums = append(curKey.nums, lineno)
 			}
 			continue
 		}
 		lineIndent := pyIndent(line)
-		if cur != nil && curKey != nil && lineIndent > indent {
+		if curKey != nil && lineIndent > indent {
 			curKey.lines = append(curKey.lines, value)
 			curKey.nums = append(curKey.nums, lineno)
 			continue
@@ -146,25 +134,19 @@ func parseINI(path string, data []byte) (*iniFile, error) {
 		indent = lineIndent
 		if name, ok := sectionHeader(value); ok {
 			curKey = nil
-			if name == "DEFAULT" {
+			switch {
+			case name == "DEFAULT": // may appear more than once
 				if f.defaults == nil {
 					f.defaults = &iniSection{name: name, line: lineno}
 				}
-				cur, curName = f.defaults, name
-				continue
-			}
-			if s, exists := byName[name]; exists {
-				if seenSection[name] {
-					return nil, &ParseError{File: path, Line: lineno, Reason: fmt.Sprintf("section [%s] already appeared on line %d; the AWS CLI refuses a section twice in one file", name, s.line)}
-				}
-				cur = s
-			} else {
+				cur = f.defaults
+			case sections[name] != nil:
+				return nil, &ParseError{File: path, Line: lineno, Reason: fmt.Sprintf("section [%s] already appeared on line %d; the AWS CLI refuses a section twice in one file", name, sections[name].line)}
+			default:
 				cur = &iniSection{name: name, line: lineno}
-				byName[name] = cur
-				sectionOrder = append(sectionOrder, cur)
+				sections[name] = cur
+				f.sections = append(f.sections, cur)
 			}
-			seenSection[name] = true
-			curName = name
 			continue
 		}
 		if cur == nil {
@@ -181,19 +163,13 @@ func parseINI(path string, data []byte) (*iniFile, error) {
 			deferred = &ParseError{File: path, Line: lineno, Reason: "the setting has no key before its '=' or ':'"}
 		}
 		key = pyLower(key)
-		id := [2]string{curName, key}
-		if seenKey[id] {
-			first := cur.get(key)
-			reason := fmt.Sprintf("%s appears twice in section [%s]; the AWS CLI refuses the file", key, curName)
-			if first != nil {
-				reason = fmt.Sprintf("%s appears twice in section [%s] (first on line %d); the AWS CLI refuses the file", key, curName, first.line)
-			}
-			return nil, &ParseError{File: path, Line: lineno, Reason: reason}
+		id := [2]string{cur.name, key}
+		if first := keys[id]; first != nil {
+			return nil, &ParseError{File: path, Line: lineno, Reason: fmt.Sprintf("%s appears twice in section [%s] (first on line %d); the AWS CLI refuses the file", key, cur.name, first.line)}
 		}
-		seenKey[id] = true
-		k := &iniKey{name: key, line: lineno, lines: []string{val}, nums: []int{lineno}}
-		cur.keys = append(cur.keys, k)
-		curKey = k
+		curKey = &iniKey{name: key, line: lineno, lines: []string{val}, nums: []int{lineno}}
+		keys[id] = curKey
+		cur.keys = append(cur.keys, curKey)
 		if key == "" {
 			curKey = nil // configparser does not continue a value whose key is empty
 		}
@@ -201,7 +177,6 @@ func parseINI(path string, data []byte) (*iniFile, error) {
 	if deferred != nil {
 		return nil, deferred
 	}
-	f.sections = sectionOrder
 	return f, nil
 }
 
