@@ -199,16 +199,12 @@ func (r *resolver) validateSourceProfile(parent string, sp *setting, src string,
 
 func hasStatic(p *profile) bool { return p.has("aws_access_key_id") || p.has("aws_secret_access_key") }
 
-func hasAssumeRoleVars(p *profile) bool {
-	return p.has("role_arn") && !p.has("web_identity_token_file")
-}
-
 // fromProfile is botocore's _resolve_credentials_from_profile: a source profile with static keys,
 // or without role_arn, gets its credentials from its own sources (web identity, static keys);
 // otherwise it assumes its own role.
 func (r *resolver) fromProfile(name string, visited *[]string) error {
 	p := r.files.profiles[name]
-	if hasStatic(p) || !hasAssumeRoleVars(p) {
+	if hasStatic(p) || !p.has("role_arn") || p.has("web_identity_token_file") {
 		var reasons []string
 		found, err := r.profileSources(name, false, func(s SourceReport) {
 			if s.Status == Skipped {

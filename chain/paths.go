@@ -5,10 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 )
-
-var errNotDir = syscall.ENOTDIR
 
 // expandPath expands a config file path as botocore does (os.path.expandvars, then
 // os.path.expanduser): "$NAME" and "${NAME}" are replaced by the variable's value when it is set

@@ -154,10 +154,8 @@ func (r *resolver) loadFiles() error {
 		return err
 	}
 	r.files = files
-	for _, name := range files.credIgnored {
-		if name == "profile "+r.name {
-			r.note("%s has a section [%s]: in the credentials file sections are named without the \"profile \" prefix, so the AWS CLI reads it as a profile called %q, not %q", files.credentials.display, name, name, r.name)
-		}
+	if name := "profile " + r.name; files.credSections[name] != nil {
+		r.note("%s has a section [%s]: in the credentials file sections are named without the \"profile \" prefix, so the AWS CLI reads it as a profile called %q, not %q", files.credentials.display, name, name, r.name)
 	}
 	return nil
 }
