@@ -2,6 +2,7 @@ package chain
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,23 +14,24 @@ import (
 func (r *resolver) topAssumeRole(report func(SourceReport)) (bool, error) {
 	name := fmt.Sprintf("assume role (profile %s)", r.name)
 	p := r.files.profiles[r.name]
+	skip := ""
 	switch {
 	case p == nil:
-		report(SourceReport{Name: name, Status: Skipped, Reason: fmt.Sprintf("there is no profile %s", r.name)})
-		return false, nil
+		skip = fmt.Sprintf("there is no profile %s", r.name)
 	case !p.has("role_arn"):
-		report(SourceReport{Name: name, Status: Skipped, Reason: fmt.Sprintf("profile %s has no role_arn", r.name)})
-		return false, nil
+		skip = fmt.Sprintf("profile %s has no role_arn", r.name)
 	case p.has("web_identity_token_file"):
-		report(SourceReport{Name: name, Status: Skipped, Reason: fmt.Sprintf("profile %s has web_identity_token_file, so its role_arn is assumed with web identity (next source)", r.name)})
+		skip = fmt.Sprintf("profile %s has web_identity_token_file, so its role_arn is assumed with web identity (next source)", r.name)
+	}
+	if skip != "" {
+		report(SourceReport{Name: name, Status: Skipped, Reason: skip})
 		return false, nil
 	}
 	visited := []string{r.name}
 	if err := r.assumeRole(r.name, &visited); err != nil {
 		return failed(report, name, err)
 	}
-	ra := p.get("role_arn")
-	reason := fmt.Sprintf("profile %s has role_arn (%s)", r.name, ra.where())
+	reason := fmt.Sprintf("profile %s has role_arn (%s)", r.name, p.get("role_arn").where())
 	if sp := p.get("source_profile"); sp != nil {
 		reason += fmt.Sprintf(" and source_profile %s", sp.value)
 	} else if cs := p.get("credential_source"); cs != nil {
@@ -117,8 +119,7 @@ func (r *resolver) durationSeconds(profile string, s *setting) (time.Duration, e
 		return 0, nil
 	}
 	if n < 900 || n > 43200 {
-		return 0, &ConfigError{Profile: profile, Key: "duration_seconds", File: s.file, Line: s.line,
-			Reason: fmt.Sprintf("%d is outside STS's range of 900 to 43200 seconds (15 minutes to 12 hours)", n)}
+		return 0, s.invalid(profile, fmt.Sprintf("%d is outside STS's range of 900 to 43200 seconds (15 minutes to 12 hours)", n))
 	}
 	return time.Duration(n) * time.Second, nil
 }
@@ -150,8 +151,7 @@ func (r *resolver) credentialSource(profile string, cs *setting, value string) e
 	switch value {
 	case "Environment":
 		if r.env(envAccessKeyID) == "" {
-			return &ConfigError{Profile: profile, Key: "credential_source", File: cs.file, Line: cs.line,
-				Reason: "credential_source = Environment but " + r.notSet(envAccessKeyID)}
+			return cs.invalid(profile, "credential_source = Environment but "+r.notSet(envAccessKeyID))
 		}
 		step, err := r.envKeys(profile)
 		if err == nil {
@@ -159,11 +159,11 @@ func (r *resolver) credentialSource(profile string, cs *setting, value string) e
 		}
 		return err
 	case "EcsContainer", "Ec2InstanceMetadata":
-		return &ConfigError{Profile: profile, Key: "credential_source", File: cs.file, Line: cs.line, Unsupported: true,
-			Reason: fmt.Sprintf("credential_source = %s is not supported by this library (only Environment is); use source_profile, or credential_source = Environment", value)}
+		ce := cs.invalid(profile, fmt.Sprintf("credential_source = %s is not supported by this library (only Environment is); use source_profile, or credential_source = Environment", value))
+		ce.Unsupported = true
+		return ce
 	}
-	return &ConfigError{Profile: profile, Key: "credential_source", File: cs.file, Line: cs.line,
-		Reason: fmt.Sprintf("%q is not a valid credential_source: the AWS CLI accepts Environment, EcsContainer or Ec2InstanceMetadata, spelled exactly so", redact.Clip(value, 64))}
+	return cs.invalid(profile, fmt.Sprintf("%q is not a valid credential_source: the AWS CLI accepts Environment, EcsContainer or Ec2InstanceMetadata, spelled exactly so", redact.Clip(value, 64)))
 }
 
 // validateSourceProfile is botocore's _validate_source_profile: the source must exist, and
@@ -174,15 +174,9 @@ func (r *resolver) validateSourceProfile(parent string, sp *setting, src string,
 		if hint := r.missingProfileHint(src); hint != "" {
 			reason += "; " + hint
 		}
-		return &ConfigError{Profile: parent, Key: "source_profile", File: sp.file, Line: sp.line, Reason: reason}
+		return sp.invalid(parent, reason)
 	}
-	at := -1
-	for i, v := range visited {
-		if v == src {
-			at = i
-			break
-		}
-	}
+	at := slices.Index(visited, src)
 	if at < 0 {
 		return nil
 	}
@@ -194,7 +188,9 @@ func (r *resolver) validateSourceProfile(parent string, sp *setting, src string,
 	if src == parent {
 		reason += " (a profile may name itself only when it holds aws_access_key_id and aws_secret_access_key)"
 	}
-	return &ConfigError{Profile: parent, Key: "source_profile", File: sp.file, Line: sp.line, Reason: reason, Cycle: cycle}
+	ce := sp.invalid(parent, reason)
+	ce.Cycle = cycle
+	return ce
 }
 
 func hasStatic(p *profile) bool { return p.has("aws_access_key_id") || p.has("aws_secret_access_key") }

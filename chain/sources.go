@@ -219,61 +219,54 @@ func (r *resolver) noWebIdentityReason(name string, useEnv bool) string {
 // staticKeys is botocore's SharedCredentialProvider or ConfigProvider: keys in one file's
 // section for the profile. The session token is aws_security_token, else aws_session_token.
 func (r *resolver) staticKeys(name, source string, file fileState, sec *section, report func(SourceReport)) (bool, error) {
-	skip := func(reason string) (bool, error) {
-		report(SourceReport{Name: source, Status: Skipped, Reason: reason})
-		return false, nil
-	}
+	skip := ""
 	switch {
 	case !file.found:
-		return skip(fmt.Sprintf("%s does not exist", file.display))
+		skip = fmt.Sprintf("%s does not exist", file.display)
 	case sec == nil:
-		reason := fmt.Sprintf("%s has no profile %s", file.display, name)
+		skip = fmt.Sprintf("%s has no profile %s", file.display, name)
 		if hint := r.missingProfileHint(name); hint != "" {
-			reason += " (" + hint + ")"
+			skip += " (" + hint + ")"
 		}
-		return skip(reason)
 	case !sec.has("aws_access_key_id"):
-		reason := fmt.Sprintf("profile %s in %s has no aws_access_key_id", name, file.display)
+		skip = fmt.Sprintf("profile %s in %s has no aws_access_key_id", name, file.display)
 		if s := sec.get("aws_secret_access_key"); s != nil {
-			reason += fmt.Sprintf(" (it has aws_secret_access_key, %s line %d, which the AWS CLI ignores without an access key ID)", s.file, s.line)
+			skip += fmt.Sprintf(" (it has aws_secret_access_key, %s line %d, which the AWS CLI ignores without an access key ID)", s.file, s.line)
 		}
-		return skip(reason)
 	}
-	idSet := sec.get("aws_access_key_id")
+	if skip != "" {
+		report(SourceReport{Name: source, Status: Skipped, Reason: skip})
+		return false, nil
+	}
+	idSet, secretSet, tokenSet := sec.get("aws_access_key_id"), sec.get("aws_secret_access_key"), sec.get("aws_security_token")
+	if tokenSet == nil {
+		tokenSet = sec.get("aws_session_token")
+	}
+	// Secrets are checked here rather than by plainValue, whose message does not include the
+	// value either, to keep them out of that path entirely.
+	multiLine := func(s *setting) bool { return s.nested != nil || strings.Contains(s.value, "\n") }
 	id, err := plainValue(name, idSet)
+	switch {
+	case err != nil:
+	case secretSet == nil:
+		err = &ConfigError{Profile: name, Key: "aws_secret_access_key", File: idSet.file, Line: idSet.line,
+			Reason: fmt.Sprintf("aws_access_key_id is set (line %d) but aws_secret_access_key is not: set both", idSet.line)}
+	case multiLine(secretSet):
+		err = secretSet.invalid(name, "the value must be on one line")
+	case id == "":
+		err = idSet.invalid(name, "the value is empty")
+	case secretSet.value == "":
+		err = secretSet.invalid(name, "the value is empty")
+	case tokenSet != nil && multiLine(tokenSet):
+		err = tokenSet.invalid(name, "the value must be on one line")
+	}
 	if err != nil {
 		return failed(report, source, err)
 	}
-	secretSet := sec.get("aws_secret_access_key")
-	if secretSet == nil {
-		return failed(report, source, &ConfigError{Profile: name, Key: "aws_secret_access_key", File: idSet.file, Line: idSet.line,
-			Reason: fmt.Sprintf("aws_access_key_id is set (line %d) but aws_secret_access_key is not: set both", idSet.line)})
-	}
-	if secretSet.nested != nil || strings.Contains(secretSet.value, "\n") {
-		// plainValue's message does not include the value, but keep secrets out of the path
-		// entirely.
-		return failed(report, source, &ConfigError{Profile: name, Key: "aws_secret_access_key", File: secretSet.file, Line: secretSet.line, Reason: "the value must be on one line"})
-	}
-	if id == "" || secretSet.value == "" {
-		empty, s := "aws_access_key_id", idSet
-		if id != "" {
-			empty, s = "aws_secret_access_key", secretSet
-		}
-		return failed(report, source, &ConfigError{Profile: name, Key: empty, File: s.file, Line: s.line, Reason: "the value is empty"})
-	}
-	var token string
-	for _, k := range []string{"aws_security_token", "aws_session_token"} {
-		if s := sec.get(k); s != nil {
-			if s.nested != nil || strings.Contains(s.value, "\n") {
-				return failed(report, source, &ConfigError{Profile: name, Key: k, File: s.file, Line: s.line, Reason: "the value must be on one line"})
-			}
-			token = s.value
-			break
-		}
-	}
-	r.keys = credentials.Credentials{AccessKeyID: id, SecretAccessKey: secretSet.value, SessionToken: token, Source: credentials.SourceStatic}
+	r.keys = credentials.Credentials{AccessKeyID: id, SecretAccessKey: secretSet.value, Source: credentials.SourceStatic}
 	step := Step{Kind: StepStatic, Profile: name, AccessKeyID: id, Settings: []Setting{{Name: "aws_access_key_id", Value: id, From: idSet.where()}}}
-	if token != "" {
+	if tokenSet != nil && tokenSet.value != "" {
+		r.keys.SessionToken = tokenSet.value
 		step.Settings = append(step.Settings, Setting{Name: "session token", Value: "[set]", From: file.display})
 	}
 	r.add(step)
