@@ -2,6 +2,7 @@ package chain
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -128,22 +129,14 @@ func (r *resolver) durationSeconds(profile string, s *setting) (time.Duration, e
 // underscores between digits, surrounding white space.
 func pyInt(s string) (int64, bool) {
 	s = pyStrip(s)
-	neg := false
-	if s != "" && (s[0] == '+' || s[0] == '-') {
-		neg, s = s[0] == '-', s[1:]
-	}
-	if s == "" || s[0] == '_' || s[len(s)-1] == '_' || strings.Contains(s, "__") {
+	if !pyIntPattern.MatchString(s) {
 		return 0, false
 	}
 	n, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 10, 64)
-	if err != nil || n < 0 {
-		return 0, false
-	}
-	if neg {
-		n = -n
-	}
-	return n, true
+	return n, err == nil
 }
+
+var pyIntPattern = regexp.MustCompile(`^[+-]?[0-9](_?[0-9])*$`)
 
 // credentialSource checks credential_source and, for Environment, adds the environment step.
 // botocore compares the value case-sensitively.

@@ -246,12 +246,7 @@ func pyIndent(s string) int {
 // pyLower lower-cases like Python's str.lower for the keys that matter (ASCII); other letters go
 // through Go's case mapping, with Python's one multi-character special case.
 func pyLower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return strings.ToLower(strings.ReplaceAll(s, "\u0130", "i\u0307"))
-		}
-	}
-	return strings.ToLower(s)
+	return strings.ToLower(strings.ReplaceAll(s, "\u0130", "i\u0307"))
 }
 
 // pySplitLines splits like Python's str.splitlines, which the nested-block parser uses: besides

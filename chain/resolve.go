@@ -71,18 +71,8 @@ func Resolve(ctx context.Context, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	r := plan(opts)
-	exp := r.exp
-	if exp.Err != nil {
-		return nil, exp.Err
-	}
-	out := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, Explanation: exp, endpointURL: r.serviceEndpointURL}
-	if err := out.build(r); err != nil {
-		_ = out.Close()
-		exp.Err = leave(err)
-		return nil, exp.Err
-	}
-	return out, nil
+	res, exp := resolve(opts)
+	return res, exp.Err
 }
 
 // Explain resolves like Resolve and calls no service: it builds the providers only to check their
@@ -92,18 +82,29 @@ func Explain(ctx context.Context, opts Options) (*Explanation, error) {
 	if err := ctx.Err(); err != nil {
 		return &Explanation{Err: err}, err
 	}
-	r := plan(opts)
-	exp := r.exp
-	if exp.Err == nil {
-		// Build the providers (which makes no request) so that a setting they refuse, such as an
-		// invalid role ARN or session name, is reported here as Resolve would report it.
-		out := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, Explanation: exp}
-		if err := out.build(r); err != nil {
-			exp.Err = leave(err)
-		}
-		_ = out.Close()
+	// Building the providers makes no request, and reports a setting they refuse, such as an
+	// invalid role ARN or session name, as Resolve would.
+	res, exp := resolve(opts)
+	if res != nil {
+		_ = res.Close()
 	}
 	return exp, exp.Err
+}
+
+// resolve plans and builds; the Result is nil when the Explanation has an Err.
+func resolve(opts Options) (*Result, *Explanation) {
+	r := plan(opts)
+	exp := r.exp
+	if exp.Err != nil {
+		return nil, exp
+	}
+	res := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, Explanation: exp, endpointURL: r.serviceEndpointURL}
+	if err := res.build(r); err != nil {
+		_ = res.Close()
+		exp.Err = leave(err)
+		return nil, exp
+	}
+	return res, exp
 }
 
 // build makes the provider of the first step and, when roles follow, a credentials.RoleChain
@@ -173,12 +174,9 @@ func (r *Result) build(res *resolver) error {
 // session name, say), naming where each of its settings came from. errors.As reaches the
 // provider's error through it.
 type stepError struct {
-	// Step is the step concerned.
-	Step Step
-	// Index is its 0-based position in Explanation.Steps.
-	Index int
-	// Err is the provider's error.
-	Err error
+	Step  Step
+	Index int // in Explanation.Steps, from 0
+	Err   error
 }
 
 func (e *stepError) Error() string {

@@ -173,20 +173,20 @@ func (p *profile) firstWithPrefix(prefix string) *setting {
 	if p == nil {
 		return nil
 	}
-	var best *setting
 	for _, sec := range []*section{p.creds, p.config} {
+		var first *setting
 		if sec == nil {
 			continue
 		}
 		for _, m := range []map[string]*setting{sec.own, sec.defaults} {
 			for k, s := range m {
-				if strings.HasPrefix(k, prefix) && (best == nil || s.file == best.file && s.line < best.line) {
-					best = s
+				if strings.HasPrefix(k, prefix) && (first == nil || s.line < first.line) {
+					first = s
 				}
 			}
 		}
-		if best != nil {
-			return best
+		if first != nil {
+			return first
 		}
 	}
 	return nil
