@@ -121,11 +121,8 @@ func (r *resolver) boolean(envName, key string) (b bool, set *Setting, err error
 	return false, &v.set, v.invalid(r.name, fmt.Sprintf("%q is neither true nor false (the AWS CLI would read it as false)", redact.Clip(v.v, 64)))
 }
 
-// configuredEndpointURL returns the endpoint URL configured for a service, named by its botocore
-// service ID ("sts", "s3", "secrets manager"), in botocore's order: AWS_ENDPOINT_URL_<ID> (upper
-// case, spaces as underscores), AWS_ENDPOINT_URL, the service's block of the services section the
-// profile names, the profile's endpoint_url. The caller has checked
-// ignore_configured_endpoint_urls.
+// configuredEndpointURL is Result.ServiceEndpointURL for the profile in use, once the caller has
+// checked ignore_configured_endpoint_urls.
 func (r *resolver) configuredEndpointURL(service string) (string, Setting, error) {
 	id := strings.ReplaceAll(strings.TrimSpace(service), " ", "_")
 	for _, envName := range []string{envEndpointURL + "_" + strings.ToUpper(id), envEndpointURL} {
@@ -144,9 +141,7 @@ func (r *resolver) configuredEndpointURL(service string) (string, Setting, error
 	return v.v, v.set, nil
 }
 
-// serviceEndpointURL is configuredEndpointURL for the profile in use, unless
-// AWS_IGNORE_CONFIGURED_ENDPOINT_URLS (else the profile's ignore_configured_endpoint_urls) is
-// true.
+// serviceEndpointURL answers Result.ServiceEndpointURL.
 func (r *resolver) serviceEndpointURL(service string) (string, Setting, error) {
 	if ignore, _, err := r.boolean(envIgnoreConfiguredEndpointURLs, "ignore_configured_endpoint_urls"); ignore || err != nil {
 		return "", Setting{}, err
@@ -164,7 +159,7 @@ func (r *resolver) servicesEndpoint(service string) (string, Setting, error) {
 	}
 	name := ref.v
 	sec := r.files.cfg.services[name]
-	if sec == nil || sec.empty() {
+	if sec == nil || len(sec.own) == 0 && len(sec.defaults) == 0 {
 		return "", Setting{}, ref.invalid(r.name, fmt.Sprintf("names the services section %q, but %s has no [services %s] section with settings", redact.Clip(name, 64), r.files.config.display, redact.Clip(name, 64)))
 	}
 	block := sec.get(service)

@@ -11,21 +11,18 @@ import (
 // os.path.expanduser): "$NAME" and "${NAME}" are replaced by the variable's value when it is set
 // (left alone otherwise), a leading "~" by home and "~user" by that user's home directory.
 func expandPath(p string, getenv func(string) string, home string) string {
-	return expandUser(expandVars(p, getenv), home)
-}
-
-// envVarRef is os.path.expandvars's pattern: Python's \w with re.ASCII is Go's \w.
-var envVarRef = regexp.MustCompile(`\$(\w+|\{[^}]*\})`)
-
-func expandVars(p string, getenv func(string) string) string {
-	return envVarRef.ReplaceAllStringFunc(p, func(ref string) string {
+	p = envVarRef.ReplaceAllStringFunc(p, func(ref string) string {
 		name := strings.TrimSuffix(strings.TrimPrefix(ref[1:], "{"), "}")
 		if v := getenv(name); name != "" && v != "" {
 			return v
 		}
 		return ref
 	})
+	return expandUser(p, home)
 }
+
+// envVarRef is os.path.expandvars's pattern: Python's \w with re.ASCII is Go's \w.
+var envVarRef = regexp.MustCompile(`\$(\w+|\{[^}]*\})`)
 
 func expandUser(p, home string) string {
 	if !strings.HasPrefix(p, "~") {

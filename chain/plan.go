@@ -32,7 +32,6 @@ type resolver struct {
 	exp   *Explanation            // exp.Steps are the steps to build
 	keys  credentials.Credentials // the keys of a StepStatic step, kept out of the Explanation
 	name  string                  // the profile
-	named bool                    // the profile was named (option or variable), so it must exist
 	noEnv bool                    // Options.Profile is set: credentials in environment variables are ignored
 }
 
@@ -72,7 +71,7 @@ func (r *resolver) run() error {
 	if err := r.loadFiles(); err != nil {
 		return err
 	}
-	if r.named && r.files.profiles[r.name] == nil {
+	if r.exp.ProfileFrom != "default" && r.files.profiles[r.name] == nil { // named, so it must exist
 		return r.profileNotFound()
 	}
 	regionErr := r.region()
@@ -88,9 +87,7 @@ func (r *resolver) run() error {
 		return &NoCredentialsError{Explanation: r.exp}
 	}
 	for _, s := range r.exp.Steps {
-		if s.Kind == StepWebIdentity || s.Kind == StepAssumeRole {
-			r.exp.STS.Used = true
-		}
+		r.exp.STS.Used = r.exp.STS.Used || s.Kind == StepWebIdentity || s.Kind == StepAssumeRole
 	}
 	if r.exp.STS.Used && r.exp.STS.Err != nil {
 		if r.opts.STS == nil {
@@ -104,24 +101,21 @@ func (r *resolver) run() error {
 // pickProfile chooses the profile as botocore does: the explicit name (like --profile), then
 // AWS_DEFAULT_PROFILE, then AWS_PROFILE, then "default".
 func (r *resolver) pickProfile() {
+	e := r.exp
 	switch {
 	case r.opts.Profile != "":
-		r.name, r.named, r.noEnv = r.opts.Profile, true, true
-		r.exp.ProfileFrom = "Options.Profile"
+		e.Profile, e.ProfileFrom, r.noEnv = r.opts.Profile, "Options.Profile", true
 	case r.env(envDefaultProfile) != "":
-		r.name, r.named = r.env(envDefaultProfile), true
-		r.exp.ProfileFrom = envDefaultProfile
-		if p := r.env(envProfile); p != "" && p != r.name {
-			r.note("AWS_PROFILE=%s is ignored because AWS_DEFAULT_PROFILE=%s is set and the AWS CLI (botocore) reads AWS_DEFAULT_PROFILE first", p, r.name)
+		e.Profile, e.ProfileFrom = r.env(envDefaultProfile), envDefaultProfile
+		if p := r.env(envProfile); p != "" && p != e.Profile {
+			r.note("AWS_PROFILE=%s is ignored because AWS_DEFAULT_PROFILE=%s is set and the AWS CLI (botocore) reads AWS_DEFAULT_PROFILE first", p, e.Profile)
 		}
 	case r.env(envProfile) != "":
-		r.name, r.named = r.env(envProfile), true
-		r.exp.ProfileFrom = envProfile
+		e.Profile, e.ProfileFrom = r.env(envProfile), envProfile
 	default:
-		r.name = "default"
-		r.exp.ProfileFrom = "default"
+		e.Profile, e.ProfileFrom = "default", "default"
 	}
-	r.exp.Profile = r.name
+	r.name = e.Profile
 }
 
 func (r *resolver) note(format string, args ...any) {

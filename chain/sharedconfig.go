@@ -51,9 +51,6 @@ func (s *section) get(key string) *setting {
 
 func (s *section) has(key string) bool { return s.get(key) != nil }
 
-// empty reports whether the section has no keys at all.
-func (s *section) empty() bool { return len(s.own) == 0 && len(s.defaults) == 0 }
-
 // sectionsView returns the sections of f as botocore's raw_config_parse sees them. Like botocore,
 // it parses the nested blocks of [DEFAULT] only when some section inherits them.
 func (f *iniFile) sectionsView() ([]*section, error) {
