@@ -170,10 +170,7 @@ func (r *resolver) validateSourceProfile(parent string, sp *setting, src string,
 		return sp.invalid(parent, reason)
 	}
 	at := slices.Index(visited, src)
-	if at < 0 {
-		return nil
-	}
-	if src == parent && hasStatic(r.files.profiles[src]) {
+	if at < 0 || src == parent && hasStatic(r.files.profiles[src]) {
 		return nil
 	}
 	cycle := append(append([]string{}, visited[at:]...), src)

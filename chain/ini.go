@@ -15,28 +15,16 @@ const maxConfigFileSize = 1 << 20
 // This parser is hand-written because no maintained Go library reads Python configparser's
 // dialect as botocore does (continuation lines, nested blocks, [DEFAULT] keys, its errors), and a
 // file read differently would resolve to different credentials; ini_peer_test.go checks it
-// against botocore itself.
-//
-// The INI dialect below is that of Python's configparser.RawConfigParser with its defaults, which
-// is what botocore 1.43 (and so the AWS CLI v1) uses for ~/.aws/config and ~/.aws/credentials:
-//
-//   - a file is UTF-8; "\r\n", "\r" and "\n" all end a line (Python's universal newlines);
-//   - a line whose first non-blank character is '#' or ';' is a comment; there are no inline
-//     comments, so "region = us-east-1 # eu" has the value "us-east-1 # eu";
-//   - "[name]" opens a section; the name is everything between the first '[' and the last ']';
-//     section names are case-sensitive, and "[DEFAULT]" is special: its keys apply to every
-//     other section of the file;
-//   - "key = value" or "key: value": the key is what precedes the first '=' or ':', lower-cased;
-//     key and value are trimmed of (Unicode) white space;
-//   - a line indented deeper than the line of the current key continues that key's value (even
-//     one that looks like a section header); blank lines inside a value are kept;
-//   - a value that starts with a line break is a nested block ("sts =" followed by indented
-//     "key = value" lines), split on '=' only, with keys kept as written;
-//   - the same section twice, or the same key twice in a section, in one file is an error, as is
-//     a key outside any section or a line that is neither a section, a key nor a comment.
+// against botocore itself. The dialect is configparser.RawConfigParser's with its defaults, as
+// the package documentation ("Files") describes it. The finer points: "\r\n", "\r" and "\n" all
+// end a line; a section name is everything between the first '[' and the last ']', case-sensitive;
+// key and value are trimmed of (Unicode) white space; a line indented deeper than the current
+// key's line continues its value even when it looks like a section header, and blank lines
+// inside a value are kept; a nested block is split on '=' only, its keys kept as written; a key
+// outside any section, or a line that is neither a section, a key nor a comment, is an error.
 
 // iniFile is one parsed file. Nested blocks are not parsed yet: botocore parses them when it
-// reads a section, so an error in one surfaces only when a section is read (see sections).
+// reads a section, so an error in one surfaces only when a section is read (see sectionsView).
 type iniFile struct {
 	path     string        // the path as shown to people
 	sections []*iniSection // in order of appearance, without DEFAULT

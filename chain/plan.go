@@ -155,12 +155,10 @@ func (r *resolver) loadFiles() error {
 }
 
 func (r *resolver) profileNotFound() error {
-	var files []string
-	for _, f := range []fileState{r.files.config, r.files.credentials} {
-		if f.found {
-			files = append(files, f.display)
-		} else {
-			files = append(files, f.display+" (missing)")
+	files := []string{r.files.config.display, r.files.credentials.display}
+	for i, f := range []fileState{r.files.config, r.files.credentials} {
+		if !f.found {
+			files[i] += " (missing)"
 		}
 	}
 	return &ProfileNotFoundError{Profile: r.name, From: r.exp.ProfileFrom, Files: files, Hint: r.missingProfileHint(r.name)}

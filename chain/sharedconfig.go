@@ -57,27 +57,31 @@ func (f *iniFile) sectionsView() ([]*section, error) {
 	out := make([]*section, 0, len(f.sections))
 	var defaults map[string]*setting
 	if f.defaults != nil && len(f.sections) > 0 {
-		defaults = make(map[string]*setting, len(f.defaults.keys))
-		for _, k := range f.defaults.keys {
-			st, err := f.setting(k)
-			if err != nil {
-				return nil, err
-			}
-			defaults[k.name] = st
+		var err error
+		if defaults, err = f.settings(f.defaults); err != nil {
+			return nil, err
 		}
 	}
 	for _, is := range f.sections {
-		s := &section{name: is.name, file: f.path, line: is.line, own: make(map[string]*setting, len(is.keys)), defaults: defaults}
-		for _, k := range is.keys {
-			st, err := f.setting(k)
-			if err != nil {
-				return nil, err
-			}
-			s.own[k.name] = st
+		own, err := f.settings(is)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, s)
+		out = append(out, &section{name: is.name, file: f.path, line: is.line, own: own, defaults: defaults})
 	}
 	return out, nil
+}
+
+func (f *iniFile) settings(is *iniSection) (map[string]*setting, error) {
+	m := make(map[string]*setting, len(is.keys))
+	for _, k := range is.keys {
+		st, err := f.setting(k)
+		if err != nil {
+			return nil, err
+		}
+		m[k.name] = st
+	}
+	return m, nil
 }
 
 // setting turns a key into a setting, parsing a nested block the way botocore's _parse_nested
