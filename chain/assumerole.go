@@ -146,11 +146,7 @@ func (r *resolver) credentialSource(profile string, cs *setting, value string) e
 		if r.env(envAccessKeyID) == "" {
 			return cs.invalid(profile, "credential_source = Environment but "+r.notSet(envAccessKeyID))
 		}
-		step, err := r.envKeys(profile)
-		if err == nil {
-			r.add(step)
-		}
-		return err
+		return r.envKeys(profile)
 	case "EcsContainer", "Ec2InstanceMetadata":
 		ce := cs.invalid(profile, fmt.Sprintf("credential_source = %s is not supported by this library (only Environment is); use source_profile, or credential_source = Environment", value))
 		ce.Unsupported = true

@@ -48,16 +48,13 @@ func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
 		report(SourceReport{Name: name, Status: Skipped, Reason: reason})
 		return false, nil
 	}
-	step, err := r.envKeys("")
-	if err != nil {
+	if err := r.envKeys(""); err != nil {
 		return failed(report, name, err)
 	}
-	reason := "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set"
 	if r.exp.ProfileFrom == envProfile || r.exp.ProfileFrom == envDefaultProfile {
 		r.note("%s=%s is set, but credentials in environment variables come first, as in the AWS CLI; unset AWS_ACCESS_KEY_ID to use the profile's credentials", r.exp.ProfileFrom, r.name)
 	}
-	report(SourceReport{Name: name, Status: Chosen, Reason: reason})
-	r.add(step)
+	report(SourceReport{Name: name, Status: Chosen, Reason: "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set"})
 	return true, nil
 }
 
@@ -71,18 +68,19 @@ func failed(report func(SourceReport), source string, err error) (bool, error) {
 	return false, err
 }
 
-// envKeys reads credentials from the environment for the environment source or for
-// credential_source = Environment in profile.
-func (r *resolver) envKeys(profile string) (Step, error) {
+// envKeys adds the step that reads credentials from the environment, for the environment source
+// or for credential_source = Environment in profile.
+func (r *resolver) envKeys(profile string) error {
 	id, secret := r.env(envAccessKeyID), r.env(envSecretAccessKey)
 	if secret == "" {
-		return Step{}, &ConfigError{Profile: profile, Key: envSecretAccessKey, Reason: r.notSet(envSecretAccessKey) + ", but AWS_ACCESS_KEY_ID is: set both, or neither"}
+		return &ConfigError{Profile: profile, Key: envSecretAccessKey, Reason: r.notSet(envSecretAccessKey) + ", but AWS_ACCESS_KEY_ID is: set both, or neither"}
 	}
 	step := Step{Kind: StepEnvironment, AccessKeyID: id, Settings: []Setting{{Name: envAccessKeyID, Value: id, From: "env"}}}
 	if r.env(envSecurityToken) != "" || r.env(envSessionToken) != "" {
 		step.Settings = append(step.Settings, Setting{Name: "session token", Value: "[set]", From: "env"})
 	}
-	return step, nil
+	r.add(step)
+	return nil
 }
 
 func (r *resolver) add(s Step) { r.exp.Steps = append(r.exp.Steps, s) }
