@@ -88,17 +88,14 @@ func parseINI(path string, data []byte) (*iniFile, error) {
 		sections = map[string]*iniSection{}
 		keys     = map[[2]string]*iniKey{} // by section and key name
 		deferred *ParseError               // configparser reports some errors only at the end of the file
-		lineno   int
-		rest     = data
 	)
-	for len(rest) > 0 {
-		var raw []byte
-		raw, rest = nextLine(rest)
-		lineno++
-		if !utf8.Valid(raw) {
+	// Python's universal newlines: "\r\n", "\r" and "\n" all end a line.
+	lines := strings.Split(strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(string(data)), "\n")
+	for i, line := range lines {
+		lineno := i + 1
+		if !utf8.ValidString(line) {
 			return nil, &ParseError{File: path, Line: lineno, Reason: "the line is not valid UTF-8"}
 		}
-		line := string(raw)
 		value := pyStrip(line)
 		isComment := strings.HasPrefix(value, "#") || strings.HasPrefix(value, ";")
 		if isComment {
@@ -166,19 +163,6 @@ func parseINI(path string, data []byte) (*iniFile, error) {
 		return nil, deferred
 	}
 	return f, nil
-}
-
-// nextLine splits off the first line of b, ending at "\r\n", "\r" or "\n" (the terminator is
-// dropped).
-func nextLine(b []byte) (line, rest []byte) {
-	i := bytes.IndexAny(b, "\r\n")
-	if i < 0 {
-		return b, nil
-	}
-	if b[i] == '\r' && i+1 < len(b) && b[i+1] == '\n' {
-		return b[:i], b[i+2:]
-	}
-	return b[:i], b[i+1:]
 }
 
 // sectionHeader matches configparser's `\[(?P<header>.+)\]` against a trimmed line: the name runs
