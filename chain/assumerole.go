@@ -2,6 +2,8 @@ package chain
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,23 +15,24 @@ import (
 func (r *resolver) topAssumeRole(report func(SourceReport)) (bool, error) {
 	name := fmt.Sprintf("assume role (profile %s)", r.name)
 	p := r.files.profiles[r.name]
+	skip := ""
 	switch {
 	case p == nil:
-		report(SourceReport{Name: name, Status: Skipped, Reason: fmt.Sprintf("there is no profile %s", r.name)})
-		return false, nil
+		skip = fmt.Sprintf("there is no profile %s", r.name)
 	case !p.has("role_arn"):
-		report(SourceReport{Name: name, Status: Skipped, Reason: fmt.Sprintf("profile %s has no role_arn", r.name)})
-		return false, nil
+		skip = fmt.Sprintf("profile %s has no role_arn", r.name)
 	case p.has("web_identity_token_file"):
-		report(SourceReport{Name: name, Status: Skipped, Reason: fmt.Sprintf("profile %s has web_identity_token_file, so its role_arn is assumed with web identity (next source)", r.name)})
+		skip = fmt.Sprintf("profile %s has web_identity_token_file, so its role_arn is assumed with web identity (next source)", r.name)
+	}
+	if skip != "" {
+		report(SourceReport{Name: name, Status: Skipped, Reason: skip})
 		return false, nil
 	}
 	visited := []string{r.name}
 	if err := r.assumeRole(r.name, &visited); err != nil {
 		return failed(report, name, err)
 	}
-	ra := p.get("role_arn")
-	reason := fmt.Sprintf("profile %s has role_arn (%s)", r.name, ra.where())
+	reason := fmt.Sprintf("profile %s has role_arn (%s)", r.name, p.get("role_arn").where())
 	if sp := p.get("source_profile"); sp != nil {
 		reason += fmt.Sprintf(" and source_profile %s", sp.value)
 	} else if cs := p.get("credential_source"); cs != nil {
@@ -43,35 +46,32 @@ func (r *resolver) topAssumeRole(report func(SourceReport)) (bool, error) {
 // configuration, resolve the source credentials (recursively), then add the AssumeRole step.
 func (r *resolver) assumeRole(name string, visited *[]string) error {
 	p := r.files.profiles[name]
-	roleSet := p.get("role_arn")
-	roleARN, err := plainValue(name, roleSet)
+	step := Step{Kind: StepAssumeRole, Profile: name}
+	roleARN, err := r.record(&step, name, "role_arn")
 	if err != nil {
 		return err
 	}
+	roleSet := p.get("role_arn")
 	if roleARN == "" {
-		return &ConfigError{Profile: name, Key: "role_arn", File: roleSet.file, Line: roleSet.line, Reason: "role_arn is empty"}
+		return roleSet.invalid(name, "role_arn is empty")
 	}
+	step.RoleARN = roleARN
 	sp, cs := p.get("source_profile"), p.get("credential_source")
 	switch {
 	case sp != nil && cs != nil:
-		return &ConfigError{Profile: name, Key: "credential_source", File: cs.file, Line: cs.line,
-			Reason: fmt.Sprintf("the profile sets both source_profile (%s) and credential_source; the AWS CLI refuses this: keep one", sp.where())}
+		return cs.invalid(name, fmt.Sprintf("the profile sets both source_profile (%s) and credential_source; the AWS CLI refuses this: keep one", sp.where()))
 	case sp == nil && cs == nil:
-		return &ConfigError{Profile: name, Key: "role_arn", File: roleSet.file, Line: roleSet.line,
-			Reason: "role_arn is set but neither source_profile nor credential_source says which credentials assume the role: add one"}
-	}
-	step := Step{Kind: StepAssumeRole, Profile: name, RoleARN: roleARN, Settings: []Setting{{Name: "role_arn", Value: roleARN, From: roleSet.where()}}}
-	if cs != nil {
-		src, err := plainValue(name, cs)
+		return roleSet.invalid(name, "role_arn is set but neither source_profile nor credential_source says which credentials assume the role: add one")
+	case cs != nil:
+		src, err := r.record(&step, name, "credential_source")
 		if err != nil {
 			return err
 		}
 		if err := r.credentialSource(name, cs, src); err != nil {
 			return err
 		}
-		step.Settings = append(step.Settings, Setting{Name: "credential_source", Value: src, From: cs.where()})
-	} else {
-		src, err := plainValue(name, sp)
+	default:
+		src, err := r.record(&step, name, "source_profile")
 		if err != nil {
 			return err
 		}
@@ -82,40 +82,27 @@ func (r *resolver) assumeRole(name string, visited *[]string) error {
 		if err := r.fromProfile(src, visited); err != nil {
 			return err
 		}
-		step.Settings = append(step.Settings, Setting{Name: "source_profile", Value: src, From: sp.where()})
 	}
-	h := hop{kind: StepAssumeRole, roleARN: roleARN}
-	if s := p.get("role_session_name"); s != nil {
-		v, err := plainValue(name, s)
-		if err != nil {
-			return err
-		}
-		h.sessionName, step.SessionName = v, v
-		step.Settings = append(step.Settings, Setting{Name: "role_session_name", Value: v, From: s.where()})
+	if step.SessionName, err = r.record(&step, name, "role_session_name"); err != nil {
+		return err
 	}
-	if s := p.get("external_id"); s != nil {
-		v, err := plainValue(name, s)
-		if err != nil {
-			return err
-		}
-		h.externalID, step.ExternalID = v, v
-		step.Settings = append(step.Settings, Setting{Name: "external_id", Value: v, From: s.where()})
+	if step.ExternalID, err = r.record(&step, name, "external_id"); err != nil {
+		return err
 	}
 	if s := p.get("mfa_serial"); s != nil {
-		return &ConfigError{Profile: name, Key: "mfa_serial", File: s.file, Line: s.line, Unsupported: true,
-			Reason: "roles that require an MFA code are not supported (the AWS CLI would prompt for the code); use a role without mfa_serial"}
+		ce := s.invalid(name, "roles that require an MFA code are not supported (the AWS CLI would prompt for the code); use a role without mfa_serial")
+		ce.Unsupported = true
+		return ce
 	}
 	if s := p.get("duration_seconds"); s != nil {
-		d, err := r.durationSeconds(name, s)
-		if err != nil {
+		if step.Duration, err = r.durationSeconds(name, s); err != nil {
 			return err
 		}
-		if d > 0 {
-			h.duration, step.Duration = d, d
+		if step.Duration > 0 {
 			step.Settings = append(step.Settings, Setting{Name: "duration_seconds", Value: s.value, From: s.where()})
 		}
 	}
-	r.add(h, step)
+	r.add(step)
 	return nil
 }
 
@@ -133,8 +120,7 @@ func (r *resolver) durationSeconds(profile string, s *setting) (time.Duration, e
 		return 0, nil
 	}
 	if n < 900 || n > 43200 {
-		return 0, &ConfigError{Profile: profile, Key: "duration_seconds", File: s.file, Line: s.line,
-			Reason: fmt.Sprintf("%d is outside STS's range of 900 to 43200 seconds (15 minutes to 12 hours)", n)}
+		return 0, s.invalid(profile, fmt.Sprintf("%d is outside STS's range of 900 to 43200 seconds (15 minutes to 12 hours)", n))
 	}
 	return time.Duration(n) * time.Second, nil
 }
@@ -143,22 +129,14 @@ func (r *resolver) durationSeconds(profile string, s *setting) (time.Duration, e
 // underscores between digits, surrounding white space.
 func pyInt(s string) (int64, bool) {
 	s = pyStrip(s)
-	neg := false
-	if s != "" && (s[0] == '+' || s[0] == '-') {
-		neg, s = s[0] == '-', s[1:]
-	}
-	if s == "" || s[0] == '_' || s[len(s)-1] == '_' || strings.Contains(s, "__") {
+	if !pyIntPattern.MatchString(s) {
 		return 0, false
 	}
 	n, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 10, 64)
-	if err != nil || n < 0 {
-		return 0, false
-	}
-	if neg {
-		n = -n
-	}
-	return n, true
+	return n, err == nil
 }
+
+var pyIntPattern = regexp.MustCompile(`^[+-]?[0-9](_?[0-9])*$`)
 
 // credentialSource checks credential_source and, for Environment, adds the environment step.
 // botocore compares the value case-sensitively.
@@ -166,21 +144,15 @@ func (r *resolver) credentialSource(profile string, cs *setting, value string) e
 	switch value {
 	case "Environment":
 		if r.env(envAccessKeyID) == "" {
-			return &ConfigError{Profile: profile, Key: "credential_source", File: cs.file, Line: cs.line,
-				Reason: "credential_source = Environment but " + r.notSet(envAccessKeyID)}
+			return cs.invalid(profile, "credential_source = Environment but "+r.notSet(envAccessKeyID))
 		}
-		h, step, err := r.envKeys(profile)
-		if err != nil {
-			return err
-		}
-		r.add(h, step)
-		return nil
+		return r.envKeys(profile)
 	case "EcsContainer", "Ec2InstanceMetadata":
-		return &ConfigError{Profile: profile, Key: "credential_source", File: cs.file, Line: cs.line, Unsupported: true,
-			Reason: fmt.Sprintf("credential_source = %s is not supported by this library (only Environment is); use source_profile, or credential_source = Environment", value)}
+		ce := cs.invalid(profile, fmt.Sprintf("credential_source = %s is not supported by this library (only Environment is); use source_profile, or credential_source = Environment", value))
+		ce.Unsupported = true
+		return ce
 	}
-	return &ConfigError{Profile: profile, Key: "credential_source", File: cs.file, Line: cs.line,
-		Reason: fmt.Sprintf("%q is not a valid credential_source: the AWS CLI accepts Environment, EcsContainer or Ec2InstanceMetadata, spelled exactly so", redact.Clip(value, 64))}
+	return cs.invalid(profile, fmt.Sprintf("%q is not a valid credential_source: the AWS CLI accepts Environment, EcsContainer or Ec2InstanceMetadata, spelled exactly so", redact.Clip(value, 64)))
 }
 
 // validateSourceProfile is botocore's _validate_source_profile: the source must exist, and
@@ -191,19 +163,10 @@ func (r *resolver) validateSourceProfile(parent string, sp *setting, src string,
 		if hint := r.missingProfileHint(src); hint != "" {
 			reason += "; " + hint
 		}
-		return &ConfigError{Profile: parent, Key: "source_profile", File: sp.file, Line: sp.line, Reason: reason}
+		return sp.invalid(parent, reason)
 	}
-	at := -1
-	for i, v := range visited {
-		if v == src {
-			at = i
-			break
-		}
-	}
-	if at < 0 {
-		return nil
-	}
-	if src == parent && hasStatic(r.files.profiles[src]) {
+	at := slices.Index(visited, src)
+	if at < 0 || src == parent && hasStatic(r.files.profiles[src]) {
 		return nil
 	}
 	cycle := append(append([]string{}, visited[at:]...), src)
@@ -211,21 +174,19 @@ func (r *resolver) validateSourceProfile(parent string, sp *setting, src string,
 	if src == parent {
 		reason += " (a profile may name itself only when it holds aws_access_key_id and aws_secret_access_key)"
 	}
-	return &ConfigError{Profile: parent, Key: "source_profile", File: sp.file, Line: sp.line, Reason: reason, Cycle: cycle}
+	ce := sp.invalid(parent, reason)
+	ce.Cycle = cycle
+	return ce
 }
 
 func hasStatic(p *profile) bool { return p.has("aws_access_key_id") || p.has("aws_secret_access_key") }
-
-func hasAssumeRoleVars(p *profile) bool {
-	return p.has("role_arn") && !p.has("web_identity_token_file")
-}
 
 // fromProfile is botocore's _resolve_credentials_from_profile: a source profile with static keys,
 // or without role_arn, gets its credentials from its own sources (web identity, static keys);
 // otherwise it assumes its own role.
 func (r *resolver) fromProfile(name string, visited *[]string) error {
 	p := r.files.profiles[name]
-	if hasStatic(p) || !hasAssumeRoleVars(p) {
+	if hasStatic(p) || !p.has("role_arn") || p.has("web_identity_token_file") {
 		var reasons []string
 		found, err := r.profileSources(name, false, func(s SourceReport) {
 			if s.Status == Skipped {

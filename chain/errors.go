@@ -87,8 +87,10 @@ type NoCredentialsError struct {
 
 // Error is the Explanation, after a line that says no source has credentials.
 func (e *NoCredentialsError) Error() string {
-	return "no credentials found in any source the AWS CLI would use\n" + e.Explanation.report(false)
+	return noCredentials + "\n" + e.Explanation.report()
 }
+
+const noCredentials = "no credentials found in any source the AWS CLI would use"
 
 // boundaryError is how every error of Resolve and Explain leaves the package: the errors above
 // are built without a prefix, so that an Explanation can show them as they are, and this adds

@@ -168,14 +168,24 @@ func (e *Explanation) String() string {
 	if e == nil {
 		return "<nil>"
 	}
-	return e.report(true)
+	if e.Err == nil {
+		return e.report()
+	}
+	msg := unprefixed(e.Err)
+	if nc := (*NoCredentialsError)(nil); errors.As(e.Err, &nc) {
+		msg = noCredentials // the rest of its message is this report
+	}
+	return strings.TrimRight(e.report()+"\nerror: "+msg, "\n")
 }
 
-// report renders the explanation; withError adds the final error (NoCredentialsError's message
-// leaves it out, as it is that error).
-func (e *Explanation) report(withError bool) string {
+// report renders the explanation without its error.
+func (e *Explanation) report() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "profile: %s (%s)\n", redact.Clip(e.Profile, 200), profileFromText(e.ProfileFrom))
+	from := "no profile named; the AWS CLI uses \"default\""
+	if e.ProfileFrom != "default" && e.ProfileFrom != "" {
+		from = "named by " + e.ProfileFrom
+	}
+	fmt.Fprintf(&b, "profile: %s (%s)\n", redact.Clip(e.Profile, 200), from)
 	for _, f := range e.Files {
 		state := "missing"
 		if f.Found {
@@ -197,9 +207,7 @@ func (e *Explanation) report(withError bool) string {
 		b.WriteString("credentials are obtained by:\n")
 		for i, s := range e.Steps {
 			fmt.Fprintf(&b, "  %2d. %s\n", i+1, s.describe())
-			for _, set := range s.Settings {
-				fmt.Fprintf(&b, "       %s = %s (from %s)\n", set.Name, redact.Clip(set.Value, 200), set.From)
-			}
+			writeSettings(&b, "       ", s.Settings)
 		}
 	}
 	if e.Region != "" {
@@ -207,27 +215,34 @@ func (e *Explanation) report(withError bool) string {
 	} else {
 		b.WriteString("region: none configured (set AWS_REGION, AWS_DEFAULT_REGION or region in the profile)\n")
 	}
-	b.WriteString(e.STS.describe(e.Err == nil))
+	// Whether STS would be used is known only when resolution succeeded.
+	sts, resolved := e.STS, e.Err == nil
+	switch {
+	case sts.Err != nil && (sts.Used || !resolved):
+		fmt.Fprintf(&b, "STS endpoint: %s\n", sts.Err)
+	case sts.Err != nil:
+		fmt.Fprintf(&b, "STS endpoint: not needed by these credentials, and its settings are invalid: %s\n", sts.Err)
+	case sts.Endpoint.URL != "":
+		how := ""
+		switch {
+		case resolved && sts.Used:
+			how = "; used"
+		case resolved:
+			how = "; not used by these credentials"
+		}
+		fmt.Fprintf(&b, "STS endpoint: %s (signing region %s%s)\n", sts.Endpoint.URL, sts.Endpoint.SigningRegion, how)
+	}
+	writeSettings(&b, "  ", sts.Settings)
 	for _, n := range e.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
-	}
-	if withError && e.Err != nil {
-		var nc *NoCredentialsError
-		if errors.As(e.Err, &nc) {
-			b.WriteString("error: no credentials found in any source the AWS CLI would use\n")
-		} else {
-			fmt.Fprintf(&b, "error: %s\n", unprefixed(e.Err))
-		}
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func profileFromText(from string) string {
-	switch from {
-	case "default", "":
-		return "no profile named; the AWS CLI uses \"default\""
+func writeSettings(b *strings.Builder, indent string, settings []Setting) {
+	for _, s := range settings {
+		fmt.Fprintf(b, "%s%s = %s (from %s)\n", indent, s.Name, redact.Clip(s.Value, 200), s.From)
 	}
-	return "named by " + from
 }
 
 func (s Step) describe() string {
@@ -242,10 +257,11 @@ func (s Step) describe() string {
 	case StepAssumeRole:
 		parts = append(parts, "AssumeRole "+redact.Clip(s.RoleARN, 200))
 	}
+	role := s.Kind == StepAssumeRole || s.Kind == StepWebIdentity
 	switch {
 	case s.SessionName != "":
 		parts = append(parts, "session name "+redact.Clip(s.SessionName, 80))
-	case s.Kind == StepAssumeRole || s.Kind == StepWebIdentity:
+	case role:
 		parts = append(parts, "session name generated")
 	}
 	if s.ExternalID != "" {
@@ -254,35 +270,8 @@ func (s Step) describe() string {
 	if s.Duration > 0 {
 		parts = append(parts, fmt.Sprintf("duration %ds", int64(s.Duration/time.Second)))
 	}
-	if s.Kind == StepAssumeRole || s.Kind == StepWebIdentity {
-		if s.Profile != "" {
-			parts = append(parts, "profile "+s.Profile)
-		}
+	if role && s.Profile != "" {
+		parts = append(parts, "profile "+s.Profile)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// describe renders the decision; resolved says whether resolution succeeded (otherwise whether
-// STS would be used is unknown).
-func (r STSReport) describe(resolved bool) string {
-	var b strings.Builder
-	switch {
-	case r.Err != nil && (r.Used || !resolved):
-		fmt.Fprintf(&b, "STS endpoint: %s\n", r.Err)
-	case r.Err != nil:
-		fmt.Fprintf(&b, "STS endpoint: not needed by these credentials, and its settings are invalid: %s\n", r.Err)
-	case r.Endpoint.URL != "":
-		how := ""
-		switch {
-		case resolved && r.Used:
-			how = "; used"
-		case resolved:
-			how = "; not used by these credentials"
-		}
-		fmt.Fprintf(&b, "STS endpoint: %s (signing region %s%s)\n", r.Endpoint.URL, r.Endpoint.SigningRegion, how)
-	}
-	for _, s := range r.Settings {
-		fmt.Fprintf(&b, "  %s = %s (from %s)\n", s.Name, redact.Clip(s.Value, 200), s.From)
-	}
-	return b.String()
 }

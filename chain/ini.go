@@ -15,28 +15,16 @@ const maxConfigFileSize = 1 << 20
 // This parser is hand-written because no maintained Go library reads Python configparser's
 // dialect as botocore does (continuation lines, nested blocks, [DEFAULT] keys, its errors), and a
 // file read differently would resolve to different credentials; ini_peer_test.go checks it
-// against botocore itself.
-//
-// The INI dialect below is that of Python's configparser.RawConfigParser with its defaults, which
-// is what botocore 1.43 (and so the AWS CLI v1) uses for ~/.aws/config and ~/.aws/credentials:
-//
-//   - a file is UTF-8; "\r\n", "\r" and "\n" all end a line (Python's universal newlines);
-//   - a line whose first non-blank character is '#' or ';' is a comment; there are no inline
-//     comments, so "region = us-east-1 # eu" has the value "us-east-1 # eu";
-//   - "[name]" opens a section; the name is everything between the first '[' and the last ']';
-//     section names are case-sensitive, and "[DEFAULT]" is special: its keys apply to every
-//     other section of the file;
-//   - "key = value" or "key: value": the key is what precedes the first '=' or ':', lower-cased;
-//     key and value are trimmed of (Unicode) white space;
-//   - a line indented deeper than the line of the current key continues that key's value (even
-//     one that looks like a section header); blank lines inside a value are kept;
-//   - a value that starts with a line break is a nested block ("sts =" followed by indented
-//     "key = value" lines), split on '=' only, with keys kept as written;
-//   - the same section twice, or the same key twice in a section, in one file is an error, as is
-//     a key outside any section or a line that is neither a section, a key nor a comment.
+// against botocore itself. The dialect is configparser.RawConfigParser's with its defaults, as
+// the package documentation ("Files") describes it. The finer points: "\r\n", "\r" and "\n" all
+// end a line; a section name is everything between the first '[' and the last ']', case-sensitive;
+// key and value are trimmed of (Unicode) white space; a line indented deeper than the current
+// key's line continues its value even when it looks like a section header, and blank lines
+// inside a value are kept; a nested block is split on '=' only, its keys kept as written; a key
+// outside any section, or a line that is neither a section, a key nor a comment, is an error.
 
 // iniFile is one parsed file. Nested blocks are not parsed yet: botocore parses them when it
-// reads a section, so an error in one surfaces only when a section is read (see sections).
+// reads a section, so an error in one surfaces only when a section is read (see sectionsView).
 type iniFile struct {
 	path     string        // the path as shown to people
 	sections []*iniSection // in order of appearance, without DEFAULT
@@ -47,15 +35,6 @@ type iniSection struct {
 	name string
 	line int
 	keys []*iniKey // in order of appearance
-}
-
-func (s *iniSection) get(name string) *iniKey {
-	for _, k := range s.keys {
-		if k.name == name {
-			return k
-		}
-	}
-	return nil
 }
 
 // iniKey is one "key = value" with its value lines (continuations included) and where each was.
@@ -103,26 +82,20 @@ func parseINI(path string, data []byte) (*iniFile, error) {
 	}
 	f := &iniFile{path: path}
 	var (
-		cur          *iniSection // nil before the first section header
-		curName      string
-		curKey       *iniKey // the key that continuation lines extend, or nil
-		indent       int     // indentation of the last section or key line
-		byName       = map[string]*iniSection{}
-		seenSection  = map[string]bool{}
-		seenKey      = map[[2]string]bool{}
-		deferred     *ParseError // configparser reports some errors only at the end of the file
-		lineno       int
-		rest         = data
-		sectionOrder []*iniSection
+		cur      *iniSection // nil before the first section header
+		curKey   *iniKey     // the key that continuation lines extend, or nil
+		indent   int         // indentation of the last section or key line
+		sections = map[string]*iniSection{}
+		keys     = map[[2]string]*iniKey{} // by section and key name
+		deferred *ParseError               // configparser reports some errors only at the end of the file
 	)
-	for len(rest) > 0 {
-		var raw []byte
-		raw, rest = nextLine(rest)
-		lineno++
-		if !utf8.Valid(raw) {
+	// Python's universal newlines: "\r\n", "\r" and "\n" all end a line.
+	lines := strings.Split(strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(string(data)), "\n")
+	for i, line := range lines {
+		lineno := i + 1
+		if !utf8.ValidString(line) {
 			return nil, &ParseError{File: path, Line: lineno, Reason: "the line is not valid UTF-8"}
 		}
-		line := string(raw)
 		value := pyStrip(line)
 		isComment := strings.HasPrefix(value, "#") || strings.HasPrefix(value, ";")
 		if isComment {
@@ -131,14 +104,14 @@ func parseINI(path string, data []byte) (*iniFile, error) {
 		if value == "" {
 			// A blank line inside a value is kept (trailing ones are trimmed when the value is
 			// read); a comment line is skipped without ending the value.
-			if !isComment && cur != nil && curKey != nil {
+			if !isComment && curKey != nil {
 				curKey.lines = append(curKey.lines, "")
 				curKey.nums = append(curKey.nums, lineno)
 			}
 			continue
 		}
 		lineIndent := pyIndent(line)
-		if cur != nil && curKey != nil && lineIndent > indent {
+		if curKey != nil && lineIndent > indent {
 			curKey.lines = append(curKey.lines, value)
 			curKey.nums = append(curKey.nums, lineno)
 			continue
@@ -146,25 +119,19 @@ func parseINI(path string, data []byte) (*iniFile, error) {
 		indent = lineIndent
 		if name, ok := sectionHeader(value); ok {
 			curKey = nil
-			if name == "DEFAULT" {
+			switch {
+			case name == "DEFAULT": // may appear more than once
 				if f.defaults == nil {
 					f.defaults = &iniSection{name: name, line: lineno}
 				}
-				cur, curName = f.defaults, name
-				continue
-			}
-			if s, exists := byName[name]; exists {
-				if seenSection[name] {
-					return nil, &ParseError{File: path, Line: lineno, Reason: fmt.Sprintf("section [%s] already appeared on line %d; the AWS CLI refuses a section twice in one file", name, s.line)}
-				}
-				cur = s
-			} else {
+				cur = f.defaults
+			case sections[name] != nil:
+				return nil, &ParseError{File: path, Line: lineno, Reason: fmt.Sprintf("section [%s] already appeared on line %d; the AWS CLI refuses a section twice in one file", name, sections[name].line)}
+			default:
 				cur = &iniSection{name: name, line: lineno}
-				byName[name] = cur
-				sectionOrder = append(sectionOrder, cur)
+				sections[name] = cur
+				f.sections = append(f.sections, cur)
 			}
-			seenSection[name] = true
-			curName = name
 			continue
 		}
 		if cur == nil {
@@ -181,19 +148,13 @@ func parseINI(path string, data []byte) (*iniFile, error) {
 			deferred = &ParseError{File: path, Line: lineno, Reason: "the setting has no key before its '=' or ':'"}
 		}
 		key = pyLower(key)
-		id := [2]string{curName, key}
-		if seenKey[id] {
-			first := cur.get(key)
-			reason := fmt.Sprintf("%s appears twice in section [%s]; the AWS CLI refuses the file", key, curName)
-			if first != nil {
-				reason = fmt.Sprintf("%s appears twice in section [%s] (first on line %d); the AWS CLI refuses the file", key, curName, first.line)
-			}
-			return nil, &ParseError{File: path, Line: lineno, Reason: reason}
+		id := [2]string{cur.name, key}
+		if first := keys[id]; first != nil {
+			return nil, &ParseError{File: path, Line: lineno, Reason: fmt.Sprintf("%s appears twice in section [%s] (first on line %d); the AWS CLI refuses the file", key, cur.name, first.line)}
 		}
-		seenKey[id] = true
-		k := &iniKey{name: key, line: lineno, lines: []string{val}, nums: []int{lineno}}
-		cur.keys = append(cur.keys, k)
-		curKey = k
+		curKey = &iniKey{name: key, line: lineno, lines: []string{val}, nums: []int{lineno}}
+		keys[id] = curKey
+		cur.keys = append(cur.keys, curKey)
 		if key == "" {
 			curKey = nil // configparser does not continue a value whose key is empty
 		}
@@ -201,21 +162,7 @@ func parseINI(path string, data []byte) (*iniFile, error) {
 	if deferred != nil {
 		return nil, deferred
 	}
-	f.sections = sectionOrder
 	return f, nil
-}
-
-// nextLine splits off the first line of b, ending at "\r\n", "\r" or "\n" (the terminator is
-// dropped).
-func nextLine(b []byte) (line, rest []byte) {
-	i := bytes.IndexAny(b, "\r\n")
-	if i < 0 {
-		return b, nil
-	}
-	if b[i] == '\r' && i+1 < len(b) && b[i+1] == '\n' {
-		return b[:i], b[i+2:]
-	}
-	return b[:i], b[i+1:]
 }
 
 // sectionHeader matches configparser's `\[(?P<header>.+)\]` against a trimmed line: the name runs
@@ -271,12 +218,7 @@ func pyIndent(s string) int {
 // pyLower lower-cases like Python's str.lower for the keys that matter (ASCII); other letters go
 // through Go's case mapping, with Python's one multi-character special case.
 func pyLower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return strings.ToLower(strings.ReplaceAll(s, "\u0130", "i\u0307"))
-		}
-	}
-	return strings.ToLower(s)
+	return strings.ToLower(strings.ReplaceAll(s, "\u0130", "i\u0307"))
 }
 
 // pySplitLines splits like Python's str.splitlines, which the nested-block parser uses: besides

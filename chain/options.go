@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"os"
 	"os/user"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/irsa-go/irsa/credentials"
@@ -84,25 +86,7 @@ func (o Options) normalized() (Options, error) {
 
 // validRegion is botocore's validate_region_name: ^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$.
 func validRegion(r string) bool {
-	if len(r) > 63 {
-		return false
-	}
-	if r == "" {
-		return true
-	}
-	if r[0] == '-' || r[len(r)-1] == '-' {
-		return false
-	}
-	digits := true
-	for i := 0; i < len(r); i++ {
-		c := r[i]
-		switch {
-		case c >= '0' && c <= '9':
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '-':
-			digits = false
-		default:
-			return false
-		}
-	}
-	return !digits
+	return r == "" || regionName.MatchString(r) && strings.Trim(r, "0123456789") != ""
 }
+
+var regionName = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$`)

@@ -3,55 +3,26 @@ package chain
 import (
 	"os/user"
 	"path/filepath"
+	"regexp"
 	"strings"
-	"syscall"
 )
-
-var errNotDir = syscall.ENOTDIR
 
 // expandPath expands a config file path as botocore does (os.path.expandvars, then
 // os.path.expanduser): "$NAME" and "${NAME}" are replaced by the variable's value when it is set
 // (left alone otherwise), a leading "~" by home and "~user" by that user's home directory.
 func expandPath(p string, getenv func(string) string, home string) string {
-	return expandUser(expandVars(p, getenv), home)
-}
-
-func expandVars(p string, getenv func(string) string) string {
-	if !strings.Contains(p, "$") {
-		return p
-	}
-	var b strings.Builder
-	for i := 0; i < len(p); {
-		if p[i] != '$' {
-			b.WriteByte(p[i])
-			i++
-			continue
-		}
-		name, end := "", i+1
-		if end < len(p) && p[end] == '{' {
-			if c := strings.IndexByte(p[end:], '}'); c > 0 {
-				name, end = p[end+1:end+c], end+c+1
-			}
-		} else {
-			for end < len(p) && isWordByte(p[end]) {
-				end++
-			}
-			name = p[i+1 : end]
-		}
+	p = envVarRef.ReplaceAllStringFunc(p, func(ref string) string {
+		name := strings.TrimSuffix(strings.TrimPrefix(ref[1:], "{"), "}")
 		if v := getenv(name); name != "" && v != "" {
-			b.WriteString(v)
-			i = end
-			continue
+			return v
 		}
-		b.WriteByte('$')
-		i++
-	}
-	return b.String()
+		return ref
+	})
+	return expandUser(p, home)
 }
 
-func isWordByte(c byte) bool {
-	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
+// envVarRef is os.path.expandvars's pattern: Python's \w with re.ASCII is Go's \w.
+var envVarRef = regexp.MustCompile(`\$(\w+|\{[^}]*\})`)
 
 func expandUser(p, home string) string {
 	if !strings.HasPrefix(p, "~") {

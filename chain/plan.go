@@ -3,7 +3,6 @@ package chain
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/irsa-go/irsa/credentials"
 	"github.com/irsa-go/irsa/internal/redact"
@@ -26,57 +25,34 @@ const (
 	envRoleSessionName       = "AWS_ROLE_SESSION_NAME"
 )
 
-// hop is what is needed to build the provider of one Step. Its credentials print redacted.
-type hop struct {
-	kind        StepKind
-	keys        credentials.Credentials // StepStatic
-	roleARN     string
-	sessionName string
-	externalID  string
-	tokenFile   string
-	duration    time.Duration
-}
-
-// resolution is the outcome of planning: the explanation and the hops to build.
-type resolution struct {
-	exp  *Explanation
-	hops []hop
-	opts Options
-	// endpointURL answers Result.ServiceEndpointURL from the files and profile resolved.
-	endpointURL func(service string) (string, Setting, error)
-}
-
 // resolver plans the resolution as botocore 1.43's create_credential_resolver would run it.
 type resolver struct {
-	opts   Options
-	getenv func(string) string
-	files  *sharedFiles
-	exp    *Explanation
-	hops   []hop
-	name   string // the profile
-	named  bool   // the profile was named (option or variable), so it must exist
-	noEnv  bool   // Options.Profile is set: credentials in environment variables are ignored
+	opts  Options
+	files *sharedFiles
+	exp   *Explanation            // exp.Steps are the steps to build
+	keys  credentials.Credentials // the keys of a StepStatic step, kept out of the Explanation
+	name  string                  // the profile
+	noEnv bool                    // Options.Profile is set: credentials in environment variables are ignored
 }
 
 // plan resolves everything except the providers themselves. It reads the environment and the
-// files but makes no network call. The explanation is always returned; its Err is set on failure.
-func plan(opts Options) *resolution {
-	exp := &Explanation{}
+// files but makes no network call. The explanation is always there; its Err is set on failure.
+func plan(opts Options) *resolver {
 	o, err := opts.normalized()
+	r := &resolver{opts: o, exp: &Explanation{}}
 	if err != nil {
-		exp.Err = leave(err)
-		return &resolution{exp: exp, opts: o}
+		r.exp.Err = leave(err)
+	} else {
+		r.exp.Err = leave(r.run())
 	}
-	r := &resolver{opts: o, getenv: o.Getenv, exp: exp}
-	exp.Err = leave(r.run())
-	return &resolution{exp: exp, hops: r.hops, opts: o, endpointURL: r.serviceEndpointURL}
+	return r
 }
 
 // env returns the variable's value, or "" when it is unset, empty or only white space: a blank
 // value counts as not set. (botocore takes a blank value as set and then fails on it, or sends
 // it: a blank access key ID makes every request fail.)
 func (r *resolver) env(name string) string {
-	if v := r.getenv(name); strings.TrimSpace(v) != "" {
+	if v := r.opts.Getenv(name); strings.TrimSpace(v) != "" {
 		return v
 	}
 	return ""
@@ -84,7 +60,7 @@ func (r *resolver) env(name string) string {
 
 // notSet says that a variable env reads as "" is not set, in words that tell a blank value apart.
 func (r *resolver) notSet(name string) string {
-	if r.getenv(name) != "" {
+	if r.opts.Getenv(name) != "" {
 		return name + " is blank (only white space), which counts as not set"
 	}
 	return name + " is not set"
@@ -95,7 +71,7 @@ func (r *resolver) run() error {
 	if err := r.loadFiles(); err != nil {
 		return err
 	}
-	if r.named && r.files.profiles[r.name] == nil {
+	if r.exp.ProfileFrom != "default" && r.files.profiles[r.name] == nil { // named, so it must exist
 		return r.profileNotFound()
 	}
 	regionErr := r.region()
@@ -108,13 +84,10 @@ func (r *resolver) run() error {
 		return regionErr
 	}
 	if !found {
-		r.hops = nil
 		return &NoCredentialsError{Explanation: r.exp}
 	}
-	for _, h := range r.hops {
-		if h.kind == StepWebIdentity || h.kind == StepAssumeRole {
-			r.exp.STS.Used = true
-		}
+	for _, s := range r.exp.Steps {
+		r.exp.STS.Used = r.exp.STS.Used || s.Kind == StepWebIdentity || s.Kind == StepAssumeRole
 	}
 	if r.exp.STS.Used && r.exp.STS.Err != nil {
 		if r.opts.STS == nil {
@@ -128,24 +101,21 @@ func (r *resolver) run() error {
 // pickProfile chooses the profile as botocore does: the explicit name (like --profile), then
 // AWS_DEFAULT_PROFILE, then AWS_PROFILE, then "default".
 func (r *resolver) pickProfile() {
+	e := r.exp
 	switch {
 	case r.opts.Profile != "":
-		r.name, r.named, r.noEnv = r.opts.Profile, true, true
-		r.exp.ProfileFrom = "Options.Profile"
+		e.Profile, e.ProfileFrom, r.noEnv = r.opts.Profile, "Options.Profile", true
 	case r.env(envDefaultProfile) != "":
-		r.name, r.named = r.env(envDefaultProfile), true
-		r.exp.ProfileFrom = envDefaultProfile
-		if p := r.env(envProfile); p != "" && p != r.name {
-			r.note("AWS_PROFILE=%s is ignored because AWS_DEFAULT_PROFILE=%s is set and the AWS CLI (botocore) reads AWS_DEFAULT_PROFILE first", p, r.name)
+		e.Profile, e.ProfileFrom = r.env(envDefaultProfile), envDefaultProfile
+		if p := r.env(envProfile); p != "" && p != e.Profile {
+			r.note("AWS_PROFILE=%s is ignored because AWS_DEFAULT_PROFILE=%s is set and the AWS CLI (botocore) reads AWS_DEFAULT_PROFILE first", p, e.Profile)
 		}
 	case r.env(envProfile) != "":
-		r.name, r.named = r.env(envProfile), true
-		r.exp.ProfileFrom = envProfile
+		e.Profile, e.ProfileFrom = r.env(envProfile), envProfile
 	default:
-		r.name = "default"
-		r.exp.ProfileFrom = "default"
+		e.Profile, e.ProfileFrom = "default", "default"
 	}
-	r.exp.Profile = r.name
+	r.name = e.Profile
 }
 
 func (r *resolver) note(format string, args ...any) {
@@ -178,21 +148,17 @@ func (r *resolver) loadFiles() error {
 		return err
 	}
 	r.files = files
-	for _, name := range files.credIgnored {
-		if name == "profile "+r.name {
-			r.note("%s has a section [%s]: in the credentials file sections are named without the \"profile \" prefix, so the AWS CLI reads it as a profile called %q, not %q", files.credentials.display, name, name, r.name)
-		}
+	if name := "profile " + r.name; files.credSections[name] != nil {
+		r.note("%s has a section [%s]: in the credentials file sections are named without the \"profile \" prefix, so the AWS CLI reads it as a profile called %q, not %q", files.credentials.display, name, name, r.name)
 	}
 	return nil
 }
 
 func (r *resolver) profileNotFound() error {
-	var files []string
-	for _, f := range []fileState{r.files.config, r.files.credentials} {
-		if f.found {
-			files = append(files, f.display)
-		} else {
-			files = append(files, f.display+" (missing)")
+	files := []string{r.files.config.display, r.files.credentials.display}
+	for i, f := range []fileState{r.files.config, r.files.credentials} {
+		if !f.found {
+			files[i] += " (missing)"
 		}
 	}
 	return &ProfileNotFoundError{Profile: r.name, From: r.exp.ProfileFrom, Files: files, Hint: r.missingProfileHint(r.name)}
@@ -213,12 +179,54 @@ func (r *resolver) missingProfileHint(name string) string {
 // indented lines, neither of which makes sense for the keys chain reads.
 func plainValue(profile string, s *setting) (string, error) {
 	if s.nested != nil {
-		return "", &ConfigError{Profile: profile, Key: s.key, File: s.file, Line: s.line, Reason: "expected a single value, found an indented block of settings under it"}
+		return "", s.invalid(profile, "expected a single value, found an indented block of settings under it")
 	}
 	if strings.Contains(s.value, "\n") {
-		return "", &ConfigError{Profile: profile, Key: s.key, File: s.file, Line: s.line, Reason: "the value continues on the next, indented line; write it on one line (an indented line continues the previous setting)"}
+		return "", s.invalid(profile, "the value continues on the next, indented line; write it on one line (an indented line continues the previous setting)")
 	}
 	return s.value, nil
+}
+
+// value is a setting's value and where it came from; s is nil when the value came from an
+// environment variable or is not set.
+type value struct {
+	v   string
+	set Setting
+	s   *setting
+}
+
+// lookup returns the value of the environment variable envName (unless envName is "" or the
+// variable is not set), else the plain value of key in profile name.
+func (r *resolver) lookup(envName, name, key string) (value, error) {
+	if envName != "" {
+		if v := r.env(envName); v != "" {
+			return value{v: v, set: Setting{Name: envName, Value: v, From: "env"}}, nil
+		}
+	}
+	s := r.files.profiles[name].get(key)
+	if s == nil {
+		return value{}, nil
+	}
+	v, err := plainValue(name, s)
+	return value{v: v, set: Setting{Name: key, Value: v, From: s.where()}, s: s}, err
+}
+
+// invalid is a ConfigError about v, located at its setting in profile, or at its variable.
+func (v value) invalid(profile, reason string) *ConfigError {
+	if v.s != nil {
+		return v.s.invalid(profile, reason)
+	}
+	return &ConfigError{Key: v.set.Name, Reason: reason}
+}
+
+// record returns the plain value of key in profile name ("" when it is not set), adding where it
+// came from to step's Settings.
+func (r *resolver) record(step *Step, name, key string) (string, error) {
+	v, err := r.lookup("", name, key)
+	if v.s != nil && err == nil {
+		step.Settings = append(step.Settings, v.set)
+	}
+	return v.v, err
 }
 
 // region resolves the region: Options.Region, AWS_REGION, AWS_DEFAULT_REGION, then the profile's
@@ -226,34 +234,25 @@ func plainValue(profile string, s *setting) (string, error) {
 // package's one deliberate difference.
 func (r *resolver) region() error {
 	e := r.exp
-	switch {
-	case r.opts.Region != "":
-		e.Region, e.RegionFrom = r.opts.Region, "Options.Region"
-		return nil
-	case r.env(envRegion) != "":
-		e.Region, e.RegionFrom = r.env(envRegion), envRegion
-		if d := r.env(envDefaultRegion); d != "" && d != e.Region {
-			r.note("AWS_REGION=%s is used and AWS_DEFAULT_REGION=%s is not; the AWS CLI v1 (botocore) reads only AWS_DEFAULT_REGION and would use %s", e.Region, d, d)
-		}
-	case r.env(envDefaultRegion) != "":
-		e.Region, e.RegionFrom = r.env(envDefaultRegion), envDefaultRegion
-	default:
-		s := r.files.profiles[r.name].get("region")
-		if s == nil {
-			return nil
-		}
-		v, err := plainValue(r.name, s)
-		if err != nil {
-			return err
-		}
-		e.Region, e.RegionFrom = v, fmt.Sprintf("profile %s, %s", r.name, s.where())
-		if !validRegion(v) {
-			return &ConfigError{Profile: r.name, Key: "region", File: s.file, Line: s.line, Reason: fmt.Sprintf("%q is not a valid region name, such as us-east-1", redact.Clip(v, 64))}
-		}
+	if r.opts.Region != "" {
+		e.Region, e.RegionFrom = r.opts.Region, "Options.Region" // validated by normalized
 		return nil
 	}
-	if !validRegion(e.Region) {
-		return &ConfigError{Key: e.RegionFrom, Reason: fmt.Sprintf("%q is not a valid region name, such as us-east-1", redact.Clip(e.Region, 64))}
+	v := value{v: r.env(envRegion), set: Setting{Name: envRegion}}
+	if v.v == "" {
+		var err error
+		if v, err = r.lookup(envDefaultRegion, r.name, "region"); err != nil || v.v == "" {
+			return err
+		}
+	} else if d := r.env(envDefaultRegion); d != "" && d != v.v {
+		r.note("AWS_REGION=%s is used and AWS_DEFAULT_REGION=%s is not; the AWS CLI v1 (botocore) reads only AWS_DEFAULT_REGION and would use %s", v.v, d, d)
+	}
+	e.Region, e.RegionFrom = v.v, v.set.Name
+	if v.s != nil {
+		e.RegionFrom = fmt.Sprintf("profile %s, %s", r.name, v.s.where())
+	}
+	if !validRegion(v.v) {
+		return v.invalid(r.name, fmt.Sprintf("%q is not a valid region name, such as us-east-1", redact.Clip(v.v, 64)))
 	}
 	return nil
 }

@@ -43,10 +43,7 @@ func (r *Result) ServiceEndpointURL(service string) (url, from string, err error
 	if err != nil || u == "" {
 		return "", "", err
 	}
-	if set.From == "env" {
-		return u, set.Name, nil
-	}
-	return u, set.Name + " (" + set.From + ")", nil
+	return u, nameOrEnv(set), nil
 }
 
 // Close stops the background work of every Cache of the chain. It is safe to call more than
@@ -74,18 +71,8 @@ func Resolve(ctx context.Context, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	res := plan(opts)
-	exp := res.exp
-	if exp.Err != nil {
-		return nil, exp.Err
-	}
-	out := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, Explanation: exp, endpointURL: res.endpointURL}
-	if err := out.build(res); err != nil {
-		_ = out.Close()
-		exp.Err = leave(err)
-		return nil, exp.Err
-	}
-	return out, nil
+	res, exp := resolve(opts)
+	return res, exp.Err
 }
 
 // Explain resolves like Resolve and calls no service: it builds the providers only to check their
@@ -95,26 +82,37 @@ func Explain(ctx context.Context, opts Options) (*Explanation, error) {
 	if err := ctx.Err(); err != nil {
 		return &Explanation{Err: err}, err
 	}
-	res := plan(opts)
-	exp := res.exp
-	if exp.Err == nil {
-		// Build the providers (which makes no request) so that a setting they refuse, such as an
-		// invalid role ARN or session name, is reported here as Resolve would report it.
-		out := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, Explanation: exp}
-		if err := out.build(res); err != nil {
-			exp.Err = leave(err)
-		}
-		_ = out.Close()
+	// Building the providers makes no request, and reports a setting they refuse, such as an
+	// invalid role ARN or session name, as Resolve would.
+	res, exp := resolve(opts)
+	if res != nil {
+		_ = res.Close()
 	}
 	return exp, exp.Err
 }
 
+// resolve plans and builds; the Result is nil when the Explanation has an Err.
+func resolve(opts Options) (*Result, *Explanation) {
+	r := plan(opts)
+	exp := r.exp
+	if exp.Err != nil {
+		return nil, exp
+	}
+	res := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, Explanation: exp, endpointURL: r.serviceEndpointURL}
+	if err := res.build(r); err != nil {
+		_ = res.Close()
+		exp.Err = leave(err)
+		return nil, exp
+	}
+	return res, exp
+}
+
 // build makes the provider of the first step and, when roles follow, a credentials.RoleChain
 // that puts each step behind its own Cache and decides the order in which they refresh.
-func (r *Result) build(res *resolution) error {
+func (r *Result) build(res *resolver) error {
 	o := res.opts
 	client := o.STS
-	if client == nil && r.Explanation.STS.Used {
+	if client == nil && res.exp.STS.Used {
 		c, err := credentials.NewClient(credentials.ClientOptions{Endpoint: r.STSEndpoint, HTTPClient: o.HTTPClient, Now: o.Now})
 		if err != nil {
 			return fmt.Errorf("STS client: %w", err)
@@ -126,22 +124,22 @@ func (r *Result) build(res *resolution) error {
 		source credentials.Provider
 		roles  []credentials.AssumeRoleOptions
 	)
-	for i, h := range res.hops {
+	for i, s := range res.exp.Steps {
 		var err error
-		switch h.kind {
+		switch s.Kind {
 		case StepEnvironment:
 			source = credentials.Env{Getenv: o.Getenv, IgnoreLegacyNames: true}
 		case StepStatic:
-			source = credentials.Static{Value: h.keys}
+			source = credentials.Static{Value: res.keys}
 		case StepWebIdentity:
 			source, err = credentials.NewWebIdentity(credentials.WebIdentityOptions{
-				RoleARN: h.roleARN, TokenFile: h.tokenFile, SessionName: h.sessionName,
+				RoleARN: s.RoleARN, TokenFile: s.TokenFile, SessionName: s.SessionName,
 				Client: client, Getenv: noEnv, Now: o.Now,
 			})
 		case StepAssumeRole:
 			role := credentials.AssumeRoleOptions{
-				RoleARN: h.roleARN, SessionName: h.sessionName, ExternalID: h.externalID,
-				Duration: h.duration, Client: client, Now: o.Now,
+				RoleARN: s.RoleARN, SessionName: s.SessionName, ExternalID: s.ExternalID,
+				Duration: s.Duration, Client: client, Now: o.Now,
 			}
 			// Checked here (no request is made) so that an error names its step.
 			checked := role
@@ -150,7 +148,7 @@ func (r *Result) build(res *resolution) error {
 			roles = append(roles, role)
 		}
 		if err != nil {
-			return &stepError{Step: r.Explanation.Steps[i], Index: i, Err: err}
+			return &stepError{Step: s, Index: i, Err: err}
 		}
 	}
 	if len(roles) == 0 {
@@ -176,12 +174,9 @@ func (r *Result) build(res *resolution) error {
 // session name, say), naming where each of its settings came from. errors.As reaches the
 // provider's error through it.
 type stepError struct {
-	// Step is the step concerned.
-	Step Step
-	// Index is its 0-based position in Explanation.Steps.
-	Index int
-	// Err is the provider's error.
-	Err error
+	Step  Step
+	Index int // in Explanation.Steps, from 0
+	Err   error
 }
 
 func (e *stepError) Error() string {

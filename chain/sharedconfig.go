@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"syscall"
 )
 
 // setting is one key of a section, with where it was written. A nested block ("sts =" followed
@@ -21,6 +22,11 @@ type setting struct {
 
 // where is "~/.aws/config line 7".
 func (s *setting) where() string { return fmt.Sprintf("%s line %d", s.file, s.line) }
+
+// invalid is a ConfigError about s in profile.
+func (s *setting) invalid(profile, reason string) *ConfigError {
+	return &ConfigError{Profile: profile, Key: s.key, File: s.file, Line: s.line, Reason: reason}
+}
 
 // section is a section as botocore's raw_config_parse returns it: its own keys plus the keys of
 // [DEFAULT] it does not override, nested blocks parsed. The [DEFAULT] keys are shared by every
@@ -45,36 +51,37 @@ func (s *section) get(key string) *setting {
 
 func (s *section) has(key string) bool { return s.get(key) != nil }
 
-// empty reports whether the section has no keys at all.
-func (s *section) empty() bool { return len(s.own) == 0 && len(s.defaults) == 0 }
-
 // sectionsView returns the sections of f as botocore's raw_config_parse sees them. Like botocore,
 // it parses the nested blocks of [DEFAULT] only when some section inherits them.
 func (f *iniFile) sectionsView() ([]*section, error) {
 	out := make([]*section, 0, len(f.sections))
 	var defaults map[string]*setting
 	if f.defaults != nil && len(f.sections) > 0 {
-		defaults = make(map[string]*setting, len(f.defaults.keys))
-		for _, k := range f.defaults.keys {
-			st, err := f.setting(k)
-			if err != nil {
-				return nil, err
-			}
-			defaults[k.name] = st
+		var err error
+		if defaults, err = f.settings(f.defaults); err != nil {
+			return nil, err
 		}
 	}
 	for _, is := range f.sections {
-		s := &section{name: is.name, file: f.path, line: is.line, own: make(map[string]*setting, len(is.keys)), defaults: defaults}
-		for _, k := range is.keys {
-			st, err := f.setting(k)
-			if err != nil {
-				return nil, err
-			}
-			s.own[k.name] = st
+		own, err := f.settings(is)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, s)
+		out = append(out, &section{name: is.name, file: f.path, line: is.line, own: own, defaults: defaults})
 	}
 	return out, nil
+}
+
+func (f *iniFile) settings(is *iniSection) (map[string]*setting, error) {
+	m := make(map[string]*setting, len(is.keys))
+	for _, k := range is.keys {
+		st, err := f.setting(k)
+		if err != nil {
+			return nil, err
+		}
+		m[k.name] = st
+	}
+	return m, nil
 }
 
 // setting turns a key into a setting, parsing a nested block the way botocore's _parse_nested
@@ -108,10 +115,8 @@ func (f *iniFile) setting(k *iniKey) (*setting, error) {
 // configFile is ~/.aws/config as botocore's load_config maps it: profiles ("[default]",
 // "[profile NAME]"), sso-session and services sections, and the sections it ignores.
 type configFile struct {
-	profiles    map[string]*section
-	ssoSessions map[string]*section
-	services    map[string]*section
-	ignored     map[string]*section // sections that are none of the above, such as "[prod]"
+	profiles, ssoSessions, services map[string]*section
+	ignored                         map[string]*section // none of the above, such as "[prod]"
 }
 
 // buildProfileMap follows botocore's build_profile_map: a section whose name starts with
@@ -119,35 +124,21 @@ type configFile struct {
 // named by the second word; "[default]" is the profile "default"; a later section replaces an
 // earlier one of the same name ("[default]" and "[profile default]" included: the later wins).
 func buildProfileMap(secs []*section) *configFile {
-	c := &configFile{
-		profiles:    map[string]*section{},
-		ssoSessions: map[string]*section{},
-		services:    map[string]*section{},
-		ignored:     map[string]*section{},
-	}
-	named := func(s *section) (string, bool) {
-		parts, err := shlexSplit(s.name)
-		if err != nil || len(parts) != 2 {
-			return "", false
-		}
-		return parts[1], true
-	}
+	c := &configFile{profiles: map[string]*section{}, ssoSessions: map[string]*section{}, services: map[string]*section{}, ignored: map[string]*section{}}
 	for _, s := range secs {
+		parts, err := shlexSplit(s.name)
+		named := err == nil && len(parts) == 2
 		switch {
+		case strings.HasPrefix(s.name, "profile") && named:
+			c.profiles[parts[1]] = s
 		case strings.HasPrefix(s.name, "profile"):
-			if n, ok := named(s); ok {
-				c.profiles[n] = s
-			} else {
-				c.ignored[s.name] = s
-			}
+			c.ignored[s.name] = s
+		case strings.HasPrefix(s.name, "sso-session") && named:
+			c.ssoSessions[parts[1]] = s
 		case strings.HasPrefix(s.name, "sso-session"):
-			if n, ok := named(s); ok {
-				c.ssoSessions[n] = s
-			}
+		case strings.HasPrefix(s.name, "services") && named:
+			c.services[parts[1]] = s
 		case strings.HasPrefix(s.name, "services"):
-			if n, ok := named(s); ok {
-				c.services[n] = s
-			}
 		case s.name == "default":
 			c.profiles["default"] = s
 		default:
@@ -183,20 +174,20 @@ func (p *profile) firstWithPrefix(prefix string) *setting {
 	if p == nil {
 		return nil
 	}
-	var best *setting
 	for _, sec := range []*section{p.creds, p.config} {
+		var first *setting
 		if sec == nil {
 			continue
 		}
 		for _, m := range []map[string]*setting{sec.own, sec.defaults} {
 			for k, s := range m {
-				if strings.HasPrefix(k, prefix) && (best == nil || s.file == best.file && s.line < best.line) {
-					best = s
+				if strings.HasPrefix(k, prefix) && (first == nil || s.line < first.line) {
+					first = s
 				}
 			}
 		}
-		if best != nil {
-			return best
+		if first != nil {
+			return first
 		}
 	}
 	return nil
@@ -215,87 +206,63 @@ type sharedFiles struct {
 	config, credentials fileState
 	cfg                 *configFile         // load_config(config file)
 	credSections        map[string]*section // raw_config_parse(credentials file)
-	credIgnored         []string            // credentials-file sections named "profile X"
 	profiles            map[string]*profile // full_config["profiles"]
 }
 
 // loadSharedFiles reads and parses both files. A missing file is empty, as in botocore; a file
 // that cannot be read or parsed is an error.
 func loadSharedFiles(config, credentials fileState) (*sharedFiles, error) {
-	sf := &sharedFiles{config: config, credentials: credentials, credSections: map[string]*section{}}
+	sf := &sharedFiles{config: config, credentials: credentials, credSections: map[string]*section{}, profiles: map[string]*profile{}}
 	cfgSecs, found, err := readSections(config)
 	if err != nil {
 		return nil, err
 	}
 	sf.config.found = found
-	sf.cfg = buildProfileMap(cfgSecs)
 	credSecs, found, err := readSections(credentials)
 	if err != nil {
 		return nil, err
 	}
 	sf.credentials.found = found
-	for _, s := range credSecs {
-		sf.credSections[s.name] = s
-		if strings.HasPrefix(s.name, "profile ") {
-			sf.credIgnored = append(sf.credIgnored, s.name)
-		}
-	}
-	sf.profiles = map[string]*profile{}
+	sf.cfg = buildProfileMap(cfgSecs)
 	for name, s := range sf.cfg.profiles {
 		sf.profiles[name] = &profile{config: s}
 	}
 	for _, s := range credSecs {
-		p := sf.profiles[s.name]
-		if p == nil {
-			p = &profile{}
-			sf.profiles[s.name] = p
+		sf.credSections[s.name] = s
+		if sf.profiles[s.name] == nil {
+			sf.profiles[s.name] = &profile{}
 		}
-		p.creds = s
+		sf.profiles[s.name].creds = s
 	}
 	return sf, nil
 }
 
-// readSections reads one file. found is false when there is no regular file at the path.
-func readSections(fsState fileState) (secs []*section, found bool, err error) {
-	data, found, err := readConfigFile(fsState)
-	if err != nil || !found {
-		return nil, found, err
+// readSections reads and parses one file. found is false when there is no regular file at the
+// path: like botocore, a missing path or a directory counts as an empty file. Unlike botocore,
+// which silently reads a file it may not open as empty, an unreadable file is an error. At most
+// maxConfigFileSize+1 bytes are read.
+func readSections(s fileState) (secs []*section, found bool, err error) {
+	fi, err := os.Stat(s.path)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || err == nil && !fi.Mode().IsRegular() {
+		return nil, false, nil
 	}
-	f, err := parseINI(fsState.display, data)
+	var data []byte
+	if err == nil {
+		var f *os.File
+		if f, err = os.Open(s.path); err == nil {
+			defer f.Close()
+			data, err = io.ReadAll(io.LimitReader(f, maxConfigFileSize+1))
+		}
+	}
+	if err != nil {
+		return nil, false, &ParseError{File: s.display, Reason: fmt.Sprintf("cannot read the file: %v", pathErrReason(err))}
+	}
+	file, err := parseINI(s.display, data)
 	if err != nil {
 		return nil, true, err
 	}
-	secs, err = f.sectionsView()
+	secs, err = file.sectionsView()
 	return secs, true, err
-}
-
-// readConfigFile reads at most maxConfigFileSize+1 bytes. Like botocore, a path that is not a
-// regular file (missing, or a directory) counts as no file. Unlike botocore, which silently reads
-// a file it may not open as empty, an unreadable file is an error.
-func readConfigFile(s fileState) ([]byte, bool, error) {
-	if s.path == "" {
-		return nil, false, nil
-	}
-	unreadable := func(err error) ([]byte, bool, error) {
-		return nil, false, &ParseError{File: s.display, Reason: fmt.Sprintf("cannot read the file: %v", pathErrReason(err))}
-	}
-	fi, err := os.Stat(s.path)
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errNotDir) || err == nil && !fi.Mode().IsRegular() {
-		return nil, false, nil
-	}
-	if err != nil {
-		return unreadable(err)
-	}
-	f, err := os.Open(s.path)
-	if err != nil {
-		return unreadable(err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxConfigFileSize+1))
-	if err != nil {
-		return unreadable(err)
-	}
-	return data, true, nil
 }
 
 // pathErrReason drops the path from an *fs.PathError (the caller names the file already).

@@ -1,6 +1,9 @@
 package chain
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 var errShlex = errors.New("unbalanced quotes or trailing backslash")
 
@@ -9,75 +12,47 @@ var errShlex = errors.New("unbalanced quotes or trailing backslash")
 // only space, tab, "\r" and "\n"; single quotes keep everything; inside double quotes a backslash
 // escapes only '"' and '\'; outside quotes it escapes any character.
 func shlexSplit(s string) ([]string, error) {
-	const (
-		stateSpace = iota
-		stateWord
-		stateSingle
-		stateDouble
-		stateEscape
-	)
-	isSpace := func(r rune) bool { return r == ' ' || r == '\t' || r == '\r' || r == '\n' }
 	var (
-		words   []string
-		token   []rune
-		quoted  bool // the current token had quotes, so it counts even when empty
-		state   = stateSpace
-		escaped = stateWord // the state an escape returns to
+		words  []string
+		word   strings.Builder
+		inWord bool // a word has begun, perhaps as an empty pair of quotes
+		quote  rune // the open quote, or 0
+		rs     = []rune(s)
 	)
-	emit := func() {
-		if len(token) > 0 || quoted {
-			words = append(words, string(token))
-		}
-		token, quoted = token[:0:0], false
-	}
-	for _, r := range s {
-		switch state {
-		case stateSpace, stateWord:
-			switch {
-			case isSpace(r):
-				if state == stateWord {
-					emit()
-				} else if quoted { // unreachable: quoted is only set inside a word
-					emit()
-				}
-				state = stateSpace
-			case r == '\\':
-				escaped, state = stateWord, stateEscape
-			case r == '\'':
-				state, quoted = stateSingle, true
-			case r == '"':
-				state, quoted = stateDouble, true
-			default:
-				token = append(token, r)
-				state = stateWord
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case r == '\\' && quote != '\'':
+			if i+1 == len(rs) {
+				return nil, errShlex
 			}
-		case stateSingle:
-			if r == '\'' {
-				state = stateWord
-			} else {
-				token = append(token, r)
+			if next := rs[i+1]; quote == 0 || next == '"' || next == '\\' {
+				i++ // escaped; inside double quotes a backslash before anything else is kept
 			}
-		case stateDouble:
-			switch r {
-			case '"':
-				state = stateWord
-			case '\\':
-				escaped, state = stateDouble, stateEscape
-			default:
-				token = append(token, r)
+			word.WriteRune(rs[i])
+			inWord = true
+		case quote != 0 && r == quote:
+			quote = 0
+		case quote != 0:
+			word.WriteRune(r)
+		case r == '\'' || r == '"':
+			quote, inWord = r, true
+		case r == ' ' || r == '\t' || r == '\r' || r == '\n':
+			if inWord {
+				words = append(words, word.String())
+				word.Reset()
+				inWord = false
 			}
-		case stateEscape:
-			if escaped == stateDouble && r != '"' && r != '\\' {
-				token = append(token, '\\')
-			}
-			token = append(token, r)
-			state = escaped
+		default:
+			word.WriteRune(r)
+			inWord = true
 		}
 	}
-	switch state {
-	case stateSingle, stateDouble, stateEscape:
+	if quote != 0 {
 		return nil, errShlex
 	}
-	emit()
+	if inWord {
+		words = append(words, word.String())
+	}
 	return words, nil
 }

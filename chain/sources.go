@@ -40,7 +40,7 @@ func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
 	if id == "" {
 		reason := r.notSet(envAccessKeyID)
 		switch {
-		case r.getenv(envAccessKeyID) != "" && secret != "":
+		case r.opts.Getenv(envAccessKeyID) != "" && secret != "":
 			reason += "; AWS_SECRET_ACCESS_KEY is ignored without it"
 		case secret != "":
 			reason = "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not, so the AWS CLI ignores it"
@@ -48,16 +48,13 @@ func (r *resolver) envSource(report func(SourceReport)) (bool, error) {
 		report(SourceReport{Name: name, Status: Skipped, Reason: reason})
 		return false, nil
 	}
-	h, step, err := r.envKeys("")
-	if err != nil {
+	if err := r.envKeys(""); err != nil {
 		return failed(report, name, err)
 	}
-	reason := "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set"
 	if r.exp.ProfileFrom == envProfile || r.exp.ProfileFrom == envDefaultProfile {
 		r.note("%s=%s is set, but credentials in environment variables come first, as in the AWS CLI; unset AWS_ACCESS_KEY_ID to use the profile's credentials", r.exp.ProfileFrom, r.name)
 	}
-	report(SourceReport{Name: name, Status: Chosen, Reason: reason})
-	r.add(h, step)
+	report(SourceReport{Name: name, Status: Chosen, Reason: "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set"})
 	return true, nil
 }
 
@@ -71,24 +68,22 @@ func failed(report func(SourceReport), source string, err error) (bool, error) {
 	return false, err
 }
 
-// envKeys reads credentials from the environment for the environment source or for
-// credential_source = Environment in profile.
-func (r *resolver) envKeys(profile string) (hop, Step, error) {
+// envKeys adds the step that reads credentials from the environment, for the environment source
+// or for credential_source = Environment in profile.
+func (r *resolver) envKeys(profile string) error {
 	id, secret := r.env(envAccessKeyID), r.env(envSecretAccessKey)
 	if secret == "" {
-		return hop{}, Step{}, &ConfigError{Profile: profile, Key: envSecretAccessKey, Reason: r.notSet(envSecretAccessKey) + ", but AWS_ACCESS_KEY_ID is: set both, or neither"}
+		return &ConfigError{Profile: profile, Key: envSecretAccessKey, Reason: r.notSet(envSecretAccessKey) + ", but AWS_ACCESS_KEY_ID is: set both, or neither"}
 	}
 	step := Step{Kind: StepEnvironment, AccessKeyID: id, Settings: []Setting{{Name: envAccessKeyID, Value: id, From: "env"}}}
 	if r.env(envSecurityToken) != "" || r.env(envSessionToken) != "" {
 		step.Settings = append(step.Settings, Setting{Name: "session token", Value: "[set]", From: "env"})
 	}
-	return hop{kind: StepEnvironment}, step, nil
+	r.add(step)
+	return nil
 }
 
-func (r *resolver) add(h hop, s Step) {
-	r.hops = append(r.hops, h)
-	r.exp.Steps = append(r.exp.Steps, s)
-}
+func (r *resolver) add(s Step) { r.exp.Steps = append(r.exp.Steps, s) }
 
 // profileSources runs botocore's ProfileProviderBuilder providers for profile name: web identity,
 // SSO, shared credentials file, login, credential_process, config file. useEnv says whether the
@@ -139,27 +134,11 @@ func (r *resolver) unsupported(name string, p *profile, source string, report fu
 // and session name comes from its environment variable (when read) or else from the profile.
 func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceReport)) (bool, error) {
 	const source = "web identity"
-	p := r.files.profiles[name]
-	type value struct {
-		v   string
-		set Setting
-		s   *setting
-	}
 	get := func(key, envName string) (value, error) {
-		if useEnv {
-			if v := r.env(envName); v != "" {
-				return value{v: v, set: Setting{Name: envName, Value: v, From: "env"}}, nil
-			}
+		if !useEnv {
+			envName = ""
 		}
-		s := p.get(key)
-		if s == nil {
-			return value{}, nil
-		}
-		v, err := plainValue(name, s)
-		if err != nil {
-			return value{}, err
-		}
-		return value{v: v, set: Setting{Name: key, Value: v, From: s.where()}, s: s}, nil
+		return r.lookup(envName, name, key)
 	}
 	tok, err := get("web_identity_token_file", envWebIdentityTokenFile)
 	if err != nil {
@@ -172,25 +151,17 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 	if redact.LooksLikeJWT(tok.v) {
 		// A token pasted where its file's path belongs: refuse it here, before it is recorded in
 		// the explanation, and never repeat it.
-		key, file, line := envWebIdentityTokenFile, "", 0
-		if tok.s != nil {
-			key, file, line = "web_identity_token_file", tok.s.file, tok.s.line
-		}
-		return failed(report, source, &ConfigError{Profile: name, Key: key, File: file, Line: line,
-			Reason: "holds what looks like a web identity token (a JWT), not the path of the file that contains it: set it to the token file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token"})
+		ce := tok.invalid(name, "holds what looks like a web identity token (a JWT), not the path of the file that contains it: set it to the token file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token")
+		ce.Profile = name
+		return failed(report, source, ce)
 	}
 	role, err := get("role_arn", envRoleARN)
 	if err == nil && role.v == "" {
-		key, file, line := "role_arn", "", 0
 		if tok.s != nil {
-			file, line = tok.s.file, tok.s.line
+			err = &ConfigError{Profile: name, Key: "role_arn", File: tok.s.file, Line: tok.s.line, Reason: fmt.Sprintf("profile %s has web_identity_token_file but no role_arn", name)}
+		} else {
+			err = &ConfigError{Profile: name, Key: envRoleARN, Reason: fmt.Sprintf("AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not, and profile %s has no role_arn", name)}
 		}
-		reason := fmt.Sprintf("profile %s has web_identity_token_file but no role_arn", name)
-		if tok.s == nil {
-			key = envRoleARN
-			reason = fmt.Sprintf("AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not, and profile %s has no role_arn", name)
-		}
-		err = &ConfigError{Profile: name, Key: key, File: file, Line: line, Reason: reason}
 	}
 	if err != nil {
 		return failed(report, source, err)
@@ -214,9 +185,9 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 		// written it yet. It will be one if it is still missing then.
 		r.note("the web identity token file %s cannot be read now (%v); in a pod, check that the projected service account token volume is mounted", redact.Clip(tok.v, 200), pathErrReason(err))
 	}
-	r.add(hop{kind: StepWebIdentity, roleARN: role.v, tokenFile: tok.v, sessionName: sess.v}, step)
+	r.add(step)
 	reason := fmt.Sprintf("profile %s has web_identity_token_file (%s), role from %s", name, tok.set.From, nameOrEnv(role.set))
-	if tok.set.From == "env" {
+	if tok.s == nil {
 		reason = fmt.Sprintf("token file from %s, role from %s", envWebIdentityTokenFile, nameOrEnv(role.set))
 	}
 	report(SourceReport{Name: source, Status: Chosen, Reason: reason})
@@ -246,64 +217,57 @@ func (r *resolver) noWebIdentityReason(name string, useEnv bool) string {
 // staticKeys is botocore's SharedCredentialProvider or ConfigProvider: keys in one file's
 // section for the profile. The session token is aws_security_token, else aws_session_token.
 func (r *resolver) staticKeys(name, source string, file fileState, sec *section, report func(SourceReport)) (bool, error) {
-	skip := func(reason string) (bool, error) {
-		report(SourceReport{Name: source, Status: Skipped, Reason: reason})
-		return false, nil
-	}
+	skip := ""
 	switch {
 	case !file.found:
-		return skip(fmt.Sprintf("%s does not exist", file.display))
+		skip = fmt.Sprintf("%s does not exist", file.display)
 	case sec == nil:
-		reason := fmt.Sprintf("%s has no profile %s", file.display, name)
+		skip = fmt.Sprintf("%s has no profile %s", file.display, name)
 		if hint := r.missingProfileHint(name); hint != "" {
-			reason += " (" + hint + ")"
+			skip += " (" + hint + ")"
 		}
-		return skip(reason)
 	case !sec.has("aws_access_key_id"):
-		reason := fmt.Sprintf("profile %s in %s has no aws_access_key_id", name, file.display)
+		skip = fmt.Sprintf("profile %s in %s has no aws_access_key_id", name, file.display)
 		if s := sec.get("aws_secret_access_key"); s != nil {
-			reason += fmt.Sprintf(" (it has aws_secret_access_key, %s line %d, which the AWS CLI ignores without an access key ID)", s.file, s.line)
+			skip += fmt.Sprintf(" (it has aws_secret_access_key, %s line %d, which the AWS CLI ignores without an access key ID)", s.file, s.line)
 		}
-		return skip(reason)
 	}
-	idSet := sec.get("aws_access_key_id")
+	if skip != "" {
+		report(SourceReport{Name: source, Status: Skipped, Reason: skip})
+		return false, nil
+	}
+	idSet, secretSet, tokenSet := sec.get("aws_access_key_id"), sec.get("aws_secret_access_key"), sec.get("aws_security_token")
+	if tokenSet == nil {
+		tokenSet = sec.get("aws_session_token")
+	}
+	// Secrets are checked here rather than by plainValue, whose message does not include the
+	// value either, to keep them out of that path entirely.
+	multiLine := func(s *setting) bool { return s.nested != nil || strings.Contains(s.value, "\n") }
 	id, err := plainValue(name, idSet)
+	switch {
+	case err != nil:
+	case secretSet == nil:
+		err = &ConfigError{Profile: name, Key: "aws_secret_access_key", File: idSet.file, Line: idSet.line,
+			Reason: fmt.Sprintf("aws_access_key_id is set (line %d) but aws_secret_access_key is not: set both", idSet.line)}
+	case multiLine(secretSet):
+		err = secretSet.invalid(name, "the value must be on one line")
+	case id == "":
+		err = idSet.invalid(name, "the value is empty")
+	case secretSet.value == "":
+		err = secretSet.invalid(name, "the value is empty")
+	case tokenSet != nil && multiLine(tokenSet):
+		err = tokenSet.invalid(name, "the value must be on one line")
+	}
 	if err != nil {
 		return failed(report, source, err)
 	}
-	secretSet := sec.get("aws_secret_access_key")
-	if secretSet == nil {
-		return failed(report, source, &ConfigError{Profile: name, Key: "aws_secret_access_key", File: idSet.file, Line: idSet.line,
-			Reason: fmt.Sprintf("aws_access_key_id is set (line %d) but aws_secret_access_key is not: set both", idSet.line)})
-	}
-	if secretSet.nested != nil || strings.Contains(secretSet.value, "\n") {
-		// plainValue's message does not include the value, but keep secrets out of the path
-		// entirely.
-		return failed(report, source, &ConfigError{Profile: name, Key: "aws_secret_access_key", File: secretSet.file, Line: secretSet.line, Reason: "the value must be on one line"})
-	}
-	if id == "" || secretSet.value == "" {
-		empty, s := "aws_access_key_id", idSet
-		if id != "" {
-			empty, s = "aws_secret_access_key", secretSet
-		}
-		return failed(report, source, &ConfigError{Profile: name, Key: empty, File: s.file, Line: s.line, Reason: "the value is empty"})
-	}
-	var token string
-	for _, k := range []string{"aws_security_token", "aws_session_token"} {
-		if s := sec.get(k); s != nil {
-			if s.nested != nil || strings.Contains(s.value, "\n") {
-				return failed(report, source, &ConfigError{Profile: name, Key: k, File: s.file, Line: s.line, Reason: "the value must be on one line"})
-			}
-			token = s.value
-			break
-		}
-	}
-	keys := credentials.Credentials{AccessKeyID: id, SecretAccessKey: secretSet.value, SessionToken: token, Source: credentials.SourceStatic}
+	r.keys = credentials.Credentials{AccessKeyID: id, SecretAccessKey: secretSet.value, Source: credentials.SourceStatic}
 	step := Step{Kind: StepStatic, Profile: name, AccessKeyID: id, Settings: []Setting{{Name: "aws_access_key_id", Value: id, From: idSet.where()}}}
-	if token != "" {
+	if tokenSet != nil && tokenSet.value != "" {
+		r.keys.SessionToken = tokenSet.value
 		step.Settings = append(step.Settings, Setting{Name: "session token", Value: "[set]", From: file.display})
 	}
-	r.add(hop{kind: StepStatic, keys: keys}, step)
+	r.add(step)
 	report(SourceReport{Name: source, Status: Chosen, Reason: fmt.Sprintf("profile %s in %s has aws_access_key_id (line %d) and aws_secret_access_key", name, file.display, idSet.line)})
 	return true, nil
 }
