@@ -3,10 +3,11 @@
 // and explains how it decided.
 //
 //	res, err := chain.Resolve(ctx, chain.Options{})   // read env, ~/.aws/config, ~/.aws/credentials
-//	if err != nil { ... }                             // a *NoCredentialsError is the full report
+//	if err != nil { ... }                             // errors.As finds a *NoCredentialsError: the full report
 //	defer res.Close()
 //	creds, err := res.Provider.Retrieve(ctx)          // a credentials.Cache: refreshed ahead of expiry
-//	cfg := aws.Config{Region: res.Region, Credentials: credentials.ForSDK(res.Provider)}
+//	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(res.Region)) // aws-sdk-go-v2
+//	cfg.Credentials = credentials.ForSDK(res.Provider)                       // keep its other settings
 //
 // Resolve reads files and variables but makes no network call; the Provider calls STS when
 // credentials are first retrieved. Explain resolves the same way without building providers and
@@ -45,7 +46,7 @@
 // # Region and STS endpoint
 //
 // The region is Options.Region, else AWS_REGION, else AWS_DEFAULT_REGION, else the profile's
-// region. This is the one deliberate difference from botocore, which reads only
+// region. This is a deliberate difference from botocore, which reads only
 // AWS_DEFAULT_REGION; the AWS CLI v2, the AWS SDKs and the EKS pod identity webhook use
 // AWS_REGION. Without a region, STS is called at its global endpoint, as botocore does.
 //

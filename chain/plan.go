@@ -230,8 +230,8 @@ func (r *resolver) record(step *Step, name, key string) (string, error) {
 }
 
 // region resolves the region: Options.Region, AWS_REGION, AWS_DEFAULT_REGION, then the profile's
-// region (from either file). botocore reads only AWS_DEFAULT_REGION: AWS_REGION is this
-// package's one deliberate difference.
+// region (from either file). botocore reads only AWS_DEFAULT_REGION: AWS_REGION is one of this
+// package's deliberate differences.
 func (r *resolver) region() error {
 	e := r.exp
 	if r.opts.Region != "" {
