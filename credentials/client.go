@@ -11,6 +11,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"os"
 	"strings"
@@ -45,8 +46,9 @@ type ClientOptions struct {
 	Getenv func(string) string
 	// HTTPClient sends the requests. Optional; default: a client with its own copy of
 	// http.DefaultTransport (which uses http.ProxyFromEnvironment). Whatever the client, its
-	// redirects are not followed: the Client uses a shallow copy whose CheckRedirect stops at
-	// the first redirect, because requests carry a token or signature meant for the endpoint.
+	// redirects are not followed, because requests carry a token or signature meant for the
+	// endpoint: the Client uses a shallow copy whose transport ends a request at its first 3xx
+	// response, before net/http reads the Location header.
 	HTTPClient *http.Client
 	// MaxAttempts bounds the requests of one call, the first included. Optional; default
 	// 3, as in aws-sdk-go-v2. 1 turns retries off. A call can override it
@@ -89,7 +91,9 @@ type ClientOptions struct {
 // 5xx, IDPCommunicationError, InvalidIdentityToken when STS could not retrieve the identity
 // provider's verification key, network errors and timeouts; never on errors retrying cannot
 // fix (AccessDenied, IDPRejectedClaim, RegionDisabledException, MalformedPolicyDocument,
-// validation errors, redirects). Errors are *OperationError.
+// validation errors, redirects, a response header net/http refuses as malformed). A redirect's
+// error names only the scheme and host of its Location, whether or not the Location parses.
+// Errors are *OperationError.
 //
 // A Client is safe for concurrent use.
 type Client struct {
@@ -156,8 +160,43 @@ func noRedirects(hc *http.Client) *http.Client {
 		c.Transport = t.Clone()
 		c.Transport.(*http.Transport).Proxy = http.ProxyFromEnvironment
 	}
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	next := c.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	c.Transport = stopAtRedirect{next}
 	return &c
+}
+
+// stopAtRedirect ends a request at a 3xx response with a *redirectError, before net/http's Client
+// sees the response. A CheckRedirect is not enough: the Client parses the Location header before
+// it calls CheckRedirect, and reports one that does not parse as a *url.Error that holds all of
+// it, query included, which the Client would also retry as a network error.
+type stopAtRedirect struct{ next http.RoundTripper }
+
+// RoundTrip implements http.RoundTripper.
+func (t stopAtRedirect) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err != nil || resp.StatusCode < 300 || resp.StatusCode >= 400 {
+		return resp, err
+	}
+	discardBody(resp)
+	to, valid := redirectTarget(resp.Header.Get("Location"))
+	return nil, &redirectError{status: resp.StatusCode, to: to, malformed: !valid}
+}
+
+// CloseIdleConnections closes the idle connections of the wrapped transport, if it has any.
+func (t stopAtRedirect) CloseIdleConnections() {
+	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
+// discardBody reads a little of what is left of resp's body, so that the connection can be
+// reused, and closes it.
+func discardBody(resp *http.Response) {
+	_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+	resp.Body.Close()
 }
 
 // CloseIdleConnections closes the idle connections of the Client's HTTP transport.
@@ -340,24 +379,18 @@ func (c *Client) attempt(ctx context.Context, endpoint string, body []byte, sign
 	}
 	resp, err := c.opts.HTTPClient.Do(req)
 	if err != nil {
+		var redirect *redirectError
+		switch {
+		case errors.As(err, &redirect):
+			return redirect
+		case errors.As(err, new(textproto.ProtocolError)):
+			return errMalformedHeader
+		}
 		if ue, ok := err.(*url.Error); ok && ue.Err != nil {
 			return &networkError{ue}
 		}
 		return err
 	}
-	defer func() {
-		// Read a little of what is left so that the connection can be reused.
-		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
-		resp.Body.Close()
-	}()
-	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		to := ""
-		// Only the scheme and host: the path and query could hold anything.
-		if u, err := url.Parse(resp.Header.Get("Location")); err == nil && u.Host != "" {
-			to = " to " + u.Scheme + "://" + u.Host
-		}
-		return MarkNonRecoverable(fmt.Errorf("STS HTTP %d redirect%s not followed: the request carries a token meant for the configured endpoint; "+
-			"configure the endpoint the redirect points to, if it is trusted", resp.StatusCode, to))
-	}
+	defer discardBody(resp)
 	return decode(resp)
 }

@@ -24,7 +24,8 @@ import (
 type OperationError struct {
 	// Operation is the STS action, such as "AssumeRoleWithWebIdentity".
 	Operation string
-	// Endpoint is the URL the requests went to.
+	// Endpoint is the URL the requests went to, as Endpoint.URL holds it: a host given in
+	// Unicode is shown in Unicode, not percent-encoded.
 	Endpoint string
 	// Attempts is the number of requests sent (0 when the input was refused before sending).
 	Attempts int
@@ -83,6 +84,82 @@ type networkError struct{ err *url.Error }
 func (e *networkError) Error() string { return e.err.Err.Error() }
 func (e *networkError) Unwrap() error { return e.err }
 
+// redirectError is a 3xx response. The Client does not follow redirects: the request carries a
+// token or signature meant for the configured endpoint. Its text names the scheme and host the
+// Location header points to, never what follows them (a path or query can hold anything, a
+// token included), and says so when the header is not a valid URL.
+type redirectError struct {
+	status    int
+	to        string // "scheme://host" of the Location (see redirectTarget), or ""
+	malformed bool   // the Location header does not parse as a URL
+}
+
+func (e *redirectError) Error() string {
+	s := "STS HTTP " + strconv.Itoa(e.status) + " redirect"
+	if e.to != "" {
+		s += " to " + e.to
+	}
+	if e.malformed {
+		s += " (its Location header is not a valid URL)"
+	}
+	return s + " not followed: the request carries a token meant for the configured endpoint; " +
+		"configure the endpoint the redirect points to, if it is trusted"
+}
+
+// NonRecoverable reports true: the server will redirect the next request too.
+func (e *redirectError) NonRecoverable() bool { return true }
+
+// scrubSecrets removes secrets from the host: a hostile endpoint can echo the token it was sent
+// as the host of a Location.
+func (e *redirectError) scrubSecrets(secrets []string) { e.to = redact.Secrets(e.to, secrets...) }
+
+// redirectTarget returns "scheme://host" of a Location header for an error's text, or "" when
+// there is no http or https host to show, and whether loc is a valid URL. Only the part of loc
+// before its path, query or fragment is parsed for the host, so that a Location whose path or
+// query does not parse (or holds anything at all) still shows its host and nothing else. A
+// relative Location has no host to show. The host is shown as net/url decodes it (in Unicode,
+// as Endpoint.URL shows a custom endpoint's), unless it is not a plausible host name: text with
+// a control or formatting character, a label longer than DNS allows, or a JWT.
+func redirectTarget(loc string) (to string, valid bool) {
+	_, err := url.Parse(loc)
+	valid = err == nil
+	i := strings.Index(loc, "://")
+	if i < 0 {
+		return "", valid
+	}
+	authority := loc
+	if j := strings.IndexAny(loc[i+3:], "/?#"); j >= 0 {
+		authority = loc[:i+3+j]
+	}
+	u, err := url.Parse(authority)
+	if err != nil || u.Scheme != "https" && u.Scheme != "http" || !plausibleHost(u.Hostname()) {
+		return "", valid
+	}
+	return u.Scheme + "://" + u.Host, valid
+}
+
+// plausibleHost reports whether host (without port or brackets), which a server chose, can be
+// shown in an error: a printable host name whose labels are at most 63 bytes long, as DNS allows,
+// and that does not look like a JWT.
+func plausibleHost(host string) bool {
+	if !printableHost(host) || len(host) > 253 || redact.LooksLikeJWT(host) {
+		return false
+	}
+	for _, label := range strings.Split(host, ".") {
+		if len(label) > 63 {
+			return false
+		}
+	}
+	return true
+}
+
+// errMalformedHeader is a response whose header net/http refused (a textproto.ProtocolError,
+// such as a control character in a Location). net/http's text quotes the whole header line,
+// which a server can fill with anything, a token included, so it is not repeated, and the error
+// is not retried: the server would send the same again.
+var errMalformedHeader = MarkNonRecoverable(errors.New(
+	"STS response not valid HTTP: net/http refused a malformed header line, not shown here because a server can put anything in it"))
+
 // As lets errors.As fill a *smithy.OperationError, the wrapper *sts.Client uses, with service
 // "STS", the operation name and the same cause.
 func (e *OperationError) As(target any) bool {
@@ -101,13 +178,17 @@ var errNoSigningCredentials = MarkNonRecoverable(errors.New(
 
 // scrubCause removes secrets, in place, from the text a server put into the errors of err's
 // chain, whichever STS client made them: the Message, Code, Type and RequestID of an STS error
-// (this package's client's, smithy.GenericAPIError, aws-sdk-go-v2's types.*Exception) and the
-// Excerpt and Reason of a body that was not an STS document. A server may echo a request's
-// values (AWS's validation errors do); the client and the providers call this before they wrap
-// an error, so that neither their text nor anything errors.As reaches holds a secret. Fields are
-// found by name because the SDK has one exception type per error code, each with a Message.
+// (this package's client's, smithy.GenericAPIError, aws-sdk-go-v2's types.*Exception), the
+// Excerpt and Reason of a body that was not an STS document, and the host of a redirect. A server
+// may echo a request's values (AWS's validation errors do); the client and the providers call
+// this before they wrap an error, so that neither their text nor anything errors.As reaches holds
+// a secret. Fields are found by name because the SDK has one exception type per error code, each
+// with a Message.
 func scrubCause(err error, secrets []string) {
 	scrubFields(err, secrets)
+	if s, ok := err.(interface{ scrubSecrets([]string) }); ok {
+		s.scrubSecrets(secrets)
+	}
 	switch u := err.(type) {
 	case interface{ Unwrap() error }:
 		scrubCause(u.Unwrap(), secrets)

@@ -675,7 +675,8 @@ func TestClientDoesNotFollowRedirects(t *testing.T) {
 			http.Redirect(rw, r, target.URL, http.StatusTemporaryRedirect)
 		}))
 		defer redirector.Close()
-		hc := &http.Client{Transport: &http.Transport{}}
+		tr := &http.Transport{}
+		hc := &http.Client{Transport: tr}
 		defer hc.CloseIdleConnections()
 		c, err := NewClient(ClientOptions{Endpoint: Endpoint{URL: redirector.URL}, HTTPClient: hc})
 		if err != nil {
@@ -684,7 +685,7 @@ func TestClientDoesNotFollowRedirects(t *testing.T) {
 		if _, err := c.AssumeRoleWithWebIdentity(context.Background(), webInput()); err == nil || !strings.Contains(err.Error(), "not followed") {
 			t.Fatalf("error = %v", err)
 		}
-		if hc.CheckRedirect != nil {
+		if hc.CheckRedirect != nil || hc.Transport != tr {
 			t.Error("the caller's http.Client was modified")
 		}
 		mu.Lock()
@@ -894,17 +895,18 @@ func TestNewClient(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tr, ok := c.opts.HTTPClient.Transport.(*http.Transport)
+		stop, ok := c.opts.HTTPClient.Transport.(stopAtRedirect)
+		if !ok {
+			t.Fatalf("transport %T: redirects would be followed", c.opts.HTTPClient.Transport)
+		}
+		tr, ok := stop.next.(*http.Transport)
 		if !ok || tr.Proxy == nil || tr == http.DefaultTransport {
-			t.Fatalf("transport %T: want a copy of http.DefaultTransport with Proxy set", c.opts.HTTPClient.Transport)
+			t.Fatalf("transport %T: want a copy of http.DefaultTransport with Proxy set", stop.next)
 		}
 		// The proxy function is http.ProxyFromEnvironment itself (it caches the environment on
 		// first use, so the function, not a changed variable, is what a test can check).
 		if reflect.ValueOf(tr.Proxy).Pointer() != reflect.ValueOf(http.ProxyFromEnvironment).Pointer() {
 			t.Error("the transport's Proxy is not http.ProxyFromEnvironment")
-		}
-		if c.opts.HTTPClient.CheckRedirect == nil {
-			t.Error("redirects would be followed")
 		}
 	})
 	errs := []struct {

@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	smithyauth "github.com/aws/smithy-go/auth"
@@ -50,7 +52,10 @@ type EndpointConfig struct {
 
 // Endpoint is where STS requests go and how they are signed.
 type Endpoint struct {
-	// URL is the endpoint, such as "https://sts.eu-west-1.amazonaws.com".
+	// URL is the endpoint, such as "https://sts.eu-west-1.amazonaws.com". A custom URL's host
+	// stays as given: one given in Unicode (or percent-encoded UTF-8) is held, and shown in
+	// errors, in Unicode, such as "https://ünïcode.example/"; net/http connects to its IDNA
+	// (punycode) form.
 	URL string
 	// SigningRegion is the region SigV4 signatures are made for: us-east-1 for the global
 	// endpoint, the region otherwise. For a custom URL it is the configured region, or
@@ -204,6 +209,9 @@ func customEndpoint(raw, region string) (Endpoint, error) {
 	if u.Host == "" || u.Hostname() == "" {
 		return bad("has no host")
 	}
+	if !printableHost(u.Hostname()) {
+		return bad("has a host with a character that is not UTF-8 or not printable")
+	}
 	if u.RawQuery != "" || u.ForceQuery {
 		return bad("must not contain a query: request parameters go in the body")
 	}
@@ -213,7 +221,27 @@ func customEndpoint(raw, region string) (Endpoint, error) {
 	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
 		return bad("must use https unless its host is loopback (127.0.0.0/8, ::1, localhost): the request carries a token")
 	}
-	return Endpoint{URL: u.String(), SigningRegion: region, Custom: true}, nil
+	// Not u.String(), which percent-encodes a Unicode host ("https://%C3%BCn..."), which no one
+	// reads as the host they configured. The parts left are the scheme, host and path (user
+	// information, query and fragment are refused above); of the host, only a '%' (of an IPv6
+	// zone, or given as %25) must be escaped again for the URL to parse as the same.
+	host := strings.ReplaceAll(u.Host, "%", "%25")
+	return Endpoint{URL: u.Scheme + "://" + host + u.EscapedPath(), SigningRegion: region, Custom: true}, nil
+}
+
+// printableHost reports whether host is valid UTF-8 without control, formatting (such as bidi
+// overrides) or space characters, so that showing it cannot garble or disguise the text around
+// it.
+func printableHost(host string) bool {
+	if !utf8.ValidString(host) {
+		return false
+	}
+	for _, r := range host {
+		if !unicode.IsGraphic(r) || unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // isLoopbackHost reports whether host (without port or brackets) is localhost or a loopback IP.

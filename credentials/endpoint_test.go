@@ -183,6 +183,14 @@ func TestResolveEndpoint(t *testing.T) {
 			Endpoint{"http://[::1]:4566", "us-east-1", true}},
 		{"a custom http URL on localhost is allowed", EndpointConfig{URL: "http://LocalHost:4566"},
 			Endpoint{"http://LocalHost:4566", "us-east-1", true}},
+		{"a custom URL with a Unicode host keeps the host as given, not percent-encoded", EndpointConfig{URL: "https://ünïcode.example/"},
+			Endpoint{"https://ünïcode.example/", "us-east-1", true}},
+		{"a custom URL with a percent-encoded UTF-8 host holds the host in Unicode", EndpointConfig{URL: "https://%C3%BCn%C3%AFcode.example"},
+			Endpoint{"https://ünïcode.example", "us-east-1", true}},
+		{"a custom URL with an IPv6 zone keeps the zone escaped", EndpointConfig{URL: "https://[fe80::1%25en0]:8443/sts"},
+			Endpoint{"https://[fe80::1%25en0]:8443/sts", "us-east-1", true}},
+		{"a custom URL's path keeps its escapes", EndpointConfig{URL: "https://sts.example.internal/a%20b/%C3%BC"},
+			Endpoint{"https://sts.example.internal/a%20b/%C3%BC", "us-east-1", true}},
 		{"a custom URL wins over legacy mode", EndpointConfig{Region: "us-west-1", LegacyGlobal: true, URL: "https://example.com"},
 			Endpoint{"https://example.com", "us-west-1", true}},
 		{"a custom URL wins over FIPS and dual-stack, as in botocore (aws-sdk-go-v2 refuses the combination)",
@@ -250,6 +258,9 @@ func TestResolveEndpointErrors(t *testing.T) {
 		{"a custom URL that does not parse is refused without echoing a password", EndpointConfig{URL: "https://u:p w@exa mple.com"},
 			`endpoint URL "https://[redacted]@exa mple.com": not a URL`},
 		{"a custom URL with a control character is refused", EndpointConfig{URL: "https://example.com/\x7f"}, "not a URL"},
+		{"a custom URL whose host holds a bidi override is refused, the override escaped", EndpointConfig{URL: "https://\u202eelpmaxe.com"},
+			`endpoint URL "https://\u202eelpmaxe.com": has a host with a character that is not UTF-8 or not printable`},
+		{"a custom URL whose host is not UTF-8 is refused", EndpointConfig{URL: "https://%ff.example"}, "not UTF-8 or not printable"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -409,6 +420,7 @@ func FuzzResolveEndpoint(f *testing.F) {
 		{"us-east-1", "", 0}, {"us-east-1.evil.com", "", 1}, {"../x", "", 2}, {"us-gov-west-1-fips", "", 3},
 		{"", "https://sts.example.com/base", 0}, {"eu-west-1", "http://127.0.0.1:4566", 1},
 		{"cn-north-1", "http://[::1]:80", 7}, {"", "https://u:p@h", 0}, {"", "http://localhost.evil.com", 0},
+		{"", "https://ünïcode.example/a%20b", 0}, {"", "https://[fe80::1%25en0]:8443/", 0},
 	} {
 		f.Add(s.region, s.url, s.mode)
 	}
@@ -434,6 +446,9 @@ func FuzzResolveEndpoint(f *testing.F) {
 		if ep.Custom {
 			if u.Scheme != "https" && !isLoopbackHost(u.Hostname()) {
 				t.Fatalf("custom endpoint %q is plain http to a non-loopback host", ep.URL)
+			}
+			if given, _ := url.Parse(rawURL); u.Host != given.Host || u.Path != given.Path {
+				t.Fatalf("custom endpoint %q is not where %q points", ep.URL, rawURL)
 			}
 			return
 		}
