@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"strings"
 
 	"github.com/irsa-go/irsa/internal/redact"
 )
@@ -20,7 +21,8 @@ import (
 // MaxBundleSize caps the bytes read from a bundle; real bundles are about 220 KB.
 const MaxBundleSize = 10 << 20
 
-// Load returns the certificates of the PEM file at path, which is used as written. The pool holds
+// Load returns the certificates of the PEM file at path, which is used as written, as botocore
+// and aws-sdk-go-v2 use it: "~" and "$VAR" are not expanded. The pool holds
 // only them: as in botocore and aws-sdk-go-v2, a bundle replaces the system's roots rather than
 // adding to them. Every error names the file; one from the file system wraps it (fs.ErrNotExist).
 func Load(path string) (*x509.CertPool, error) {
@@ -35,6 +37,8 @@ func Load(path string) (*x509.CertPool, error) {
 		err = pe.Err // the path is named once, below
 	}
 	switch {
+	case errors.Is(err, fs.ErrNotExist) && (strings.HasPrefix(path, "~") || strings.Contains(path, "$")):
+		return nil, fmt.Errorf(`cannot read the CA bundle %s: %w (the path is used as written: like the AWS CLI, irsa expands neither "~" nor "$VAR" in it)`, name, err)
 	case err != nil:
 		return nil, fmt.Errorf("cannot read the CA bundle %s: %w", name, err)
 	case len(data) > MaxBundleSize:
