@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net/http"
 
 	"github.com/irsa-go/irsa/credentials"
 	"github.com/irsa-go/irsa/internal/redact"
@@ -23,10 +22,9 @@ type Result struct {
 	// STSEndpoint is where STS calls go (zero when the endpoint settings are invalid and the
 	// credentials do not need STS, or when Options.STS was given and decides for itself).
 	STSEndpoint credentials.Endpoint
-	// RootCAs holds the certificates of the CA bundle (AWS_CA_BUNDLE, else the profile's
-	// ca_bundle), which the default STS client trusts instead of the system's roots, as the AWS
-	// CLI does; nil when none is configured. Set it as the tls.Config.RootCAs of the transport
-	// that sends the program's other AWS requests.
+	// RootCAs holds the CA bundle's certificates, which the default STS client trusts instead of
+	// the system's roots; nil when no bundle is configured. Set it as the tls.Config.RootCAs of
+	// the transport that sends the program's other AWS requests, as the AWS CLI would.
 	RootCAs *x509.CertPool
 	// Explanation reports how all of the above was decided.
 	Explanation *Explanation
@@ -123,7 +121,7 @@ func (r *Result) build(res *resolver) error {
 	if client == nil && res.exp.STS.Used {
 		hc := o.HTTPClient
 		if hc == nil && r.RootCAs != nil {
-			hc = &http.Client{Transport: tlsroots.Transport(r.RootCAs)}
+			hc = tlsroots.Client(r.RootCAs)
 		}
 		c, err := credentials.NewClient(credentials.ClientOptions{Endpoint: r.STSEndpoint, HTTPClient: hc, Now: o.Now})
 		if err != nil {

@@ -68,3 +68,6 @@ func Transport(roots *x509.CertPool) *http.Transport {
 	}
 	return t
 }
+
+// Client is an http.Client with Transport(roots).
+func Client(roots *x509.CertPool) *http.Client { return &http.Client{Transport: Transport(roots)} }
