@@ -57,6 +57,10 @@
 // sts_regional_endpoints; AWS_USE_FIPS_ENDPOINT or use_fips_endpoint; AWS_USE_DUALSTACK_ENDPOINT
 // or use_dualstack_endpoint. credentials.ResolveEndpoint turns them into a URL.
 //
+// The CA bundle is AWS_CA_BUNDLE, else the profile's ca_bundle, used as written (botocore expands
+// neither "~" nor variables in it); as in botocore and aws-sdk-go-v2, its certificates replace the
+// system's roots for the default STS client (Result.RootCAs has them for other requests).
+//
 // # Files
 //
 // The files are parsed as botocore parses them (Python's configparser): "=" or ":" separates

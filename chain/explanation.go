@@ -36,6 +36,9 @@ type Explanation struct {
 	RegionFrom string
 	// STS describes the STS endpoint decision.
 	STS STSReport
+	// CABundle is the path of the CA bundle, as written, and CABundleFrom says where it came
+	// from ("AWS_CA_BUNDLE" or "profile NAME, FILE line N"); both "" when none is configured.
+	CABundle, CABundleFrom string
 	// Notes are observations that do not stop resolution but may surprise: settings the AWS CLI
 	// ignores, environment variables overridden by others.
 	Notes []string
@@ -233,6 +236,9 @@ func (e *Explanation) report() string {
 		fmt.Fprintf(&b, "STS endpoint: %s (signing region %s%s)\n", sts.Endpoint.URL, sts.Endpoint.SigningRegion, how)
 	}
 	writeSettings(&b, "  ", sts.Settings)
+	if e.CABundle != "" {
+		fmt.Fprintf(&b, "CA bundle: %s (from %s)\n", redact.Clip(e.CABundle, 200), e.CABundleFrom)
+	}
 	for _, n := range e.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}

@@ -44,8 +44,9 @@ type Options struct {
 	// default a credentials.Client for the resolved STS endpoint that uses HTTPClient. An
 	// *sts.Client from aws-sdk-go-v2 can be used; it then uses its own endpoint settings.
 	STS credentials.STS
-	// HTTPClient is used by the default STS client. Optional; default that client's default.
-	// Ignored when STS is set.
+	// HTTPClient is used by the default STS client. Optional; default that client's default, made
+	// to trust the CA bundle when one is configured. A client given here is used as it is, without
+	// the bundle (see Result.RootCAs). Ignored when STS is set.
 	HTTPClient *http.Client
 	// Now returns the current time, for the providers (token expiry checks, the generated session
 	// name "irsa-<unix nanos>" when the token has no Kubernetes claims) and, when set, for the

@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"crypto/x509"
 	"fmt"
 	"strings"
 
@@ -33,6 +34,7 @@ type resolver struct {
 	keys  credentials.Credentials // the keys of a StepStatic step, kept out of the Explanation
 	name  string                  // the profile
 	noEnv bool                    // Options.Profile is set: credentials in environment variables are ignored
+	roots *x509.CertPool          // the CA bundle's certificates (cabundle.go); nil when none
 }
 
 // plan resolves everything except the providers themselves. It reads the environment and the
@@ -76,12 +78,16 @@ func (r *resolver) run() error {
 	}
 	regionErr := r.region()
 	r.endpoint()
+	bundleErr := r.caBundle()
 	found, err := r.sources()
 	if err != nil {
 		return err
 	}
 	if regionErr != nil {
 		return regionErr
+	}
+	if bundleErr != nil {
+		return bundleErr
 	}
 	if !found {
 		return &NoCredentialsError{Explanation: r.exp}

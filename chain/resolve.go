@@ -2,11 +2,13 @@ package chain
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 
 	"github.com/irsa-go/irsa/credentials"
 	"github.com/irsa-go/irsa/internal/redact"
+	"github.com/irsa-go/irsa/internal/tlsroots"
 )
 
 // Result is what Resolve found: a provider of credentials, the region and the STS endpoint.
@@ -20,6 +22,10 @@ type Result struct {
 	// STSEndpoint is where STS calls go (zero when the endpoint settings are invalid and the
 	// credentials do not need STS, or when Options.STS was given and decides for itself).
 	STSEndpoint credentials.Endpoint
+	// RootCAs holds the CA bundle's certificates, which the default STS client trusts instead of
+	// the system's roots; nil when no bundle is configured. Set it as the tls.Config.RootCAs of
+	// the transport that sends the program's other AWS requests, as the AWS CLI would.
+	RootCAs *x509.CertPool
 	// Explanation reports how all of the above was decided.
 	Explanation *Explanation
 
@@ -98,7 +104,7 @@ func resolve(opts Options) (*Result, *Explanation) {
 	if exp.Err != nil {
 		return nil, exp
 	}
-	res := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, Explanation: exp, endpointURL: r.serviceEndpointURL}
+	res := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, RootCAs: r.roots, Explanation: exp, endpointURL: r.serviceEndpointURL}
 	if err := res.build(r); err != nil {
 		_ = res.Close()
 		exp.Err = leave(err)
@@ -113,7 +119,11 @@ func (r *Result) build(res *resolver) error {
 	o := res.opts
 	client := o.STS
 	if client == nil && res.exp.STS.Used {
-		c, err := credentials.NewClient(credentials.ClientOptions{Endpoint: r.STSEndpoint, HTTPClient: o.HTTPClient, Now: o.Now})
+		hc := o.HTTPClient
+		if hc == nil && r.RootCAs != nil {
+			hc = tlsroots.Client(r.RootCAs)
+		}
+		c, err := credentials.NewClient(credentials.ClientOptions{Endpoint: r.STSEndpoint, HTTPClient: hc, Now: o.Now})
 		if err != nil {
 			return fmt.Errorf("STS client: %w", err)
 		}

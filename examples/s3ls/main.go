@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/tlsroots"
 )
 
 // Exit statuses. A prefix that matches nothing exits 1, as with aws s3 ls; a failure also exits
@@ -52,8 +54,8 @@ type app struct {
 	getenv   func(string) string
 	// loc is the time zone dates are printed in. Optional; default time.Local (as aws s3 ls).
 	loc *time.Location
-	// s3HTTP sends S3 requests. Optional; default a client that honours proxy settings and does
-	// not follow redirects.
+	// s3HTTP sends S3 requests. Optional; default a client that honours proxy settings, trusts
+	// the CA bundle the session names (AWS_CA_BUNDLE, ca_bundle) and does not follow redirects.
 	s3HTTP *http.Client
 	// stsHTTP is handed to the credential chain for STS. Optional; default the library's.
 	stsHTTP *http.Client
@@ -165,7 +167,7 @@ func (a *app) newClient(opts *options, sess *session, getenv func(string) string
 	}
 	httpClient := a.s3HTTP
 	if httpClient == nil {
-		httpClient = defaultHTTPClient()
+		httpClient = defaultHTTPClient(sess.RootCAs)
 	}
 	c := &s3Client{
 		Endpoint:    ep,
@@ -189,11 +191,12 @@ func (a *app) newClient(opts *options, sess *session, getenv func(string) string
 	return c, nil
 }
 
-// defaultHTTPClient honours HTTPS_PROXY/NO_PROXY and never follows redirects: S3's redirects
-// name another region, which needs a new signature, not the same request resent.
-func defaultHTTPClient() *http.Client {
+// defaultHTTPClient honours HTTPS_PROXY/NO_PROXY, trusts roots (the CA bundle; nil: the system's
+// roots) and never follows redirects: S3's redirects name another region, which needs a new
+// signature, not the same request resent.
+func defaultHTTPClient(roots *x509.CertPool) *http.Client {
 	return &http.Client{
-		Transport: http.DefaultTransport.(*http.Transport).Clone(),
+		Transport: tlsroots.Transport(roots),
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},

@@ -42,6 +42,7 @@ func resolveWithChain(ctx context.Context, opts sessionOptions) (*session, error
 		Credentials:         res.Provider,
 		Invalidate:          res.Provider.Invalidate,
 		Region:              res.Region,
+		RootCAs:             res.RootCAs,
 		Explanation:         explanationText(res.Explanation, opts.Profile != ""),
 		Close:               res.Close,
 	}

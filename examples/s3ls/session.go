@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"net/http"
 	"time"
 
@@ -27,6 +28,9 @@ type session struct {
 	Explanation string
 	// STSEndpoint is the STS endpoint the credentials are fetched from, "" when none is used.
 	STSEndpoint string
+	// RootCAs are the certificates of the CA bundle (AWS_CA_BUNDLE or the profile's ca_bundle)
+	// that S3 requests trust instead of the system's roots, as the AWS CLI does; nil for none.
+	RootCAs *x509.CertPool
 	// Close stops the cache's background refreshes.
 	Close func() error
 }

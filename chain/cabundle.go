@@ -1,0 +1,27 @@
+package chain
+
+import (
+	"fmt"
+
+	"github.com/irsa-go/irsa/internal/tlsroots"
+)
+
+// caBundle reads the CA bundle that AWS_CA_BUNDLE, else the profile's ca_bundle, names, as
+// botocore does: the path is used as written, and the bundle replaces the system's roots.
+func (r *resolver) caBundle() error {
+	v, err := r.lookup("AWS_CA_BUNDLE", r.name, "ca_bundle")
+	if err != nil || v.v == "" {
+		return err
+	}
+	r.exp.CABundle, r.exp.CABundleFrom = v.v, v.set.Name
+	if v.s != nil {
+		r.exp.CABundleFrom = fmt.Sprintf("profile %s, %s", r.name, v.s.where())
+	}
+	if r.roots, err = tlsroots.Load(v.v); err != nil {
+		return v.invalid(r.name, err.Error())
+	}
+	if r.opts.STS != nil || r.opts.HTTPClient != nil {
+		r.note("the CA bundle is not used for STS: Options.STS or Options.HTTPClient is set and decides which servers to trust (Result.RootCAs holds the bundle's certificates)")
+	}
+	return nil
+}

@@ -1,0 +1,73 @@
+// Package tlsroots reads a CA bundle, the PEM file that AWS_CA_BUNDLE or a profile's ca_bundle
+// names, and builds the HTTP transport that trusts it. chain uses it for STS and examples/s3ls for
+// S3.
+package tlsroots
+
+import (
+	"bytes"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/irsa-go/irsa/internal/redact"
+)
+
+// MaxBundleSize caps the bytes read from a bundle; real bundles are about 220 KB.
+const MaxBundleSize = 10 << 20
+
+// Load returns the certificates of the PEM file at path, which is used as written, as botocore
+// and aws-sdk-go-v2 use it: "~" and "$VAR" are not expanded. The pool holds
+// only them: as in botocore and aws-sdk-go-v2, a bundle replaces the system's roots rather than
+// adding to them. Every error names the file; one from the file system wraps it (fs.ErrNotExist).
+func Load(path string) (*x509.CertPool, error) {
+	name := redact.Clip(path, 200)
+	f, err := os.Open(path)
+	var data []byte
+	if err == nil {
+		defer f.Close()
+		data, err = io.ReadAll(io.LimitReader(f, MaxBundleSize+1))
+	}
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		err = pe.Err // the path is named once, below
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && (strings.HasPrefix(path, "~") || strings.Contains(path, "$")):
+		return nil, fmt.Errorf(`cannot read the CA bundle %s: %w (the path is used as written: like the AWS CLI, irsa expands neither "~" nor "$VAR" in it)`, name, err)
+	case err != nil:
+		return nil, fmt.Errorf("cannot read the CA bundle %s: %w", name, err)
+	case len(data) > MaxBundleSize:
+		return nil, fmt.Errorf("the CA bundle %s is larger than %d MiB", name, MaxBundleSize>>20)
+	case len(bytes.TrimSpace(data)) == 0:
+		return nil, fmt.Errorf("the CA bundle %s is empty", name)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(data) {
+		return nil, fmt.Errorf("the CA bundle %s has no certificate that can be parsed (a PEM \"BEGIN CERTIFICATE\" block)", name)
+	}
+	return pool, nil
+}
+
+// Transport is a copy of http.DefaultTransport (proxies from the environment, its timeouts) that
+// verifies servers with roots; nil roots means the system's.
+func Transport(roots *x509.CertPool) *http.Transport {
+	t := &http.Transport{Proxy: http.ProxyFromEnvironment}
+	if d, ok := http.DefaultTransport.(*http.Transport); ok {
+		t = d.Clone()
+	}
+	if roots != nil {
+		if t.TLSClientConfig == nil { // Clone copied any TLS settings made to the default
+			t.TLSClientConfig = &tls.Config{}
+		}
+		t.TLSClientConfig.RootCAs = roots
+	}
+	return t
+}
+
+// Client is an http.Client with Transport(roots).
+func Client(roots *x509.CertPool) *http.Client { return &http.Client{Transport: Transport(roots)} }
