@@ -1,9 +1,9 @@
 package credentials
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,16 +13,17 @@ import (
 	"time"
 
 	"github.com/irsa-go/irsa/internal/fakeoidc"
+	"github.com/irsa-go/irsa/internal/readfile"
 )
 
 // countingFile counts the bytes read through it.
 type countingFile struct {
-	io.ReadCloser
+	readfile.File
 	n *int64
 }
 
 func (c countingFile) Read(p []byte) (int, error) {
-	n, err := c.ReadCloser.Read(p)
+	n, err := c.File.Read(p)
 	*c.n += int64(n)
 	return n, err
 }
@@ -63,12 +64,12 @@ func TestTokenFileReading(t *testing.T) {
 		{name: "file of only whitespace is refused as empty", path: writeTokenFile(t, dir, "blank", " \n\n\t "), wantErr: []string{"is empty"}, nonRec: true},
 		{name: "file one byte over the cap is refused", path: writeTokenFile(t, dir, "over1", atCap+"a"), wantErr: []string{"larger than 64 KiB"}, nonRec: true},
 		{name: "huge file is refused without its content in the error", path: writeTokenFile(t, dir, "huge", overCap), wantErr: []string{"larger than 64 KiB", "not a service account token"}, nonRec: true},
-		{name: "endless device is refused after reading past the cap", path: "/dev/zero", wantErr: []string{"larger than 64 KiB"}, nonRec: true},
+		{name: "endless device is refused without being opened", path: "/dev/zero", wantErr: []string{`"/dev/zero" is a character device, not a regular file`}, nonRec: true},
 		{name: "path through a regular file fails with the system's reason", path: filepath.Join(dir, "ws", "token"), wantErr: []string{"cannot read web identity token file", "not a directory"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := readTokenFile(osOpenTokenFile, tc.path)
+			got, err := readTokenFile(context.Background(), tokenFiles, tc.path)
 			if tc.wantErr == nil {
 				if err != nil || got != tc.want {
 					t.Fatalf("readTokenFile = %.40q, %v; want %.40q", got, err, tc.want)
@@ -100,14 +101,14 @@ func TestTokenFileOverCapIsReadNoFurtherThanCapPlusOne(t *testing.T) {
 	for _, size := range []int{maxTokenSize + 1, maxTokenSize + 4096, 4 << 20} {
 		path := writeTokenFile(t, t.TempDir(), "token", strings.Repeat("x", size))
 		var n int64
-		open := func(name string) (io.ReadCloser, error) {
-			f, err := osOpenTokenFile(name)
+		open := func(name string) (readfile.File, error) {
+			f, err := readfile.Open(name)
 			if err != nil {
 				return nil, err
 			}
 			return countingFile{f, &n}, nil
 		}
-		if _, err := readTokenFile(open, path); err == nil {
+		if _, err := readTokenFile(context.Background(), readfile.Reader{Limit: maxTokenSize, Open: open}, path); err == nil {
 			t.Fatalf("size %d: no error", size)
 		}
 		if n != maxTokenSize+1 {
@@ -120,10 +121,10 @@ func TestTokenFilePermissionDeniedPointsAtFsGroup(t *testing.T) {
 	// Tests may run as root, who can read any file; the error the system gives a non-root reader
 	// is injected instead.
 	path := "/var/run/secrets/eks.amazonaws.com/serviceaccount/token"
-	denied := func(name string) (io.ReadCloser, error) {
+	denied := func(name string) (readfile.File, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: syscall.EACCES}
 	}
-	_, err := readTokenFile(denied, path)
+	_, err := readTokenFile(context.Background(), readfile.Reader{Open: denied}, path)
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -141,7 +142,7 @@ func TestTokenFilePermissionDeniedPointsAtFsGroup(t *testing.T) {
 		if err := os.Chmod(p, 0); err != nil {
 			t.Fatal(err)
 		}
-		_, err := readTokenFile(osOpenTokenFile, p)
+		_, err := readTokenFile(context.Background(), tokenFiles, p)
 		if err == nil || !strings.Contains(err.Error(), "securityContext.fsGroup") {
 			t.Errorf("unreadable file: error %v, want one pointing at securityContext.fsGroup", err)
 		}
