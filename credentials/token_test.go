@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/irsa-go/irsa/internal/fakeoidc"
+	"github.com/irsa-go/irsa/internal/leakcheck"
 	"github.com/irsa-go/irsa/internal/readfile"
 )
 
@@ -294,4 +295,85 @@ func FuzzDecodeTokenClaims(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestTokenFileReadThatOutlivesTheContextReturnsTheContextsError(t *testing.T) {
+	leakcheck.Check(t)
+	path := writeTokenFile(t, t.TempDir(), "token", "x.y.z")
+	release := make(chan struct{})
+	defer close(release)
+	stuck := func(name string) (readfile.File, error) { <-release; return nil, syscall.EIO } // a mount that does not answer
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := readTokenFile(ctx, readfile.Reader{Open: stuck}, path)
+	want := `cannot read web identity token file "` + path + `": gave up waiting for the file to open or be read: context deadline exceeded`
+	if err == nil || err.Error() != want || !errors.Is(err, context.DeadlineExceeded) || IsNonRecoverable(err) {
+		t.Fatalf("error %v; want a recoverable %q", err, want)
+	}
+}
+
+func TestTokenFileThatVanishesOnceIsReadAgain(t *testing.T) {
+	path := writeTokenFile(t, t.TempDir(), "token", "x.y.z")
+	for _, tc := range []struct {
+		name   string
+		fails  int
+		want   string
+		nonRec bool
+	}{
+		{"missing on the first read only (kubelet's ..data swap) is read on the second", 1, "", false},
+		{"missing on both reads is reported missing and non-recoverable", 2, `"` + path + `" does not exist: is the projected service account token volume mounted`, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opens := 0
+			r := tokenFiles
+			r.Open = func(name string) (readfile.File, error) {
+				if opens++; opens <= tc.fails {
+					return nil, &fs.PathError{Op: "open", Path: name, Err: syscall.ENOENT}
+				}
+				return readfile.Open(name)
+			}
+			tok, err := readTokenFile(context.Background(), r, path)
+			if tc.want == "" {
+				if err != nil || tok != "x.y.z" {
+					t.Fatalf("readTokenFile = %q, %v; want the token", tok, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) || IsNonRecoverable(err) != tc.nonRec {
+				t.Fatalf("error %v; want %q, non-recoverable %v", err, tc.want, tc.nonRec)
+			}
+		})
+	}
+}
+
+// A bounded version of the race that once made 2 of 3,000 reads fail with ENOENT: reads of the
+// token while fakeoidc swaps ..data as the kubelet does, for 150 swaps or 3 s at most.
+func TestTokenFileReadsRacingKubeletSwapsAllSucceed(t *testing.T) {
+	iss := fakeoidc.Start(t, fakeoidc.Options{})
+	if _, err := iss.Mint(fakeoidc.TokenOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for deadline := time.Now().Add(3 * time.Second); iss.Rotations() < 150 && time.Now().Before(deadline); {
+			if _, err := iss.Mint(fakeoidc.TokenOptions{}); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	reads, failed := 0, 0
+	for racing := true; racing; reads++ {
+		select {
+		case <-done:
+			racing = false
+		default:
+		}
+		if _, err := readTokenFile(context.Background(), tokenFiles, iss.TokenFile()); err != nil && failed < 5 {
+			failed++
+			t.Errorf("read %d: %v", reads+1, err)
+		}
+	}
+	t.Logf("%d reads racing %d swaps", reads, iss.Rotations())
 }
