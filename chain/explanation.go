@@ -53,6 +53,10 @@ type FileReport struct {
 	From string
 	// Found is true when the file exists and was read.
 	Found bool
+	// NotRegular says what is at Path when it is not a regular file, such as "a named pipe
+	// (FIFO)", "a directory" or "a character device" (/dev/null). Such a file is not opened and
+	// counts as empty, as in the AWS CLI.
+	NotRegular string
 }
 
 // SourceStatus is the outcome of considering one credential source.
@@ -190,6 +194,8 @@ func (e *Explanation) report() string {
 		state := "missing"
 		if f.Found {
 			state = "read"
+		} else if f.NotRegular != "" {
+			state = f.NotRegular + ", not a regular file: ignored, as by the AWS CLI"
 		}
 		fmt.Fprintf(&b, "%s file: %s (%s; path from %s)\n", f.Kind, f.Path, state, f.From)
 	}
