@@ -53,9 +53,8 @@ type FileReport struct {
 	From string
 	// Found is true when the file exists and was read.
 	Found bool
-	// NotRegular says what is at Path when it is not a regular file, such as "a named pipe
-	// (FIFO)", "a directory" or "a character device" (/dev/null). Such a file is not opened and
-	// counts as empty, as in the AWS CLI.
+	// NotRegular says what is at Path if not a regular file ("a named pipe (FIFO)", "a directory",
+	// "a character device" for /dev/null). Like the AWS CLI, chain then takes the file as empty.
 	NotRegular string
 }
 

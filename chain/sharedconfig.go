@@ -196,12 +196,11 @@ func (p *profile) firstWithPrefix(prefix string) *setting {
 
 // fileState says where a file was looked for and what was found.
 type fileState struct {
-	path    string // the expanded path
-	display string // the path as shown to people
-	from    string // what chose the path
-	found   bool
-	// notRegular is what is at the path instead of a regular file, such as "a named pipe (FIFO)"
-	notRegular string
+	path       string // the expanded path
+	display    string // the path as shown to people
+	from       string // what chose the path
+	found      bool
+	notRegular string // what is there instead of a regular file, such as "a named pipe (FIFO)"
 }
 
 // absent says why f was not read: it "does not exist", or what is there instead.

@@ -503,11 +503,9 @@ func (c *Cache) Close() error {
 	c.mu.Unlock()
 	c.cancel()
 	if f != nil {
-		t := time.NewTimer(c.closeWait)
-		defer t.Stop()
 		select {
 		case <-f.done:
-		case <-t.C:
+		case <-time.After(c.closeWait):
 			return fmt.Errorf("credentials: Close: provider %T did not return within %v of its context being cancelled; its refresh is abandoned", c.provider.get(), c.closeWait)
 		}
 	}
