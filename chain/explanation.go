@@ -56,6 +56,9 @@ type FileReport struct {
 	From string
 	// Found is true when the file exists and was read.
 	Found bool
+	// NotRegular says what is at Path if not a regular file ("a named pipe (FIFO)", "a directory",
+	// "a character device" for /dev/null). Like the AWS CLI, chain then takes the file as empty.
+	NotRegular string
 }
 
 // SourceStatus is the outcome of considering one credential source.
@@ -193,6 +196,8 @@ func (e *Explanation) report() string {
 		state := "missing"
 		if f.Found {
 			state = "read"
+		} else if f.NotRegular != "" {
+			state = f.NotRegular + ", not a regular file: ignored, as by the AWS CLI"
 		}
 		fmt.Fprintf(&b, "%s file: %s (%s; path from %s)\n", f.Kind, f.Path, state, f.From)
 	}

@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"context"
 	"crypto/x509"
 	"fmt"
 	"strings"
@@ -28,6 +29,7 @@ const (
 
 // resolver plans the resolution as botocore 1.43's create_credential_resolver would run it.
 type resolver struct {
+	ctx   context.Context // bounds the reading of the files
 	opts  Options
 	files *sharedFiles
 	exp   *Explanation            // exp.Steps are the steps to build
@@ -39,9 +41,9 @@ type resolver struct {
 
 // plan resolves everything except the providers themselves. It reads the environment and the
 // files but makes no network call. The explanation is always there; its Err is set on failure.
-func plan(opts Options) *resolver {
+func plan(ctx context.Context, opts Options) *resolver {
 	o, err := opts.normalized()
-	r := &resolver{opts: o, exp: &Explanation{}}
+	r := &resolver{ctx: ctx, opts: o, exp: &Explanation{}}
 	if err != nil {
 		r.exp.Err = leave(err)
 	} else {
@@ -142,13 +144,13 @@ func (r *resolver) loadFiles() error {
 	}
 	cfg := pick(r.opts.ConfigFile, "Options.ConfigFile", envConfigFile, "~/.aws/config")
 	creds := pick(r.opts.CredentialsFile, "Options.CredentialsFile", envSharedCredentialsFile, "~/.aws/credentials")
-	files, err := loadSharedFiles(cfg, creds)
+	files, err := loadSharedFiles(r.ctx, cfg, creds)
 	if files != nil {
 		cfg, creds = files.config, files.credentials
 	}
 	r.exp.Files = []FileReport{
-		{Kind: "config", Path: cfg.display, From: cfg.from, Found: cfg.found},
-		{Kind: "credentials", Path: creds.display, From: creds.from, Found: creds.found},
+		{Kind: "config", Path: cfg.display, From: cfg.from, Found: cfg.found, NotRegular: cfg.notRegular},
+		{Kind: "credentials", Path: creds.display, From: creds.from, Found: creds.found, NotRegular: creds.notRegular},
 	}
 	if err != nil {
 		return err
@@ -163,7 +165,9 @@ func (r *resolver) loadFiles() error {
 func (r *resolver) profileNotFound() error {
 	files := []string{r.files.config.display, r.files.credentials.display}
 	for i, f := range []fileState{r.files.config, r.files.credentials} {
-		if !f.found {
+		if f.notRegular != "" {
+			files[i] += " (" + f.notRegular + ", not a regular file)"
+		} else if !f.found {
 			files[i] += " (missing)"
 		}
 	}

@@ -52,7 +52,8 @@ func (r *Result) ServiceEndpointURL(service string) (url, from string, err error
 	return u, nameOrEnv(set), nil
 }
 
-// Close stops the background work of every Cache of the chain. It is safe to call more than
+// Close stops the background work of every Cache of the chain, waiting at most about 5 s for a
+// provider that ignores its context (see credentials.Cache.Close). It is safe to call more than
 // once.
 func (r *Result) Close() error {
 	var errs []error
@@ -77,7 +78,10 @@ func Resolve(ctx context.Context, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	res, exp := resolve(opts)
+	res, exp := resolve(ctx, opts)
+	if err := ctx.Err(); err != nil && exp.Err != nil {
+		return nil, err // it ended while the files were read
+	}
 	return res, exp.Err
 }
 
@@ -90,7 +94,7 @@ func Explain(ctx context.Context, opts Options) (*Explanation, error) {
 	}
 	// Building the providers makes no request, and reports a setting they refuse, such as an
 	// invalid role ARN or session name, as Resolve would.
-	res, exp := resolve(opts)
+	res, exp := resolve(ctx, opts)
 	if res != nil {
 		_ = res.Close()
 	}
@@ -98,8 +102,8 @@ func Explain(ctx context.Context, opts Options) (*Explanation, error) {
 }
 
 // resolve plans and builds; the Result is nil when the Explanation has an Err.
-func resolve(opts Options) (*Result, *Explanation) {
-	r := plan(opts)
+func resolve(ctx context.Context, opts Options) (*Result, *Explanation) {
+	r := plan(ctx, opts)
 	exp := r.exp
 	if exp.Err != nil {
 		return nil, exp

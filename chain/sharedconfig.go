@@ -1,13 +1,14 @@
 package chain
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"strings"
 	"syscall"
+
+	"github.com/irsa-go/irsa/internal/readfile"
 )
 
 // setting is one key of a section, with where it was written. A nested block ("sts =" followed
@@ -195,10 +196,19 @@ func (p *profile) firstWithPrefix(prefix string) *setting {
 
 // fileState says where a file was looked for and what was found.
 type fileState struct {
-	path    string // the expanded path
-	display string // the path as shown to people
-	from    string // what chose the path
-	found   bool
+	path       string // the expanded path
+	display    string // the path as shown to people
+	from       string // what chose the path
+	found      bool
+	notRegular string // what is there instead of a regular file, such as "a named pipe (FIFO)"
+}
+
+// absent says why f was not read: it "does not exist", or what is there instead.
+func (f fileState) absent() string {
+	if f.notRegular != "" {
+		return "is " + f.notRegular + ", not a regular file"
+	}
+	return "does not exist"
 }
 
 // sharedFiles holds both files as botocore reads them.
@@ -211,18 +221,16 @@ type sharedFiles struct {
 
 // loadSharedFiles reads and parses both files. A missing file is empty, as in botocore; a file
 // that cannot be read or parsed is an error.
-func loadSharedFiles(config, credentials fileState) (*sharedFiles, error) {
+func loadSharedFiles(ctx context.Context, config, credentials fileState) (*sharedFiles, error) {
 	sf := &sharedFiles{config: config, credentials: credentials, credSections: map[string]*section{}, profiles: map[string]*profile{}}
-	cfgSecs, found, err := readSections(config)
+	cfgSecs, err := readSections(ctx, &sf.config)
 	if err != nil {
 		return nil, err
 	}
-	sf.config.found = found
-	credSecs, found, err := readSections(credentials)
+	credSecs, err := readSections(ctx, &sf.credentials)
 	if err != nil {
 		return nil, err
 	}
-	sf.credentials.found = found
 	sf.cfg = buildProfileMap(cfgSecs)
 	for name, s := range sf.cfg.profiles {
 		sf.profiles[name] = &profile{config: s}
@@ -237,32 +245,29 @@ func loadSharedFiles(config, credentials fileState) (*sharedFiles, error) {
 	return sf, nil
 }
 
-// readSections reads and parses one file. found is false when there is no regular file at the
-// path: like botocore, a missing path or a directory counts as an empty file. Unlike botocore,
+// readSections reads and parses one file, setting s.found when it did. Like botocore, it takes a
+// missing path, or one that is not a regular file (a directory, a named pipe, /dev/null), as an
+// empty file; it never opens the latter, and records what it is in s.notRegular. Unlike botocore,
 // which silently reads a file it may not open as empty, an unreadable file is an error. At most
-// maxConfigFileSize+1 bytes are read.
-func readSections(s fileState) (secs []*section, found bool, err error) {
-	fi, err := os.Stat(s.path)
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || err == nil && !fi.Mode().IsRegular() {
-		return nil, false, nil
+// maxConfigFileSize+1 bytes are read, and no longer than ctx allows.
+func readSections(ctx context.Context, s *fileState) ([]*section, error) {
+	data, err := readfile.Reader{Limit: maxConfigFileSize}.Read(ctx, s.path)
+	var notRegular *readfile.NotRegularError
+	switch {
+	case errors.As(err, &notRegular):
+		s.notRegular = readfile.Kind(notRegular.Mode)
+		return nil, nil
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
+		return nil, nil
+	case err != nil:
+		return nil, &ParseError{File: s.display, Reason: fmt.Sprintf("cannot read the file: %v", pathErrReason(err))}
 	}
-	var data []byte
-	if err == nil {
-		var f *os.File
-		if f, err = os.Open(s.path); err == nil {
-			defer f.Close()
-			data, err = io.ReadAll(io.LimitReader(f, maxConfigFileSize+1))
-		}
-	}
-	if err != nil {
-		return nil, false, &ParseError{File: s.display, Reason: fmt.Sprintf("cannot read the file: %v", pathErrReason(err))}
-	}
+	s.found = true
 	file, err := parseINI(s.display, data)
 	if err != nil {
-		return nil, true, err
+		return nil, err
 	}
-	secs, err = file.sectionsView()
-	return secs, true, err
+	return file.sectionsView()
 }
 
 // pathErrReason drops the path from an *fs.PathError (the caller names the file already).

@@ -220,7 +220,7 @@ func (r *resolver) staticKeys(name, source string, file fileState, sec *section,
 	skip := ""
 	switch {
 	case !file.found:
-		skip = fmt.Sprintf("%s does not exist", file.display)
+		skip = fmt.Sprintf("%s %s", file.display, file.absent())
 	case sec == nil:
 		skip = fmt.Sprintf("%s has no profile %s", file.display, name)
 		if hint := r.missingProfileHint(name); hint != "" {

@@ -72,8 +72,9 @@ type Cache struct {
 	timer    timer // moves fresh to nil at the refresh point
 	wg       sync.WaitGroup
 
-	base   context.Context // parent of every refresh; cancelled by Close
-	cancel context.CancelFunc
+	base      context.Context // parent of every refresh; cancelled by Close
+	cancel    context.CancelFunc
+	closeWait time.Duration // how long Close waits for a cancelled refresh; tests shorten it
 }
 
 // flight is one call to the provider that any number of callers may wait for.
@@ -92,7 +93,7 @@ func NewCache(opts CacheOptions) (*Cache, error) {
 		return nil, err
 	}
 	base, cancel := context.WithCancel(context.Background())
-	c := &Cache{provider: hide(o.Provider), clock: o.clock, base: base, cancel: cancel}
+	c := &Cache{provider: hide(o.Provider), clock: o.clock, base: base, cancel: cancel, closeWait: 5 * time.Second}
 	o.Provider, o.clock = nil, nil // kept in c.provider and c.clock only
 	c.opts = o
 	return c, nil
@@ -486,18 +487,28 @@ func (c *Cache) Status() CacheStatus {
 	return s
 }
 
-// Close cancels a refresh in progress and waits for it to return. Afterwards Retrieve serves the
-// cached credentials while they are valid and returns ErrCacheClosed when a refresh would be
-// needed. Close is idempotent and always returns nil.
+// Close cancels a refresh in progress and waits for it to return, but at most 5 s: a provider
+// that ignores its context is then abandoned (its refresh ends whenever it returns) and Close
+// returns an error saying so. Afterwards Retrieve serves the cached credentials while they are
+// valid and returns ErrCacheClosed when a refresh would be needed. Close is idempotent and
+// returns nil unless it abandoned a refresh.
 func (c *Cache) Close() error {
 	c.mu.Lock()
 	c.closed = true
+	f := c.inflight
 	c.fresh.Store(nil) // from now on every call compares times: the timer is stopped
 	if c.timer != nil {
 		c.timer.Stop()
 	}
 	c.mu.Unlock()
 	c.cancel()
-	c.wg.Wait()
+	if f != nil {
+		select {
+		case <-f.done:
+		case <-time.After(c.closeWait):
+			return fmt.Errorf("credentials: Close: provider %T did not return within %v of its context being cancelled; its refresh is abandoned", c.provider.get(), c.closeWait)
+		}
+	}
+	c.wg.Wait() // the refresh's goroutine ends right after f.done is closed
 	return nil
 }

@@ -819,6 +819,44 @@ func TestCacheCloseStopsABackgroundRefreshAndLeavesNoGoroutine(t *testing.T) {
 	}
 }
 
+// A provider that ignores its context (a token read stuck on a named pipe used to be one) must
+// not hang Close: it is abandoned after closeWait. The wait is shortened here; the test asserts
+// that Close returns, with a generous bound, and measures nothing.
+func TestCacheCloseAbandonsAProviderThatIgnoresItsContext(t *testing.T) {
+	leakcheck.Check(t)
+	unblock, called := make(chan struct{}), make(chan struct{})
+	p := ProviderFunc(func(context.Context) (Credentials, error) {
+		close(called)
+		<-unblock // ignores its context
+		return Credentials{}, errors.New("unblocked")
+	})
+	c, err := NewCache(CacheOptions{Provider: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer close(unblock) // the provider's goroutine ends, and the Cache's with it
+	c.closeWait = 50 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-called; cancel() }()
+	if _, err := c.Retrieve(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Retrieve: %v, want context.Canceled", err)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- c.Close() }()
+	select {
+	case err = <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close has not returned after 10 s")
+	}
+	want := "credentials: Close: provider credentials.ProviderFunc did not return within 50ms of its context being cancelled; its refresh is abandoned"
+	if err == nil || err.Error() != want {
+		t.Fatalf("Close = %v, want %q", err, want)
+	}
+	if _, err := c.Retrieve(context.Background()); !errors.Is(err, ErrCacheClosed) {
+		t.Fatalf("Retrieve after Close: %v, want ErrCacheClosed", err)
+	}
+}
+
 // With the real clock the fresh path trusts a timer instead of reading the clock. This test runs
 // on the real clock: it waits for events (bounded), it does not time anything.
 func TestCacheRealClockWithdrawsCredentialsFromTheFreshPathAtTheRefreshPoint(t *testing.T) {

@@ -2,45 +2,37 @@ package credentials
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math"
-	"os"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/irsa-go/irsa/internal/readfile"
 )
 
 // maxTokenSize is the largest web identity token this package reads: 64 KiB, where a service
-// account token is about 1 KiB. Reading stops at maxTokenSize+1 bytes, so that a huge file (or
-// /dev/zero) costs nothing.
+// account token is about 1 KiB. Reading stops at maxTokenSize+1 bytes, so that a huge file costs
+// nothing.
 const maxTokenSize = 64 << 10
 
-// openTokenFile opens a token file; tests replace it to count the bytes read.
-type openTokenFile func(name string) (io.ReadCloser, error)
-
-// osOpenTokenFile opens a token file. A directory opens; reading it fails with EISDIR, which
-// tokenFileError explains.
-func osOpenTokenFile(name string) (io.ReadCloser, error) { return os.Open(name) }
+// tokenFiles reads token files: a regular file only, at most maxTokenSize+1 bytes, bounded by the
+// caller's context, read once more after a pause when it is missing (kubelet's ..data swap).
+var tokenFiles = readfile.Reader{Limit: maxTokenSize, RetryAfter: 75 * time.Millisecond}
 
 // errTokenNotPath is the error for a token given where its file's path belongs.
 var errTokenNotPath = errors.New("TokenFile (AWS_WEB_IDENTITY_TOKEN_FILE, web_identity_token_file) holds what looks like the token itself, not the path of the file that contains it: set it to the file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token (the value is not repeated here because it is a secret)")
 
-// readTokenFile reads the token file at path (following kubelet's ..data symlinks) and trims it.
-// Its errors name the path and say what to do, never the file's content; those that reading again
-// cannot fix are marked non-recoverable.
-func readTokenFile(open openTokenFile, path string) (string, error) {
-	f, err := open(path)
-	if err != nil {
-		return "", tokenFileError(path, err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxTokenSize+1))
+// readTokenFile reads the token file at path (following kubelet's ..data symlinks) with r and
+// trims it. Its errors name the path and say what to do, never the file's content; those that
+// reading again cannot fix are marked non-recoverable.
+func readTokenFile(ctx context.Context, r readfile.Reader, path string) (string, error) {
+	b, err := r.Read(ctx, path)
 	switch {
 	case err != nil:
 		return "", tokenFileError(path, err)
@@ -54,11 +46,16 @@ func readTokenFile(open openTokenFile, path string) (string, error) {
 	return tok, nil
 }
 
-// tokenFileError explains an error opening or reading the token file.
+// tokenFileError explains an error opening or reading the token file. What is not a regular file
+// (a named pipe, a device, a socket) is a configuration error, non-recoverable: kubelet writes
+// regular files, and reading again would never turn it into a token.
 func tokenFileError(path string, err error) error {
+	var notRegular *readfile.NotRegularError
 	switch {
-	case errors.Is(err, syscall.EISDIR):
+	case errors.As(err, &notRegular) && notRegular.Mode.IsDir():
 		return MarkNonRecoverable(fmt.Errorf("web identity token file %q is a directory, not a file: point the token file setting (AWS_WEB_IDENTITY_TOKEN_FILE, web_identity_token_file) at the token inside the mounted volume, such as %s/token", path, strings.TrimRight(path, "/")))
+	case notRegular != nil:
+		return MarkNonRecoverable(fmt.Errorf("web identity token file %w: point the token file setting (AWS_WEB_IDENTITY_TOKEN_FILE, web_identity_token_file) at the token file the projected volume holds", err))
 	case errors.Is(err, fs.ErrNotExist):
 		return MarkNonRecoverable(fmt.Errorf("web identity token file %q does not exist: is the projected service account token volume mounted at that path? (check the pod's volumes and volumeMounts; on EKS the pod identity webhook adds them when the service account has the eks.amazonaws.com/role-arn annotation): %w", path, err))
 	case errors.Is(err, fs.ErrPermission):

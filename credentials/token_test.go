@@ -1,9 +1,9 @@
 package credentials
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,16 +13,18 @@ import (
 	"time"
 
 	"github.com/irsa-go/irsa/internal/fakeoidc"
+	"github.com/irsa-go/irsa/internal/leakcheck"
+	"github.com/irsa-go/irsa/internal/readfile"
 )
 
 // countingFile counts the bytes read through it.
 type countingFile struct {
-	io.ReadCloser
+	readfile.File
 	n *int64
 }
 
 func (c countingFile) Read(p []byte) (int, error) {
-	n, err := c.ReadCloser.Read(p)
+	n, err := c.File.Read(p)
 	*c.n += int64(n)
 	return n, err
 }
@@ -63,12 +65,12 @@ func TestTokenFileReading(t *testing.T) {
 		{name: "file of only whitespace is refused as empty", path: writeTokenFile(t, dir, "blank", " \n\n\t "), wantErr: []string{"is empty"}, nonRec: true},
 		{name: "file one byte over the cap is refused", path: writeTokenFile(t, dir, "over1", atCap+"a"), wantErr: []string{"larger than 64 KiB"}, nonRec: true},
 		{name: "huge file is refused without its content in the error", path: writeTokenFile(t, dir, "huge", overCap), wantErr: []string{"larger than 64 KiB", "not a service account token"}, nonRec: true},
-		{name: "endless device is refused after reading past the cap", path: "/dev/zero", wantErr: []string{"larger than 64 KiB"}, nonRec: true},
+		{name: "endless device is refused without being opened", path: "/dev/zero", wantErr: []string{`"/dev/zero" is a character device, not a regular file`}, nonRec: true},
 		{name: "path through a regular file fails with the system's reason", path: filepath.Join(dir, "ws", "token"), wantErr: []string{"cannot read web identity token file", "not a directory"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := readTokenFile(osOpenTokenFile, tc.path)
+			got, err := readTokenFile(context.Background(), tokenFiles, tc.path)
 			if tc.wantErr == nil {
 				if err != nil || got != tc.want {
 					t.Fatalf("readTokenFile = %.40q, %v; want %.40q", got, err, tc.want)
@@ -100,14 +102,14 @@ func TestTokenFileOverCapIsReadNoFurtherThanCapPlusOne(t *testing.T) {
 	for _, size := range []int{maxTokenSize + 1, maxTokenSize + 4096, 4 << 20} {
 		path := writeTokenFile(t, t.TempDir(), "token", strings.Repeat("x", size))
 		var n int64
-		open := func(name string) (io.ReadCloser, error) {
-			f, err := osOpenTokenFile(name)
+		open := func(name string) (readfile.File, error) {
+			f, err := readfile.Open(name)
 			if err != nil {
 				return nil, err
 			}
 			return countingFile{f, &n}, nil
 		}
-		if _, err := readTokenFile(open, path); err == nil {
+		if _, err := readTokenFile(context.Background(), readfile.Reader{Limit: maxTokenSize, Open: open}, path); err == nil {
 			t.Fatalf("size %d: no error", size)
 		}
 		if n != maxTokenSize+1 {
@@ -120,10 +122,10 @@ func TestTokenFilePermissionDeniedPointsAtFsGroup(t *testing.T) {
 	// Tests may run as root, who can read any file; the error the system gives a non-root reader
 	// is injected instead.
 	path := "/var/run/secrets/eks.amazonaws.com/serviceaccount/token"
-	denied := func(name string) (io.ReadCloser, error) {
+	denied := func(name string) (readfile.File, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: syscall.EACCES}
 	}
-	_, err := readTokenFile(denied, path)
+	_, err := readTokenFile(context.Background(), readfile.Reader{Open: denied}, path)
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -141,7 +143,7 @@ func TestTokenFilePermissionDeniedPointsAtFsGroup(t *testing.T) {
 		if err := os.Chmod(p, 0); err != nil {
 			t.Fatal(err)
 		}
-		_, err := readTokenFile(osOpenTokenFile, p)
+		_, err := readTokenFile(context.Background(), tokenFiles, p)
 		if err == nil || !strings.Contains(err.Error(), "securityContext.fsGroup") {
 			t.Errorf("unreadable file: error %v, want one pointing at securityContext.fsGroup", err)
 		}
@@ -293,4 +295,85 @@ func FuzzDecodeTokenClaims(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestTokenFileReadThatOutlivesTheContextReturnsTheContextsError(t *testing.T) {
+	leakcheck.Check(t)
+	path := writeTokenFile(t, t.TempDir(), "token", "x.y.z")
+	release := make(chan struct{})
+	defer close(release)
+	stuck := func(name string) (readfile.File, error) { <-release; return nil, syscall.EIO } // a mount that does not answer
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := readTokenFile(ctx, readfile.Reader{Open: stuck}, path)
+	want := `cannot read web identity token file "` + path + `": gave up waiting for the file to open or be read: context deadline exceeded`
+	if err == nil || err.Error() != want || !errors.Is(err, context.DeadlineExceeded) || IsNonRecoverable(err) {
+		t.Fatalf("error %v; want a recoverable %q", err, want)
+	}
+}
+
+func TestTokenFileThatVanishesOnceIsReadAgain(t *testing.T) {
+	path := writeTokenFile(t, t.TempDir(), "token", "x.y.z")
+	for _, tc := range []struct {
+		name   string
+		fails  int
+		want   string
+		nonRec bool
+	}{
+		{"missing on the first read only (kubelet's ..data swap) is read on the second", 1, "", false},
+		{"missing on both reads is reported missing and non-recoverable", 2, `"` + path + `" does not exist: is the projected service account token volume mounted`, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opens := 0
+			r := tokenFiles
+			r.Open = func(name string) (readfile.File, error) {
+				if opens++; opens <= tc.fails {
+					return nil, &fs.PathError{Op: "open", Path: name, Err: syscall.ENOENT}
+				}
+				return readfile.Open(name)
+			}
+			tok, err := readTokenFile(context.Background(), r, path)
+			if tc.want == "" {
+				if err != nil || tok != "x.y.z" {
+					t.Fatalf("readTokenFile = %q, %v; want the token", tok, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) || IsNonRecoverable(err) != tc.nonRec {
+				t.Fatalf("error %v; want %q, non-recoverable %v", err, tc.want, tc.nonRec)
+			}
+		})
+	}
+}
+
+// A bounded version of the race that once made 2 of 3,000 reads fail with ENOENT: reads of the
+// token while fakeoidc swaps ..data as the kubelet does, for 150 swaps or 3 s at most.
+func TestTokenFileReadsRacingKubeletSwapsAllSucceed(t *testing.T) {
+	iss := fakeoidc.Start(t, fakeoidc.Options{})
+	if _, err := iss.Mint(fakeoidc.TokenOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for deadline := time.Now().Add(3 * time.Second); iss.Rotations() < 150 && time.Now().Before(deadline); {
+			if _, err := iss.Mint(fakeoidc.TokenOptions{}); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	reads, failed := 0, 0
+	for racing := true; racing; reads++ {
+		select {
+		case <-done:
+			racing = false
+		default:
+		}
+		if _, err := readTokenFile(context.Background(), tokenFiles, iss.TokenFile()); err != nil && failed < 5 {
+			failed++
+			t.Errorf("read %d: %v", reads+1, err)
+		}
+	}
+	t.Logf("%d reads racing %d swaps", reads, iss.Rotations())
 }

@@ -212,7 +212,7 @@ func (w *WebIdentity) Retrieve(ctx context.Context) (Credentials, error) {
 
 func (w *WebIdentity) token(ctx context.Context) (string, error) {
 	if w.opts.TokenSource == nil {
-		return readTokenFile(osOpenTokenFile, w.opts.TokenFile)
+		return readTokenFile(ctx, tokenFiles, w.opts.TokenFile)
 	}
 	tok, err := w.opts.TokenSource(ctx)
 	if err != nil {
