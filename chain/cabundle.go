@@ -17,7 +17,7 @@ func (r *resolver) caBundle() error {
 	if v.s != nil {
 		r.exp.CABundleFrom = fmt.Sprintf("profile %s, %s", r.name, v.s.where())
 	}
-	if r.roots, err = tlsroots.Load(v.v); err != nil {
+	if r.roots, err = tlsroots.Load(r.ctx, v.v); err != nil {
 		return v.invalid(r.name, err.Error())
 	}
 	if r.opts.STS != nil || r.opts.HTTPClient != nil {

@@ -5,16 +5,16 @@ package tlsroots
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
-	"os"
 	"strings"
 
+	"github.com/irsa-go/irsa/internal/readfile"
 	"github.com/irsa-go/irsa/internal/redact"
 )
 
@@ -24,19 +24,19 @@ const MaxBundleSize = 10 << 20
 // Load returns the certificates of the PEM file at path, which is used as written, as botocore
 // and aws-sdk-go-v2 use it: "~" and "$VAR" are not expanded. The pool holds
 // only them: as in botocore and aws-sdk-go-v2, a bundle replaces the system's roots rather than
-// adding to them. Every error names the file; one from the file system wraps it (fs.ErrNotExist).
-func Load(path string) (*x509.CertPool, error) {
+// adding to them. It is read as the library reads every file (internal/readfile): a FIFO or a
+// device is refused without blocking, and the read ends with ctx. Every error names the file; one
+// from the file system wraps it (fs.ErrNotExist).
+func Load(ctx context.Context, path string) (*x509.CertPool, error) {
 	name := redact.Clip(path, 200)
-	f, err := os.Open(path)
-	var data []byte
-	if err == nil {
-		defer f.Close()
-		data, err = io.ReadAll(io.LimitReader(f, MaxBundleSize+1))
-	}
+	data, err := readfile.Reader{Limit: MaxBundleSize}.Read(ctx, path)
 	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
 		err = pe.Err // the path is named once, below
 	}
+	var nr *readfile.NotRegularError
 	switch {
+	case errors.As(err, &nr):
+		return nil, fmt.Errorf("the CA bundle %s is %s, not a regular file", name, readfile.Kind(nr.Mode))
 	case errors.Is(err, fs.ErrNotExist) && (strings.HasPrefix(path, "~") || strings.Contains(path, "$")):
 		return nil, fmt.Errorf(`cannot read the CA bundle %s: %w (the path is used as written: like the AWS CLI, irsa expands neither "~" nor "$VAR" in it)`, name, err)
 	case err != nil:

@@ -1,6 +1,7 @@
 package tlsroots_test
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/irsa-go/irsa/internal/tlsroots"
@@ -17,7 +19,7 @@ import (
 
 func TestLoadReturnsOnlyTheBundlesCertificatesAsBotocoreAndTheSDKDo(t *testing.T) {
 	ca := tlstest.NewCA(t)
-	pool, err := tlsroots.Load(ca.Bundle)
+	pool, err := tlsroots.Load(context.Background(), ca.Bundle)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,11 +47,16 @@ func TestLoadRefusesABundleItCannotUse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	fifo := filepath.Join(dir, "bundle.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name, path, want string
 	}{
 		{"a missing file", filepath.Join(dir, "missing.pem"), "cannot read the CA bundle DIR/missing.pem: no such file or directory"},
-		{"a directory", dir, "cannot read the CA bundle DIR: is a directory"},
+		{"a directory", dir, "the CA bundle DIR is a directory, not a regular file"},
+		{"a named pipe, which would block an open", fifo, "the CA bundle DIR/bundle.fifo is a named pipe (FIFO), not a regular file"},
 		{"an empty file", write("empty.pem", " \n"), "the CA bundle DIR/empty.pem is empty"},
 		{"a file without a certificate", write("garbage.pem", "not a certificate\n-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
 			`the CA bundle DIR/garbage.pem has no certificate that can be parsed (a PEM "BEGIN CERTIFICATE" block)`},
@@ -57,13 +64,13 @@ func TestLoadRefusesABundleItCannotUse(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := tlsroots.Load(tc.path)
+			_, err := tlsroots.Load(context.Background(), tc.path)
 			if want := strings.ReplaceAll(tc.want, "DIR", dir); err == nil || err.Error() != want {
 				t.Fatalf("got %v\nwant %s", err, want)
 			}
 		})
 	}
-	if _, err := tlsroots.Load(filepath.Join(dir, "missing.pem")); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := tlsroots.Load(context.Background(), filepath.Join(dir, "missing.pem")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a missing bundle's error does not match fs.ErrNotExist: %v", err)
 	}
 }
@@ -71,7 +78,7 @@ func TestLoadRefusesABundleItCannotUse(t *testing.T) {
 func TestTransportTrustsTheBundleAndKeepsTheDefaultsProxy(t *testing.T) {
 	ca := tlstest.NewCA(t)
 	srv := ca.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") }))
-	pool, err := tlsroots.Load(ca.Bundle)
+	pool, err := tlsroots.Load(context.Background(), ca.Bundle)
 	if err != nil {
 		t.Fatal(err)
 	}
