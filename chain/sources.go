@@ -148,7 +148,7 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 		report(SourceReport{Name: source, Status: Skipped, Reason: r.noWebIdentityReason(name, useEnv)})
 		return false, nil
 	}
-	if redact.LooksLikeJWT(tok.v) {
+	if redact.ContainsJWT(tok.v) {
 		// A token pasted where its file's path belongs: refuse it here, before it is recorded in
 		// the explanation, and never repeat it.
 		ce := tok.invalid(name, "holds what looks like a web identity token (a JWT), not the path of the file that contains it: set it to the token file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token")

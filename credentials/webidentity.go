@@ -84,7 +84,7 @@ func NewWebIdentity(opts WebIdentityOptions) (*WebIdentity, error) {
 	w := &WebIdentity{opts: opts}
 	if err := w.init(); err != nil {
 		tokenFile := opts.TokenFile
-		if redact.LooksLikeJWT(tokenFile) {
+		if redact.ContainsJWT(tokenFile) {
 			tokenFile = "" // a token, not a path: never repeated
 		}
 		return nil, &WebIdentityError{RoleARN: opts.RoleARN, TokenFile: tokenFile, Err: err, nonRecoverable: true}
@@ -105,7 +105,7 @@ func (w *WebIdentity) init() error {
 		return errors.New("TokenFile (AWS_WEB_IDENTITY_TOKEN_FILE) or TokenSource is required")
 	case o.TokenFile != "" && o.TokenSource != nil:
 		return errors.New("set TokenFile or TokenSource, not both")
-	case redact.LooksLikeJWT(o.TokenFile):
+	case redact.ContainsJWT(o.TokenFile):
 		return errTokenNotPath
 	}
 	field := "SessionName"
