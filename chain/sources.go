@@ -154,7 +154,6 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 		// around it: refuse it here, before it is recorded in the explanation, and never repeat
 		// any of it.
 		ce := tok.invalid(name, "holds what looks like a web identity token (a JWT) instead of the path of the file that contains it (the value is not shown because it is a secret): set it to the token file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token")
-		ce.Profile = name
 		return failed(report, source, ce)
 	}
 	role, err := get("role_arn", envRoleARN)
