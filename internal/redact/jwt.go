@@ -61,7 +61,7 @@ func followedBySegment(rest string) bool {
 // and in it every start of a three-byte group.
 func isJOSEHeader(run string) bool {
 	if len(run) > maxJWTHeader {
-		if strings.Contains(run[:len(run)-maxJWTHeader], "eyJ") {
+		if strings.Contains(run, "eyJ") {
 			return true
 		}
 		run = run[len(run)-maxJWTHeader:]

@@ -50,9 +50,15 @@ func TestContainsJWT(t *testing.T) {
 }
 
 func TestContainsJWTWithAHeaderLongerThanTheBound(t *testing.T) {
-	header := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256","x5c":["` + strings.Repeat("A", maxJWTHeader) + `"]}`))
-	if !ContainsJWT("/x/" + header + ".eyJ4IjoxfQ.c2ln") {
-		t.Fatal("a JWT with a long header is not found")
+	// Headers of lengths around the bound, glued to letters, so that the header's start falls on
+	// either side of where the decoded window begins.
+	for n := maxJWTHeader*3/4 - 40; n < maxJWTHeader*3/4+8; n++ {
+		header := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256","x5c":["` + strings.Repeat("A", n) + `"]}`))
+		for _, glued := range []string{"", "a", "ab", "abc"} {
+			if s := "/x/" + glued + header + ".eyJ4IjoxfQ.c2ln"; !ContainsJWT(s) {
+				t.Fatalf("a JWT with a %d-character header after %q is not found", len(header), glued)
+			}
+		}
 	}
 	if ContainsJWT("/x/" + strings.Repeat("A", 2*maxJWTHeader) + ".b.c") {
 		t.Fatal("a long run without a header is taken for a token")
