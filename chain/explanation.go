@@ -127,7 +127,10 @@ type Step struct {
 	// Profile is the profile that configures the step; "" when it comes from environment
 	// variables only.
 	Profile string
-	// AccessKeyID is the access key ID of static or environment credentials (never the secret).
+	// AccessKeyID is the access key ID of static or environment credentials, as it is shown: the
+	// ID when it looks like one (AKIA or ASIA and 16 upper-case letters or digits), else a
+	// description in parentheses that repeats none of the value, which may be the secret put in
+	// the ID's place. The secret itself is never here.
 	AccessKeyID string
 	// RoleARN is the role assumed (web identity and assume role steps).
 	RoleARN string
@@ -137,7 +140,8 @@ type Step struct {
 	ExternalID string
 	// Duration is the requested session duration; 0 leaves it to STS (one hour).
 	Duration time.Duration
-	// TokenFile is the web identity token file read on every call.
+	// TokenFile is the web identity token file read on every call. A value that holds a token
+	// (see Resolve's refusal) is never recorded here.
 	TokenFile string
 	// Settings say where each of the values above came from.
 	Settings []Setting
@@ -147,7 +151,8 @@ type Step struct {
 type Setting struct {
 	// Name is the setting or environment variable, such as "role_arn" or "AWS_ROLE_ARN".
 	Name string
-	// Value is its value; secrets are never recorded.
+	// Value is its value; secrets are never recorded, and an access key ID that does not look
+	// like one is described rather than shown (see Step.AccessKeyID).
 	Value string
 	// From is "env", "Options.X", "FILE line N", or "default".
 	From string
@@ -252,7 +257,7 @@ func (e *Explanation) report() string {
 
 func writeSettings(b *strings.Builder, indent string, settings []Setting) {
 	for _, s := range settings {
-		fmt.Fprintf(b, "%s%s = %s (from %s)\n", indent, s.Name, redact.Clip(s.Value, 200), s.From)
+		fmt.Fprintf(b, "%s%s = %s (from %s)\n", indent, s.Name, shownValue(s.Value), s.From)
 	}
 }
 
@@ -264,7 +269,7 @@ func (s Step) describe() string {
 	case StepStatic:
 		parts = append(parts, fmt.Sprintf("access key %s from profile %s", s.AccessKeyID, s.Profile))
 	case StepWebIdentity:
-		parts = append(parts, "AssumeRoleWithWebIdentity "+redact.Clip(s.RoleARN, 200), "token file "+redact.Clip(s.TokenFile, 200))
+		parts = append(parts, "AssumeRoleWithWebIdentity "+redact.Clip(s.RoleARN, 200), "token file "+shownValue(s.TokenFile))
 	case StepAssumeRole:
 		parts = append(parts, "AssumeRole "+redact.Clip(s.RoleARN, 200))
 	}
@@ -285,4 +290,14 @@ func (s Step) describe() string {
 		parts = append(parts, "profile "+s.Profile)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// shownValue is a setting's value as a report shows it: clipped, and not at all when it holds
+// what looks like a web identity token. Resolve refuses such a token file before recording it;
+// this keeps an Explanation built or changed by hand from printing one.
+func shownValue(v string) string {
+	if redact.ContainsJWT(v) {
+		return "(not shown: it holds what looks like a web identity token)"
+	}
+	return redact.Clip(v, 200)
 }

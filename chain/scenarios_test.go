@@ -52,10 +52,10 @@ const (
 	acctB = "222222222222"
 	acctC = "333333333333"
 
-	keyBase   = "AKIDBASEUSER000001" // user/base
-	keyEnv    = "AKIDENVUSER0000001" // user/env
-	keyCreds  = "AKIDCREDSFILE00001" // user/credsfile
-	keyConfig = "AKIDCONFIGFILE0001" // user/configfile
+	keyBase   = "AKIABASEUSER00000001" // user/base
+	keyEnv    = "AKIAENVUSER000000001" // user/env
+	keyCreds  = "AKIACREDSFILE0000001" // user/credsfile
+	keyConfig = "AKIACONFIGFILE000001" // user/configfile
 
 	roleWeb   = "arn:aws:iam::" + acctA + ":role/web"   // trusts the service account's token
 	roleWeb2  = "arn:aws:iam::" + acctA + ":role/web2"  // trusts the service account's token

@@ -75,7 +75,8 @@ func (r *resolver) envKeys(profile string) error {
 	if secret == "" {
 		return &ConfigError{Profile: profile, Key: envSecretAccessKey, Reason: r.notSet(envSecretAccessKey) + ", but AWS_ACCESS_KEY_ID is: set both, or neither"}
 	}
-	step := Step{Kind: StepEnvironment, AccessKeyID: id, Settings: []Setting{{Name: envAccessKeyID, Value: id, From: "env"}}}
+	shown := redact.AccessKeyID(id, envAccessKeyID, envSecretAccessKey)
+	step := Step{Kind: StepEnvironment, AccessKeyID: shown, Settings: []Setting{{Name: envAccessKeyID, Value: shown, From: "env"}}}
 	if r.env(envSecurityToken) != "" || r.env(envSessionToken) != "" {
 		step.Settings = append(step.Settings, Setting{Name: "session token", Value: "[set]", From: "env"})
 	}
@@ -148,11 +149,11 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 		report(SourceReport{Name: source, Status: Skipped, Reason: r.noWebIdentityReason(name, useEnv)})
 		return false, nil
 	}
-	if redact.LooksLikeJWT(tok.v) {
-		// A token pasted where its file's path belongs: refuse it here, before it is recorded in
-		// the explanation, and never repeat it.
-		ce := tok.invalid(name, "holds what looks like a web identity token (a JWT), not the path of the file that contains it: set it to the token file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token")
-		ce.Profile = name
+	if redact.ContainsJWT(tok.v) {
+		// A token pasted where its file's path belongs, alone or with quotes, "Bearer ", a path
+		// around it: refuse it here, before it is recorded in the explanation, and never repeat
+		// any of it.
+		ce := tok.invalid(name, "holds what looks like a web identity token (a JWT) instead of the path of the file that contains it (the value is not shown because it is a secret): set it to the token file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token")
 		return failed(report, source, ce)
 	}
 	role, err := get("role_arn", envRoleARN)
@@ -262,7 +263,8 @@ func (r *resolver) staticKeys(name, source string, file fileState, sec *section,
 		return failed(report, source, err)
 	}
 	r.keys = credentials.Credentials{AccessKeyID: id, SecretAccessKey: secretSet.value, Source: credentials.SourceStatic}
-	step := Step{Kind: StepStatic, Profile: name, AccessKeyID: id, Settings: []Setting{{Name: "aws_access_key_id", Value: id, From: idSet.where()}}}
+	shown := redact.AccessKeyID(id, "aws_access_key_id", "aws_secret_access_key")
+	step := Step{Kind: StepStatic, Profile: name, AccessKeyID: shown, Settings: []Setting{{Name: "aws_access_key_id", Value: shown, From: idSet.where()}}}
 	if tokenSet != nil && tokenSet.value != "" {
 		r.keys.SessionToken = tokenSet.value
 		step.Settings = append(step.Settings, Setting{Name: "session token", Value: "[set]", From: file.display})

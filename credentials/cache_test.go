@@ -511,6 +511,26 @@ func TestCacheRules(t *testing.T) {
 				t.Errorf("error is %d bytes long; a huge panic value must be cut", len(msg))
 			}
 		}},
+		{"a provider's panic with secrets the cache never saw reaches the error with each of them hidden", CacheOptions{}, func(t *testing.T, h *harness) {
+			// Nothing is cached, so the Cache knows none of these: only their shape gives them away.
+			const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+			const session = "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQDexample+session+token+0123456789+abcdef=="
+			const jwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6ZGVtbzphcHAifQ.c2lnbmF0dXJlLXNlY3JldC1NQVJLRVI"
+			h.p.push(reply{panic: fmt.Sprintf("provider lost secret %s with session %s and token %s", secret, session, jwt)})
+			_, err := h.cache.Retrieve(context.Background())
+			const want = "provider *credentials.scriptedProvider panicked: provider lost secret [redacted] with session [redacted] and token [redacted]"
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("got  %v\nwant an error containing %s", err, want)
+			}
+			st := h.cache.Status()
+			for _, out := range []string{err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), fmt.Sprintf("%+v %#v", st, st)} {
+				for _, piece := range []string{secret, secret[:12], secret[28:], session[:20], session[len(session)-20:], jwt, "eyJzdWIi", "c2lnbmF0dXJl", "MARKER"} {
+					if strings.Contains(out, piece) {
+						t.Errorf("the panic's error shows %q: %s", piece, out)
+					}
+				}
+			}
+		}},
 		{"a panicking provider returns an error and leaves the cache usable", CacheOptions{}, func(t *testing.T, h *harness) {
 			h.p.push(reply{panic: "boom"})
 			_, err := h.cache.Retrieve(context.Background())

@@ -31,7 +31,9 @@ type WebIdentityOptions struct {
 	RoleARN string
 	// TokenFile is the path of the web identity token, such as
 	// /var/run/secrets/eks.amazonaws.com/serviceaccount/token, read on every Retrieve (kubelet
-	// rotates it). Required unless TokenSource is set; setting both is an error.
+	// rotates it). Required unless TokenSource is set; setting both is an error. A value with
+	// what looks like a JWT anywhere in it (the token pasted instead of its path, with quotes,
+	// "Bearer " or a path around it) is refused, and never repeated.
 	TokenFile string
 	// TokenSource returns the token instead of a file. It is called on every Retrieve. Optional.
 	TokenSource func(ctx context.Context) (string, error)
@@ -84,8 +86,8 @@ func NewWebIdentity(opts WebIdentityOptions) (*WebIdentity, error) {
 	w := &WebIdentity{opts: opts}
 	if err := w.init(); err != nil {
 		tokenFile := opts.TokenFile
-		if redact.LooksLikeJWT(tokenFile) {
-			tokenFile = "" // a token, not a path: never repeated
+		if redact.ContainsJWT(tokenFile) {
+			tokenFile = "" // a token, or a path with one in it: never repeated
 		}
 		return nil, &WebIdentityError{RoleARN: opts.RoleARN, TokenFile: tokenFile, Err: err, nonRecoverable: true}
 	}
@@ -105,7 +107,7 @@ func (w *WebIdentity) init() error {
 		return errors.New("TokenFile (AWS_WEB_IDENTITY_TOKEN_FILE) or TokenSource is required")
 	case o.TokenFile != "" && o.TokenSource != nil:
 		return errors.New("set TokenFile or TokenSource, not both")
-	case redact.LooksLikeJWT(o.TokenFile):
+	case redact.ContainsJWT(o.TokenFile):
 		return errTokenNotPath
 	}
 	field := "SessionName"
@@ -296,7 +298,8 @@ func (w *WebIdentity) stsHint(err error, c TokenClaims, claimsErr error) string 
 type WebIdentityError struct {
 	// RoleARN is the role the provider was asked to assume.
 	RoleARN string
-	// TokenFile is the token's path; empty with a TokenSource.
+	// TokenFile is the token's path; empty with a TokenSource, and when the path held what looks
+	// like a token (see NewWebIdentity).
 	TokenFile string
 	// SessionName is the session name used (empty when the error came before it was chosen).
 	SessionName string
@@ -320,7 +323,10 @@ func (e *WebIdentityError) text() string {
 	if e.RoleARN != "" {
 		b.WriteString(" for role " + e.RoleARN)
 	}
-	if e.TokenFile != "" {
+	switch {
+	case redact.ContainsJWT(e.TokenFile): // NewWebIdentity refuses it; a hand-made error may not
+		b.WriteString(" (token file not shown: it holds what looks like a token)")
+	case e.TokenFile != "":
 		b.WriteString(" (token file " + e.TokenFile + ")")
 	}
 	writeCause(&b, e.detail, e.Err)

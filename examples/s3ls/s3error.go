@@ -47,7 +47,7 @@ func (id identity) String() string {
 	if id.AccessKeyID == "" {
 		return "no credentials"
 	}
-	s := "access key " + id.AccessKeyID
+	s := "access key " + redact.AccessKeyID(id.AccessKeyID, "the access key ID", "the secret access key")
 	if id.RoleARN != "" {
 		s += " (" + id.RoleARN + ")"
 	}

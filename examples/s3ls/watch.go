@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // watch lists every opts.Watch until ctx ends (SIGINT, SIGTERM) or opts.WatchCount listings
@@ -66,14 +67,14 @@ func describeRefresh(ev credentials.RefreshEvent, now time.Time) string {
 			fmt.Fprintf(&b, "; next try after %s", ev.BackoffUntil.Sub(now).Round(time.Second))
 		}
 		if ev.AccessKeyID != "" {
-			fmt.Fprintf(&b, "; still serving %s", ev.AccessKeyID)
+			fmt.Fprintf(&b, "; still serving %s", redact.AccessKeyID(ev.AccessKeyID, "the access key ID", "the secret access key"))
 			if ev.ServingExpired {
 				b.WriteString(" (expired)")
 			}
 		}
 		return b.String()
 	}
-	fmt.Fprintf(&b, ": %s", ev.AccessKeyID)
+	fmt.Fprintf(&b, ": %s", redact.AccessKeyID(ev.AccessKeyID, "the access key ID", "the secret access key"))
 	if ev.RoleARN != "" {
 		fmt.Fprintf(&b, " %s", ev.RoleARN)
 	}
