@@ -142,7 +142,7 @@ func redirectTarget(loc string) (to string, valid bool) {
 // shown in an error: a printable host name whose labels are at most 63 bytes long, as DNS allows,
 // and that does not look like a JWT.
 func plausibleHost(host string) bool {
-	if !printableHost(host) || len(host) > 253 || redact.LooksLikeJWT(host) {
+	if !printableHost(host) || len(host) > 253 || redact.ContainsJWT(host) {
 		return false
 	}
 	for _, label := range strings.Split(host, ".") {
