@@ -5,7 +5,9 @@
 package redact
 
 import (
+	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -29,123 +31,63 @@ func Secrets(s string, secrets ...string) string {
 		if i := strings.LastIndexByte(secret, '.'); i >= 0 && len(secret)-i > 16 {
 			s = strings.ReplaceAll(s, secret[i+1:], Placeholder)
 		}
-		if len(secret) < probe {
-			continue
+		if len(secret) >= probe {
+			s = hideRuns(s, secret)
 		}
-		s = hidePrefixRuns(s, secret)
-		s = hideSuffixRuns(s, secret)
 	}
 	return s
 }
 
-// hidePrefixRuns hides each run of s that starts with secret's first probe bytes, as far as it
-// goes on matching secret.
-func hidePrefixRuns(s, secret string) string {
-	head := secret[:probe]
-	for from := 0; ; {
-		i := strings.Index(s[from:], head)
-		if i < 0 {
-			return s
+// hideRuns hides each run of s that starts with secret's first probe bytes, as far as it goes on
+// matching secret, then each that ends with its last probe bytes, as far back as it matches.
+func hideRuns(s, secret string) string {
+	for _, fromEnd := range []bool{false, true} {
+		probed := secret[:probe]
+		if fromEnd {
+			probed = secret[len(secret)-probe:]
 		}
-		i += from
-		n := commonPrefix(s[i:], secret)
-		s = s[:i] + Placeholder + s[i+n:]
-		from = i + len(Placeholder)
-	}
-}
-
-// hideSuffixRuns hides each run of s that ends with secret's last probe bytes, as far back as it
-// goes on matching secret.
-func hideSuffixRuns(s, secret string) string {
-	tail := secret[len(secret)-probe:]
-	for from := 0; ; {
-		i := strings.Index(s[from:], tail)
-		if i < 0 {
-			return s
+		for from := 0; ; {
+			i := strings.Index(s[from:], probed)
+			if i < 0 {
+				break
+			}
+			start, end := from+i, from+i+probe
+			for fromEnd && start > from && end-start < len(secret) && s[start-1] == secret[len(secret)-1-(end-start)] {
+				start--
+			}
+			for !fromEnd && end < len(s) && end-start < len(secret) && s[end] == secret[end-start] {
+				end++
+			}
+			s = s[:start] + Placeholder + s[end:]
+			from = start + len(Placeholder)
 		}
-		end := from + i + probe
-		n := commonSuffix(s[from:end], secret)
-		s = s[:end-n] + Placeholder + s[end:]
-		from = end - n + len(Placeholder)
 	}
+	return s
 }
 
-func commonPrefix(a, b string) int {
-	n := 0
-	for n < len(a) && n < len(b) && a[n] == b[n] {
-		n++
-	}
-	return n
-}
-
-func commonSuffix(a, b string) int {
-	n := 0
-	for n < len(a) && n < len(b) && a[len(a)-1-n] == b[len(b)-1-n] {
-		n++
-	}
-	return n
-}
+// tokenRun is a maximal run of the bytes a secret is written with, as AWS and OIDC write them:
+// base64 and base64url, '=' padding, the '.' between a JWT's parts, '%' of a URL-encoded one.
+var tokenRun = regexp.MustCompile(`[A-Za-z0-9+/=_.%-]+`)
 
 // Tokens returns s with every run that looks like a secret hidden, for text whose secrets are
-// not known in advance: what a server echoed, what a provider panicked with. A run is a maximal
-// sequence of token bytes (see IsTokenByte); it looks like a secret when it starts with "eyJ"
-// (base64 of a JSON object, as a JWT does) and is at least 20 bytes long, or when it is at least
-// 40 bytes long (an AWS secret access key is 40) and mixes letters and digits. A run right after
-// "scheme:" that starts with "//" is a URL and is kept: issuer URLs are what such messages are
-// about.
+// not known in advance: what a server echoed, what a provider panicked with. A run (see
+// tokenRun) looks like a secret when it starts with "eyJ" (base64 of a JSON object, as a JWT
+// does) and is at least 20 bytes long, or when it is at least 40 bytes long (an AWS secret access
+// key is 40) and mixes letters and digits. A run right after "scheme:" that starts with "//" is a
+// URL and is kept: issuer URLs are what such messages are about.
 func Tokens(s string) string {
 	var b strings.Builder
 	done := 0
-	for i := 0; i < len(s); {
-		if !IsTokenByte(s[i]) {
-			i++
-			continue
+	for _, m := range tokenRun.FindAllStringIndex(s, -1) {
+		run := s[m[0]:m[1]]
+		secret := len(run) >= 20 && strings.HasPrefix(run, "eyJ") ||
+			len(run) >= 40 && strings.ContainsAny(run, "0123456789") && strings.IndexFunc(run, unicode.IsLetter) >= 0
+		if secret && !(m[0] > 0 && s[m[0]-1] == ':' && strings.HasPrefix(run, "//")) {
+			b.WriteString(s[done:m[0]] + Placeholder)
+			done = m[1]
 		}
-		j := i
-		for j < len(s) && IsTokenByte(s[j]) {
-			j++
-		}
-		if run := s[i:j]; looksSecret(run) && !(i > 0 && s[i-1] == ':' && strings.HasPrefix(run, "//")) {
-			b.WriteString(s[done:i])
-			b.WriteString(Placeholder)
-			done = j
-		}
-		i = j
 	}
-	if done == 0 {
-		return s
-	}
-	b.WriteString(s[done:])
-	return b.String()
-}
-
-// minSecretRun is the length from which a run of token bytes that mixes letters and digits is
-// taken for a secret: an AWS secret access key has 40 characters, session tokens and JWTs
-// hundreds.
-const minSecretRun = 40
-
-func looksSecret(run string) bool {
-	if len(run) >= 20 && strings.HasPrefix(run, "eyJ") {
-		return true
-	}
-	if len(run) < minSecretRun {
-		return false
-	}
-	letter, digit := false, false
-	for i := 0; i < len(run); i++ {
-		c := run[i]
-		letter = letter || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
-		digit = digit || '0' <= c && c <= '9'
-	}
-	return letter && digit
-}
-
-// IsTokenByte reports whether c can be part of a secret as AWS and OIDC write them: the base64
-// and base64url alphabets, '=' padding, the '.' between a JWT's parts, and '%' of a URL-encoded
-// one.
-func IsTokenByte(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
-		c == '+' || c == '/' || c == '=' || c == '_' || c == '.' || c == '-' || c == '%'
+	return b.String() + s[done:]
 }
 
 // Clip returns s cut to at most n bytes on a character boundary, with "…" appended when it was
