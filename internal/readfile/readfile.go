@@ -12,6 +12,8 @@ import (
 	"io/fs"
 	"os"
 	"time"
+
+	"github.com/irsa-go/irsa/internal/wait"
 )
 
 // File is what Reader.Open returns.
@@ -40,39 +42,24 @@ type Reader struct {
 // returns. A read stuck in the kernel (a network mount that does not answer) cannot be interrupted
 // in Go, so each such read holds one goroutine until the kernel gives up.
 func (r Reader) Read(ctx context.Context, path string) ([]byte, error) {
-	b, err := r.readOnce(ctx, path)
-	if r.RetryAfter <= 0 || !errors.Is(err, fs.ErrNotExist) {
-		return b, err
-	}
-	t := time.NewTimer(r.RetryAfter)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return r.readOnce(ctx, path)
-	case <-ctx.Done():
-		return nil, gaveUp(ctx)
-	}
-}
-
-func gaveUp(ctx context.Context) error {
-	return fmt.Errorf("gave up waiting for the file to open or be read: %w", ctx.Err())
-}
-
-func (r Reader) readOnce(ctx context.Context, path string) ([]byte, error) {
-	type result struct {
-		b   []byte
-		err error
-	}
-	done := make(chan result, 1) // buffered: the goroutine never waits for a caller who left
+	gaveUp := func() error { return fmt.Errorf("gave up waiting for the file to open or be read: %w", ctx.Err()) }
+	var b []byte
+	var err error
+	done := make(chan struct{}) // closed, so the goroutine never waits for a caller who left
 	go func() {
-		b, err := r.readNow(path)
-		done <- result{b, err}
+		defer close(done)
+		b, err = r.readNow(path)
+		if r.RetryAfter > 0 && errors.Is(err, fs.ErrNotExist) {
+			if err = gaveUp(); wait.Sleep(ctx, r.RetryAfter) == nil {
+				b, err = r.readNow(path)
+			}
+		}
 	}()
 	select {
-	case res := <-done:
-		return res.b, res.err
+	case <-done:
+		return b, err
 	case <-ctx.Done():
-		return nil, gaveUp(ctx)
+		return nil, gaveUp()
 	}
 }
 
@@ -88,17 +75,16 @@ func (r Reader) readNow(path string) ([]byte, error) {
 	defer f.Close()
 	// The path may have been swapped for something else since it was checked.
 	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = &NotRegularError{Path: path, Mode: fi.Mode()}
+	}
 	if err != nil {
 		return nil, err
 	}
-	if !fi.Mode().IsRegular() {
-		return nil, &NotRegularError{Path: path, Mode: fi.Mode()}
-	}
-	var src io.Reader = f
 	if r.Limit > 0 {
-		src = io.LimitReader(f, r.Limit+1)
+		return io.ReadAll(io.LimitReader(f, r.Limit+1))
 	}
-	return io.ReadAll(src)
+	return io.ReadAll(f)
 }
 
 // Open opens the regular file at path for reading: what is not a regular file after symlinks is
@@ -106,11 +92,11 @@ func (r Reader) readNow(path string) ([]byte, error) {
 // named pipe swapped in after the check opens at once (Reader.Read then refuses it).
 func Open(path string) (File, error) {
 	fi, err := os.Stat(path)
+	if err == nil && !fi.Mode().IsRegular() {
+		err = &NotRegularError{Path: path, Mode: fi.Mode()}
+	}
 	if err != nil {
 		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, &NotRegularError{Path: path, Mode: fi.Mode()}
 	}
 	return OpenNonBlocking(path)
 }
