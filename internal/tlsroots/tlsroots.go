@@ -21,12 +21,10 @@ import (
 // MaxBundleSize caps the bytes read from a bundle; real bundles are about 220 KB.
 const MaxBundleSize = 10 << 20
 
-// Load returns the certificates of the PEM file at path, which is used as written, as botocore
-// and aws-sdk-go-v2 use it: "~" and "$VAR" are not expanded. The pool holds
-// only them: as in botocore and aws-sdk-go-v2, a bundle replaces the system's roots rather than
-// adding to them. It is read as the library reads every file (internal/readfile): a FIFO or a
-// device is refused without blocking, and the read ends with ctx. Every error names the file; one
-// from the file system wraps it (fs.ErrNotExist).
+// Load returns the certificates of the PEM file at path, used as written ("~" and "$VAR" are not
+// expanded); as in botocore and aws-sdk-go-v2, they replace the system's roots rather than add to
+// them. The file is read with internal/readfile: a FIFO or a device is refused without blocking,
+// and the read ends with ctx. Every error names the file; one from the file system wraps it.
 func Load(ctx context.Context, path string) (*x509.CertPool, error) {
 	name := redact.Clip(path, 200)
 	data, err := readfile.Reader{Limit: MaxBundleSize}.Read(ctx, path)
