@@ -24,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/irsa-go/irsa/internal/redact"
 	"github.com/irsa-go/irsa/internal/sigv4check"
 )
 
@@ -292,10 +293,10 @@ func (s *Server) authenticate(r *http.Request) (*Credential, *s3Error) {
 		return nil, malformed("%v", err)
 	}
 	if a.Service != "s3" {
-		return nil, malformed("incorrect service %q. This endpoint belongs to \"s3\".", sigv4check.Clip(a.Service, 40))
+		return nil, malformed("incorrect service %q. This endpoint belongs to \"s3\".", redact.Clip(a.Service, 40))
 	}
 	if a.Region != s.opts.Region {
-		e := malformed("the region '%s' is wrong; expecting '%s'", sigv4check.Clip(a.Region, 40), s.opts.Region)
+		e := malformed("the region '%s' is wrong; expecting '%s'", redact.Clip(a.Region, 40), s.opts.Region)
 		e.extra = []string{"Region", s.opts.Region}
 		return nil, e
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/irsa-go/irsa/internal/redact"
 	"github.com/irsa-go/irsa/internal/sigv4check"
 	"github.com/irsa-go/irsa/internal/stsencode"
 	"github.com/irsa-go/irsa/stsxml"
@@ -115,16 +116,16 @@ func checkRoleParams(p url.Values) (time.Duration, *stsxml.Error) {
 		failures = append(failures, fmt.Sprintf("Value '%s' at '%s' failed to satisfy constraint: Member %s", value, member, constraint))
 	}
 	if arn := p.Get("RoleArn"); len(arn) < 20 || len(arn) > 2048 {
-		fail(sigv4check.Clip(arn, 64), "roleArn", "must have length between 20 and 2048")
+		fail(redact.Clip(arn, 64), "roleArn", "must have length between 20 and 2048")
 	}
 	if name := p.Get("RoleSessionName"); !sessionNamePattern.MatchString(name) {
-		fail(sigv4check.Clip(name, 80), "roleSessionName", `must have length between 2 and 64 and satisfy regular expression pattern: [\w+=,.@-]*`)
+		fail(redact.Clip(name, 80), "roleSessionName", `must have length between 2 and 64 and satisfy regular expression pattern: [\w+=,.@-]*`)
 	}
 	d := time.Hour
 	if v := p.Get("DurationSeconds"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 900 || n > 43200 {
-			fail(sigv4check.Clip(v, 16), "durationSeconds", "must have value between 900 and 43200")
+			fail(redact.Clip(v, 16), "durationSeconds", "must have value between 900 and 43200")
 		}
 		d = time.Duration(n) * time.Second
 	}

@@ -13,10 +13,11 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // MaxSkew is how far a request's X-Amz-Date may be from the server's clock, for STS and S3.
@@ -39,7 +40,7 @@ func ParseAuthorization(h string) (Auth, error) {
 	rest, ok := strings.CutPrefix(h, "AWS4-HMAC-SHA256 ")
 	if !ok {
 		alg, _, _ := strings.Cut(h, " ")
-		return a, fmt.Errorf("unsupported algorithm %q: only AWS4-HMAC-SHA256 is supported", Clip(alg, 32))
+		return a, fmt.Errorf("unsupported algorithm %q: only AWS4-HMAC-SHA256 is supported", redact.Clip(alg, 32))
 	}
 	var credential, signed string
 	for _, part := range strings.Split(rest, ",") {
@@ -81,10 +82,10 @@ func (a Auth) SignedAt(r *http.Request, now time.Time) (time.Time, error) {
 	v := r.Header.Get("X-Amz-Date")
 	t, err := time.Parse(amzDate, v)
 	if err != nil {
-		return t, fmt.Errorf("X-Amz-Date %q is not in ISO 8601 basic format", Clip(v, 32))
+		return t, fmt.Errorf("X-Amz-Date %q is not in ISO 8601 basic format", redact.Clip(v, 32))
 	}
 	if t.Format("20060102") != a.Date {
-		return t, fmt.Errorf("the Credential's date %q is not the date of X-Amz-Date %s", Clip(a.Date, 16), v)
+		return t, fmt.Errorf("the Credential's date %q is not the date of X-Amz-Date %s", redact.Clip(a.Date, 16), v)
 	}
 	if d := now.Sub(t); d > MaxSkew || d < -MaxSkew {
 		return t, &SkewError{Signed: t, Now: now}
@@ -123,16 +124,4 @@ func Verify(r *http.Request, a Auth, secret, payloadHash string, signedAt time.T
 	}
 	_, want, _ := strings.Cut(cp.Header.Get("Authorization"), "Signature=")
 	return want != "" && hmac.Equal([]byte(want), []byte(a.Signature))
-}
-
-// Clip shortens s to at most n bytes, never inside a UTF-8 sequence, marking the cut: an
-// echoed value in an error message stays short.
-func Clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "..."
 }
