@@ -40,6 +40,11 @@ type Credential struct {
 	Identity string
 }
 
+// Format prints the access key ID and the identity only, whatever the verb: never a secret.
+func (c Credential) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "fakes3.Credential{AccessKeyID: %q, Identity: %q}", c.AccessKeyID, c.Identity)
+}
+
 // Caller is the authenticated principal of a request, as Bucket.Allow sees it.
 type Caller struct{ AccessKeyID, Identity string }
 

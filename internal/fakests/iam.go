@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/irsa-go/irsa/internal/fakeoidc"
+	"github.com/irsa-go/irsa/internal/fakes3"
 )
 
 // AddOIDCProvider registers an IAM OIDC identity provider for issuerURL (a fakeoidc.Issuer's
@@ -138,31 +139,17 @@ func (id *identity) credentials() (*types.Credentials, *types.AssumedRoleUser) {
 		&types.AssumedRoleUser{Arn: aws.String(id.arn), AssumedRoleId: aws.String(id.userID)}
 }
 
-// Issued is a set of temporary credentials the server issued, for another fake (an S3) that
-// must verify requests signed with them.
-type Issued struct {
-	AccessKeyID, SecretAccessKey, SessionToken string
-	// Expires is when the credentials expire.
-	Expires time.Time
-	// ARN is the session's ARN, arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION.
-	ARN string
-}
-
-// Format prints the access key ID and the ARN only, whatever the verb: never a secret.
-func (i Issued) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "fakests.Issued{AccessKeyID: %q, ARN: %q}", i.AccessKeyID, i.ARN)
-}
-
 // LookupIssued returns the temporary credentials with access key ID accessKeyID, if this
-// server issued them (expired ones too: check Expires).
-func (s *Server) LookupIssued(accessKeyID string) (Issued, bool) {
+// server issued them (expired ones too), in the form a fake S3 takes as its
+// Options.Credentials.
+func (s *Server) LookupIssued(accessKeyID string) (fakes3.Credential, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := s.identities[accessKeyID]
 	if id == nil || id.token == "" {
-		return Issued{}, false
+		return fakes3.Credential{}, false
 	}
-	return Issued{AccessKeyID: id.akid, SecretAccessKey: id.secret, SessionToken: id.token, Expires: id.expires, ARN: id.arn}, true
+	return fakes3.Credential{AccessKeyID: id.akid, SecretAccessKey: id.secret, SessionToken: id.token, Expires: id.expires, Identity: id.arn}, true
 }
 
 // WebIdentityTrustPolicy returns the trust policy EKS documents for IAM roles for service
