@@ -29,6 +29,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 )
 
@@ -62,14 +63,6 @@ type Issuer struct {
 	mu        sync.Mutex // serializes token writes
 	rotations int
 	closeOnce sync.Once
-}
-
-// TB is the part of testing.TB that Start uses; *testing.T and *testing.B satisfy it.
-type TB interface {
-	Helper()
-	Cleanup(func())
-	Fatalf(format string, args ...any)
-	TempDir() string
 }
 
 // New starts an issuer on 127.0.0.1. Call Close when done.
@@ -107,7 +100,7 @@ func New(opts Options) (*Issuer, error) {
 
 // Start is New for tests: it fails t on error, puts the token volume in t.TempDir() and closes
 // the issuer when t ends.
-func Start(t TB, opts Options) *Issuer {
+func Start(t testing.TB, opts Options) *Issuer {
 	t.Helper()
 	if opts.TokenDir == "" {
 		opts.TokenDir = t.TempDir()

@@ -1,6 +1,7 @@
 package fakeoidc
 
 import (
+	"cmp"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -49,8 +50,7 @@ type TokenOptions struct {
 
 // Sign returns a signed token described by opts, without writing it anywhere.
 func (i *Issuer) Sign(opts TokenOptions) (string, error) {
-	ns, sa, pod := or(opts.Namespace, "default"), or(opts.ServiceAccount, "app"), opts.Pod
-	pod = or(pod, sa+"-0")
+	ns, sa := cmp.Or(opts.Namespace, "default"), cmp.Or(opts.ServiceAccount, "app")
 	aud := opts.Audience
 	if aud == nil {
 		aud = []string{DefaultAudience}
@@ -66,9 +66,9 @@ func (i *Issuer) Sign(opts TokenOptions) (string, error) {
 	jti := make([]byte, 16)
 	_, _ = rand.Read(jti)
 	claims := map[string]any{
-		"iss": i.url, "sub": or(opts.Subject, "system:serviceaccount:"+ns+":"+sa), "aud": aud,
+		"iss": i.url, "sub": cmp.Or(opts.Subject, "system:serviceaccount:"+ns+":"+sa), "aud": aud,
 		"exp": exp.Unix(), "iat": now.Unix(), "nbf": now.Unix(), "jti": hex.EncodeToString(jti),
-		"kubernetes.io": map[string]any{"namespace": ns, "serviceaccount": map[string]any{"name": sa}, "pod": map[string]any{"name": pod}},
+		"kubernetes.io": map[string]any{"namespace": ns, "serviceaccount": map[string]any{"name": sa}, "pod": map[string]any{"name": cmp.Or(opts.Pod, sa+"-0")}},
 	}
 	header := map[string]any{"alg": "RS256", "kid": i.kid}
 	override(claims, opts.Claims)
@@ -95,13 +95,6 @@ func (i *Issuer) Sign(opts TokenOptions) (string, error) {
 		return "", fmt.Errorf("fakeoidc: signing: %w", err)
 	}
 	return signingInput + "." + b64(sig), nil
-}
-
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 func override(dst, src map[string]any) {
