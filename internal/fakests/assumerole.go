@@ -17,7 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/irsa-go/irsa/internal/redact"
 	"github.com/irsa-go/irsa/internal/sigv4check"
-	"github.com/irsa-go/irsa/internal/stsencode"
 	"github.com/irsa-go/irsa/stsxml"
 )
 
@@ -53,7 +52,7 @@ func (s *Server) assumeRole(r *http.Request, body []byte, p url.Values, call *Ca
 	if p.Has("SourceIdentity") {
 		out.SourceIdentity = aws.String(p.Get("SourceIdentity"))
 	}
-	return encode(stsencode.EncodeAssumeRole, out)
+	return encode(out)
 }
 
 func (s *Server) getCallerIdentity(r *http.Request, body []byte, call *Call, rid string) ([]byte, *stsxml.Error) {
@@ -61,7 +60,7 @@ func (s *Server) getCallerIdentity(r *http.Request, body []byte, call *Call, rid
 	if e != nil {
 		return nil, e
 	}
-	return encode(stsencode.EncodeGetCallerIdentity, &sts.GetCallerIdentityOutput{
+	return encode(&sts.GetCallerIdentityOutput{
 		Account: aws.String(caller.account), Arn: aws.String(caller.arn), UserId: aws.String(caller.userID), ResultMetadata: metadata(rid),
 	})
 }

@@ -198,7 +198,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if e != nil {
 		e.RequestID = rid
 		var b bytes.Buffer
-		_ = stsencode.EncodeError(&b, e)
+		_ = stsencode.Encode(&b, e)
 		out, call.Status, call.Code = b.Bytes(), e.StatusCode, e.Code
 	}
 	// The call is recorded before the answer leaves, so a client that has the answer also finds
@@ -251,10 +251,10 @@ func requestID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
-// encode runs an stsxml encoder into a response body.
-func encode[T any](enc func(io.Writer, T) error, out T) ([]byte, *stsxml.Error) {
+// encode writes an STS document into a response body.
+func encode(out any) ([]byte, *stsxml.Error) {
 	var b bytes.Buffer
-	if err := enc(&b, out); err != nil {
+	if err := stsencode.Encode(&b, out); err != nil {
 		return nil, stsError(http.StatusInternalServerError, "InternalFailure", "encoding the response: %v", err)
 	}
 	return b.Bytes(), nil
