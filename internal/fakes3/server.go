@@ -307,8 +307,7 @@ func (s *Server) authenticate(r *http.Request) (*Credential, *s3Error) {
 	}
 	now := s.opts.Now()
 	signedAt, err := a.SignedAt(r, now)
-	var skew *sigv4check.SkewError
-	if errors.As(err, &skew) {
+	if errors.Is(err, sigv4check.ErrSkew) {
 		return nil, &s3Error{status: http.StatusForbidden, code: "RequestTimeTooSkewed", message: "The difference between the request time and the current time is too large.",
 			extra: []string{"RequestTime", r.Header.Get("X-Amz-Date"), "ServerTime", now.UTC().Format(time.RFC3339), "MaxAllowedSkewMilliseconds", strconv.FormatInt(sigv4check.MaxSkew.Milliseconds(), 10)}}
 	} else if err != nil {

@@ -90,9 +90,8 @@ func (s *Server) authenticate(r *http.Request, body []byte, call *Call) (*identi
 		return nil, stsError(http.StatusForbidden, "ExpiredToken", "The security token included in the request is expired")
 	}
 	signedAt, err := a.SignedAt(r, s.now())
-	var skew *sigv4check.SkewError
 	switch {
-	case errors.As(err, &skew):
+	case errors.Is(err, sigv4check.ErrSkew):
 		return nil, stsError(http.StatusForbidden, "SignatureDoesNotMatch", "Signature expired or not yet current: %v", err)
 	case err != nil:
 		return nil, stsError(http.StatusBadRequest, "IncompleteSignature", "%v", err)

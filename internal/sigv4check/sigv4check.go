@@ -76,6 +76,10 @@ func ParseAuthorization(h string) (Auth, error) {
 	return a, nil
 }
 
+// ErrSkew is the error SignedAt wraps for a request signed more than MaxSkew away from the
+// server's clock.
+var ErrSkew = errors.New("the request time is too far from the server's time")
+
 // SignedAt returns the time in r's X-Amz-Date header, which must be on a's scope date and
 // within MaxSkew of now.
 func (a Auth) SignedAt(r *http.Request, now time.Time) (time.Time, error) {
@@ -88,18 +92,9 @@ func (a Auth) SignedAt(r *http.Request, now time.Time) (time.Time, error) {
 		return t, fmt.Errorf("the Credential's date %q is not the date of X-Amz-Date %s", redact.Clip(a.Date, 16), v)
 	}
 	if d := now.Sub(t); d > MaxSkew || d < -MaxSkew {
-		return t, &SkewError{Signed: t, Now: now}
+		return t, fmt.Errorf("%w: signed at %s, more than %v from %s", ErrSkew, t.UTC().Format(amzDate), MaxSkew, now.UTC().Format(amzDate))
 	}
 	return t, nil
-}
-
-// SkewError is a request signed more than MaxSkew away from the server's clock.
-type SkewError struct{ Signed, Now time.Time }
-
-// Error says when the request was signed and what time the server has.
-func (e *SkewError) Error() string {
-	return fmt.Sprintf("the request was signed at %s, more than %v from the server's time %s",
-		e.Signed.UTC().Format(amzDate), MaxSkew, e.Now.UTC().Format(amzDate))
 }
 
 // Verify reports whether a.Signature signs r, a request whose payload hashes to payloadHash,

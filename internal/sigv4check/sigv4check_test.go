@@ -66,11 +66,10 @@ func TestVerifyAcceptsWhatTheSDKSignsAndNothingElse(t *testing.T) {
 
 func TestSignedAtChecksTheDateAndTheClock(t *testing.T) {
 	r, a := signed(t, "sts", "", "")
-	var skew *SkewError
-	if _, err := a.SignedAt(r, signedAt.Add(MaxSkew+time.Second)); !errors.As(err, &skew) {
+	if _, err := a.SignedAt(r, signedAt.Add(MaxSkew+time.Second)); !errors.Is(err, ErrSkew) {
 		t.Errorf("16 minutes late: %v", err)
 	}
-	if _, err := a.SignedAt(r, signedAt.Add(-MaxSkew-time.Second)); !errors.As(err, &skew) {
+	if _, err := a.SignedAt(r, signedAt.Add(-MaxSkew-time.Second)); !errors.Is(err, ErrSkew) {
 		t.Errorf("16 minutes early: %v", err)
 	}
 	a.Date = "20260305"
