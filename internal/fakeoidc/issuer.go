@@ -1,19 +1,14 @@
-// Package fakeoidc is a Kubernetes-style OpenID Connect issuer for tests, benchmarks and the
-// offline demo: the service-account token issuer an EKS cluster exposes, served by httptest on
-// 127.0.0.1.
-//
-// An Issuer serves /.well-known/openid-configuration and a JWKS document, signs RS256 JWTs with
-// the claims of the kubelet's projected service-account tokens (iss, sub =
-// system:serviceaccount:NS:NAME, aud, exp, iat, nbf, jti and the "kubernetes.io" claim), and
+// Package fakeoidc is the service-account token issuer an EKS cluster exposes, for tests,
+// benchmarks and the offline demo, on 127.0.0.1. It serves an OIDC discovery document and a
+// JWKS, signs RS256 JWTs with the claims of the kubelet's projected service-account tokens, and
 // writes them to a token file laid out as the kubelet lays out a projected volume:
 //
 //	DIR/..2026_11_24_06_00_00.123456789/token   the payload, in a timestamped directory
 //	DIR/..data -> ..2026_11_24_06_00_00.123456789
 //	DIR/token  -> ..data/token                  the path pods read (AWS_WEB_IDENTITY_TOKEN_FILE)
 //
-// Each Mint rotates the token the way the kubelet does: a new timestamped directory, a
-// ..data_tmp symlink to it renamed over ..data (an atomic swap), then the old directory
-// removed. A reader that opens DIR/token sees the old token or the new one, never a mix.
+// Each Mint rotates the token the way the kubelet does (see write), so a reader that opens
+// DIR/token sees the old token or the new one, never a mix.
 package fakeoidc
 
 import (
@@ -40,11 +35,10 @@ const issuerPath = "/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 
 // Options configures an Issuer. The zero value is ready to use.
 type Options struct {
-	// Now is the issuer's clock (iat/nbf/exp of minted tokens, names of rotated directories).
-	// Optional; default time.Now.
+	// Now is the issuer's clock. Optional; default time.Now.
 	Now func() time.Time
-	// TokenDir is the directory of the projected volume Mint writes to. Optional; default a new
-	// temporary directory that Close removes.
+	// TokenDir is the projected volume's directory. Optional; default a new temporary
+	// directory that Close removes.
 	TokenDir string
 }
 
@@ -126,12 +120,11 @@ func (i *Issuer) Close() {
 // URL returns the issuer URL, the iss claim of its tokens: http://127.0.0.1:PORT/id/….
 func (i *Issuer) URL() string { return i.url }
 
-// HostPath returns the issuer URL without its scheme: the prefix of IAM trust-policy condition
-// keys ("<HostPath>:sub", "<HostPath>:aud") and the tail of the IAM OIDC provider ARN.
+// HostPath returns HostPath(i.URL()).
 func (i *Issuer) HostPath() string { return HostPath(i.url) }
 
-// HostPath returns issuerURL without "https://" or "http://" and a trailing slash, as IAM
-// writes it in condition keys and OIDC provider ARNs.
+// HostPath returns issuerURL without its scheme and a trailing slash, as IAM writes it in
+// trust-policy condition keys ("<HostPath>:sub") and OIDC provider ARNs.
 func HostPath(issuerURL string) string {
 	s := strings.TrimPrefix(strings.TrimPrefix(issuerURL, "https://"), "http://")
 	return strings.TrimSuffix(s, "/")
@@ -141,8 +134,7 @@ func HostPath(issuerURL string) string {
 // TokenDir/token, a symlink through ..data. It exists after the first Mint.
 func (i *Issuer) TokenFile() string { return filepath.Join(i.dir, "token") }
 
-// SetUnavailable makes the discovery and JWKS endpoints answer 503 (true) or work again
-// (false), as an issuer whose bucket or API server is unreachable.
+// SetUnavailable makes the discovery and JWKS endpoints answer 503 (true) or work again (false).
 func (i *Issuer) SetUnavailable(down bool) { i.unavailable.Store(down) }
 
 // JWKSFetches returns how many times the JWKS document was requested.
