@@ -56,7 +56,6 @@ type Issuer struct {
 
 	mu        sync.Mutex // serializes token writes
 	rotations int
-	closeOnce sync.Once
 }
 
 // New starts an issuer on 127.0.0.1. Call Close when done.
@@ -109,12 +108,10 @@ func Start(t testing.TB, opts Options) *Issuer {
 
 // Close stops the server and removes the temporary token directory New created, if any.
 func (i *Issuer) Close() {
-	i.closeOnce.Do(func() {
-		i.srv.Close()
-		if i.tmpDir != "" {
-			_ = os.RemoveAll(i.tmpDir)
-		}
-	})
+	i.srv.Close()
+	if i.tmpDir != "" {
+		_ = os.RemoveAll(i.tmpDir)
+	}
 }
 
 // URL returns the issuer URL, the iss claim of its tokens: http://127.0.0.1:PORT/id/….

@@ -19,6 +19,7 @@ package fakests
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -52,12 +53,11 @@ type Options struct {
 // Server is a running fake STS on 127.0.0.1. Configure it with AddOIDCProvider, AddRole and
 // AddUser; point clients at URL(). Its methods are safe for concurrent use.
 type Server struct {
-	srv       *httptest.Server
-	now       func() time.Time
-	client    *http.Client    // fetches issuers' documents; dials loopback addresses only
-	life      context.Context // canceled by stop, in Close, which ends injected latencies
-	stop      context.CancelFunc
-	closeOnce sync.Once
+	srv    *httptest.Server
+	now    func() time.Time
+	client *http.Client    // fetches issuers' documents; dials loopback addresses only
+	life   context.Context // canceled by stop, in Close, which ends injected latencies
+	stop   context.CancelFunc
 
 	keysMu sync.Mutex                           // held while fetching, so cold calls fetch once
 	keys   map[string]map[string]*rsa.PublicKey // by issuer URL, then kid
@@ -99,11 +99,9 @@ func (s *Server) URL() string { return s.srv.URL }
 
 // Close stops the server; calls waiting in an injected latency end at once. It is idempotent.
 func (s *Server) Close() {
-	s.closeOnce.Do(func() {
-		s.stop()
-		s.srv.Close()
-		s.client.CloseIdleConnections()
-	})
+	s.stop()
+	s.srv.Close()
+	s.client.CloseIdleConnections()
 }
 
 // Call is the record of one request. It holds identifiers only: no secret access key, session
@@ -127,11 +125,7 @@ type Call struct {
 
 // String describes the call in one line, for test failure messages.
 func (c Call) String() string {
-	res := c.Code
-	if res == "" {
-		res = "OK"
-	}
-	return fmt.Sprintf("%s role=%q session=%q caller=%q duration=%d -> %d %s", c.Operation, c.RoleARN, c.SessionName, c.Caller, c.DurationSeconds, c.Status, res)
+	return fmt.Sprintf("%s role=%q session=%q caller=%q duration=%d -> %d %s", c.Operation, c.RoleARN, c.SessionName, c.Caller, c.DurationSeconds, c.Status, cmp.Or(c.Code, "OK"))
 }
 
 // Calls returns a copy of the calls recorded so far, oldest first.
@@ -197,9 +191,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	call.Status = http.StatusOK
 	if e != nil {
 		e.RequestID = rid
-		var b bytes.Buffer
-		_ = stsencode.Encode(&b, e)
-		out, call.Status, call.Code = b.Bytes(), e.StatusCode, e.Code
+		out, _ = encode(e)
+		call.Status, call.Code = e.StatusCode, e.Code
 	}
 	// The call is recorded before the answer leaves, so a client that has the answer also finds
 	// the record.
