@@ -1,6 +1,7 @@
 package fakests
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base32"
@@ -15,9 +16,8 @@ import (
 	"github.com/irsa-go/irsa/internal/fakes3"
 )
 
-// AddOIDCProvider registers an IAM OIDC identity provider for issuerURL (a fakeoidc.Issuer's
-// URL) with the audiences (client IDs) it accepts, replacing an earlier registration. The
-// provider exists in every account: a trust policy names it as
+// AddOIDCProvider registers an IAM OIDC identity provider for issuerURL with the audiences
+// (client IDs) it accepts, in every account: a trust policy names it as
 // "arn:aws:iam::<role's account>:oidc-provider/<issuer host/path>".
 func (s *Server) AddOIDCProvider(issuerURL string, clientIDs ...string) {
 	s.mu.Lock()
@@ -29,9 +29,8 @@ func (s *Server) AddOIDCProvider(issuerURL string, clientIDs ...string) {
 type Role struct {
 	// ARN is the role's ARN, arn:aws:iam::ACCOUNT:role/[PATH/]NAME. Required.
 	ARN string
-	// TrustPolicy is the role's trust policy as IAM JSON (see policy.go for what is
-	// understood). Required. WebIdentityTrustPolicy and AssumeRoleTrustPolicy write the common
-	// ones.
+	// TrustPolicy is the role's trust policy as IAM JSON (policy.go says what is understood).
+	// Required. WebIdentityTrustPolicy and AssumeRoleTrustPolicy write the common ones.
 	TrustPolicy string
 	// MaxSessionDuration is the longest session the role grants. Optional; default 1 hour.
 	MaxSessionDuration time.Duration
@@ -53,9 +52,7 @@ func (s *Server) AddRole(r Role) error {
 	if err != nil {
 		return fmt.Errorf("fakests: role %s: trust policy: %w", r.ARN, err)
 	}
-	if r.MaxSessionDuration == 0 {
-		r.MaxSessionDuration = time.Hour
-	}
+	r.MaxSessionDuration = cmp.Or(r.MaxSessionDuration, time.Hour)
 	ro := &role{Role: r, account: account, name: resource[strings.LastIndex(resource, "/")+1:], id: stableID("AROA", r.ARN), trust: p}
 	s.mu.Lock()
 	defer s.mu.Unlock()
