@@ -7,7 +7,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -29,32 +28,21 @@ type response struct {
 	RequestID string `xml:"ResponseMetadata>RequestId"`
 }
 
-// result holds the fields of every operation's result, in the order STS writes them; XMLName is
-// "<Action>Result".
+// result holds the fields of every operation's result, in the order STS writes them (the SDK's
+// types write theirs in alphabetical order); XMLName is "<Action>Result". Nil fields are left
+// out.
 type result struct {
 	XMLName                     xml.Name
-	SubjectFromWebIdentityToken *string          `xml:",omitempty"`
-	Audience                    *string          `xml:",omitempty"`
-	AssumedRoleUser             *assumedRoleUser `xml:",omitempty"`
-	Credentials                 *credentials     `xml:",omitempty"`
-	Provider                    *string          `xml:",omitempty"`
-	PackedPolicySize            *int32           `xml:",omitempty"`
-	SourceIdentity              *string          `xml:",omitempty"`
-	Arn                         *string          `xml:",omitempty"`
-	UserID                      *string          `xml:"UserId,omitempty"`
-	Account                     *string          `xml:",omitempty"`
-}
-
-type credentials struct {
-	AccessKeyID     string `xml:"AccessKeyId"`
-	SecretAccessKey string
-	SessionToken    string
-	Expiration      string
-}
-
-type assumedRoleUser struct {
-	AssumedRoleID string `xml:"AssumedRoleId"`
-	Arn           string
+	SubjectFromWebIdentityToken *string
+	Audience                    *string
+	AssumedRoleUser             *types.AssumedRoleUser
+	Credentials                 *types.Credentials
+	Provider                    *string
+	PackedPolicySize            *int32
+	SourceIdentity              *string
+	Arn                         *string
+	UserID                      *string `xml:"UserId"`
+	Account                     *string
 }
 
 type errorResponse struct {
@@ -63,7 +51,7 @@ type errorResponse struct {
 	Error   struct {
 		Type    string
 		Code    string
-		Message string `xml:",omitempty"`
+		Message string
 	}
 	RequestID string `xml:"RequestId"`
 }
@@ -80,14 +68,14 @@ func Encode[T any](w io.Writer, out T) error {
 		if out != nil {
 			doc = newResponse("AssumeRoleWithWebIdentity", out.ResultMetadata, result{
 				SubjectFromWebIdentityToken: out.SubjectFromWebIdentityToken, Audience: out.Audience,
-				AssumedRoleUser: encodeUser(out.AssumedRoleUser), Credentials: encodeCredentials(out.Credentials),
+				AssumedRoleUser: out.AssumedRoleUser, Credentials: utc(out.Credentials),
 				Provider: out.Provider, PackedPolicySize: out.PackedPolicySize, SourceIdentity: out.SourceIdentity,
 			})
 		}
 	case *sts.AssumeRoleOutput:
 		if out != nil {
-			doc = newResponse("AssumeRole", out.ResultMetadata, result{AssumedRoleUser: encodeUser(out.AssumedRoleUser),
-				Credentials: encodeCredentials(out.Credentials), PackedPolicySize: out.PackedPolicySize, SourceIdentity: out.SourceIdentity})
+			doc = newResponse("AssumeRole", out.ResultMetadata, result{AssumedRoleUser: out.AssumedRoleUser,
+				Credentials: utc(out.Credentials), PackedPolicySize: out.PackedPolicySize, SourceIdentity: out.SourceIdentity})
 		}
 	case *sts.GetCallerIdentityOutput:
 		if out != nil {
@@ -121,20 +109,12 @@ func newResponse(action string, md middleware.Metadata, r result) response {
 	return response{XMLName: xml.Name{Local: action + "Response"}, Xmlns: Namespace, Result: r, RequestID: rid}
 }
 
-func encodeCredentials(c *types.Credentials) *credentials {
-	if c == nil {
-		return nil
+// utc returns c with its expiry in UTC, as STS writes it.
+func utc(c *types.Credentials) *types.Credentials {
+	if c == nil || c.Expiration == nil {
+		return c
 	}
-	e := &credentials{AccessKeyID: aws.ToString(c.AccessKeyId), SecretAccessKey: aws.ToString(c.SecretAccessKey), SessionToken: aws.ToString(c.SessionToken)}
-	if c.Expiration != nil {
-		e.Expiration = c.Expiration.UTC().Format(time.RFC3339Nano)
-	}
-	return e
-}
-
-func encodeUser(u *types.AssumedRoleUser) *assumedRoleUser {
-	if u == nil {
-		return nil
-	}
-	return &assumedRoleUser{AssumedRoleID: aws.ToString(u.AssumedRoleId), Arn: aws.ToString(u.Arn)}
+	cp := *c
+	cp.Expiration = aws.Time(c.Expiration.UTC())
+	return &cp
 }
