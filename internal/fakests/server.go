@@ -29,6 +29,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -144,13 +145,7 @@ func (s *Server) CountRole(roleARN string) int {
 }
 
 func (s *Server) count(match func(Call) bool) int {
-	n := 0
-	for _, c := range s.Calls() {
-		if match(c) {
-			n++
-		}
-	}
-	return n
+	return len(slices.DeleteFunc(s.Calls(), func(c Call) bool { return !match(c) })) // Calls is a copy
 }
 
 // ResetCalls forgets the recorded calls.
