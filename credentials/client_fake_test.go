@@ -150,18 +150,18 @@ func wireSuccess(action string) wireReply {
 	var err error
 	switch action {
 	case "AssumeRoleWithWebIdentity":
-		err = stsencode.EncodeAssumeRoleWithWebIdentity(&b, wireWebIdentityOutput())
+		err = stsencode.Encode(&b, wireWebIdentityOutput())
 	case "AssumeRole":
 		out := &sts.AssumeRoleOutput{
 			AssumedRoleUser: &types.AssumedRoleUser{Arn: aws.String(wireAssumedARN), AssumedRoleId: aws.String("AROAWIRE:wire-session")},
 			Credentials:     wireCredentials(), SourceIdentity: aws.String("alice"),
 		}
 		awsmiddleware.SetRequestIDMetadata(&out.ResultMetadata, wireRequestID)
-		err = stsencode.EncodeAssumeRole(&b, out)
+		err = stsencode.Encode(&b, out)
 	case "GetCallerIdentity":
 		out := &sts.GetCallerIdentityOutput{Account: aws.String("123456789012"), Arn: aws.String(wireAssumedARN), UserId: aws.String("AROAWIRE:wire-session")}
 		awsmiddleware.SetRequestIDMetadata(&out.ResultMetadata, wireRequestID)
-		err = stsencode.EncodeGetCallerIdentity(&b, out)
+		err = stsencode.Encode(&b, out)
 	default:
 		return wireError(400, "InvalidAction", "Could not find operation "+action)
 	}
@@ -178,7 +178,7 @@ func wireError(status int, code, message string) wireReply {
 	if status >= 500 {
 		typ = "Receiver"
 	}
-	if err := stsencode.EncodeError(&b, &stsxml.Error{Type: typ, Code: code, Message: message, RequestID: wireRequestID}); err != nil {
+	if err := stsencode.Encode(&b, &stsxml.Error{Type: typ, Code: code, Message: message, RequestID: wireRequestID}); err != nil {
 		panic(err)
 	}
 	return wireReply{status: status, body: b.String()}

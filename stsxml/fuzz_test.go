@@ -95,7 +95,7 @@ func checkError(t *testing.T, status int, body []byte, err error) {
 		require.Equal(t, status, apiErr.StatusCode)
 		// An error document re-encodes to the same error.
 		var buf bytes.Buffer
-		require.NoError(t, stsencode.EncodeError(&buf, apiErr))
+		require.NoError(t, stsencode.Encode(&buf, apiErr))
 		want := *apiErr
 		if want.Type == "" {
 			want.Type = "Sender"
@@ -133,7 +133,7 @@ func fuzzSuccess[T any](t *testing.T, status int, body []byte, decode func(int, 
 func FuzzDecodeAssumeRoleWithWebIdentity(f *testing.F) {
 	seed(f)
 	f.Fuzz(func(t *testing.T, status uint16, body []byte) {
-		fuzzSuccess(t, int(status), body, stsxml.DecodeAssumeRoleWithWebIdentity, stsencode.EncodeAssumeRoleWithWebIdentity,
+		fuzzSuccess(t, int(status), body, stsxml.DecodeAssumeRoleWithWebIdentity, stsencode.Encode,
 			func(out *sts.AssumeRoleWithWebIdentityOutput) { requireCredentials(t, out.Credentials) })
 	})
 }
@@ -141,7 +141,7 @@ func FuzzDecodeAssumeRoleWithWebIdentity(f *testing.F) {
 func FuzzDecodeAssumeRole(f *testing.F) {
 	seed(f)
 	f.Fuzz(func(t *testing.T, status uint16, body []byte) {
-		fuzzSuccess(t, int(status), body, stsxml.DecodeAssumeRole, stsencode.EncodeAssumeRole,
+		fuzzSuccess(t, int(status), body, stsxml.DecodeAssumeRole, stsencode.Encode,
 			func(out *sts.AssumeRoleOutput) { requireCredentials(t, out.Credentials) })
 	})
 }
@@ -149,7 +149,7 @@ func FuzzDecodeAssumeRole(f *testing.F) {
 func FuzzDecodeGetCallerIdentity(f *testing.F) {
 	seed(f)
 	f.Fuzz(func(t *testing.T, status uint16, body []byte) {
-		fuzzSuccess(t, int(status), body, stsxml.DecodeGetCallerIdentity, stsencode.EncodeGetCallerIdentity,
+		fuzzSuccess(t, int(status), body, stsxml.DecodeGetCallerIdentity, stsencode.Encode,
 			func(out *sts.GetCallerIdentityOutput) {
 				require.NotNil(t, out.Arn)
 				require.NotEmpty(t, *out.Arn)

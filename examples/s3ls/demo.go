@@ -78,11 +78,7 @@ func (a *app) runDemo(ctx context.Context, opts *options) error {
 	p("   with external ID %q. It checks token signatures against the issuer's keys, and SigV4.", demoExternalID)
 	p("")
 
-	s3, err := fakes3.New(fakes3.Options{Region: env.Region, Credentials: func(id string) (fakes3.Credential, bool) {
-		c, ok := env.STS.LookupIssued(id)
-		return fakes3.Credential{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken,
-			Expires: c.Expires, Identity: c.ARN}, ok
-	}})
+	s3, err := fakes3.New(fakes3.Options{Region: env.Region, Credentials: env.STS.LookupIssued})
 	if err != nil {
 		return err
 	}

@@ -1,19 +1,14 @@
-// Package fakeoidc is a Kubernetes-style OpenID Connect issuer for tests, benchmarks and the
-// offline demo: the service-account token issuer an EKS cluster exposes, served by httptest on
-// 127.0.0.1.
-//
-// An Issuer serves /.well-known/openid-configuration and a JWKS document, signs RS256 JWTs with
-// the claims of the kubelet's projected service-account tokens (iss, sub =
-// system:serviceaccount:NS:NAME, aud, exp, iat, nbf, jti and the "kubernetes.io" claim), and
+// Package fakeoidc is the service-account token issuer an EKS cluster exposes, for tests,
+// benchmarks and the offline demo, on 127.0.0.1. It serves an OIDC discovery document and a
+// JWKS, signs RS256 JWTs with the claims of the kubelet's projected service-account tokens, and
 // writes them to a token file laid out as the kubelet lays out a projected volume:
 //
 //	DIR/..2026_11_24_06_00_00.123456789/token   the payload, in a timestamped directory
 //	DIR/..data -> ..2026_11_24_06_00_00.123456789
 //	DIR/token  -> ..data/token                  the path pods read (AWS_WEB_IDENTITY_TOKEN_FILE)
 //
-// Each Mint rotates the token the way the kubelet does: a new timestamped directory, a
-// ..data_tmp symlink to it renamed over ..data (an atomic swap), then the old directory
-// removed. A reader that opens DIR/token sees the old token or the new one, never a mix.
+// Each Mint rotates the token the way the kubelet does (see write), so a reader that opens
+// DIR/token sees the old token or the new one, never a mix.
 package fakeoidc
 
 import (
@@ -29,6 +24,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 )
 
@@ -39,11 +35,10 @@ const issuerPath = "/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 
 // Options configures an Issuer. The zero value is ready to use.
 type Options struct {
-	// Now is the issuer's clock (iat/nbf/exp of minted tokens, names of rotated directories).
-	// Optional; default time.Now.
+	// Now is the issuer's clock. Optional; default time.Now.
 	Now func() time.Time
-	// TokenDir is the directory of the projected volume Mint writes to. Optional; default a new
-	// temporary directory that Close removes.
+	// TokenDir is the projected volume's directory. Optional; default a new temporary
+	// directory that Close removes.
 	TokenDir string
 }
 
@@ -61,15 +56,6 @@ type Issuer struct {
 
 	mu        sync.Mutex // serializes token writes
 	rotations int
-	closeOnce sync.Once
-}
-
-// TB is the part of testing.TB that Start uses; *testing.T and *testing.B satisfy it.
-type TB interface {
-	Helper()
-	Cleanup(func())
-	Fatalf(format string, args ...any)
-	TempDir() string
 }
 
 // New starts an issuer on 127.0.0.1. Call Close when done.
@@ -107,7 +93,7 @@ func New(opts Options) (*Issuer, error) {
 
 // Start is New for tests: it fails t on error, puts the token volume in t.TempDir() and closes
 // the issuer when t ends.
-func Start(t TB, opts Options) *Issuer {
+func Start(t testing.TB, opts Options) *Issuer {
 	t.Helper()
 	if opts.TokenDir == "" {
 		opts.TokenDir = t.TempDir()
@@ -122,23 +108,20 @@ func Start(t TB, opts Options) *Issuer {
 
 // Close stops the server and removes the temporary token directory New created, if any.
 func (i *Issuer) Close() {
-	i.closeOnce.Do(func() {
-		i.srv.Close()
-		if i.tmpDir != "" {
-			_ = os.RemoveAll(i.tmpDir)
-		}
-	})
+	i.srv.Close()
+	if i.tmpDir != "" {
+		_ = os.RemoveAll(i.tmpDir)
+	}
 }
 
 // URL returns the issuer URL, the iss claim of its tokens: http://127.0.0.1:PORT/id/….
 func (i *Issuer) URL() string { return i.url }
 
-// HostPath returns the issuer URL without its scheme: the prefix of IAM trust-policy condition
-// keys ("<HostPath>:sub", "<HostPath>:aud") and the tail of the IAM OIDC provider ARN.
+// HostPath returns HostPath(i.URL()).
 func (i *Issuer) HostPath() string { return HostPath(i.url) }
 
-// HostPath returns issuerURL without "https://" or "http://" and a trailing slash, as IAM
-// writes it in condition keys and OIDC provider ARNs.
+// HostPath returns issuerURL without its scheme and a trailing slash, as IAM writes it in
+// trust-policy condition keys ("<HostPath>:sub") and OIDC provider ARNs.
 func HostPath(issuerURL string) string {
 	s := strings.TrimPrefix(strings.TrimPrefix(issuerURL, "https://"), "http://")
 	return strings.TrimSuffix(s, "/")
@@ -148,8 +131,7 @@ func HostPath(issuerURL string) string {
 // TokenDir/token, a symlink through ..data. It exists after the first Mint.
 func (i *Issuer) TokenFile() string { return filepath.Join(i.dir, "token") }
 
-// SetUnavailable makes the discovery and JWKS endpoints answer 503 (true) or work again
-// (false), as an issuer whose bucket or API server is unreachable.
+// SetUnavailable makes the discovery and JWKS endpoints answer 503 (true) or work again (false).
 func (i *Issuer) SetUnavailable(down bool) { i.unavailable.Store(down) }
 
 // JWKSFetches returns how many times the JWKS document was requested.

@@ -1,6 +1,7 @@
 package fakeoidc
 
 import (
+	"cmp"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -8,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -16,41 +18,33 @@ import (
 // DefaultAudience is the audience EKS's pod identity webhook asks the kubelet for.
 const DefaultAudience = "sts.amazonaws.com"
 
-// TokenOptions describes a token. The zero value is a valid token for the service account
-// "default/app" with audience "sts.amazonaws.com", valid for 24 hours from the issuer's Now.
-// Claims, Header and Key make invalid tokens for negative tests.
+// TokenOptions describes a token; every field is optional. The zero value is a valid token for
+// the service account "default/app" with audience "sts.amazonaws.com", valid for 24 hours from
+// the issuer's Now. Claims, Header and Key make invalid tokens for negative tests.
 type TokenOptions struct {
-	// Namespace is the pod's namespace. Optional; default "default".
-	Namespace string
-	// ServiceAccount is the service account's name. Optional; default "app".
-	ServiceAccount string
-	// Pod is the pod's name. Optional; default ServiceAccount + "-0".
-	Pod string
-	// Subject is the sub claim. Optional; default "system:serviceaccount:NAMESPACE:SERVICEACCOUNT".
-	Subject string
-	// Audience is the aud claim. Optional; default ["sts.amazonaws.com"], written as a JSON
-	// array, as the Kubernetes API server writes it.
+	// Namespace, ServiceAccount and Pod name the pod; default "default", "app" and
+	// ServiceAccount + "-0". Subject is the sub claim; default
+	// "system:serviceaccount:NAMESPACE:SERVICEACCOUNT".
+	Namespace, ServiceAccount, Pod, Subject string
+	// Audience is the aud claim, a JSON array as the Kubernetes API server writes it; default
+	// ["sts.amazonaws.com"].
 	Audience []string
-	// Lifetime is exp - iat. Optional; default 24 hours, what EKS's webhook asks for. Ignored
-	// when Expires is set.
+	// Lifetime is exp - iat; default 24 hours, what EKS's webhook asks for. Expires, when set,
+	// is the exp claim instead.
 	Lifetime time.Duration
-	// Expires is the exp claim. Optional; default iat + Lifetime.
-	Expires time.Time
-	// Claims sets claims after the defaults are filled in: a value replaces the claim, a nil
-	// value removes it (e.g. {"aud": nil} makes a token without an audience). Optional.
-	Claims map[string]any
-	// Header sets JOSE header fields the same way (e.g. {"kid": "other"}). With an alg other
-	// than RS256 the signature segment is left empty. Optional.
-	Header map[string]any
-	// Key signs the token instead of the issuer's key; the kid stays the issuer's, so the
-	// signature does not verify against the issuer's JWKS. Optional (OtherKey is a ready one).
+	Expires  time.Time
+	// Claims and Header set claims and JOSE header fields after the defaults: a value replaces
+	// the field, nil removes it (e.g. {"aud": nil}). With an alg other than RS256 the
+	// signature segment is left empty.
+	Claims, Header map[string]any
+	// Key signs the token instead of the issuer's key, under the issuer's kid, so the signature
+	// does not verify against the issuer's JWKS (OtherKey is a ready one).
 	Key *rsa.PrivateKey
 }
 
 // Sign returns a signed token described by opts, without writing it anywhere.
 func (i *Issuer) Sign(opts TokenOptions) (string, error) {
-	ns, sa, pod := or(opts.Namespace, "default"), or(opts.ServiceAccount, "app"), opts.Pod
-	pod = or(pod, sa+"-0")
+	ns, sa := cmp.Or(opts.Namespace, "default"), cmp.Or(opts.ServiceAccount, "app")
 	aud := opts.Audience
 	if aud == nil {
 		aud = []string{DefaultAudience}
@@ -58,28 +52,22 @@ func (i *Issuer) Sign(opts TokenOptions) (string, error) {
 	now := i.now()
 	exp := opts.Expires
 	if exp.IsZero() {
-		exp = now.Add(24 * time.Hour)
-		if opts.Lifetime != 0 {
-			exp = now.Add(opts.Lifetime)
-		}
+		exp = now.Add(cmp.Or(opts.Lifetime, 24*time.Hour))
 	}
 	jti := make([]byte, 16)
 	_, _ = rand.Read(jti)
 	claims := map[string]any{
-		"iss": i.url, "sub": or(opts.Subject, "system:serviceaccount:"+ns+":"+sa), "aud": aud,
+		"iss": i.url, "sub": cmp.Or(opts.Subject, "system:serviceaccount:"+ns+":"+sa), "aud": aud,
 		"exp": exp.Unix(), "iat": now.Unix(), "nbf": now.Unix(), "jti": hex.EncodeToString(jti),
-		"kubernetes.io": map[string]any{"namespace": ns, "serviceaccount": map[string]any{"name": sa}, "pod": map[string]any{"name": pod}},
+		"kubernetes.io": map[string]any{"namespace": ns, "serviceaccount": map[string]any{"name": sa}, "pod": map[string]any{"name": cmp.Or(opts.Pod, sa+"-0")}},
 	}
 	header := map[string]any{"alg": "RS256", "kid": i.kid}
 	override(claims, opts.Claims)
 	override(header, opts.Header)
-	h, err := json.Marshal(header)
-	if err != nil {
-		return "", fmt.Errorf("fakeoidc: encoding the header: %w", err)
-	}
-	c, err := json.Marshal(claims)
-	if err != nil {
-		return "", fmt.Errorf("fakeoidc: encoding the claims: %w", err)
+	h, err1 := json.Marshal(header)
+	c, err2 := json.Marshal(claims)
+	if err := errors.Join(err1, err2); err != nil {
+		return "", fmt.Errorf("fakeoidc: encoding the token: %w", err)
 	}
 	signingInput := b64(h) + "." + b64(c)
 	if header["alg"] != "RS256" {
@@ -95,13 +83,6 @@ func (i *Issuer) Sign(opts TokenOptions) (string, error) {
 		return "", fmt.Errorf("fakeoidc: signing: %w", err)
 	}
 	return signingInput + "." + b64(sig), nil
-}
-
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 func override(dst, src map[string]any) {

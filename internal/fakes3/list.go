@@ -1,10 +1,12 @@
 package fakes3
 
 import (
+	"cmp"
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/xml"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -19,9 +21,7 @@ type bucket struct {
 
 // AddBucket creates a bucket. Creating a bucket that exists is an error.
 func (s *Server) AddBucket(b Bucket) error {
-	if b.Region == "" {
-		b.Region = s.opts.Region
-	}
+	b.Region = cmp.Or(b.Region, s.opts.Region)
 	if b.Created.IsZero() {
 		b.Created = s.opts.Now()
 	}
@@ -97,12 +97,7 @@ func (s *Server) listBuckets(q url.Values) ([]byte, *s3Error) {
 	}{}
 	res.Owner.ID = "fakes3owner"
 	s.mu.Lock()
-	names := make([]string, 0, len(s.buckets))
-	for name := range s.buckets {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(s.buckets)) {
 		if name <= after {
 			continue
 		}
@@ -166,13 +161,8 @@ func (s *Server) listObjectsV2(rec *Request, q url.Values, caller Caller) ([]byt
 	}{Name: rec.Bucket, Prefix: enc(prefix), Delimiter: enc(delimiter), MaxKeys: maxKeys, EncodingType: encoding, ContinuationToken: q.Get("continuation-token")}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	keys := make([]string, 0, len(b.objects))
-	for k := range b.objects {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
 	last := "" // the last entry (key or common prefix) in the page
-	for _, key := range keys {
+	for _, key := range slices.Sorted(maps.Keys(b.objects)) {
 		entry, isPrefix := key, false
 		if i := strings.Index(key[min(len(prefix), len(key)):], delimiter); delimiter != "" && i >= 0 {
 			entry, isPrefix = key[:len(prefix)+i+len(delimiter)], true

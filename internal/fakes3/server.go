@@ -1,22 +1,16 @@
-// Package fakes3 is a small S3 listing fake for tests and the s3ls demo. It serves ListBuckets
-// (max-buckets, continuation tokens) and ListObjectsV2 (prefix, delimiter, max-keys,
-// continuation tokens, encoding-type=url) on 127.0.0.1, path-style or virtual-hosted, verifies
-// every request's SigV4 signature (internal/sigv4check) and session token against credentials
-// it looks up through a callback, and answers failures with S3's XML error documents
-// (AccessDenied, NoSuchBucket, PermanentRedirect, AuthorizationHeaderMalformed,
-// InvalidAccessKeyId, InvalidToken, ExpiredToken, SignatureDoesNotMatch, RequestTimeTooSkewed).
-//
-// It is not S3: no object bodies, no writes over HTTP, no policies beyond a per-bucket Allow
-// function. It exists so that a client's signing, paging and error handling can be tested
-// offline against something that checks them as strictly as S3 does.
+// Package fakes3 is a small S3 listing fake for tests and the s3ls demo, on 127.0.0.1. It serves
+// ListBuckets and ListObjectsV2 (prefix, delimiter, paging, encoding-type=url), path-style or
+// virtual-hosted, checks every request's SigV4 signature and session token as strictly as S3
+// does, and answers failures with S3's XML error documents. No object bodies, no writes over
+// HTTP, no policies beyond a per-bucket Allow function.
 package fakes3
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -24,19 +18,23 @@ import (
 	"sync"
 	"time"
 
+	"github.com/irsa-go/irsa/internal/redact"
 	"github.com/irsa-go/irsa/internal/sigv4check"
 )
 
 // Credential is one access key the fake accepts.
 type Credential struct {
-	AccessKeyID, SecretAccessKey string
-	// SessionToken must accompany requests signed with this key when set (temporary
-	// credentials).
-	SessionToken string
+	// SessionToken, when set, must accompany requests signed with the key.
+	AccessKeyID, SecretAccessKey, SessionToken string
 	// Expires is when requests with this key start failing with ExpiredToken; zero: never.
 	Expires time.Time
 	// Identity is the principal's ARN, shown in AccessDenied messages and in Request records.
 	Identity string
+}
+
+// Format prints the access key ID and the identity only, whatever the verb: never a secret.
+func (c Credential) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "fakes3.Credential{AccessKeyID: %q, Identity: %q}", c.AccessKeyID, c.Identity)
 }
 
 // Caller is the authenticated principal of a request, as Bucket.Allow sees it.
@@ -44,65 +42,54 @@ type Caller struct{ AccessKeyID, Identity string }
 
 // Options configures a Server.
 type Options struct {
-	// Credentials looks up the credential for an access key ID; ok false means the key does not
-	// exist. Called on every request, so it may answer with keys issued after the server
-	// started (by a fake STS, say). Required.
+	// Credentials looks up the credential for an access key ID, on every request (so keys a
+	// fake STS issues later work). Required.
 	Credentials func(accessKeyID string) (c Credential, ok bool)
-	// Region is the region this endpoint serves: requests must be signed for it, and buckets
-	// in other regions answer with PermanentRedirect. Optional; default "us-east-1".
+	// Region is the region requests must be signed for; buckets elsewhere answer with
+	// PermanentRedirect. Optional; default "us-east-1".
 	Region string
 	// Hosts are host names ("s3.amazonaws.com") the server answers for besides its own
 	// 127.0.0.1:PORT; a Host header "BUCKET.<host>" is a virtual-hosted request. Optional.
 	Hosts []string
-	// Now is the server's clock for expiry and clock-skew checks. Optional; default time.Now.
+	// Now is the server's clock. Optional; default time.Now.
 	Now func() time.Time
 }
 
-// Bucket is a bucket to serve.
+// Bucket is a bucket to serve: Name is required; Region defaults to the server's, Created to
+// its Now at AddBucket; Allow, when set, decides whether a caller may list it.
 type Bucket struct {
-	// Name is the bucket's name. Required.
-	Name string
-	// Region is where the bucket lives. Optional; default the server's region.
-	Region string
-	// Created is the bucket's creation date. Optional; default the server's Now at AddBucket.
-	Created time.Time
-	// Allow decides whether the caller may list the bucket. Optional; default: any caller with
-	// valid credentials.
-	Allow func(Caller) bool
+	Name, Region string
+	Created      time.Time
+	Allow        func(Caller) bool
 }
 
-// Object is one key in a bucket. The fake keeps no content.
+// Object is one key in a bucket (no content): Key is required, LastModified defaults to the
+// server's Now.
 type Object struct {
-	// Key is the object's key. Required.
-	Key string
-	// Size is the object's size in bytes.
-	Size int64
-	// LastModified is the object's modification time. Optional; default the server's Now.
+	Key          string
+	Size         int64
 	LastModified time.Time
 }
 
 // Request records one request the server answered. It holds no secret.
 type Request struct {
-	// Operation is "ListBuckets", "ListObjectsV2", or "" when the request was not understood.
+	// Operation is "ListBuckets", "ListObjectsV2", or "" when the request was not understood;
+	// VirtualHosted is true when the bucket came from the Host header; Query is raw.
 	Operation, Bucket string
-	// VirtualHosted is true when the bucket came from the Host header.
-	VirtualHosted bool
-	// Query is the raw query string.
-	Query string
+	VirtualHosted     bool
+	Query             string
 	// AccessKeyID is the key the request was signed with, once known; Identity its principal;
-	// SessionToken whether a session token was presented.
+	// SessionToken whether a session token was presented; Code the S3 error code, if any.
 	AccessKeyID, Identity string
 	SessionToken          bool
 	Status                int
-	// Code is the S3 error code of a failed request.
-	Code string
+	Code                  string
 }
 
-// Fault, when a Server's fault function returns one, is answered instead of the real result.
+// Fault, when a Server's fault function returns one, is answered instead of the real result:
+// an S3 XML error document with Code and Message, or Body as is when Code is empty.
 type Fault struct {
-	// Status is the HTTP status. Required.
-	Status int
-	// Code and Message fill an S3 XML error document; with an empty Code, Body is sent as is.
+	Status              int
 	Code, Message, Body string
 }
 
@@ -124,16 +111,13 @@ func New(opts Options) (*Server, error) {
 	if opts.Credentials == nil {
 		return nil, errors.New("fakes3: Options.Credentials is required")
 	}
-	if opts.Region == "" {
-		opts.Region = "us-east-1"
-	}
+	opts.Region = cmp.Or(opts.Region, "us-east-1")
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	s := &Server{opts: opts, buckets: map[string]*bucket{}}
 	s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	_, port, _ := net.SplitHostPort(s.ts.Listener.Addr().String())
-	s.hosts = append([]string{"127.0.0.1:" + port}, opts.Hosts...)
+	s.hosts = append([]string{s.ts.Listener.Addr().String()}, opts.Hosts...)
 	return s, nil
 }
 
@@ -173,9 +157,8 @@ func StaticCredentials(creds ...Credential) func(string) (Credential, bool) {
 	}
 }
 
-// s3Error is an S3 error response. extra are further elements of the document (BucketName,
-// Endpoint, …) as name/value pairs; bucketRegion, when set, is sent as x-amz-bucket-region.
-// An injected fault without a code has a verbatim body instead.
+// s3Error is an S3 error response. extra are further elements of the document as name/value
+// pairs; bucketRegion is sent as x-amz-bucket-region; a fault without a code sends verbatim.
 type s3Error struct {
 	status        int
 	code, message string
@@ -292,17 +275,16 @@ func (s *Server) authenticate(r *http.Request) (*Credential, *s3Error) {
 		return nil, malformed("%v", err)
 	}
 	if a.Service != "s3" {
-		return nil, malformed("incorrect service %q. This endpoint belongs to \"s3\".", sigv4check.Clip(a.Service, 40))
+		return nil, malformed("incorrect service %q. This endpoint belongs to \"s3\".", redact.Clip(a.Service, 40))
 	}
 	if a.Region != s.opts.Region {
-		e := malformed("the region '%s' is wrong; expecting '%s'", sigv4check.Clip(a.Region, 40), s.opts.Region)
+		e := malformed("the region '%s' is wrong; expecting '%s'", redact.Clip(a.Region, 40), s.opts.Region)
 		e.extra = []string{"Region", s.opts.Region}
 		return nil, e
 	}
 	now := s.opts.Now()
 	signedAt, err := a.SignedAt(r, now)
-	var skew *sigv4check.SkewError
-	if errors.As(err, &skew) {
+	if errors.Is(err, sigv4check.ErrSkew) {
 		return nil, &s3Error{status: http.StatusForbidden, code: "RequestTimeTooSkewed", message: "The difference between the request time and the current time is too large.",
 			extra: []string{"RequestTime", r.Header.Get("X-Amz-Date"), "ServerTime", now.UTC().Format(time.RFC3339), "MaxAllowedSkewMilliseconds", strconv.FormatInt(sigv4check.MaxSkew.Milliseconds(), 10)}}
 	} else if err != nil {

@@ -15,8 +15,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/irsa-go/irsa/internal/redact"
 	"github.com/irsa-go/irsa/internal/sigv4check"
-	"github.com/irsa-go/irsa/internal/stsencode"
 	"github.com/irsa-go/irsa/stsxml"
 )
 
@@ -52,7 +52,7 @@ func (s *Server) assumeRole(r *http.Request, body []byte, p url.Values, call *Ca
 	if p.Has("SourceIdentity") {
 		out.SourceIdentity = aws.String(p.Get("SourceIdentity"))
 	}
-	return encode(stsencode.EncodeAssumeRole, out)
+	return encode(out)
 }
 
 func (s *Server) getCallerIdentity(r *http.Request, body []byte, call *Call, rid string) ([]byte, *stsxml.Error) {
@@ -60,7 +60,7 @@ func (s *Server) getCallerIdentity(r *http.Request, body []byte, call *Call, rid
 	if e != nil {
 		return nil, e
 	}
-	return encode(stsencode.EncodeGetCallerIdentity, &sts.GetCallerIdentityOutput{
+	return encode(&sts.GetCallerIdentityOutput{
 		Account: aws.String(caller.account), Arn: aws.String(caller.arn), UserId: aws.String(caller.userID), ResultMetadata: metadata(rid),
 	})
 }
@@ -90,9 +90,8 @@ func (s *Server) authenticate(r *http.Request, body []byte, call *Call) (*identi
 		return nil, stsError(http.StatusForbidden, "ExpiredToken", "The security token included in the request is expired")
 	}
 	signedAt, err := a.SignedAt(r, s.now())
-	var skew *sigv4check.SkewError
 	switch {
-	case errors.As(err, &skew):
+	case errors.Is(err, sigv4check.ErrSkew):
 		return nil, stsError(http.StatusForbidden, "SignatureDoesNotMatch", "Signature expired or not yet current: %v", err)
 	case err != nil:
 		return nil, stsError(http.StatusBadRequest, "IncompleteSignature", "%v", err)
@@ -115,16 +114,16 @@ func checkRoleParams(p url.Values) (time.Duration, *stsxml.Error) {
 		failures = append(failures, fmt.Sprintf("Value '%s' at '%s' failed to satisfy constraint: Member %s", value, member, constraint))
 	}
 	if arn := p.Get("RoleArn"); len(arn) < 20 || len(arn) > 2048 {
-		fail(sigv4check.Clip(arn, 64), "roleArn", "must have length between 20 and 2048")
+		fail(redact.Clip(arn, 64), "roleArn", "must have length between 20 and 2048")
 	}
 	if name := p.Get("RoleSessionName"); !sessionNamePattern.MatchString(name) {
-		fail(sigv4check.Clip(name, 80), "roleSessionName", `must have length between 2 and 64 and satisfy regular expression pattern: [\w+=,.@-]*`)
+		fail(redact.Clip(name, 80), "roleSessionName", `must have length between 2 and 64 and satisfy regular expression pattern: [\w+=,.@-]*`)
 	}
 	d := time.Hour
 	if v := p.Get("DurationSeconds"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 900 || n > 43200 {
-			fail(sigv4check.Clip(v, 16), "durationSeconds", "must have value between 900 and 43200")
+			fail(redact.Clip(v, 16), "durationSeconds", "must have value between 900 and 43200")
 		}
 		d = time.Duration(n) * time.Second
 	}

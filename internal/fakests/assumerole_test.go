@@ -145,7 +145,8 @@ func TestSignedCallsCheckSigV4AndTheCredentials(t *testing.T) {
 }
 
 func TestRolesAndUsersAreValidated(t *testing.T) {
-	s := Start(t, Options{})
+	s := New(Options{})
+	t.Cleanup(s.Close)
 	for _, arn := range []string{"", "arn:aws:iam::1234:role/x", "arn:aws:iam::111122223333:user/x", "arn:aws:s3:::bucket"} {
 		assert.Error(t, s.AddRole(Role{ARN: arn, TrustPolicy: AssumeRoleTrustPolicy("*", "")}), arn)
 	}

@@ -1,31 +1,29 @@
 package fakests
 
 import (
-	"fmt"
+	"cmp"
+	"testing"
 	"time"
 
 	"github.com/irsa-go/irsa/internal/fakeoidc"
 )
 
-// EnvOptions configures an Env. The zero value is ready to use.
+// EnvOptions configures an Env. The zero value is ready to use; every field is optional.
 type EnvOptions struct {
-	// Now is the clock of both the issuer and the STS server. Optional; default time.Now
-	// (a *fakeoidc.Clock's Now method makes time controllable).
+	// Now is the clock of the issuer and the STS server; default time.Now (a
+	// *fakeoidc.Clock's Now makes time controllable).
 	Now func() time.Time
-	// Account is the role's account ID. Optional; default "111122223333".
-	Account string
-	// RoleName is the web identity role's name. Optional; default "irsa-app".
-	RoleName string
-	// Namespace and ServiceAccount name the pod's service account; the role trusts exactly
-	// system:serviceaccount:NAMESPACE:SERVICEACCOUNT. Optional; default "default" and "app".
+	// Account and RoleName name the web identity role; default "111122223333" and "irsa-app".
+	Account, RoleName string
+	// Namespace and ServiceAccount name the pod's service account, which the role trusts;
+	// default "default" and "app".
 	Namespace, ServiceAccount string
-	// MaxSessionDuration is the role's maximum session duration. Optional; default 1 hour.
+	// MaxSessionDuration is the role's maximum session duration; default 1 hour.
 	MaxSessionDuration time.Duration
-	// TokenDir is the projected volume's directory. Optional; default a temporary directory
-	// (t.TempDir() with StartEnv) that Close removes.
+	// TokenDir is the projected volume's directory; default a temporary directory (t.TempDir()
+	// with StartEnv) that Close removes.
 	TokenDir string
-	// Region is what Getenv reports as AWS_REGION and AWS_DEFAULT_REGION. Optional; default
-	// "us-east-1".
+	// Region is what Getenv reports as AWS_REGION and AWS_DEFAULT_REGION; default "us-east-1".
 	Region string
 }
 
@@ -33,16 +31,12 @@ type EnvOptions struct {
 // the issuer is a registered OIDC provider (audience sts.amazonaws.com), one role trusts the
 // pod's service account, and a token for that service account is in TokenFile.
 type Env struct {
-	// Issuer is the cluster's service-account token issuer.
+	// Issuer is the cluster's service-account token issuer; STS the fake STS.
 	Issuer *fakeoidc.Issuer
-	// STS is the STS server (point clients at STS.URL()).
-	STS *Server
-	// RoleARN is the web identity role (AWS_ROLE_ARN).
-	RoleARN string
-	// TokenFile is the projected token's path (AWS_WEB_IDENTITY_TOKEN_FILE).
-	TokenFile string
-	// Region is the region Getenv reports.
-	Region string
+	STS    *Server
+	// RoleARN (AWS_ROLE_ARN), TokenFile (AWS_WEB_IDENTITY_TOKEN_FILE) and Region are what
+	// Getenv reports.
+	RoleARN, TokenFile, Region string
 
 	token fakeoidc.TokenOptions
 }
@@ -50,19 +44,13 @@ type Env struct {
 // NewEnv starts an issuer and an STS server on 127.0.0.1, registers the issuer as an OIDC
 // provider, adds the role and mints the first token. Call Close when done.
 func NewEnv(opts EnvOptions) (*Env, error) {
-	or := func(s, def string) string {
-		if s == "" {
-			return def
-		}
-		return s
-	}
-	account, ns, sa := or(opts.Account, "111122223333"), or(opts.Namespace, "default"), or(opts.ServiceAccount, "app")
+	account, ns, sa := cmp.Or(opts.Account, "111122223333"), cmp.Or(opts.Namespace, "default"), cmp.Or(opts.ServiceAccount, "app")
 	iss, err := fakeoidc.New(fakeoidc.Options{Now: opts.Now, TokenDir: opts.TokenDir})
 	if err != nil {
 		return nil, err
 	}
-	e := &Env{Issuer: iss, STS: New(Options{Now: opts.Now}), RoleARN: "arn:aws:iam::" + account + ":role/" + or(opts.RoleName, "irsa-app"),
-		TokenFile: iss.TokenFile(), Region: or(opts.Region, "us-east-1"), token: fakeoidc.TokenOptions{Namespace: ns, ServiceAccount: sa}}
+	e := &Env{Issuer: iss, STS: New(Options{Now: opts.Now}), RoleARN: "arn:aws:iam::" + account + ":role/" + cmp.Or(opts.RoleName, "irsa-app"),
+		TokenFile: iss.TokenFile(), Region: cmp.Or(opts.Region, "us-east-1"), token: fakeoidc.TokenOptions{Namespace: ns, ServiceAccount: sa}}
 	e.STS.AddOIDCProvider(iss.URL(), fakeoidc.DefaultAudience)
 	trust := WebIdentityTrustPolicy(account, iss.URL(), "system:serviceaccount:"+ns+":"+sa, fakeoidc.DefaultAudience)
 	if err = e.STS.AddRole(Role{ARN: e.RoleARN, TrustPolicy: trust, MaxSessionDuration: opts.MaxSessionDuration}); err == nil {
@@ -77,7 +65,7 @@ func NewEnv(opts EnvOptions) (*Env, error) {
 
 // StartEnv is NewEnv for tests: it fails t on error, keeps the token in t.TempDir() and closes
 // everything when t ends.
-func StartEnv(t TB, opts EnvOptions) *Env {
+func StartEnv(t testing.TB, opts EnvOptions) *Env {
 	t.Helper()
 	if opts.TokenDir == "" {
 		opts.TokenDir = t.TempDir()
@@ -98,13 +86,7 @@ func (e *Env) Close() {
 
 // RotateToken mints a fresh token for the env's service account into TokenFile (a kubelet-style
 // rotation) and returns it.
-func (e *Env) RotateToken() (string, error) {
-	tok, err := e.Issuer.Mint(e.token)
-	if err != nil {
-		return "", fmt.Errorf("fakests: minting the token: %w", err)
-	}
-	return tok, nil
-}
+func (e *Env) RotateToken() (string, error) { return e.Issuer.Mint(e.token) }
 
 // Getenv answers like os.Getenv in a pod on EKS, where the pod identity webhook injects
 // AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_REGION, AWS_DEFAULT_REGION and

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/irsa-go/irsa/internal/wait"
@@ -111,9 +112,7 @@ func (f Fault) send(w http.ResponseWriter, status int, part []byte) {
 func (s *Server) FailNext(n int, f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i := 0; i < n; i++ {
-		s.faults = append(s.faults, f)
-	}
+	s.faults = append(s.faults, slices.Repeat([]Fault{f}, n)...)
 }
 
 // SetFaultFunc makes fn choose the fault of every call that no queued fault (FailNext) takes;

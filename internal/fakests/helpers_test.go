@@ -41,7 +41,8 @@ type world struct {
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	clock := fakeoidc.NewClock(time.Now().UTC().Truncate(time.Second))
-	w := &world{clock: clock, iss: fakeoidc.Start(t, fakeoidc.Options{Now: clock.Now}), srv: Start(t, Options{Now: clock.Now})}
+	w := &world{clock: clock, iss: fakeoidc.Start(t, fakeoidc.Options{Now: clock.Now}), srv: New(Options{Now: clock.Now})}
+	t.Cleanup(w.srv.Close)
 	w.srv.AddOIDCProvider(w.iss.URL(), fakeoidc.DefaultAudience)
 	w.webRole = "arn:aws:iam::" + acctA + ":role/web"
 	require.NoError(t, w.srv.AddRole(Role{ARN: w.webRole, TrustPolicy: WebIdentityTrustPolicy(acctA, w.iss.URL(), "system:serviceaccount:default:app", fakeoidc.DefaultAudience)}))

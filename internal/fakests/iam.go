@@ -1,6 +1,7 @@
 package fakests
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base32"
@@ -12,11 +13,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/irsa-go/irsa/internal/fakeoidc"
+	"github.com/irsa-go/irsa/internal/fakes3"
 )
 
-// AddOIDCProvider registers an IAM OIDC identity provider for issuerURL (a fakeoidc.Issuer's
-// URL) with the audiences (client IDs) it accepts, replacing an earlier registration. The
-// provider exists in every account: a trust policy names it as
+// AddOIDCProvider registers an IAM OIDC identity provider for issuerURL with the audiences
+// (client IDs) it accepts, in every account: a trust policy names it as
 // "arn:aws:iam::<role's account>:oidc-provider/<issuer host/path>".
 func (s *Server) AddOIDCProvider(issuerURL string, clientIDs ...string) {
 	s.mu.Lock()
@@ -28,9 +29,8 @@ func (s *Server) AddOIDCProvider(issuerURL string, clientIDs ...string) {
 type Role struct {
 	// ARN is the role's ARN, arn:aws:iam::ACCOUNT:role/[PATH/]NAME. Required.
 	ARN string
-	// TrustPolicy is the role's trust policy as IAM JSON (see policy.go for what is
-	// understood). Required. WebIdentityTrustPolicy and AssumeRoleTrustPolicy write the common
-	// ones.
+	// TrustPolicy is the role's trust policy as IAM JSON (policy.go says what is understood).
+	// Required. WebIdentityTrustPolicy and AssumeRoleTrustPolicy write the common ones.
 	TrustPolicy string
 	// MaxSessionDuration is the longest session the role grants. Optional; default 1 hour.
 	MaxSessionDuration time.Duration
@@ -52,9 +52,7 @@ func (s *Server) AddRole(r Role) error {
 	if err != nil {
 		return fmt.Errorf("fakests: role %s: trust policy: %w", r.ARN, err)
 	}
-	if r.MaxSessionDuration == 0 {
-		r.MaxSessionDuration = time.Hour
-	}
+	r.MaxSessionDuration = cmp.Or(r.MaxSessionDuration, time.Hour)
 	ro := &role{Role: r, account: account, name: resource[strings.LastIndex(resource, "/")+1:], id: stableID("AROA", r.ARN), trust: p}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -138,31 +136,17 @@ func (id *identity) credentials() (*types.Credentials, *types.AssumedRoleUser) {
 		&types.AssumedRoleUser{Arn: aws.String(id.arn), AssumedRoleId: aws.String(id.userID)}
 }
 
-// Issued is a set of temporary credentials the server issued, for another fake (an S3) that
-// must verify requests signed with them.
-type Issued struct {
-	AccessKeyID, SecretAccessKey, SessionToken string
-	// Expires is when the credentials expire.
-	Expires time.Time
-	// ARN is the session's ARN, arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION.
-	ARN string
-}
-
-// Format prints the access key ID and the ARN only, whatever the verb: never a secret.
-func (i Issued) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "fakests.Issued{AccessKeyID: %q, ARN: %q}", i.AccessKeyID, i.ARN)
-}
-
 // LookupIssued returns the temporary credentials with access key ID accessKeyID, if this
-// server issued them (expired ones too: check Expires).
-func (s *Server) LookupIssued(accessKeyID string) (Issued, bool) {
+// server issued them (expired ones too), in the form a fake S3 takes as its
+// Options.Credentials.
+func (s *Server) LookupIssued(accessKeyID string) (fakes3.Credential, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := s.identities[accessKeyID]
 	if id == nil || id.token == "" {
-		return Issued{}, false
+		return fakes3.Credential{}, false
 	}
-	return Issued{AccessKeyID: id.akid, SecretAccessKey: id.secret, SessionToken: id.token, Expires: id.expires, ARN: id.arn}, true
+	return fakes3.Credential{AccessKeyID: id.akid, SecretAccessKey: id.secret, SessionToken: id.token, Expires: id.expires, Identity: id.arn}, true
 }
 
 // WebIdentityTrustPolicy returns the trust policy EKS documents for IAM roles for service

@@ -1,37 +1,25 @@
-// Package fakests is a fake AWS STS for tests, benchmarks and the offline demo. It listens on
-// 127.0.0.1 (httptest) and answers the three operations this module calls with STS's XML
-// (written by package stsxml) and STS's error codes:
+// Package fakests is a fake AWS STS for tests, benchmarks and the offline demo, on 127.0.0.1.
+// It answers the three operations this module calls with STS's XML and error codes, checking
+// what real STS checks that matters to our users:
 //
-//   - AssumeRoleWithWebIdentity: the token must be an RS256 JWT whose signature verifies
-//     against the issuer's JWKS, fetched over HTTP through the issuer's discovery document
-//     (cached; an unknown kid fetches again); its iss must be a registered OIDC provider
-//     (AddOIDCProvider) and its aud one of the provider's client IDs; exp and nbf are checked
-//     against the server's clock; the role's trust policy must allow the provider, with its
-//     conditions on "<issuer host/path>:sub" and ":aud" (see policy.go).
-//   - AssumeRole and GetCallerIdentity: the SigV4 signature is verified (internal/sigv4check)
-//     with the secret of the signing key (credentials this server issued, or users registered
-//     with AddUser); X-Amz-Security-Token must be the issued session token. AssumeRole then
-//     checks the role's trust of the caller (its ARNs and account; sts:ExternalId) and the
-//     one-hour role-chaining limit.
+//   - AssumeRoleWithWebIdentity: an RS256 JWT whose signature verifies against the JWKS of a
+//     registered OIDC provider (AddOIDCProvider), fetched through its discovery document; aud,
+//     exp and nbf; the role's trust policy with its conditions on "<issuer host/path>:sub" and
+//     ":aud" (policy.go).
+//   - AssumeRole and GetCallerIdentity: SigV4 (internal/sigv4check) with a key this server
+//     issued or a user's (AddUser), and the session token; AssumeRole then checks the role's
+//     trust of the caller (ARNs, account, sts:ExternalId) and the role-chaining limit.
 //
-// Errors: ValidationError for parameters outside STS's constraints (RoleSessionName,
-// DurationSeconds, the role's MaxSessionDuration); InvalidIdentityToken, ExpiredTokenException
-// and IDPRejectedClaim for tokens; AccessDenied when a trust policy does not allow the call;
-// MissingAuthenticationToken, IncompleteSignature, InvalidClientTokenId, SignatureDoesNotMatch
-// and ExpiredToken for signing problems.
-//
-// Issued credentials have ASIA access key IDs and random secrets and session tokens, expire
-// after the granted duration and are remembered to verify later calls; LookupIssued hands them
-// to another fake (an S3) that must accept them. Faults (FailNext, SetFaultFunc) inject
-// latency, throttling, 5xx, IDP errors, a reset connection, a truncated body and an HTML page
-// in place of XML. Every call is recorded (Calls, Count, CountRole) without secrets or tokens.
-//
-// Not modelled: presigned requests, identity policies, session policies and tags (accepted and
-// ignored), partitions other than aws.
+// Issued credentials are remembered to verify later calls; LookupIssued hands them to a fake
+// S3. Faults (FailNext, SetFaultFunc) inject latency, throttling, 5xx, IDP errors, a reset
+// connection, a truncated body and an HTML page. Every call is recorded (Calls) without secrets.
+// Not modelled: presigned requests, identity and session policies, tags, partitions other than
+// aws.
 package fakests
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -41,11 +29,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
 
-	"github.com/irsa-go/irsa/internal/fakeoidc"
 	"github.com/irsa-go/irsa/internal/stsencode"
 	"github.com/irsa-go/irsa/stsxml"
 )
@@ -59,20 +47,18 @@ const (
 
 // Options configures a Server. The zero value is ready to use.
 type Options struct {
-	// Now is the server's clock: token exp/nbf, SigV4 request dates and credential expiry.
-	// Optional; default time.Now.
+	// Now is the server's clock. Optional; default time.Now.
 	Now func() time.Time
 }
 
 // Server is a running fake STS on 127.0.0.1. Configure it with AddOIDCProvider, AddRole and
 // AddUser; point clients at URL(). Its methods are safe for concurrent use.
 type Server struct {
-	srv       *httptest.Server
-	now       func() time.Time
-	client    *http.Client    // fetches issuers' documents; dials loopback addresses only
-	life      context.Context // canceled by stop, in Close, which ends injected latencies
-	stop      context.CancelFunc
-	closeOnce sync.Once
+	srv    *httptest.Server
+	now    func() time.Time
+	client *http.Client    // fetches issuers' documents; dials loopback addresses only
+	life   context.Context // canceled by stop, in Close, which ends injected latencies
+	stop   context.CancelFunc
 
 	keysMu sync.Mutex                           // held while fetching, so cold calls fetch once
 	keys   map[string]map[string]*rsa.PublicKey // by issuer URL, then kid
@@ -85,9 +71,6 @@ type Server struct {
 	faults     []Fault
 	faultFunc  func(Call) *Fault
 }
-
-// TB is the part of testing.TB that Start and StartEnv use.
-type TB = fakeoidc.TB
 
 // New starts a server on 127.0.0.1. Call Close when done.
 func New(opts Options) *Server {
@@ -111,58 +94,39 @@ func dialLoopback(ctx context.Context, network, addr string) (net.Conn, error) {
 	return (&net.Dialer{}).DialContext(ctx, network, addr)
 }
 
-// Start is New for tests: the server is closed when t ends.
-func Start(t TB, opts Options) *Server {
-	t.Helper()
-	s := New(opts)
-	t.Cleanup(s.Close)
-	return s
-}
-
 // URL returns the server's base URL (http://127.0.0.1:PORT), for use as a custom STS endpoint
 // (AWS_ENDPOINT_URL_STS, sts.Options.BaseEndpoint).
 func (s *Server) URL() string { return s.srv.URL }
 
 // Close stops the server; calls waiting in an injected latency end at once. It is idempotent.
 func (s *Server) Close() {
-	s.closeOnce.Do(func() {
-		s.stop()
-		s.srv.Close()
-		s.client.CloseIdleConnections()
-	})
+	s.stop()
+	s.srv.Close()
+	s.client.CloseIdleConnections()
 }
 
-// Call is the record of one request, as a test asserts on it. It holds identifiers only: no
-// secret access key, session token or web identity token.
+// Call is the record of one request. It holds identifiers only: no secret access key, session
+// token or web identity token.
 type Call struct {
-	// Operation is the Action parameter.
-	Operation string
-	// RoleARN and SessionName are the RoleArn and RoleSessionName parameters.
-	RoleARN, SessionName string
-	// Caller is the signer's ARN for signed operations, the token's sub for
-	// AssumeRoleWithWebIdentity, once known.
-	Caller string
-	// SigningRegion is the region of a signed operation's credential scope.
-	SigningRegion string
-	// DurationSeconds is the DurationSeconds parameter (0 when absent or not a number).
-	DurationSeconds int32
-	// SourceIdentity is the SourceIdentity parameter.
-	SourceIdentity string
+	// Operation, RoleARN, SessionName, DurationSeconds (0 when absent or not a number) and
+	// SourceIdentity are the request's parameters.
+	Operation, RoleARN, SessionName string
+	DurationSeconds                 int32
+	SourceIdentity                  string
 	// ExternalID reports whether an ExternalId parameter was sent (its value is not kept).
 	ExternalID bool
-	// Status is the HTTP status sent (0 when a fault sent none).
+	// Caller is the signer's ARN, or the token's sub for AssumeRoleWithWebIdentity, once known;
+	// SigningRegion the region of a signed operation's credential scope.
+	Caller, SigningRegion string
+	// Status is the HTTP status sent (0 when a fault sent none); Code the error code, "" for
+	// success.
 	Status int
-	// Code is the error code answered with; "" for success.
-	Code string
+	Code   string
 }
 
 // String describes the call in one line, for test failure messages.
 func (c Call) String() string {
-	res := c.Code
-	if res == "" {
-		res = "OK"
-	}
-	return fmt.Sprintf("%s role=%q session=%q caller=%q duration=%d -> %d %s", c.Operation, c.RoleARN, c.SessionName, c.Caller, c.DurationSeconds, c.Status, res)
+	return fmt.Sprintf("%s role=%q session=%q caller=%q duration=%d -> %d %s", c.Operation, c.RoleARN, c.SessionName, c.Caller, c.DurationSeconds, c.Status, cmp.Or(c.Code, "OK"))
 }
 
 // Calls returns a copy of the calls recorded so far, oldest first.
@@ -181,13 +145,7 @@ func (s *Server) CountRole(roleARN string) int {
 }
 
 func (s *Server) count(match func(Call) bool) int {
-	n := 0
-	for _, c := range s.Calls() {
-		if match(c) {
-			n++
-		}
-	}
-	return n
+	return len(slices.DeleteFunc(s.Calls(), func(c Call) bool { return !match(c) })) // Calls is a copy
 }
 
 // ResetCalls forgets the recorded calls.
@@ -228,9 +186,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	call.Status = http.StatusOK
 	if e != nil {
 		e.RequestID = rid
-		var b bytes.Buffer
-		_ = stsencode.EncodeError(&b, e)
-		out, call.Status, call.Code = b.Bytes(), e.StatusCode, e.Code
+		out, _ = encode(e)
+		call.Status, call.Code = e.StatusCode, e.Code
 	}
 	// The call is recorded before the answer leaves, so a client that has the answer also finds
 	// the record.
@@ -282,10 +239,10 @@ func requestID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
-// encode runs an stsxml encoder into a response body.
-func encode[T any](enc func(io.Writer, T) error, out T) ([]byte, *stsxml.Error) {
+// encode writes an STS document into a response body.
+func encode(out any) ([]byte, *stsxml.Error) {
 	var b bytes.Buffer
-	if err := enc(&b, out); err != nil {
+	if err := stsencode.Encode(&b, out); err != nil {
 		return nil, stsError(http.StatusInternalServerError, "InternalFailure", "encoding the response: %v", err)
 	}
 	return b.Bytes(), nil

@@ -21,7 +21,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/irsa-go/irsa/internal/fakeoidc"
-	"github.com/irsa-go/irsa/internal/stsencode"
 	"github.com/irsa-go/irsa/stsxml"
 )
 
@@ -86,7 +85,7 @@ func (s *Server) assumeRoleWithWebIdentity(ctx context.Context, p url.Values, ca
 		return nil, stsError(http.StatusBadRequest, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
 	}
 	creds, user := s.issue(ro, p.Get("RoleSessionName"), d).credentials()
-	return encode(stsencode.EncodeAssumeRoleWithWebIdentity, &sts.AssumeRoleWithWebIdentityOutput{
+	return encode(&sts.AssumeRoleWithWebIdentityOutput{
 		AssumedRoleUser: user, Credentials: creds, SubjectFromWebIdentityToken: aws.String(c.Sub),
 		Audience: aws.String(c.Aud[i]), Provider: aws.String(provider), ResultMetadata: metadata(rid),
 	})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/irsa-go/irsa/internal/fakeoidc"
+	"github.com/irsa-go/irsa/internal/fakes3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -31,8 +32,8 @@ func TestWebIdentityIssuesCredentialsForTheTrustedServiceAccount(t *testing.T) {
 
 	issued, ok := w.srv.LookupIssued(creds.AccessKeyID)
 	require.True(t, ok)
-	assert.Equal(t, Issued{AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, SessionToken: creds.SessionToken,
-		Expires: w.clock.Now().Add(time.Hour), ARN: aws.ToString(out.AssumedRoleUser.Arn)}, issued)
+	assert.Equal(t, fakes3.Credential{AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, SessionToken: creds.SessionToken,
+		Expires: w.clock.Now().Add(time.Hour), Identity: aws.ToString(out.AssumedRoleUser.Arn)}, issued)
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 		s := fmt.Sprintf(verb, issued)
 		assert.Contains(t, s, creds.AccessKeyID)

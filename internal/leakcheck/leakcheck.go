@@ -2,7 +2,7 @@
 package leakcheck
 
 import (
-	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"testing"
@@ -57,24 +57,14 @@ func ignorable(stack string) bool {
 
 // snapshot maps goroutine IDs to their stacks.
 func snapshot() map[string]string {
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
+	var b strings.Builder
+	_ = pprof.Lookup("goroutine").WriteTo(&b, 2) // the format of runtime.Stack(all)
 	out := map[string]string{}
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		header, _, _ := strings.Cut(g, "\n")
-		// "goroutine 7 [running]:"
-		fields := strings.Fields(header)
-		if len(fields) < 2 || fields[0] != "goroutine" {
-			continue
+	for _, g := range strings.Split(b.String(), "\n\n") {
+		if rest, ok := strings.CutPrefix(g, "goroutine "); ok { // "goroutine 7 [running]:"
+			id, _, _ := strings.Cut(rest, " ")
+			out[id] = g
 		}
-		out[fields[1]] = g
 	}
 	return out
 }

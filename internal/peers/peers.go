@@ -12,20 +12,17 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 )
-
-// Required reports whether IRSA_REQUIRE_PEERS=1, in which case a missing peer fails the test.
-func Required() bool { return os.Getenv("IRSA_REQUIRE_PEERS") == "1" }
 
 // Missing skips t (or fails it when peers are required) because a peer is not available.
 func Missing(t testing.TB, format string, args ...any) {
 	t.Helper()
 	msg := fmt.Sprintf(format, args...)
-	if Required() {
+	if os.Getenv("IRSA_REQUIRE_PEERS") == "1" {
 		t.Fatalf("peer required (IRSA_REQUIRE_PEERS=1) but missing: %s", msg)
 	}
 	t.Skipf("peer missing, skipping: %s (set IRSA_REQUIRE_PEERS=1 to fail instead)", msg)
@@ -35,17 +32,6 @@ func Missing(t testing.TB, format string, args ...any) {
 type Moto struct {
 	// URL is the server's base URL, http://127.0.0.1:PORT.
 	URL string
-}
-
-// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func FreePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("peers: no free port on 127.0.0.1: %v", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // StartMoto starts `python3 -m moto.server -H 127.0.0.1 -p PORT`, waits (at most 30 s) until it
@@ -60,8 +46,8 @@ func StartMoto(t testing.TB) *Moto {
 		Missing(t, "python3 cannot import moto.server: %v: %s", err, bytes.TrimSpace(out))
 	}
 	var lastErr error
-	for attempt := 0; attempt < 3; attempt++ { // the port may be taken between FreePort and bind
-		m, err := startMoto(t, py, FreePort(t))
+	for attempt := 0; attempt < 3; attempt++ { // the port may be taken between startMoto finding it free and moto binding it
+		m, err := startMoto(t, py)
 		if err == nil {
 			return m
 		}
@@ -71,30 +57,24 @@ func StartMoto(t testing.TB) *Moto {
 	return nil
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func startMoto(t testing.TB, py string, port int) (*Moto, error) {
+func startMoto(t testing.TB, py string) (*Moto, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0") // a port that was free a moment ago
+	if err != nil {
+		return nil, err
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	log, err := os.Create(filepath.Join(t.TempDir(), "moto.log"))
+	if err != nil {
+		return nil, err
+	}
+	defer log.Close() // the child has its own copy
+	output := func() string { b, _ := os.ReadFile(log.Name()); return string(b) }
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, py, "-m", "moto.server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
 	// moto needs no credentials of its own; keep anything from the developer's environment out.
 	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing", "AWS_DEFAULT_REGION=us-east-1")
-	out := &lockedBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
+	cmd.Stdout, cmd.Stderr = log, log
 	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Start(); err != nil {
 		cancel()
@@ -102,10 +82,11 @@ func startMoto(t testing.TB, py string, port int) (*Moto, error) {
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
+	stop := func() { cancel(); <-exited }
 	url := "http://127.0.0.1:" + strconv.Itoa(port)
 	client := &http.Client{Timeout: time.Second}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	defer client.CloseIdleConnections()
+	for deadline := time.Now().Add(30 * time.Second); ; {
 		resp, err := client.Get(url + "/moto-api/")
 		if err == nil {
 			resp.Body.Close()
@@ -114,21 +95,18 @@ func startMoto(t testing.TB, py string, port int) (*Moto, error) {
 		select {
 		case err := <-exited:
 			cancel()
-			return nil, fmt.Errorf("moto exited (%v): %s", err, out.String())
+			return nil, fmt.Errorf("moto exited (%v): %s", err, output())
 		case <-time.After(100 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			cancel()
-			<-exited
-			return nil, fmt.Errorf("moto did not answer on %s within 30s: %s", url, out.String())
+			stop()
+			return nil, fmt.Errorf("moto did not answer on %s within 30s: %s", url, output())
 		}
 	}
-	client.CloseIdleConnections()
 	t.Cleanup(func() {
-		cancel()
-		<-exited
+		stop()
 		if t.Failed() {
-			t.Logf("moto output:\n%s", out.String())
+			t.Logf("moto output:\n%s", output())
 		}
 	})
 	return &Moto{URL: url}, nil

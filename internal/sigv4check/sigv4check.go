@@ -13,10 +13,11 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // MaxSkew is how far a request's X-Amz-Date may be from the server's clock, for STS and S3.
@@ -39,7 +40,7 @@ func ParseAuthorization(h string) (Auth, error) {
 	rest, ok := strings.CutPrefix(h, "AWS4-HMAC-SHA256 ")
 	if !ok {
 		alg, _, _ := strings.Cut(h, " ")
-		return a, fmt.Errorf("unsupported algorithm %q: only AWS4-HMAC-SHA256 is supported", Clip(alg, 32))
+		return a, fmt.Errorf("unsupported algorithm %q: only AWS4-HMAC-SHA256 is supported", redact.Clip(alg, 32))
 	}
 	var credential, signed string
 	for _, part := range strings.Split(rest, ",") {
@@ -75,30 +76,25 @@ func ParseAuthorization(h string) (Auth, error) {
 	return a, nil
 }
 
+// ErrSkew is the error SignedAt wraps for a request signed more than MaxSkew away from the
+// server's clock.
+var ErrSkew = errors.New("the request time is too far from the server's time")
+
 // SignedAt returns the time in r's X-Amz-Date header, which must be on a's scope date and
 // within MaxSkew of now.
 func (a Auth) SignedAt(r *http.Request, now time.Time) (time.Time, error) {
 	v := r.Header.Get("X-Amz-Date")
 	t, err := time.Parse(amzDate, v)
 	if err != nil {
-		return t, fmt.Errorf("X-Amz-Date %q is not in ISO 8601 basic format", Clip(v, 32))
+		return t, fmt.Errorf("X-Amz-Date %q is not in ISO 8601 basic format", redact.Clip(v, 32))
 	}
 	if t.Format("20060102") != a.Date {
-		return t, fmt.Errorf("the Credential's date %q is not the date of X-Amz-Date %s", Clip(a.Date, 16), v)
+		return t, fmt.Errorf("the Credential's date %q is not the date of X-Amz-Date %s", redact.Clip(a.Date, 16), v)
 	}
 	if d := now.Sub(t); d > MaxSkew || d < -MaxSkew {
-		return t, &SkewError{Signed: t, Now: now}
+		return t, fmt.Errorf("%w: signed at %s, more than %v from %s", ErrSkew, t.UTC().Format(amzDate), MaxSkew, now.UTC().Format(amzDate))
 	}
 	return t, nil
-}
-
-// SkewError is a request signed more than MaxSkew away from the server's clock.
-type SkewError struct{ Signed, Now time.Time }
-
-// Error says when the request was signed and what time the server has.
-func (e *SkewError) Error() string {
-	return fmt.Sprintf("the request was signed at %s, more than %v from the server's time %s",
-		e.Signed.UTC().Format(amzDate), MaxSkew, e.Now.UTC().Format(amzDate))
 }
 
 // Verify reports whether a.Signature signs r, a request whose payload hashes to payloadHash,
@@ -123,16 +119,4 @@ func Verify(r *http.Request, a Auth, secret, payloadHash string, signedAt time.T
 	}
 	_, want, _ := strings.Cut(cp.Header.Get("Authorization"), "Signature=")
 	return want != "" && hmac.Equal([]byte(want), []byte(a.Signature))
-}
-
-// Clip shortens s to at most n bytes, never inside a UTF-8 sequence, marking the cut: an
-// echoed value in an error message stays short.
-func Clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "..."
 }

@@ -3,11 +3,12 @@
 package stsencode
 
 import (
+	"cmp"
 	"encoding/xml"
-	"errors"
+	"fmt"
 	"io"
-	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
@@ -27,32 +28,21 @@ type response struct {
 	RequestID string `xml:"ResponseMetadata>RequestId"`
 }
 
-// result holds the fields of every operation's result, in the order STS writes them; XMLName is
-// "<Action>Result".
+// result holds the fields of every operation's result, in the order STS writes them (the SDK's
+// types write theirs in alphabetical order); XMLName is "<Action>Result". Nil fields are left
+// out.
 type result struct {
 	XMLName                     xml.Name
-	SubjectFromWebIdentityToken *string          `xml:",omitempty"`
-	Audience                    *string          `xml:",omitempty"`
-	AssumedRoleUser             *assumedRoleUser `xml:",omitempty"`
-	Credentials                 *credentials     `xml:",omitempty"`
-	Provider                    *string          `xml:",omitempty"`
-	PackedPolicySize            *int32           `xml:",omitempty"`
-	SourceIdentity              *string          `xml:",omitempty"`
-	Arn                         *string          `xml:",omitempty"`
-	UserID                      *string          `xml:"UserId,omitempty"`
-	Account                     *string          `xml:",omitempty"`
-}
-
-type credentials struct {
-	AccessKeyID     string `xml:"AccessKeyId"`
-	SecretAccessKey string
-	SessionToken    string
-	Expiration      string
-}
-
-type assumedRoleUser struct {
-	AssumedRoleID string `xml:"AssumedRoleId"`
-	Arn           string
+	SubjectFromWebIdentityToken *string
+	Audience                    *string
+	AssumedRoleUser             *types.AssumedRoleUser
+	Credentials                 *types.Credentials
+	Provider                    *string
+	PackedPolicySize            *int32
+	SourceIdentity              *string
+	Arn                         *string
+	UserID                      *string `xml:"UserId"`
+	Account                     *string
 }
 
 type errorResponse struct {
@@ -61,73 +51,46 @@ type errorResponse struct {
 	Error   struct {
 		Type    string
 		Code    string
-		Message string `xml:",omitempty"`
+		Message string
 	}
 	RequestID string `xml:"RequestId"`
 }
 
-var errNilDocument = errors.New("stsencode: nothing to encode (nil)")
-
-// EncodeAssumeRoleWithWebIdentity writes out as an AssumeRoleWithWebIdentityResponse document.
-// The request ID comes from out.ResultMetadata (as awsmiddleware.GetRequestIDMetadata reads it);
-// times are written in UTC as RFC 3339, with fractional seconds only when they are non-zero.
-func EncodeAssumeRoleWithWebIdentity(w io.Writer, out *sts.AssumeRoleWithWebIdentityOutput) error {
-	if out == nil {
-		return errNilDocument
+// Encode writes out as the document STS answers with. An *sts.AssumeRoleWithWebIdentityOutput,
+// *sts.AssumeRoleOutput or *sts.GetCallerIdentityOutput becomes an <Action>Response, with the
+// request ID of its ResultMetadata and times in UTC as RFC 3339 (fractional seconds only when
+// non-zero). An *stsxml.Error becomes an ErrorResponse, an empty Type written as "Sender" (the
+// HTTP status is the caller's to set). Anything else, nil included, is an error.
+func Encode[T any](w io.Writer, out T) error {
+	var doc any
+	switch out := any(out).(type) {
+	case *sts.AssumeRoleWithWebIdentityOutput:
+		if out != nil {
+			doc = newResponse("AssumeRoleWithWebIdentity", out.ResultMetadata, result{
+				SubjectFromWebIdentityToken: out.SubjectFromWebIdentityToken, Audience: out.Audience,
+				AssumedRoleUser: out.AssumedRoleUser, Credentials: utc(out.Credentials),
+				Provider: out.Provider, PackedPolicySize: out.PackedPolicySize, SourceIdentity: out.SourceIdentity,
+			})
+		}
+	case *sts.AssumeRoleOutput:
+		if out != nil {
+			doc = newResponse("AssumeRole", out.ResultMetadata, result{AssumedRoleUser: out.AssumedRoleUser,
+				Credentials: utc(out.Credentials), PackedPolicySize: out.PackedPolicySize, SourceIdentity: out.SourceIdentity})
+		}
+	case *sts.GetCallerIdentityOutput:
+		if out != nil {
+			doc = newResponse("GetCallerIdentity", out.ResultMetadata, result{Arn: out.Arn, UserID: out.UserId, Account: out.Account})
+		}
+	case *stsxml.Error:
+		if out != nil {
+			e := errorResponse{Xmlns: Namespace, RequestID: out.RequestID}
+			e.Error.Type, e.Error.Code, e.Error.Message = cmp.Or(out.Type, "Sender"), out.Code, out.Message
+			doc = e
+		}
 	}
-	return writeResponse(w, "AssumeRoleWithWebIdentity", out.ResultMetadata, result{
-		SubjectFromWebIdentityToken: out.SubjectFromWebIdentityToken,
-		Audience:                    out.Audience,
-		AssumedRoleUser:             encodeUser(out.AssumedRoleUser),
-		Credentials:                 encodeCredentials(out.Credentials),
-		Provider:                    out.Provider,
-		PackedPolicySize:            out.PackedPolicySize,
-		SourceIdentity:              out.SourceIdentity,
-	})
-}
-
-// EncodeAssumeRole writes out as an AssumeRoleResponse document.
-func EncodeAssumeRole(w io.Writer, out *sts.AssumeRoleOutput) error {
-	if out == nil {
-		return errNilDocument
+	if doc == nil {
+		return fmt.Errorf("stsencode: cannot encode %T: not an STS document (or nil)", out)
 	}
-	return writeResponse(w, "AssumeRole", out.ResultMetadata, result{
-		AssumedRoleUser:  encodeUser(out.AssumedRoleUser),
-		Credentials:      encodeCredentials(out.Credentials),
-		PackedPolicySize: out.PackedPolicySize,
-		SourceIdentity:   out.SourceIdentity,
-	})
-}
-
-// EncodeGetCallerIdentity writes out as a GetCallerIdentityResponse document.
-func EncodeGetCallerIdentity(w io.Writer, out *sts.GetCallerIdentityOutput) error {
-	if out == nil {
-		return errNilDocument
-	}
-	return writeResponse(w, "GetCallerIdentity", out.ResultMetadata, result{Arn: out.Arn, UserID: out.UserId, Account: out.Account})
-}
-
-// EncodeError writes e as an STS ErrorResponse document (the HTTP status is the caller's to
-// set; e.StatusCode is not part of the body). An empty Type is written as "Sender".
-func EncodeError(w io.Writer, e *stsxml.Error) error {
-	if e == nil {
-		return errNilDocument
-	}
-	doc := errorResponse{Xmlns: Namespace, RequestID: e.RequestID}
-	doc.Error.Type, doc.Error.Code, doc.Error.Message = e.Type, e.Code, e.Message
-	if doc.Error.Type == "" {
-		doc.Error.Type = "Sender"
-	}
-	return write(w, doc)
-}
-
-func writeResponse(w io.Writer, action string, md middleware.Metadata, r result) error {
-	r.XMLName.Local = action + "Result"
-	rid, _ := awsmiddleware.GetRequestIDMetadata(md)
-	return write(w, response{XMLName: xml.Name{Local: action + "Response"}, Xmlns: Namespace, Result: r, RequestID: rid})
-}
-
-func write(w io.Writer, doc any) error {
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
@@ -140,27 +103,18 @@ func write(w io.Writer, doc any) error {
 	return err
 }
 
-func encodeCredentials(c *types.Credentials) *credentials {
-	if c == nil {
-		return nil
-	}
-	e := &credentials{AccessKeyID: deref(c.AccessKeyId), SecretAccessKey: deref(c.SecretAccessKey), SessionToken: deref(c.SessionToken)}
-	if c.Expiration != nil {
-		e.Expiration = c.Expiration.UTC().Format(time.RFC3339Nano)
-	}
-	return e
+func newResponse(action string, md middleware.Metadata, r result) response {
+	r.XMLName.Local = action + "Result"
+	rid, _ := awsmiddleware.GetRequestIDMetadata(md)
+	return response{XMLName: xml.Name{Local: action + "Response"}, Xmlns: Namespace, Result: r, RequestID: rid}
 }
 
-func encodeUser(u *types.AssumedRoleUser) *assumedRoleUser {
-	if u == nil {
-		return nil
+// utc returns c with its expiry in UTC, as STS writes it.
+func utc(c *types.Credentials) *types.Credentials {
+	if c == nil || c.Expiration == nil {
+		return c
 	}
-	return &assumedRoleUser{AssumedRoleID: deref(u.AssumedRoleId), Arn: deref(u.Arn)}
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
+	cp := *c
+	cp.Expiration = aws.Time(c.Expiration.UTC())
+	return &cp
 }

@@ -63,7 +63,7 @@ func TestEncodeThenDecodeGivesBackTheOutput(t *testing.T) {
 		in.Credentials.Expiration = ptr(exp)
 		in.SourceIdentity = ptr(`a&b<c>"d'` + "\ne\tf ü 😀")
 		var buf bytes.Buffer
-		require.NoError(t, EncodeAssumeRoleWithWebIdentity(&buf, in))
+		require.NoError(t, Encode(&buf, in))
 		out, err := stsxml.DecodeAssumeRoleWithWebIdentity(200, &buf)
 		require.NoError(t, err)
 		assert.Equal(t, in, out)
@@ -71,7 +71,7 @@ func TestEncodeThenDecodeGivesBackTheOutput(t *testing.T) {
 	t.Run("AssumeRoleWithWebIdentity with only credentials", func(t *testing.T) {
 		in := &sts.AssumeRoleWithWebIdentityOutput{Credentials: creds()}
 		var buf bytes.Buffer
-		require.NoError(t, EncodeAssumeRoleWithWebIdentity(&buf, in))
+		require.NoError(t, Encode(&buf, in))
 		out, err := stsxml.DecodeAssumeRoleWithWebIdentity(200, &buf)
 		require.NoError(t, err)
 		assert.Equal(t, in, out)
@@ -85,7 +85,7 @@ func TestEncodeThenDecodeGivesBackTheOutput(t *testing.T) {
 			ResultMetadata:   withRequestID("req-2").ResultMetadata,
 		}
 		var buf bytes.Buffer
-		require.NoError(t, EncodeAssumeRole(&buf, in))
+		require.NoError(t, Encode(&buf, in))
 		out, err := stsxml.DecodeAssumeRole(200, &buf)
 		require.NoError(t, err)
 		assert.Equal(t, in, out)
@@ -94,7 +94,7 @@ func TestEncodeThenDecodeGivesBackTheOutput(t *testing.T) {
 		in := &sts.GetCallerIdentityOutput{Arn: ptr("arn:aws:iam::1:user/u"), UserId: ptr("AIDA1"), Account: ptr("000000000001"),
 			ResultMetadata: withRequestID("req-3").ResultMetadata}
 		var buf bytes.Buffer
-		require.NoError(t, EncodeGetCallerIdentity(&buf, in))
+		require.NoError(t, Encode(&buf, in))
 		out, err := stsxml.DecodeGetCallerIdentity(200, &buf)
 		require.NoError(t, err)
 		assert.Equal(t, in, out)
@@ -102,20 +102,22 @@ func TestEncodeThenDecodeGivesBackTheOutput(t *testing.T) {
 	t.Run("an error with every field", func(t *testing.T) {
 		in := &stsxml.Error{StatusCode: 503, Type: "Receiver", Code: "ServiceUnavailable", Message: "try <later> & again", RequestID: "req-4"}
 		var buf bytes.Buffer
-		require.NoError(t, EncodeError(&buf, in))
+		require.NoError(t, Encode(&buf, in))
 		assert.Equal(t, in, stsxml.DecodeError(503, &buf))
 	})
 	t.Run("an error without a Type is written as Sender", func(t *testing.T) {
 		var buf bytes.Buffer
-		require.NoError(t, EncodeError(&buf, &stsxml.Error{Code: "AccessDenied"}))
+		require.NoError(t, Encode(&buf, &stsxml.Error{Code: "AccessDenied"}))
 		assert.Equal(t, &stsxml.Error{StatusCode: 403, Type: "Sender", Code: "AccessDenied"}, stsxml.DecodeError(403, &buf))
 	})
-	t.Run("encoders refuse nil", func(t *testing.T) {
+	t.Run("Encode refuses nil and what is not an STS document", func(t *testing.T) {
 		var buf bytes.Buffer
-		assert.Error(t, EncodeAssumeRoleWithWebIdentity(&buf, nil))
-		assert.Error(t, EncodeAssumeRole(&buf, nil))
-		assert.Error(t, EncodeGetCallerIdentity(&buf, nil))
-		assert.Error(t, EncodeError(&buf, nil))
+		assert.Error(t, Encode(&buf, (*sts.AssumeRoleWithWebIdentityOutput)(nil)))
+		assert.Error(t, Encode(&buf, (*sts.AssumeRoleOutput)(nil)))
+		assert.Error(t, Encode(&buf, (*sts.GetCallerIdentityOutput)(nil)))
+		assert.Error(t, Encode(&buf, (*stsxml.Error)(nil)))
+		assert.Error(t, Encode[any](&buf, nil))
+		assert.Error(t, Encode(&buf, sts.AssumeRoleOutput{}))
 		assert.Zero(t, buf.Len())
 	})
 }
@@ -126,7 +128,7 @@ func TestDecodeEncodeDecodeOfRealDocumentsIsStable(t *testing.T) {
 			first, err := stsxml.DecodeAssumeRoleWithWebIdentity(200, openTestdata(t, name))
 			require.NoError(t, err)
 			var buf bytes.Buffer
-			require.NoError(t, EncodeAssumeRoleWithWebIdentity(&buf, first))
+			require.NoError(t, Encode(&buf, first))
 			second, err := stsxml.DecodeAssumeRoleWithWebIdentity(200, &buf)
 			require.NoError(t, err)
 			assert.Equal(t, first, second)
@@ -137,7 +139,7 @@ func TestDecodeEncodeDecodeOfRealDocumentsIsStable(t *testing.T) {
 			first, err := stsxml.DecodeAssumeRole(200, openTestdata(t, name))
 			require.NoError(t, err)
 			var buf bytes.Buffer
-			require.NoError(t, EncodeAssumeRole(&buf, first))
+			require.NoError(t, Encode(&buf, first))
 			second, err := stsxml.DecodeAssumeRole(200, &buf)
 			require.NoError(t, err)
 			assert.Equal(t, first, second)
@@ -148,7 +150,7 @@ func TestDecodeEncodeDecodeOfRealDocumentsIsStable(t *testing.T) {
 			first, err := stsxml.DecodeGetCallerIdentity(200, openTestdata(t, name))
 			require.NoError(t, err)
 			var buf bytes.Buffer
-			require.NoError(t, EncodeGetCallerIdentity(&buf, first))
+			require.NoError(t, Encode(&buf, first))
 			second, err := stsxml.DecodeGetCallerIdentity(200, &buf)
 			require.NoError(t, err)
 			assert.Equal(t, first, second)

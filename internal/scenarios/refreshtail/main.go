@@ -72,16 +72,17 @@ func Run(w io.Writer, cfg Config) error {
 	fmt.Fprintf(w, "%d goroutines for %v each; provider takes %v; credentials live %v, refresh-ahead %v; slow = over %v\n\n",
 		cfg.Goroutines, cfg.Duration, cfg.ProviderDelay, cfg.Lifetime, cfg.RefreshAhead, cfg.SlowThreshold)
 
-	var irsaCalls atomic.Int64
-	irsaProvider := credentials.ProviderFunc(func(ctx context.Context) (credentials.Credentials, error) {
-		n := irsaCalls.Add(1)
-		if err := wait.Sleep(ctx, cfg.ProviderDelay); err != nil {
-			return credentials.Credentials{}, err
-		}
-		return credentials.Credentials{AccessKeyID: fmt.Sprintf("ASIAIRSA%06d", n), SecretAccessKey: "secret", Expires: time.Now().Add(cfg.Lifetime)}, nil
-	})
+	// refresh is the provider both caches wrap: it counts its calls in calls, takes
+	// ProviderDelay and returns the call's number and the credentials' expiry.
+	refresh := func(ctx context.Context, calls *atomic.Int64) (int64, time.Time, error) {
+		return calls.Add(1), time.Now().Add(cfg.ProviderDelay + cfg.Lifetime), wait.Sleep(ctx, cfg.ProviderDelay)
+	}
+	var irsaCalls, sdkCalls atomic.Int64
 	cache, err := credentials.NewCache(credentials.CacheOptions{
-		Provider:     irsaProvider,
+		Provider: credentials.ProviderFunc(func(ctx context.Context) (credentials.Credentials, error) {
+			n, expires, err := refresh(ctx, &irsaCalls)
+			return credentials.Credentials{AccessKeyID: fmt.Sprintf("ASIAIRSA%06d", n), SecretAccessKey: "secret", Expires: expires}, err
+		}),
 		RefreshAhead: cfg.RefreshAhead,
 		Mandatory:    cfg.RefreshAhead / 4, // leaves the background refresh time to finish first
 	})
@@ -92,15 +93,10 @@ func Run(w io.Writer, cfg Config) error {
 	irsa := measure("irsa credentials.Cache", cfg, func(ctx context.Context) error { _, err := cache.Retrieve(ctx); return err })
 	irsa.Refreshes = irsaCalls.Load()
 
-	var sdkCalls atomic.Int64
-	sdkProvider := aws.CredentialsProviderFunc(func(ctx context.Context) (aws.Credentials, error) {
-		n := sdkCalls.Add(1)
-		if err := wait.Sleep(ctx, cfg.ProviderDelay); err != nil {
-			return aws.Credentials{}, err
-		}
-		return aws.Credentials{AccessKeyID: fmt.Sprintf("ASIASDK%06d", n), SecretAccessKey: "secret", CanExpire: true, Expires: time.Now().Add(cfg.Lifetime)}, nil
-	})
-	sdkCache := aws.NewCredentialsCache(sdkProvider, func(o *aws.CredentialsCacheOptions) { o.ExpiryWindow = cfg.RefreshAhead })
+	sdkCache := aws.NewCredentialsCache(aws.CredentialsProviderFunc(func(ctx context.Context) (aws.Credentials, error) {
+		n, expires, err := refresh(ctx, &sdkCalls)
+		return aws.Credentials{AccessKeyID: fmt.Sprintf("ASIASDK%06d", n), SecretAccessKey: "secret", CanExpire: true, Expires: expires}, err
+	}), func(o *aws.CredentialsCacheOptions) { o.ExpiryWindow = cfg.RefreshAhead })
 	sdk := measure("aws-sdk-go-v2 aws.CredentialsCache", cfg, func(ctx context.Context) error { _, err := sdkCache.Retrieve(ctx); return err })
 	sdk.Refreshes = sdkCalls.Load()
 
