@@ -159,7 +159,7 @@ func (r *resolver) credentialSource(profile string, cs *setting, value string) e
 // visiting it again is a loop, except for a profile that names itself and holds static keys.
 func (r *resolver) validateSourceProfile(parent string, sp *setting, src string, visited []string) error {
 	if r.files.profiles[src] == nil {
-		reason := fmt.Sprintf("source_profile %s not found in %s or %s", src, r.files.config.display, r.files.credentials.display)
+		reason := fmt.Sprintf("source_profile %s not found in %s or %s", src, r.files.config.Path, r.files.credentials.Path)
 		if hint := r.missingProfileHint(src); hint != "" {
 			reason += "; " + hint
 		}

@@ -141,14 +141,6 @@ func (r *resolver) configuredEndpointURL(service string) (string, Setting, error
 	return v.v, v.set, nil
 }
 
-// serviceEndpointURL answers Result.ServiceEndpointURL.
-func (r *resolver) serviceEndpointURL(service string) (string, Setting, error) {
-	if ignore, _, err := r.boolean(envIgnoreConfiguredEndpointURLs, "ignore_configured_endpoint_urls"); ignore || err != nil {
-		return "", Setting{}, err
-	}
-	return r.configuredEndpointURL(service)
-}
-
 // servicesEndpoint reads endpoint_url from the service's block of the services section the
 // profile names, as botocore does: a profile that names a missing (or empty) services section is
 // an error.
@@ -160,7 +152,7 @@ func (r *resolver) servicesEndpoint(service string) (string, Setting, error) {
 	name := ref.v
 	sec := r.files.cfg.services[name]
 	if sec == nil || len(sec.own) == 0 && len(sec.defaults) == 0 {
-		return "", Setting{}, ref.invalid(r.name, fmt.Sprintf("names the services section %q, but %s has no [services %s] section with settings", redact.Clip(name, 64), r.files.config.display, redact.Clip(name, 64)))
+		return "", Setting{}, ref.invalid(r.name, fmt.Sprintf("names the services section %q, but %s has no [services %s] section with settings", redact.Clip(name, 64), r.files.config.Path, redact.Clip(name, 64)))
 	}
 	block := sec.get(service)
 	if block == nil {

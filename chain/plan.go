@@ -44,11 +44,10 @@ type resolver struct {
 func plan(ctx context.Context, opts Options) *resolver {
 	o, err := opts.normalized()
 	r := &resolver{ctx: ctx, opts: o, exp: &Explanation{}}
-	if err != nil {
-		r.exp.Err = leave(err)
-	} else {
-		r.exp.Err = leave(r.run())
+	if err == nil {
+		err = r.run()
 	}
+	r.exp.Err = leave(err)
 	return r
 }
 
@@ -131,7 +130,7 @@ func (r *resolver) note(format string, args ...any) {
 }
 
 func (r *resolver) loadFiles() error {
-	pick := func(option, optionName, envName, def string) fileState {
+	pick := func(kind, option, optionName, envName, def string) fileState {
 		raw, from := option, optionName
 		if raw == "" {
 			raw, from = r.env(envName), envName
@@ -140,36 +139,34 @@ func (r *resolver) loadFiles() error {
 			raw, from = def, "default"
 		}
 		p := expandPath(raw, r.env, r.opts.HomeDir)
-		return fileState{path: p, display: displayPath(p, r.opts.HomeDir), from: from}
+		return fileState{path: p, FileReport: FileReport{Kind: kind, Path: displayPath(p, r.opts.HomeDir), From: from}}
 	}
-	cfg := pick(r.opts.ConfigFile, "Options.ConfigFile", envConfigFile, "~/.aws/config")
-	creds := pick(r.opts.CredentialsFile, "Options.CredentialsFile", envSharedCredentialsFile, "~/.aws/credentials")
+	cfg := pick("config", r.opts.ConfigFile, "Options.ConfigFile", envConfigFile, "~/.aws/config")
+	creds := pick("credentials", r.opts.CredentialsFile, "Options.CredentialsFile", envSharedCredentialsFile, "~/.aws/credentials")
 	files, err := loadSharedFiles(r.ctx, cfg, creds)
 	if files != nil {
 		cfg, creds = files.config, files.credentials
 	}
-	r.exp.Files = []FileReport{
-		{Kind: "config", Path: cfg.display, From: cfg.from, Found: cfg.found, NotRegular: cfg.notRegular},
-		{Kind: "credentials", Path: creds.display, From: creds.from, Found: creds.found, NotRegular: creds.notRegular},
-	}
+	r.exp.Files = []FileReport{cfg.FileReport, creds.FileReport}
 	if err != nil {
 		return err
 	}
 	r.files = files
 	if name := "profile " + r.name; files.credSections[name] != nil {
-		r.note("%s has a section [%s]: in the credentials file sections are named without the \"profile \" prefix, so the AWS CLI reads it as a profile called %q, not %q", files.credentials.display, name, name, r.name)
+		r.note("%s has a section [%s]: in the credentials file sections are named without the \"profile \" prefix, so the AWS CLI reads it as a profile called %q, not %q", files.credentials.Path, name, name, r.name)
 	}
 	return nil
 }
 
 func (r *resolver) profileNotFound() error {
-	files := []string{r.files.config.display, r.files.credentials.display}
-	for i, f := range []fileState{r.files.config, r.files.credentials} {
-		if f.notRegular != "" {
-			files[i] += " (" + f.notRegular + ", not a regular file)"
-		} else if !f.found {
-			files[i] += " (missing)"
+	var files []string
+	for _, f := range r.exp.Files {
+		if f.NotRegular != "" {
+			f.Path += " (" + f.NotRegular + ", not a regular file)"
+		} else if !f.Found {
+			f.Path += " (missing)"
 		}
+		files = append(files, f.Path)
 	}
 	return &ProfileNotFoundError{Profile: r.name, From: r.exp.ProfileFrom, Files: files, Hint: r.missingProfileHint(r.name)}
 }
@@ -229,6 +226,14 @@ func (v value) invalid(profile, reason string) *ConfigError {
 	return &ConfigError{Key: v.set.Name, Reason: reason}
 }
 
+// from says where v came from: its variable, or "profile NAME, FILE line N".
+func (v value) from(profile string) string {
+	if v.s != nil {
+		return fmt.Sprintf("profile %s, %s", profile, v.s.where())
+	}
+	return v.set.Name
+}
+
 // record returns the plain value of key in profile name ("" when it is not set), adding where it
 // came from to step's Settings.
 func (r *resolver) record(step *Step, name, key string) (string, error) {
@@ -257,10 +262,7 @@ func (r *resolver) region() error {
 	} else if d := r.env(envDefaultRegion); d != "" && d != v.v {
 		r.note("AWS_REGION=%s is used and AWS_DEFAULT_REGION=%s is not; the AWS CLI v1 (botocore) reads only AWS_DEFAULT_REGION and would use %s", v.v, d, d)
 	}
-	e.Region, e.RegionFrom = v.v, v.set.Name
-	if v.s != nil {
-		e.RegionFrom = fmt.Sprintf("profile %s, %s", r.name, v.s.where())
-	}
+	e.Region, e.RegionFrom = v.v, v.from(r.name)
 	if !validRegion(v.v) {
 		return v.invalid(r.name, fmt.Sprintf("%q is not a valid region name, such as us-east-1", redact.Clip(v.v, 64)))
 	}

@@ -29,8 +29,8 @@ type Result struct {
 	// Explanation reports how all of the above was decided.
 	Explanation *Explanation
 
-	caches      []*credentials.Cache
-	endpointURL func(service string) (string, Setting, error)
+	caches   []*credentials.Cache
+	resolver *resolver // for ServiceEndpointURL
 }
 
 // ServiceEndpointURL returns the endpoint URL that the environment and the shared config set for
@@ -42,10 +42,14 @@ type Result struct {
 // variable's name, or the setting with its file and line. An empty url means none is configured: use the service's default
 // endpoint for the region. An error is a *ConfigError naming the file and line.
 func (r *Result) ServiceEndpointURL(service string) (url, from string, err error) {
-	if r.endpointURL == nil {
+	if r.resolver == nil {
 		return "", "", nil
 	}
-	u, set, err := r.endpointURL(service)
+	ignore, _, err := r.resolver.boolean(envIgnoreConfiguredEndpointURLs, "ignore_configured_endpoint_urls")
+	if ignore || err != nil {
+		return "", "", err
+	}
+	u, set, err := r.resolver.configuredEndpointURL(service)
 	if err != nil || u == "" {
 		return "", "", err
 	}
@@ -108,7 +112,7 @@ func resolve(ctx context.Context, opts Options) (*Result, *Explanation) {
 	if exp.Err != nil {
 		return nil, exp
 	}
-	res := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, RootCAs: r.roots, Explanation: exp, endpointURL: r.serviceEndpointURL}
+	res := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, RootCAs: r.roots, Explanation: exp, resolver: r}
 	if err := res.build(r); err != nil {
 		_ = res.Close()
 		exp.Err = leave(err)

@@ -220,15 +220,15 @@ func (r *resolver) noWebIdentityReason(name string, useEnv bool) string {
 func (r *resolver) staticKeys(name, source string, file fileState, sec *section, report func(SourceReport)) (bool, error) {
 	skip := ""
 	switch {
-	case !file.found:
-		skip = fmt.Sprintf("%s %s", file.display, file.absent())
+	case !file.Found:
+		skip = fmt.Sprintf("%s %s", file.Path, file.absent())
 	case sec == nil:
-		skip = fmt.Sprintf("%s has no profile %s", file.display, name)
+		skip = fmt.Sprintf("%s has no profile %s", file.Path, name)
 		if hint := r.missingProfileHint(name); hint != "" {
 			skip += " (" + hint + ")"
 		}
-	case !sec.has("aws_access_key_id"):
-		skip = fmt.Sprintf("profile %s in %s has no aws_access_key_id", name, file.display)
+	case sec.get("aws_access_key_id") == nil:
+		skip = fmt.Sprintf("profile %s in %s has no aws_access_key_id", name, file.Path)
 		if s := sec.get("aws_secret_access_key"); s != nil {
 			skip += fmt.Sprintf(" (it has aws_secret_access_key, %s line %d, which the AWS CLI ignores without an access key ID)", s.file, s.line)
 		}
@@ -267,10 +267,10 @@ func (r *resolver) staticKeys(name, source string, file fileState, sec *section,
 	step := Step{Kind: StepStatic, Profile: name, AccessKeyID: shown, Settings: []Setting{{Name: "aws_access_key_id", Value: shown, From: idSet.where()}}}
 	if tokenSet != nil && tokenSet.value != "" {
 		r.keys.SessionToken = tokenSet.value
-		step.Settings = append(step.Settings, Setting{Name: "session token", Value: "[set]", From: file.display})
+		step.Settings = append(step.Settings, Setting{Name: "session token", Value: "[set]", From: file.Path})
 	}
 	r.add(step)
-	report(SourceReport{Name: source, Status: Chosen, Reason: fmt.Sprintf("profile %s in %s has aws_access_key_id (line %d) and aws_secret_access_key", name, file.display, idSet.line)})
+	report(SourceReport{Name: source, Status: Chosen, Reason: fmt.Sprintf("profile %s in %s has aws_access_key_id (line %d) and aws_secret_access_key", name, file.Path, idSet.line)})
 	return true, nil
 }
 
