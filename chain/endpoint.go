@@ -75,26 +75,14 @@ func (r *resolver) endpointSettings() (cfg credentials.EndpointConfig, settings 
 	default:
 		return cfg, settings, v.invalid(r.name, fmt.Sprintf(`%q: valid values are "legacy" and "regional"`, redact.Clip(v.v, 64)))
 	}
-	ignore := false
-	for _, b := range []struct {
-		dst          *bool
-		envName, key string
-	}{
-		{&cfg.UseFIPS, envUseFIPSEndpoint, "use_fips_endpoint"},
-		{&cfg.UseDualStack, envUseDualStackEndpoint, "use_dualstack_endpoint"},
-		{&ignore, envIgnoreConfiguredEndpointURLs, "ignore_configured_endpoint_urls"},
-	} {
-		var set *Setting
-		*b.dst, set, err = r.boolean(b.envName, b.key)
-		if set != nil {
-			settings = append(settings, *set)
-		}
-		if err != nil {
-			return cfg, settings, err
-		}
+	if cfg.UseFIPS, err = r.boolean(envUseFIPSEndpoint, "use_fips_endpoint", &settings); err != nil {
+		return cfg, settings, err
 	}
-	if ignore {
-		return cfg, settings, nil
+	if cfg.UseDualStack, err = r.boolean(envUseDualStackEndpoint, "use_dualstack_endpoint", &settings); err != nil {
+		return cfg, settings, err
+	}
+	if ignore, err := r.boolean(envIgnoreConfiguredEndpointURLs, "ignore_configured_endpoint_urls", &settings); ignore || err != nil {
+		return cfg, settings, err
 	}
 	url, set, err := r.configuredEndpointURL("sts")
 	if url != "" {
@@ -106,19 +94,20 @@ func (r *resolver) endpointSettings() (cfg credentials.EndpointConfig, settings 
 
 // boolean reads a true or false setting: the variable, else the profile's key. botocore reads any
 // value but "true" (in any case) as false; chain refuses it, so that a FIPS requirement is never
-// dropped by a typo. set is where a value was found, or nil.
-func (r *resolver) boolean(envName, key string) (b bool, set *Setting, err error) {
+// dropped by a typo. Where a value was found is added to settings.
+func (r *resolver) boolean(envName, key string, settings *[]Setting) (bool, error) {
 	v, err := r.lookup(envName, r.name, key)
 	if err != nil || v.v == "" {
-		return false, nil, err
+		return false, err
 	}
+	*settings = append(*settings, v.set)
 	switch strings.ToLower(v.v) {
 	case "true":
-		return true, &v.set, nil
+		return true, nil
 	case "false":
-		return false, &v.set, nil
+		return false, nil
 	}
-	return false, &v.set, v.invalid(r.name, fmt.Sprintf("%q is neither true nor false (the AWS CLI would read it as false)", redact.Clip(v.v, 64)))
+	return false, v.invalid(r.name, fmt.Sprintf("%q is neither true nor false (the AWS CLI would read it as false)", redact.Clip(v.v, 64)))
 }
 
 // configuredEndpointURL is Result.ServiceEndpointURL for the profile in use, once the caller has

@@ -182,7 +182,10 @@ func (e *Explanation) String() string {
 	if e.Err == nil {
 		return e.report()
 	}
-	msg := unprefixed(e.Err)
+	msg := e.Err.Error()
+	if b, ok := e.Err.(*boundaryError); ok {
+		msg = b.err.Error() // without the "chain: " prefix
+	}
 	if nc := (*NoCredentialsError)(nil); errors.As(e.Err, &nc) {
 		msg = noCredentials // the rest of its message is this report
 	}

@@ -45,8 +45,7 @@ func (r *Result) ServiceEndpointURL(service string) (url, from string, err error
 	if r.resolver == nil {
 		return "", "", nil
 	}
-	ignore, _, err := r.resolver.boolean(envIgnoreConfiguredEndpointURLs, "ignore_configured_endpoint_urls")
-	if ignore || err != nil {
+	if ignore, err := r.resolver.boolean(envIgnoreConfiguredEndpointURLs, "ignore_configured_endpoint_urls", new([]Setting)); ignore || err != nil {
 		return "", "", err
 	}
 	u, set, err := r.resolver.configuredEndpointURL(service)
