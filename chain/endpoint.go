@@ -17,13 +17,10 @@ const (
 	envIgnoreConfiguredEndpointURLs = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"
 )
 
-// endpoint builds the STS endpoint configuration from the environment and the profile in use,
-// with botocore's precedence (see the package documentation), and resolves it into r.exp.STS.
-// The profile in use decides for every hop of a chain: botocore creates each hop's STS client
-// from the session, not from the source profile. Without a region botocore's STS client uses the
-// global endpoint, as if the region were "aws-global"; so does chain. A custom URL without a
-// region is signed for us-east-1 (botocore refuses to sign without a region). An error is kept
-// in r.exp.STS; run returns it only when the credentials come from STS.
+// endpoint resolves the STS endpoint settings of the profile in use into r.exp.STS, where an
+// error is kept: run returns it only when the credentials come from STS. The profile in use
+// decides for every hop, as botocore creates each hop's STS client from the session. Without a
+// region botocore uses the global endpoint ("aws-global"); a custom URL is signed for us-east-1.
 func (r *resolver) endpoint() {
 	rep := &r.exp.STS
 	cfg, settings, err := r.endpointSettings()

@@ -94,10 +94,8 @@ func (e *NoCredentialsError) Error() string {
 
 const noCredentials = "no credentials found in any source the AWS CLI would use"
 
-// boundaryError is how every error of Resolve and Explain leaves the package: the errors above
-// are built without a prefix, so that an Explanation can show them as they are, and this adds
-// "chain: " once. It is non-recoverable for credentials.IsNonRecoverable: configuration does not
-// fix itself. errors.As reaches the error it wraps.
+// boundaryError adds "chain: " once to every error of Resolve and Explain (an Explanation shows
+// them without it) and makes it non-recoverable: configuration does not fix itself.
 type boundaryError struct{ err error }
 
 func (e *boundaryError) Error() string        { return "chain: " + e.err.Error() }

@@ -7,21 +7,15 @@ import (
 	"unicode/utf8"
 )
 
-// maxConfigFileSize is the largest shared config or credentials file chain reads: 1 MiB. Real
-// files are a few kilobytes; a larger one is refused with a *ParseError instead of being read
-// into memory.
+// maxConfigFileSize is the largest shared file chain reads (real ones are a few KiB).
 const maxConfigFileSize = 1 << 20
 
 // This parser is hand-written because no maintained Go library reads Python configparser's
 // dialect as botocore does (continuation lines, nested blocks, [DEFAULT] keys, its errors), and a
 // file read differently would resolve to different credentials; ini_peer_test.go checks it
 // against botocore itself. The dialect is configparser.RawConfigParser's with its defaults, as
-// the package documentation ("Files") describes it. The finer points: "\r\n", "\r" and "\n" all
-// end a line; a section name is everything between the first '[' and the last ']', case-sensitive;
-// key and value are trimmed of (Unicode) white space; a line indented deeper than the current
-// key's line continues its value even when it looks like a section header, and blank lines
-// inside a value are kept; a nested block is split on '=' only, its keys kept as written; a key
-// outside any section, or a line that is neither a section, a key nor a comment, is an error.
+// the package documentation ("Files") describes it; note that a line indented deeper than the
+// current key's line continues its value even when it looks like a section header.
 
 // iniFile is one parsed file. Nested blocks are not parsed yet: botocore parses them when it
 // reads a section, so an error in one surfaces only when a section is read (see sectionsView).

@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"cmp"
 	"context"
 	"crypto/x509"
 	"fmt"
@@ -81,21 +82,14 @@ func (r *resolver) run() error {
 	r.endpoint()
 	bundleErr := r.caBundle()
 	found, err := r.sources()
-	if err != nil {
+	if err := cmp.Or(err, regionErr, bundleErr); err != nil {
 		return err
-	}
-	if regionErr != nil {
-		return regionErr
-	}
-	if bundleErr != nil {
-		return bundleErr
 	}
 	if !found {
 		return &NoCredentialsError{Explanation: r.exp}
 	}
-	for _, s := range r.exp.Steps {
-		r.exp.STS.Used = r.exp.STS.Used || s.Kind == StepWebIdentity || s.Kind == StepAssumeRole
-	}
+	last := r.exp.Steps[len(r.exp.Steps)-1].Kind
+	r.exp.STS.Used = last == StepWebIdentity || last == StepAssumeRole
 	if r.exp.STS.Used && r.exp.STS.Err != nil {
 		if r.opts.STS == nil {
 			return r.exp.STS.Err
@@ -205,10 +199,8 @@ type value struct {
 // lookup returns the value of the environment variable envName (unless envName is "" or the
 // variable is not set), else the plain value of key in profile name.
 func (r *resolver) lookup(envName, name, key string) (value, error) {
-	if envName != "" {
-		if v := r.env(envName); v != "" {
-			return value{v: v, set: Setting{Name: envName, Value: v, From: "env"}}, nil
-		}
+	if v := r.env(envName); envName != "" && v != "" {
+		return value{v: v, set: Setting{Name: envName, Value: v, From: "env"}}, nil
 	}
 	s := r.files.profiles[name].get(key)
 	if s == nil {
@@ -244,9 +236,7 @@ func (r *resolver) record(step *Step, name, key string) (string, error) {
 	return v.v, err
 }
 
-// region resolves the region: Options.Region, AWS_REGION, AWS_DEFAULT_REGION, then the profile's
-// region (from either file). botocore reads only AWS_DEFAULT_REGION: AWS_REGION is one of this
-// package's deliberate differences.
+// region resolves the region in the order Options.Region documents.
 func (r *resolver) region() error {
 	e := r.exp
 	if r.opts.Region != "" {

@@ -95,8 +95,6 @@ func Explain(ctx context.Context, opts Options) (*Explanation, error) {
 	if err := ctx.Err(); err != nil {
 		return &Explanation{Err: err}, err
 	}
-	// Building the providers makes no request, and reports a setting they refuse, such as an
-	// invalid role ARN or session name, as Resolve would.
 	res, exp := resolve(ctx, opts)
 	if res != nil {
 		_ = res.Close()
@@ -136,7 +134,6 @@ func (r *Result) build(res *resolver) error {
 		}
 		client = c
 	}
-	noEnv := func(string) string { return "" } // chain already read AWS_ROLE_SESSION_NAME where botocore does
 	var (
 		source credentials.Provider
 		roles  []credentials.AssumeRoleOptions
@@ -151,7 +148,8 @@ func (r *Result) build(res *resolver) error {
 		case StepWebIdentity:
 			source, err = credentials.NewWebIdentity(credentials.WebIdentityOptions{
 				RoleARN: s.RoleARN, TokenFile: s.TokenFile, SessionName: s.SessionName,
-				Client: client, Getenv: noEnv, Now: o.Now,
+				Client: client, Now: o.Now,
+				Getenv: func(string) string { return "" }, // chain read AWS_ROLE_SESSION_NAME where botocore does
 			})
 		case StepAssumeRole:
 			role := credentials.AssumeRoleOptions{
@@ -169,9 +167,8 @@ func (r *Result) build(res *resolver) error {
 		}
 	}
 	if len(roles) == 0 {
-		cacheOpts := o.Cache
-		cacheOpts.Provider = source
-		c, err := credentials.NewCache(cacheOpts)
+		o.Cache.Provider = source
+		c, err := credentials.NewCache(o.Cache)
 		if err != nil {
 			return err
 		}

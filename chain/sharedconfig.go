@@ -240,11 +240,9 @@ func loadSharedFiles(ctx context.Context, config, credentials fileState) (*share
 	return sf, nil
 }
 
-// readSections reads and parses one file, setting s.Found when it did. Like botocore, it takes a
-// missing path, or one that is not a regular file (a directory, a named pipe, /dev/null), as an
-// empty file; it never opens the latter, and records what it is in s.NotRegular. Unlike botocore,
-// which silently reads a file it may not open as empty, an unreadable file is an error. At most
-// maxConfigFileSize+1 bytes are read, and no longer than ctx allows.
+// readSections reads and parses one file. Like botocore, it takes a missing path, or one that is
+// not a regular file (never opened; recorded in s.NotRegular), as an empty file; unlike botocore,
+// it fails on a file it may not open.
 func readSections(ctx context.Context, s *fileState) ([]*section, error) {
 	data, err := readfile.Reader{Limit: maxConfigFileSize}.Read(ctx, s.path)
 	var notRegular *readfile.NotRegularError
