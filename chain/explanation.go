@@ -295,9 +295,8 @@ func (s Step) describe() string {
 	return strings.Join(parts, ", ")
 }
 
-// shownValue is a setting's value as a report shows it: clipped, and not at all when it holds
-// what looks like a web identity token. Resolve refuses such a token file before recording it;
-// this keeps an Explanation built or changed by hand from printing one.
+// shownValue is a setting's value clipped, and hidden when it holds what looks like a web identity
+// token: Resolve never records one, but an Explanation built or changed by hand may hold one.
 func shownValue(v string) string {
 	if redact.ContainsJWT(v) {
 		return "(not shown: it holds what looks like a web identity token)"

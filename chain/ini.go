@@ -91,23 +91,16 @@ func parseINI(path string, data []byte) (*iniFile, error) {
 			return nil, &ParseError{File: path, Line: lineno, Reason: "the line is not valid UTF-8"}
 		}
 		value := pyStrip(line)
-		isComment := strings.HasPrefix(value, "#") || strings.HasPrefix(value, ";")
-		if isComment {
-			value = ""
-		}
-		if value == "" {
-			// A blank line inside a value is kept (trailing ones are trimmed when the value is
-			// read); a comment line is skipped without ending the value.
-			if !isComment && curKey != nil {
-				curKey.lines = append(curKey.lines, "")
-				curKey.nums = append(curKey.nums, lineno)
-			}
-			continue
+		if strings.HasPrefix(value, "#") || strings.HasPrefix(value, ";") {
+			continue // a comment line does not end a value
 		}
 		lineIndent := pyIndent(line)
-		if curKey != nil && lineIndent > indent {
-			curKey.lines = append(curKey.lines, value)
-			curKey.nums = append(curKey.nums, lineno)
+		// A blank line inside a value is kept (trailing ones are trimmed when the value is read).
+		if curKey != nil && (value == "" || lineIndent > indent) {
+			curKey.lines, curKey.nums = append(curKey.lines, value), append(curKey.nums, lineno)
+			continue
+		}
+		if value == "" {
 			continue
 		}
 		indent = lineIndent

@@ -198,14 +198,6 @@ type fileState struct {
 	path string
 }
 
-// absent says why f was not read: it "does not exist", or what is there instead.
-func (f fileState) absent() string {
-	if f.NotRegular != "" {
-		return "is " + f.NotRegular + ", not a regular file"
-	}
-	return "does not exist"
-}
-
 // sharedFiles holds both files as botocore reads them.
 type sharedFiles struct {
 	config, credentials fileState

@@ -150,9 +150,8 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 		return false, nil
 	}
 	if redact.ContainsJWT(tok.v) {
-		// A token pasted where its file's path belongs, alone or with quotes, "Bearer ", a path
-		// around it: refuse it here, before it is recorded in the explanation, and never repeat
-		// any of it.
+		// A token pasted where its file's path belongs (perhaps quoted, or inside a path) is
+		// refused before it is recorded in the explanation, and none of it is repeated.
 		ce := tok.invalid(name, "holds what looks like a web identity token (a JWT) instead of the path of the file that contains it (the value is not shown because it is a secret): set it to the token file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token")
 		return failed(report, source, ce)
 	}
@@ -220,8 +219,10 @@ func (r *resolver) noWebIdentityReason(name string, useEnv bool) string {
 func (r *resolver) staticKeys(name, source string, file fileState, sec *section, report func(SourceReport)) (bool, error) {
 	skip := ""
 	switch {
+	case file.NotRegular != "":
+		skip = fmt.Sprintf("%s is %s, not a regular file", file.Path, file.NotRegular)
 	case !file.Found:
-		skip = fmt.Sprintf("%s %s", file.Path, file.absent())
+		skip = file.Path + " does not exist"
 	case sec == nil:
 		skip = fmt.Sprintf("%s has no profile %s", file.Path, name)
 		if hint := r.missingProfileHint(name); hint != "" {
