@@ -15,11 +15,9 @@ import (
 // with the reason each was skipped, the steps that produce the credentials, and where every value
 // came from. It never holds a secret. String renders it for a person.
 type Explanation struct {
-	// Profile is the profile in use, "default" when none was named.
-	Profile string
-	// ProfileFrom says where the profile name came from: "Options.Profile",
-	// "AWS_DEFAULT_PROFILE", "AWS_PROFILE", or "default" when none was named.
-	ProfileFrom string
+	// Profile is the profile in use and ProfileFrom what named it: "Options.Profile",
+	// "AWS_DEFAULT_PROFILE" or "AWS_PROFILE"; both are "default" when none was named.
+	Profile, ProfileFrom string
 	// Files are the shared config and credentials files, in that order.
 	Files []FileReport
 	// Sources are the credential sources considered, in order; the last one is the chosen one
@@ -29,15 +27,13 @@ type Explanation struct {
 	// (environment, static keys or web identity) followed by zero or more AssumeRole steps.
 	// Empty when no source was chosen.
 	Steps []Step
-	// Region is the resolved region; "" when none is configured.
-	Region string
-	// RegionFrom says where Region came from ("Options.Region", "AWS_REGION",
-	// "AWS_DEFAULT_REGION" or "profile NAME (FILE line N)"); "" when none is configured.
-	RegionFrom string
+	// Region is the resolved region and RegionFrom where it came from ("Options.Region",
+	// "AWS_REGION", "AWS_DEFAULT_REGION" or "profile NAME, FILE line N"); both "" when there is none.
+	Region, RegionFrom string
 	// STS describes the STS endpoint decision.
 	STS STSReport
 	// CABundle is the path of the CA bundle, as written, and CABundleFrom says where it came
-	// from ("AWS_CA_BUNDLE" or "profile NAME, FILE line N"); both "" when none is configured.
+	// from ("AWS_CA_BUNDLE" or "profile NAME, FILE line N"); both "" when there is none.configured.
 	CABundle, CABundleFrom string
 	// Notes are observations that do not stop resolution but may surprise: settings the AWS CLI
 	// ignores, environment variables overridden by others.

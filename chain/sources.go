@@ -286,6 +286,7 @@ func (r *resolver) lastSources(report func(SourceReport)) {
 		}
 		return otherwise
 	}
+	const containerWhy = " is set, but container credentials (ECS, EKS Pod Identity) are not supported by this library"
 	container := reason("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", containerWhy, reason("AWS_CONTAINER_CREDENTIALS_FULL_URI", containerWhy, ""))
 	imds := "the AWS CLI would ask the instance metadata service (169.254.169.254) here"
 	if strings.EqualFold(r.env("AWS_EC2_METADATA_DISABLED"), "true") {
@@ -301,5 +302,3 @@ func (r *resolver) lastSources(report func(SourceReport)) {
 		report(s)
 	}
 }
-
-const containerWhy = " is set, but container credentials (ECS, EKS Pod Identity) are not supported by this library"
