@@ -39,12 +39,6 @@ type iniKey struct {
 	nums  []int    // line number of each value line
 }
 
-// value is the value as configparser returns it: lines joined by "\n", trailing white space
-// removed.
-func (k *iniKey) value() string {
-	return pyRStrip(strings.Join(k.lines, "\n"))
-}
-
 // ParseError reports a shared config or credentials file that cannot be read, and where. It never
 // quotes the offending line, which could hold a secret.
 type ParseError struct {
@@ -104,7 +98,9 @@ func parseINI(path string, data []byte) (*iniFile, error) {
 			continue
 		}
 		indent = lineIndent
-		if name, ok := sectionHeader(value); ok {
+		// configparser's `\[(?P<header>.+)\]`: the name runs from the first '[' to the last ']'.
+		if end := strings.LastIndexByte(value, ']'); value[0] == '[' && end >= 2 {
+			name := value[1:end]
 			curKey = nil
 			switch {
 			case name == "DEFAULT": // may appear more than once
@@ -124,17 +120,18 @@ func parseINI(path string, data []byte) (*iniFile, error) {
 		if cur == nil {
 			return nil, &ParseError{File: path, Line: lineno, Reason: "a setting appears before any [section] header"}
 		}
-		key, val, ok := splitOption(value)
-		if !ok {
+		// configparser's option pattern: the key is what precedes the first '=' or ':'.
+		i := strings.IndexAny(value, "=:")
+		if i < 0 {
 			if deferred == nil {
 				deferred = &ParseError{File: path, Line: lineno, Reason: "the line is not a [section], a key = value setting or a comment"}
 			}
 			continue
 		}
+		key, val := pyLower(pyStrip(value[:i])), pyStrip(value[i+1:])
 		if key == "" && deferred == nil {
 			deferred = &ParseError{File: path, Line: lineno, Reason: "the setting has no key before its '=' or ':'"}
 		}
-		key = pyLower(key)
 		id := [2]string{cur.name, key}
 		if first := keys[id]; first != nil {
 			return nil, &ParseError{File: path, Line: lineno, Reason: fmt.Sprintf("%s appears twice in section [%s] (first on line %d); the AWS CLI refuses the file", key, cur.name, first.line)}
@@ -152,29 +149,6 @@ func parseINI(path string, data []byte) (*iniFile, error) {
 	return f, nil
 }
 
-// sectionHeader matches configparser's `\[(?P<header>.+)\]` against a trimmed line: the name runs
-// from after the first '[' to the last ']' and must not be empty.
-func sectionHeader(s string) (string, bool) {
-	if !strings.HasPrefix(s, "[") {
-		return "", false
-	}
-	end := strings.LastIndexByte(s, ']')
-	if end < 2 {
-		return "", false
-	}
-	return s[1:end], true
-}
-
-// splitOption matches configparser's option pattern: the key is what precedes the first '=' or
-// ':', both sides trimmed.
-func splitOption(s string) (key, value string, ok bool) {
-	i := strings.IndexAny(s, "=:")
-	if i < 0 {
-		return "", "", false
-	}
-	return pyStrip(s[:i]), pyStrip(s[i+1:]), true
-}
-
 // pySpace reports whether r is white space for Python's str.isspace, str.strip and the \s of its
 // regular expressions. The set differs from Go's unicode.IsSpace (it adds U+001C–U+001F).
 func pySpace(r rune) bool {
@@ -186,8 +160,7 @@ func pySpace(r rune) bool {
 	return r >= 0x2000 && r <= 0x200a
 }
 
-func pyStrip(s string) string  { return strings.TrimFunc(s, pySpace) }
-func pyRStrip(s string) string { return strings.TrimRightFunc(s, pySpace) }
+func pyStrip(s string) string { return strings.TrimFunc(s, pySpace) }
 
 // pyIndent is the number of characters (not bytes) before the first non-space one, as
 // configparser measures indentation.

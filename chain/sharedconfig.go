@@ -87,7 +87,7 @@ func (f *iniFile) settings(is *iniSection) (map[string]*setting, error) {
 // does: every non-blank line must hold '='; keys keep their case; a later key replaces an earlier
 // one.
 func (f *iniFile) setting(k *iniKey) (*setting, error) {
-	v := k.value()
+	v := strings.TrimRightFunc(strings.Join(k.lines, "\n"), pySpace) // the value as configparser returns it
 	st := &setting{key: k.name, file: f.path, line: k.line}
 	if !strings.HasPrefix(v, "\n") {
 		st.value = v
