@@ -38,9 +38,9 @@ type Result struct {
 // with the AWS CLI's precedence: AWS_ENDPOINT_URL_<ID> (upper case, spaces as underscores),
 // AWS_ENDPOINT_URL, endpoint_url in the service's block of the [services NAME] section that the
 // profile names, the profile's endpoint_url; nothing when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or
-// the profile's ignore_configured_endpoint_urls is true. from says where the URL was found: the
-// variable's name, or the setting with its file and line. An empty url means none is configured: use the service's default
-// endpoint for the region. An error is a *ConfigError naming the file and line.
+// the profile's ignore_configured_endpoint_urls is true. from is the variable's name, or the
+// setting with its file and line. An empty url means none is configured: use the service's
+// default endpoint for the region. An error is a *ConfigError naming the file and line.
 func (r *Result) ServiceEndpointURL(service string) (url, from string, err error) {
 	if r.resolver == nil {
 		return "", "", nil
