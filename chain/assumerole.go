@@ -94,35 +94,31 @@ func (r *resolver) assumeRole(name string, visited *[]string) error {
 		ce.Unsupported = true
 		return ce
 	}
-	if s := p.get("duration_seconds"); s != nil {
-		if step.Duration, err = r.durationSeconds(name, s); err != nil {
-			return err
-		}
-		if step.Duration > 0 {
-			step.Settings = append(step.Settings, Setting{Name: "duration_seconds", Value: s.value, From: s.where()})
-		}
+	if err := r.durationSeconds(&step, name); err != nil {
+		return err
 	}
 	r.add(step)
 	return nil
 }
 
-// durationSeconds reads duration_seconds. Like botocore, a value Python's int() cannot read is
-// ignored (STS's default of one hour applies), with a note; a number outside STS's 900–43200 is
-// an error here rather than at STS.
-func (r *resolver) durationSeconds(profile string, s *setting) (time.Duration, error) {
-	v, err := plainValue(profile, s)
-	if err != nil {
-		return 0, err
+// durationSeconds sets step's Duration from duration_seconds. Like botocore, a value Python's
+// int() cannot read is ignored (STS's default of one hour applies), with a note; a number outside
+// STS's 900–43200 is an error here rather than at STS.
+func (r *resolver) durationSeconds(step *Step, profile string) error {
+	v, err := r.lookup("", profile, "duration_seconds")
+	if err != nil || v.s == nil {
+		return err
 	}
-	n, ok := pyInt(v)
+	n, ok := pyInt(v.v)
 	if !ok {
-		r.note("profile %s: duration_seconds %q (%s) is not a whole number; the AWS CLI ignores it, and so does chain: STS's default of one hour applies", profile, redact.Clip(v, 64), s.where())
-		return 0, nil
+		r.note("profile %s: duration_seconds %q (%s) is not a whole number; the AWS CLI ignores it, and so does chain: STS's default of one hour applies", profile, redact.Clip(v.v, 64), v.set.From)
+		return nil
 	}
 	if n < 900 || n > 43200 {
-		return 0, s.invalid(profile, fmt.Sprintf("%d is outside STS's range of 900 to 43200 seconds (15 minutes to 12 hours)", n))
+		return v.s.invalid(profile, fmt.Sprintf("%d is outside STS's range of 900 to 43200 seconds (15 minutes to 12 hours)", n))
 	}
-	return time.Duration(n) * time.Second, nil
+	step.Duration, step.Settings = time.Duration(n)*time.Second, append(step.Settings, v.set)
+	return nil
 }
 
 // pyInt parses like Python's int(str) for ASCII input: optional sign, decimal digits, single
@@ -159,7 +155,7 @@ func (r *resolver) credentialSource(profile string, cs *setting, value string) e
 // visiting it again is a loop, except for a profile that names itself and holds static keys.
 func (r *resolver) validateSourceProfile(parent string, sp *setting, src string, visited []string) error {
 	if r.files.profiles[src] == nil {
-		reason := fmt.Sprintf("source_profile %s not found in %s or %s", src, r.files.config.display, r.files.credentials.display)
+		reason := fmt.Sprintf("source_profile %s not found in %s or %s", src, r.files.config.Path, r.files.credentials.Path)
 		if hint := r.missingProfileHint(src); hint != "" {
 			reason += "; " + hint
 		}

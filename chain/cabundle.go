@@ -1,10 +1,6 @@
 package chain
 
-import (
-	"fmt"
-
-	"github.com/irsa-go/irsa/internal/tlsroots"
-)
+import "github.com/irsa-go/irsa/internal/tlsroots"
 
 // caBundle reads the CA bundle that AWS_CA_BUNDLE, else the profile's ca_bundle, names, as
 // botocore does: the path is used as written, and the bundle replaces the system's roots.
@@ -13,10 +9,7 @@ func (r *resolver) caBundle() error {
 	if err != nil || v.v == "" {
 		return err
 	}
-	r.exp.CABundle, r.exp.CABundleFrom = v.v, v.set.Name
-	if v.s != nil {
-		r.exp.CABundleFrom = fmt.Sprintf("profile %s, %s", r.name, v.s.where())
-	}
+	r.exp.CABundle, r.exp.CABundleFrom = v.v, v.from(r.name)
 	if r.roots, err = tlsroots.Load(r.ctx, v.v); err != nil {
 		return v.invalid(r.name, err.Error())
 	}

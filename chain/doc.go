@@ -39,16 +39,13 @@
 // keys); otherwise its role is assumed in turn. A profile may name itself as source_profile when
 // it holds keys. A loop is an error that prints it ("a -> b -> a").
 //
-// The profile is Options.Profile, else AWS_DEFAULT_PROFILE, else AWS_PROFILE (botocore reads
-// AWS_DEFAULT_PROFILE first), else "default". A profile that is named but exists in neither file
-// is an error even when environment keys are set, as in the AWS CLI.
+// The profile is chosen as Options.Profile says. One that is named but exists in neither file is
+// an error even when environment keys are set, as in the AWS CLI.
 //
 // # Region and STS endpoint
 //
-// The region is Options.Region, else AWS_REGION, else AWS_DEFAULT_REGION, else the profile's
-// region. This is a deliberate difference from botocore, which reads only
-// AWS_DEFAULT_REGION; the AWS CLI v2, the AWS SDKs and the EKS pod identity webhook use
-// AWS_REGION. Without a region, STS is called at its global endpoint, as botocore does.
+// The region is chosen as Options.Region says (AWS_REGION first, unlike botocore). Without a
+// region, STS is called at its global endpoint, as botocore does.
 //
 // The endpoint settings come from the profile in use and apply to every hop of a chain:
 // AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the "sts" block of the profile's [services NAME]

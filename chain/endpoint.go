@@ -17,13 +17,10 @@ const (
 	envIgnoreConfiguredEndpointURLs = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"
 )
 
-// endpoint builds the STS endpoint configuration from the environment and the profile in use,
-// with botocore's precedence (see the package documentation), and resolves it into r.exp.STS.
-// The profile in use decides for every hop of a chain: botocore creates each hop's STS client
-// from the session, not from the source profile. Without a region botocore's STS client uses the
-// global endpoint, as if the region were "aws-global"; so does chain. A custom URL without a
-// region is signed for us-east-1 (botocore refuses to sign without a region). An error is kept
-// in r.exp.STS; run returns it only when the credentials come from STS.
+// endpoint resolves the STS endpoint settings of the profile in use into r.exp.STS, where an
+// error is kept: run returns it only when the credentials come from STS. The profile in use
+// decides for every hop, as botocore creates each hop's STS client from the session. Without a
+// region botocore uses the global endpoint ("aws-global"); a custom URL is signed for us-east-1.
 func (r *resolver) endpoint() {
 	rep := &r.exp.STS
 	cfg, settings, err := r.endpointSettings()
@@ -75,26 +72,14 @@ func (r *resolver) endpointSettings() (cfg credentials.EndpointConfig, settings 
 	default:
 		return cfg, settings, v.invalid(r.name, fmt.Sprintf(`%q: valid values are "legacy" and "regional"`, redact.Clip(v.v, 64)))
 	}
-	ignore := false
-	for _, b := range []struct {
-		dst          *bool
-		envName, key string
-	}{
-		{&cfg.UseFIPS, envUseFIPSEndpoint, "use_fips_endpoint"},
-		{&cfg.UseDualStack, envUseDualStackEndpoint, "use_dualstack_endpoint"},
-		{&ignore, envIgnoreConfiguredEndpointURLs, "ignore_configured_endpoint_urls"},
-	} {
-		var set *Setting
-		*b.dst, set, err = r.boolean(b.envName, b.key)
-		if set != nil {
-			settings = append(settings, *set)
-		}
-		if err != nil {
-			return cfg, settings, err
-		}
+	if cfg.UseFIPS, err = r.boolean(envUseFIPSEndpoint, "use_fips_endpoint", &settings); err != nil {
+		return cfg, settings, err
 	}
-	if ignore {
-		return cfg, settings, nil
+	if cfg.UseDualStack, err = r.boolean(envUseDualStackEndpoint, "use_dualstack_endpoint", &settings); err != nil {
+		return cfg, settings, err
+	}
+	if ignore, err := r.boolean(envIgnoreConfiguredEndpointURLs, "ignore_configured_endpoint_urls", &settings); ignore || err != nil {
+		return cfg, settings, err
 	}
 	url, set, err := r.configuredEndpointURL("sts")
 	if url != "" {
@@ -106,19 +91,20 @@ func (r *resolver) endpointSettings() (cfg credentials.EndpointConfig, settings 
 
 // boolean reads a true or false setting: the variable, else the profile's key. botocore reads any
 // value but "true" (in any case) as false; chain refuses it, so that a FIPS requirement is never
-// dropped by a typo. set is where a value was found, or nil.
-func (r *resolver) boolean(envName, key string) (b bool, set *Setting, err error) {
+// dropped by a typo. Where a value was found is added to settings.
+func (r *resolver) boolean(envName, key string, settings *[]Setting) (bool, error) {
 	v, err := r.lookup(envName, r.name, key)
 	if err != nil || v.v == "" {
-		return false, nil, err
+		return false, err
 	}
+	*settings = append(*settings, v.set)
 	switch strings.ToLower(v.v) {
 	case "true":
-		return true, &v.set, nil
+		return true, nil
 	case "false":
-		return false, &v.set, nil
+		return false, nil
 	}
-	return false, &v.set, v.invalid(r.name, fmt.Sprintf("%q is neither true nor false (the AWS CLI would read it as false)", redact.Clip(v.v, 64)))
+	return false, v.invalid(r.name, fmt.Sprintf("%q is neither true nor false (the AWS CLI would read it as false)", redact.Clip(v.v, 64)))
 }
 
 // configuredEndpointURL is Result.ServiceEndpointURL for the profile in use, once the caller has
@@ -141,14 +127,6 @@ func (r *resolver) configuredEndpointURL(service string) (string, Setting, error
 	return v.v, v.set, nil
 }
 
-// serviceEndpointURL answers Result.ServiceEndpointURL.
-func (r *resolver) serviceEndpointURL(service string) (string, Setting, error) {
-	if ignore, _, err := r.boolean(envIgnoreConfiguredEndpointURLs, "ignore_configured_endpoint_urls"); ignore || err != nil {
-		return "", Setting{}, err
-	}
-	return r.configuredEndpointURL(service)
-}
-
 // servicesEndpoint reads endpoint_url from the service's block of the services section the
 // profile names, as botocore does: a profile that names a missing (or empty) services section is
 // an error.
@@ -160,7 +138,7 @@ func (r *resolver) servicesEndpoint(service string) (string, Setting, error) {
 	name := ref.v
 	sec := r.files.cfg.services[name]
 	if sec == nil || len(sec.own) == 0 && len(sec.defaults) == 0 {
-		return "", Setting{}, ref.invalid(r.name, fmt.Sprintf("names the services section %q, but %s has no [services %s] section with settings", redact.Clip(name, 64), r.files.config.display, redact.Clip(name, 64)))
+		return "", Setting{}, ref.invalid(r.name, fmt.Sprintf("names the services section %q, but %s has no [services %s] section with settings", redact.Clip(name, 64), r.files.config.Path, redact.Clip(name, 64)))
 	}
 	block := sec.get(service)
 	if block == nil {

@@ -37,17 +37,19 @@ func (e *ConfigError) Error() string {
 	if e.Profile != "" {
 		fmt.Fprintf(&b, "profile %s: ", redact.Clip(e.Profile, 200))
 	}
+	at := ""
+	if e.File != "" && e.Line > 0 {
+		at = fmt.Sprintf("%s line %d", e.File, e.Line)
+	}
 	// The key leads unless the reason starts with it already.
 	switch {
-	case e.Key != "" && strings.HasPrefix(e.Reason, e.Key+" ") && e.File != "" && e.Line > 0:
-		fmt.Fprintf(&b, "%s line %d: ", e.File, e.Line)
-	case e.Key != "" && strings.HasPrefix(e.Reason, e.Key+" "):
-	case e.Key != "":
-		b.WriteString(e.Key)
-		if e.File != "" && e.Line > 0 {
-			fmt.Fprintf(&b, " (%s line %d)", e.File, e.Line)
-		}
-		b.WriteString(": ")
+	case e.Key == "":
+	case !strings.HasPrefix(e.Reason, e.Key+" ") && at != "":
+		fmt.Fprintf(&b, "%s (%s): ", e.Key, at)
+	case !strings.HasPrefix(e.Reason, e.Key+" "):
+		b.WriteString(e.Key + ": ")
+	case at != "":
+		b.WriteString(at + ": ")
 	}
 	b.WriteString(e.Reason)
 	return b.String()
@@ -92,10 +94,8 @@ func (e *NoCredentialsError) Error() string {
 
 const noCredentials = "no credentials found in any source the AWS CLI would use"
 
-// boundaryError is how every error of Resolve and Explain leaves the package: the errors above
-// are built without a prefix, so that an Explanation can show them as they are, and this adds
-// "chain: " once. It is non-recoverable for credentials.IsNonRecoverable: configuration does not
-// fix itself. errors.As reaches the error it wraps.
+// boundaryError adds "chain: " once to every error of Resolve and Explain (an Explanation shows
+// them without it) and makes it non-recoverable: configuration does not fix itself.
 type boundaryError struct{ err error }
 
 func (e *boundaryError) Error() string        { return "chain: " + e.err.Error() }
@@ -108,13 +108,4 @@ func leave(err error) error {
 		return nil
 	}
 	return &boundaryError{err: err}
-}
-
-// unprefixed is the text of err without the package prefix that leave added: how an
-// Explanation shows its own error.
-func unprefixed(err error) string {
-	if b, ok := err.(*boundaryError); ok {
-		return b.err.Error()
-	}
-	return err.Error()
 }

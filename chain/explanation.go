@@ -15,11 +15,9 @@ import (
 // with the reason each was skipped, the steps that produce the credentials, and where every value
 // came from. It never holds a secret. String renders it for a person.
 type Explanation struct {
-	// Profile is the profile in use, "default" when none was named.
-	Profile string
-	// ProfileFrom says where the profile name came from: "Options.Profile",
-	// "AWS_DEFAULT_PROFILE", "AWS_PROFILE", or "default" when none was named.
-	ProfileFrom string
+	// Profile is the profile in use and ProfileFrom what named it: "Options.Profile",
+	// "AWS_DEFAULT_PROFILE" or "AWS_PROFILE"; both are "default" when none was named.
+	Profile, ProfileFrom string
 	// Files are the shared config and credentials files, in that order.
 	Files []FileReport
 	// Sources are the credential sources considered, in order; the last one is the chosen one
@@ -29,15 +27,13 @@ type Explanation struct {
 	// (environment, static keys or web identity) followed by zero or more AssumeRole steps.
 	// Empty when no source was chosen.
 	Steps []Step
-	// Region is the resolved region; "" when none is configured.
-	Region string
-	// RegionFrom says where Region came from ("Options.Region", "AWS_REGION",
-	// "AWS_DEFAULT_REGION" or "profile NAME (FILE line N)"); "" when none is configured.
-	RegionFrom string
+	// Region is the resolved region and RegionFrom where it came from ("Options.Region",
+	// "AWS_REGION", "AWS_DEFAULT_REGION" or "profile NAME, FILE line N"); both "" when there is none.
+	Region, RegionFrom string
 	// STS describes the STS endpoint decision.
 	STS STSReport
 	// CABundle is the path of the CA bundle, as written, and CABundleFrom says where it came
-	// from ("AWS_CA_BUNDLE" or "profile NAME, FILE line N"); both "" when none is configured.
+	// from ("AWS_CA_BUNDLE" or "profile NAME, FILE line N"); both "" when there is none.configured.
 	CABundle, CABundleFrom string
 	// Notes are observations that do not stop resolution but may surprise: settings the AWS CLI
 	// ignores, environment variables overridden by others.
@@ -182,7 +178,10 @@ func (e *Explanation) String() string {
 	if e.Err == nil {
 		return e.report()
 	}
-	msg := unprefixed(e.Err)
+	msg := e.Err.Error()
+	if b, ok := e.Err.(*boundaryError); ok {
+		msg = b.err.Error() // without the "chain: " prefix
+	}
 	if nc := (*NoCredentialsError)(nil); errors.As(e.Err, &nc) {
 		msg = noCredentials // the rest of its message is this report
 	}
@@ -292,9 +291,8 @@ func (s Step) describe() string {
 	return strings.Join(parts, ", ")
 }
 
-// shownValue is a setting's value as a report shows it: clipped, and not at all when it holds
-// what looks like a web identity token. Resolve refuses such a token file before recording it;
-// this keeps an Explanation built or changed by hand from printing one.
+// shownValue is a setting's value clipped, and hidden when it holds what looks like a web identity
+// token: Resolve never records one, but an Explanation built or changed by hand may hold one.
 func shownValue(v string) string {
 	if redact.ContainsJWT(v) {
 		return "(not shown: it holds what looks like a web identity token)"

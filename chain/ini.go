@@ -7,21 +7,15 @@ import (
 	"unicode/utf8"
 )
 
-// maxConfigFileSize is the largest shared config or credentials file chain reads: 1 MiB. Real
-// files are a few kilobytes; a larger one is refused with a *ParseError instead of being read
-// into memory.
+// maxConfigFileSize is the largest shared file chain reads (real ones are a few KiB).
 const maxConfigFileSize = 1 << 20
 
 // This parser is hand-written because no maintained Go library reads Python configparser's
 // dialect as botocore does (continuation lines, nested blocks, [DEFAULT] keys, its errors), and a
 // file read differently would resolve to different credentials; ini_peer_test.go checks it
 // against botocore itself. The dialect is configparser.RawConfigParser's with its defaults, as
-// the package documentation ("Files") describes it. The finer points: "\r\n", "\r" and "\n" all
-// end a line; a section name is everything between the first '[' and the last ']', case-sensitive;
-// key and value are trimmed of (Unicode) white space; a line indented deeper than the current
-// key's line continues its value even when it looks like a section header, and blank lines
-// inside a value are kept; a nested block is split on '=' only, its keys kept as written; a key
-// outside any section, or a line that is neither a section, a key nor a comment, is an error.
+// the package documentation ("Files") describes it; note that a line indented deeper than the
+// current key's line continues its value even when it looks like a section header.
 
 // iniFile is one parsed file. Nested blocks are not parsed yet: botocore parses them when it
 // reads a section, so an error in one surfaces only when a section is read (see sectionsView).
@@ -43,12 +37,6 @@ type iniKey struct {
 	line  int
 	lines []string // value lines, each trimmed; "" for a blank line inside the value
 	nums  []int    // line number of each value line
-}
-
-// value is the value as configparser returns it: lines joined by "\n", trailing white space
-// removed.
-func (k *iniKey) value() string {
-	return pyRStrip(strings.Join(k.lines, "\n"))
 }
 
 // ParseError reports a shared config or credentials file that cannot be read, and where. It never
@@ -97,27 +85,22 @@ func parseINI(path string, data []byte) (*iniFile, error) {
 			return nil, &ParseError{File: path, Line: lineno, Reason: "the line is not valid UTF-8"}
 		}
 		value := pyStrip(line)
-		isComment := strings.HasPrefix(value, "#") || strings.HasPrefix(value, ";")
-		if isComment {
-			value = ""
-		}
-		if value == "" {
-			// A blank line inside a value is kept (trailing ones are trimmed when the value is
-			// read); a comment line is skipped without ending the value.
-			if !isComment && curKey != nil {
-				curKey.lines = append(curKey.lines, "")
-				curKey.nums = append(curKey.nums, lineno)
-			}
-			continue
+		if strings.HasPrefix(value, "#") || strings.HasPrefix(value, ";") {
+			continue // a comment line does not end a value
 		}
 		lineIndent := pyIndent(line)
-		if curKey != nil && lineIndent > indent {
-			curKey.lines = append(curKey.lines, value)
-			curKey.nums = append(curKey.nums, lineno)
+		// A blank line inside a value is kept (trailing ones are trimmed when the value is read).
+		if curKey != nil && (value == "" || lineIndent > indent) {
+			curKey.lines, curKey.nums = append(curKey.lines, value), append(curKey.nums, lineno)
+			continue
+		}
+		if value == "" {
 			continue
 		}
 		indent = lineIndent
-		if name, ok := sectionHeader(value); ok {
+		// configparser's `\[(?P<header>.+)\]`: the name runs from the first '[' to the last ']'.
+		if end := strings.LastIndexByte(value, ']'); value[0] == '[' && end >= 2 {
+			name := value[1:end]
 			curKey = nil
 			switch {
 			case name == "DEFAULT": // may appear more than once
@@ -137,17 +120,18 @@ func parseINI(path string, data []byte) (*iniFile, error) {
 		if cur == nil {
 			return nil, &ParseError{File: path, Line: lineno, Reason: "a setting appears before any [section] header"}
 		}
-		key, val, ok := splitOption(value)
-		if !ok {
+		// configparser's option pattern: the key is what precedes the first '=' or ':'.
+		i := strings.IndexAny(value, "=:")
+		if i < 0 {
 			if deferred == nil {
 				deferred = &ParseError{File: path, Line: lineno, Reason: "the line is not a [section], a key = value setting or a comment"}
 			}
 			continue
 		}
+		key, val := pyLower(pyStrip(value[:i])), pyStrip(value[i+1:])
 		if key == "" && deferred == nil {
 			deferred = &ParseError{File: path, Line: lineno, Reason: "the setting has no key before its '=' or ':'"}
 		}
-		key = pyLower(key)
 		id := [2]string{cur.name, key}
 		if first := keys[id]; first != nil {
 			return nil, &ParseError{File: path, Line: lineno, Reason: fmt.Sprintf("%s appears twice in section [%s] (first on line %d); the AWS CLI refuses the file", key, cur.name, first.line)}
@@ -165,29 +149,6 @@ func parseINI(path string, data []byte) (*iniFile, error) {
 	return f, nil
 }
 
-// sectionHeader matches configparser's `\[(?P<header>.+)\]` against a trimmed line: the name runs
-// from after the first '[' to the last ']' and must not be empty.
-func sectionHeader(s string) (string, bool) {
-	if !strings.HasPrefix(s, "[") {
-		return "", false
-	}
-	end := strings.LastIndexByte(s, ']')
-	if end < 2 {
-		return "", false
-	}
-	return s[1:end], true
-}
-
-// splitOption matches configparser's option pattern: the key is what precedes the first '=' or
-// ':', both sides trimmed.
-func splitOption(s string) (key, value string, ok bool) {
-	i := strings.IndexAny(s, "=:")
-	if i < 0 {
-		return "", "", false
-	}
-	return pyStrip(s[:i]), pyStrip(s[i+1:]), true
-}
-
 // pySpace reports whether r is white space for Python's str.isspace, str.strip and the \s of its
 // regular expressions. The set differs from Go's unicode.IsSpace (it adds U+001C–U+001F).
 func pySpace(r rune) bool {
@@ -199,8 +160,7 @@ func pySpace(r rune) bool {
 	return r >= 0x2000 && r <= 0x200a
 }
 
-func pyStrip(s string) string  { return strings.TrimFunc(s, pySpace) }
-func pyRStrip(s string) string { return strings.TrimRightFunc(s, pySpace) }
+func pyStrip(s string) string { return strings.TrimFunc(s, pySpace) }
 
 // pyIndent is the number of characters (not bytes) before the first non-space one, as
 // configparser measures indentation.

@@ -7,6 +7,9 @@ import (
 	"strings"
 )
 
+// envVarRef is os.path.expandvars's pattern: Python's \w with re.ASCII is Go's \w.
+var envVarRef = regexp.MustCompile(`\$(\w+|\{[^}]*\})`)
+
 // expandPath expands a config file path as botocore does (os.path.expandvars, then
 // os.path.expanduser): "$NAME" and "${NAME}" are replaced by the variable's value when it is set
 // (left alone otherwise), a leading "~" by home and "~user" by that user's home directory.
@@ -18,13 +21,6 @@ func expandPath(p string, getenv func(string) string, home string) string {
 		}
 		return ref
 	})
-	return expandUser(p, home)
-}
-
-// envVarRef is os.path.expandvars's pattern: Python's \w with re.ASCII is Go's \w.
-var envVarRef = regexp.MustCompile(`\$(\w+|\{[^}]*\})`)
-
-func expandUser(p, home string) string {
 	if !strings.HasPrefix(p, "~") {
 		return p
 	}

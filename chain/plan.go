@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"cmp"
 	"context"
 	"crypto/x509"
 	"fmt"
@@ -44,11 +45,10 @@ type resolver struct {
 func plan(ctx context.Context, opts Options) *resolver {
 	o, err := opts.normalized()
 	r := &resolver{ctx: ctx, opts: o, exp: &Explanation{}}
-	if err != nil {
-		r.exp.Err = leave(err)
-	} else {
-		r.exp.Err = leave(r.run())
+	if err == nil {
+		err = r.run()
 	}
+	r.exp.Err = leave(err)
 	return r
 }
 
@@ -82,21 +82,14 @@ func (r *resolver) run() error {
 	r.endpoint()
 	bundleErr := r.caBundle()
 	found, err := r.sources()
-	if err != nil {
+	if err := cmp.Or(err, regionErr, bundleErr); err != nil {
 		return err
-	}
-	if regionErr != nil {
-		return regionErr
-	}
-	if bundleErr != nil {
-		return bundleErr
 	}
 	if !found {
 		return &NoCredentialsError{Explanation: r.exp}
 	}
-	for _, s := range r.exp.Steps {
-		r.exp.STS.Used = r.exp.STS.Used || s.Kind == StepWebIdentity || s.Kind == StepAssumeRole
-	}
+	last := r.exp.Steps[len(r.exp.Steps)-1].Kind
+	r.exp.STS.Used = last == StepWebIdentity || last == StepAssumeRole
 	if r.exp.STS.Used && r.exp.STS.Err != nil {
 		if r.opts.STS == nil {
 			return r.exp.STS.Err
@@ -131,7 +124,7 @@ func (r *resolver) note(format string, args ...any) {
 }
 
 func (r *resolver) loadFiles() error {
-	pick := func(option, optionName, envName, def string) fileState {
+	pick := func(kind, option, optionName, envName, def string) fileState {
 		raw, from := option, optionName
 		if raw == "" {
 			raw, from = r.env(envName), envName
@@ -140,36 +133,34 @@ func (r *resolver) loadFiles() error {
 			raw, from = def, "default"
 		}
 		p := expandPath(raw, r.env, r.opts.HomeDir)
-		return fileState{path: p, display: displayPath(p, r.opts.HomeDir), from: from}
+		return fileState{path: p, FileReport: FileReport{Kind: kind, Path: displayPath(p, r.opts.HomeDir), From: from}}
 	}
-	cfg := pick(r.opts.ConfigFile, "Options.ConfigFile", envConfigFile, "~/.aws/config")
-	creds := pick(r.opts.CredentialsFile, "Options.CredentialsFile", envSharedCredentialsFile, "~/.aws/credentials")
+	cfg := pick("config", r.opts.ConfigFile, "Options.ConfigFile", envConfigFile, "~/.aws/config")
+	creds := pick("credentials", r.opts.CredentialsFile, "Options.CredentialsFile", envSharedCredentialsFile, "~/.aws/credentials")
 	files, err := loadSharedFiles(r.ctx, cfg, creds)
 	if files != nil {
 		cfg, creds = files.config, files.credentials
 	}
-	r.exp.Files = []FileReport{
-		{Kind: "config", Path: cfg.display, From: cfg.from, Found: cfg.found, NotRegular: cfg.notRegular},
-		{Kind: "credentials", Path: creds.display, From: creds.from, Found: creds.found, NotRegular: creds.notRegular},
-	}
+	r.exp.Files = []FileReport{cfg.FileReport, creds.FileReport}
 	if err != nil {
 		return err
 	}
 	r.files = files
 	if name := "profile " + r.name; files.credSections[name] != nil {
-		r.note("%s has a section [%s]: in the credentials file sections are named without the \"profile \" prefix, so the AWS CLI reads it as a profile called %q, not %q", files.credentials.display, name, name, r.name)
+		r.note("%s has a section [%s]: in the credentials file sections are named without the \"profile \" prefix, so the AWS CLI reads it as a profile called %q, not %q", files.credentials.Path, name, name, r.name)
 	}
 	return nil
 }
 
 func (r *resolver) profileNotFound() error {
-	files := []string{r.files.config.display, r.files.credentials.display}
-	for i, f := range []fileState{r.files.config, r.files.credentials} {
-		if f.notRegular != "" {
-			files[i] += " (" + f.notRegular + ", not a regular file)"
-		} else if !f.found {
-			files[i] += " (missing)"
+	var files []string
+	for _, f := range r.exp.Files {
+		if f.NotRegular != "" {
+			f.Path += " (" + f.NotRegular + ", not a regular file)"
+		} else if !f.Found {
+			f.Path += " (missing)"
 		}
+		files = append(files, f.Path)
 	}
 	return &ProfileNotFoundError{Profile: r.name, From: r.exp.ProfileFrom, Files: files, Hint: r.missingProfileHint(r.name)}
 }
@@ -208,10 +199,8 @@ type value struct {
 // lookup returns the value of the environment variable envName (unless envName is "" or the
 // variable is not set), else the plain value of key in profile name.
 func (r *resolver) lookup(envName, name, key string) (value, error) {
-	if envName != "" {
-		if v := r.env(envName); v != "" {
-			return value{v: v, set: Setting{Name: envName, Value: v, From: "env"}}, nil
-		}
+	if v := r.env(envName); envName != "" && v != "" {
+		return value{v: v, set: Setting{Name: envName, Value: v, From: "env"}}, nil
 	}
 	s := r.files.profiles[name].get(key)
 	if s == nil {
@@ -229,6 +218,14 @@ func (v value) invalid(profile, reason string) *ConfigError {
 	return &ConfigError{Key: v.set.Name, Reason: reason}
 }
 
+// from says where v came from: its variable, or "profile NAME, FILE line N".
+func (v value) from(profile string) string {
+	if v.s != nil {
+		return fmt.Sprintf("profile %s, %s", profile, v.s.where())
+	}
+	return v.set.Name
+}
+
 // record returns the plain value of key in profile name ("" when it is not set), adding where it
 // came from to step's Settings.
 func (r *resolver) record(step *Step, name, key string) (string, error) {
@@ -239,9 +236,7 @@ func (r *resolver) record(step *Step, name, key string) (string, error) {
 	return v.v, err
 }
 
-// region resolves the region: Options.Region, AWS_REGION, AWS_DEFAULT_REGION, then the profile's
-// region (from either file). botocore reads only AWS_DEFAULT_REGION: AWS_REGION is one of this
-// package's deliberate differences.
+// region resolves the region in the order Options.Region documents.
 func (r *resolver) region() error {
 	e := r.exp
 	if r.opts.Region != "" {
@@ -257,10 +252,7 @@ func (r *resolver) region() error {
 	} else if d := r.env(envDefaultRegion); d != "" && d != v.v {
 		r.note("AWS_REGION=%s is used and AWS_DEFAULT_REGION=%s is not; the AWS CLI v1 (botocore) reads only AWS_DEFAULT_REGION and would use %s", v.v, d, d)
 	}
-	e.Region, e.RegionFrom = v.v, v.set.Name
-	if v.s != nil {
-		e.RegionFrom = fmt.Sprintf("profile %s, %s", r.name, v.s.where())
-	}
+	e.Region, e.RegionFrom = v.v, v.from(r.name)
 	if !validRegion(v.v) {
 		return v.invalid(r.name, fmt.Sprintf("%q is not a valid region name, such as us-east-1", redact.Clip(v.v, 64)))
 	}

@@ -29,8 +29,8 @@ type Result struct {
 	// Explanation reports how all of the above was decided.
 	Explanation *Explanation
 
-	caches      []*credentials.Cache
-	endpointURL func(service string) (string, Setting, error)
+	caches   []*credentials.Cache
+	resolver *resolver // for ServiceEndpointURL
 }
 
 // ServiceEndpointURL returns the endpoint URL that the environment and the shared config set for
@@ -38,14 +38,17 @@ type Result struct {
 // with the AWS CLI's precedence: AWS_ENDPOINT_URL_<ID> (upper case, spaces as underscores),
 // AWS_ENDPOINT_URL, endpoint_url in the service's block of the [services NAME] section that the
 // profile names, the profile's endpoint_url; nothing when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or
-// the profile's ignore_configured_endpoint_urls is true. from says where the URL was found: the
-// variable's name, or the setting with its file and line. An empty url means none is configured: use the service's default
-// endpoint for the region. An error is a *ConfigError naming the file and line.
+// the profile's ignore_configured_endpoint_urls is true. from is the variable's name, or the
+// setting with its file and line. An empty url means none is configured: use the service's
+// default endpoint for the region. An error is a *ConfigError naming the file and line.
 func (r *Result) ServiceEndpointURL(service string) (url, from string, err error) {
-	if r.endpointURL == nil {
+	if r.resolver == nil {
 		return "", "", nil
 	}
-	u, set, err := r.endpointURL(service)
+	if ignore, err := r.resolver.boolean(envIgnoreConfiguredEndpointURLs, "ignore_configured_endpoint_urls", new([]Setting)); ignore || err != nil {
+		return "", "", err
+	}
+	u, set, err := r.resolver.configuredEndpointURL(service)
 	if err != nil || u == "" {
 		return "", "", err
 	}
@@ -92,8 +95,6 @@ func Explain(ctx context.Context, opts Options) (*Explanation, error) {
 	if err := ctx.Err(); err != nil {
 		return &Explanation{Err: err}, err
 	}
-	// Building the providers makes no request, and reports a setting they refuse, such as an
-	// invalid role ARN or session name, as Resolve would.
 	res, exp := resolve(ctx, opts)
 	if res != nil {
 		_ = res.Close()
@@ -108,7 +109,7 @@ func resolve(ctx context.Context, opts Options) (*Result, *Explanation) {
 	if exp.Err != nil {
 		return nil, exp
 	}
-	res := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, RootCAs: r.roots, Explanation: exp, endpointURL: r.serviceEndpointURL}
+	res := &Result{Region: exp.Region, STSEndpoint: exp.STS.Endpoint, RootCAs: r.roots, Explanation: exp, resolver: r}
 	if err := res.build(r); err != nil {
 		_ = res.Close()
 		exp.Err = leave(err)
@@ -133,7 +134,6 @@ func (r *Result) build(res *resolver) error {
 		}
 		client = c
 	}
-	noEnv := func(string) string { return "" } // chain already read AWS_ROLE_SESSION_NAME where botocore does
 	var (
 		source credentials.Provider
 		roles  []credentials.AssumeRoleOptions
@@ -148,7 +148,8 @@ func (r *Result) build(res *resolver) error {
 		case StepWebIdentity:
 			source, err = credentials.NewWebIdentity(credentials.WebIdentityOptions{
 				RoleARN: s.RoleARN, TokenFile: s.TokenFile, SessionName: s.SessionName,
-				Client: client, Getenv: noEnv, Now: o.Now,
+				Client: client, Now: o.Now,
+				Getenv: func(string) string { return "" }, // chain read AWS_ROLE_SESSION_NAME where botocore does
 			})
 		case StepAssumeRole:
 			role := credentials.AssumeRoleOptions{
@@ -166,9 +167,8 @@ func (r *Result) build(res *resolver) error {
 		}
 	}
 	if len(roles) == 0 {
-		cacheOpts := o.Cache
-		cacheOpts.Provider = source
-		c, err := credentials.NewCache(cacheOpts)
+		o.Cache.Provider = source
+		c, err := credentials.NewCache(o.Cache)
 		if err != nil {
 			return err
 		}

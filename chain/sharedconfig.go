@@ -50,8 +50,6 @@ func (s *section) get(key string) *setting {
 	return s.defaults[key]
 }
 
-func (s *section) has(key string) bool { return s.get(key) != nil }
-
 // sectionsView returns the sections of f as botocore's raw_config_parse sees them. Like botocore,
 // it parses the nested blocks of [DEFAULT] only when some section inherits them.
 func (f *iniFile) sectionsView() ([]*section, error) {
@@ -89,7 +87,7 @@ func (f *iniFile) settings(is *iniSection) (map[string]*setting, error) {
 // does: every non-blank line must hold '='; keys keep their case; a later key replaces an earlier
 // one.
 func (f *iniFile) setting(k *iniKey) (*setting, error) {
-	v := k.value()
+	v := strings.TrimRightFunc(strings.Join(k.lines, "\n"), pySpace) // the value as configparser returns it
 	st := &setting{key: k.name, file: f.path, line: k.line}
 	if !strings.HasPrefix(v, "\n") {
 		st.value = v
@@ -194,21 +192,10 @@ func (p *profile) firstWithPrefix(prefix string) *setting {
 	return nil
 }
 
-// fileState says where a file was looked for and what was found.
+// fileState is a file's report with the expanded path it was looked for at.
 type fileState struct {
-	path       string // the expanded path
-	display    string // the path as shown to people
-	from       string // what chose the path
-	found      bool
-	notRegular string // what is there instead of a regular file, such as "a named pipe (FIFO)"
-}
-
-// absent says why f was not read: it "does not exist", or what is there instead.
-func (f fileState) absent() string {
-	if f.notRegular != "" {
-		return "is " + f.notRegular + ", not a regular file"
-	}
-	return "does not exist"
+	FileReport
+	path string
 }
 
 // sharedFiles holds both files as botocore reads them.
@@ -245,25 +232,23 @@ func loadSharedFiles(ctx context.Context, config, credentials fileState) (*share
 	return sf, nil
 }
 
-// readSections reads and parses one file, setting s.found when it did. Like botocore, it takes a
-// missing path, or one that is not a regular file (a directory, a named pipe, /dev/null), as an
-// empty file; it never opens the latter, and records what it is in s.notRegular. Unlike botocore,
-// which silently reads a file it may not open as empty, an unreadable file is an error. At most
-// maxConfigFileSize+1 bytes are read, and no longer than ctx allows.
+// readSections reads and parses one file. Like botocore, it takes a missing path, or one that is
+// not a regular file (never opened; recorded in s.NotRegular), as an empty file; unlike botocore,
+// it fails on a file it may not open.
 func readSections(ctx context.Context, s *fileState) ([]*section, error) {
 	data, err := readfile.Reader{Limit: maxConfigFileSize}.Read(ctx, s.path)
 	var notRegular *readfile.NotRegularError
 	switch {
 	case errors.As(err, &notRegular):
-		s.notRegular = readfile.Kind(notRegular.Mode)
+		s.NotRegular = readfile.Kind(notRegular.Mode)
 		return nil, nil
 	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
 		return nil, nil
 	case err != nil:
-		return nil, &ParseError{File: s.display, Reason: fmt.Sprintf("cannot read the file: %v", pathErrReason(err))}
+		return nil, &ParseError{File: s.Path, Reason: fmt.Sprintf("cannot read the file: %v", pathErrReason(err))}
 	}
-	s.found = true
-	file, err := parseINI(s.display, data)
+	s.Found = true
+	file, err := parseINI(s.Path, data)
 	if err != nil {
 		return nil, err
 	}

@@ -150,9 +150,8 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 		return false, nil
 	}
 	if redact.ContainsJWT(tok.v) {
-		// A token pasted where its file's path belongs, alone or with quotes, "Bearer ", a path
-		// around it: refuse it here, before it is recorded in the explanation, and never repeat
-		// any of it.
+		// A token pasted where its file's path belongs (perhaps quoted, or inside a path) is
+		// refused before it is recorded in the explanation, and none of it is repeated.
 		ce := tok.invalid(name, "holds what looks like a web identity token (a JWT) instead of the path of the file that contains it (the value is not shown because it is a secret): set it to the token file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token")
 		return failed(report, source, ce)
 	}
@@ -220,15 +219,17 @@ func (r *resolver) noWebIdentityReason(name string, useEnv bool) string {
 func (r *resolver) staticKeys(name, source string, file fileState, sec *section, report func(SourceReport)) (bool, error) {
 	skip := ""
 	switch {
-	case !file.found:
-		skip = fmt.Sprintf("%s %s", file.display, file.absent())
+	case file.NotRegular != "":
+		skip = fmt.Sprintf("%s is %s, not a regular file", file.Path, file.NotRegular)
+	case !file.Found:
+		skip = file.Path + " does not exist"
 	case sec == nil:
-		skip = fmt.Sprintf("%s has no profile %s", file.display, name)
+		skip = fmt.Sprintf("%s has no profile %s", file.Path, name)
 		if hint := r.missingProfileHint(name); hint != "" {
 			skip += " (" + hint + ")"
 		}
-	case !sec.has("aws_access_key_id"):
-		skip = fmt.Sprintf("profile %s in %s has no aws_access_key_id", name, file.display)
+	case sec.get("aws_access_key_id") == nil:
+		skip = fmt.Sprintf("profile %s in %s has no aws_access_key_id", name, file.Path)
 		if s := sec.get("aws_secret_access_key"); s != nil {
 			skip += fmt.Sprintf(" (it has aws_secret_access_key, %s line %d, which the AWS CLI ignores without an access key ID)", s.file, s.line)
 		}
@@ -267,10 +268,10 @@ func (r *resolver) staticKeys(name, source string, file fileState, sec *section,
 	step := Step{Kind: StepStatic, Profile: name, AccessKeyID: shown, Settings: []Setting{{Name: "aws_access_key_id", Value: shown, From: idSet.where()}}}
 	if tokenSet != nil && tokenSet.value != "" {
 		r.keys.SessionToken = tokenSet.value
-		step.Settings = append(step.Settings, Setting{Name: "session token", Value: "[set]", From: file.display})
+		step.Settings = append(step.Settings, Setting{Name: "session token", Value: "[set]", From: file.Path})
 	}
 	r.add(step)
-	report(SourceReport{Name: source, Status: Chosen, Reason: fmt.Sprintf("profile %s in %s has aws_access_key_id (line %d) and aws_secret_access_key", name, file.display, idSet.line)})
+	report(SourceReport{Name: source, Status: Chosen, Reason: fmt.Sprintf("profile %s in %s has aws_access_key_id (line %d) and aws_secret_access_key", name, file.Path, idSet.line)})
 	return true, nil
 }
 
@@ -285,6 +286,7 @@ func (r *resolver) lastSources(report func(SourceReport)) {
 		}
 		return otherwise
 	}
+	const containerWhy = " is set, but container credentials (ECS, EKS Pod Identity) are not supported by this library"
 	container := reason("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", containerWhy, reason("AWS_CONTAINER_CREDENTIALS_FULL_URI", containerWhy, ""))
 	imds := "the AWS CLI would ask the instance metadata service (169.254.169.254) here"
 	if strings.EqualFold(r.env("AWS_EC2_METADATA_DISABLED"), "true") {
@@ -300,5 +302,3 @@ func (r *resolver) lastSources(report func(SourceReport)) {
 		report(s)
 	}
 }
-
-const containerWhy = " is set, but container credentials (ECS, EKS Pod Identity) are not supported by this library"
