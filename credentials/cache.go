@@ -79,7 +79,6 @@ type Cache struct {
 
 // flight is one call to the provider that any number of callers may wait for.
 type flight struct {
-
 	done       chan struct{}
 	creds      Credentials
 	err        error

@@ -21,7 +21,6 @@ type RoleChainOptions struct {
 	Cache CacheOptions
 }
 
-
 // RoleChain is a chain of role sessions, Source → Roles[0] → Roles[1] → …, in which every hop
 // is an AssumeRole behind its own Cache, signed with the cached credentials of the hop below.
 // Refreshing one hop therefore costs one STS call, not one per hop as in SDKs that re-run the
@@ -159,4 +158,3 @@ func newOwnedCache(p Provider, opts CacheOptions) *Cache {
 	c, _ := NewCache(opts)
 	return c
 }
-
