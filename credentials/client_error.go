@@ -87,7 +87,6 @@ func (e *networkError) Unwrap() error { return e.err }
 
 // redirectError is a 3xx response, not followed: the request carries a token or signature meant
 // for the configured endpoint. Its text names only the scheme and host of the Location.
-
 type redirectError struct {
 	status    int
 	to        string // "scheme://host" of the Location (see redirectTarget), or ""

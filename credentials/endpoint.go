@@ -221,7 +221,6 @@ func customEndpoint(raw, region string) (Endpoint, error) {
 	}
 	// Not u.String(), which percent-encodes a Unicode host. User information, query and fragment
 	// are refused above; of the host, only a '%' (an IPv6 zone's) must be escaped again.
-
 	host := strings.ReplaceAll(u.Host, "%", "%25")
 	return Endpoint{URL: u.Scheme + "://" + host + u.EscapedPath(), SigningRegion: region, Custom: true}, nil
 }
