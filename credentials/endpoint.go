@@ -229,15 +229,7 @@ func customEndpoint(raw, region string) (Endpoint, error) {
 // overrides) or space characters, so that showing it cannot garble or disguise the text around
 // it.
 func printableHost(host string) bool {
-	if !utf8.ValidString(host) {
-		return false
-	}
-	for _, r := range host {
-		if !unicode.IsGraphic(r) || unicode.IsSpace(r) {
-			return false
-		}
-	}
-	return true
+	return utf8.ValidString(host) && strings.IndexFunc(host, func(r rune) bool { return !unicode.IsGraphic(r) || unicode.IsSpace(r) }) < 0
 }
 
 // isLoopbackHost reports whether host (without port or brackets) is localhost or a loopback IP.

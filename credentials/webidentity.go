@@ -1,6 +1,7 @@
 package credentials
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -181,7 +182,10 @@ func (w *WebIdentity) Retrieve(ctx context.Context) (Credentials, error) {
 		return Credentials{}, w.fail(TokenClaims{}, "", err, nil)
 	}
 	claims, claimsErr := decodeTokenClaims(tok)
-	name := w.sessionName(claims)
+	name := cmp.Or(w.opts.SessionName, sessionNameFromClaims(claims))
+	if name == "" {
+		name = generatedSessionName(w.opts.Now())
+	}
 	secrets := []string{tok}
 	if exp := claims.Expires; !exp.IsZero() && !w.opts.Now().Before(exp) {
 		return Credentials{}, w.fail(claims, name, MarkNonRecoverable(fmt.Errorf("token expired at %s; is the projected token volume mounted and rotating? (kubelet replaces the token well before it expires; a copied or static token file does not rotate)", exp.Format(time.RFC3339))), secrets)
@@ -223,15 +227,6 @@ func (w *WebIdentity) token(ctx context.Context) (string, error) {
 	return checkSourcedToken(tok)
 }
 
-func (w *WebIdentity) sessionName(c TokenClaims) string {
-	if w.opts.SessionName != "" {
-		return w.opts.SessionName
-	}
-	if n := sessionNameFromClaims(c); n != "" {
-		return n
-	}
-	return generatedSessionName(w.opts.Now())
-}
 
 func (w *WebIdentity) call(ctx context.Context, tok, name string) (*sts.AssumeRoleWithWebIdentityOutput, error) {
 	o := &w.opts
