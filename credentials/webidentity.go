@@ -227,7 +227,6 @@ func (w *WebIdentity) token(ctx context.Context) (string, error) {
 	return checkSourcedToken(tok)
 }
 
-
 func (w *WebIdentity) call(ctx context.Context, tok, name string) (*sts.AssumeRoleWithWebIdentityOutput, error) {
 	o := &w.opts
 	return o.Client.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{
