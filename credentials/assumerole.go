@@ -253,21 +253,19 @@ func (e *AssumeRoleError) Error() string { return errPrefix + e.text() }
 
 // text is Error without errPrefix (see causeText).
 func (e *AssumeRoleError) text() string {
-	var b strings.Builder
-	b.WriteString("assume role")
+	s := "assume role"
 	if e.RoleARN != "" {
-		b.WriteString(" " + e.RoleARN)
+		s += " " + e.RoleARN
 	}
 	switch {
 	case e.SourceRoleARN != "" && e.SourceAccessKeyID != "":
-		b.WriteString(" as " + e.SourceRoleARN + " (access key " + e.SourceAccessKeyID + ")")
+		s += " as " + e.SourceRoleARN + " (access key " + e.SourceAccessKeyID + ")"
 	case e.SourceRoleARN != "":
-		b.WriteString(" as " + e.SourceRoleARN)
+		s += " as " + e.SourceRoleARN
 	case e.SourceAccessKeyID != "":
-		b.WriteString(" as access key " + e.SourceAccessKeyID)
+		s += " as access key " + e.SourceAccessKeyID
 	}
-	writeCause(&b, e.detail, e.Err)
-	return b.String()
+	return withCause(s, e.detail, e.Err)
 }
 
 // Unwrap returns the cause.

@@ -190,12 +190,8 @@ func (c *Cache) retrieveSlow(ctx context.Context) (Credentials, error) {
 			return f.creds, nil
 		}
 		// The refresh failed; what is cached now says what may still be served.
-		e = c.cur.Load()
-		now = c.clock.Now().UnixNano()
-		switch {
-		case e.inBackoff(now):
-			return e.creds, nil
-		case e.holdingError(now) && c.servesDespite(e.state(now)):
+		e, now = c.cur.Load(), c.clock.Now().UnixNano()
+		if e.inBackoff(now) || e.holdingError(now) && c.servesDespite(e.state(now)) {
 			return e.creds, nil
 		}
 		return Credentials{}, f.err

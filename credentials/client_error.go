@@ -68,14 +68,13 @@ func causeText(err error) string {
 	return err.Error()
 }
 
-// writeCause ends a provider error's text: ": " and its cause, as detail (built with the error:
-// the cause's text with hints added and secrets removed) or else the cause's own text.
-func writeCause(b *strings.Builder, detail string, err error) {
-	b.WriteString(": ")
+// withCause ends a provider error's text s: ": " and detail (built with the error: the cause's
+// text with hints added and secrets removed) or else the cause's own text.
+func withCause(s, detail string, err error) string {
 	if detail == "" && err != nil {
 		detail = causeText(err)
 	}
-	b.WriteString(detail)
+	return s + ": " + detail
 }
 
 // networkError is a request that got no response. Its text is the reason only: net/http's

@@ -312,19 +312,17 @@ func (e *WebIdentityError) Error() string { return errPrefix + e.text() }
 
 // text is Error without errPrefix (see causeText).
 func (e *WebIdentityError) text() string {
-	var b strings.Builder
-	b.WriteString("web identity")
+	s := "web identity"
 	if e.RoleARN != "" {
-		b.WriteString(" for role " + e.RoleARN)
+		s += " for role " + e.RoleARN
 	}
 	switch {
 	case redact.ContainsJWT(e.TokenFile): // NewWebIdentity refuses it; a hand-made error may not
-		b.WriteString(" (token file not shown: it holds what looks like a token)")
+		s += " (token file not shown: it holds what looks like a token)"
 	case e.TokenFile != "":
-		b.WriteString(" (token file " + e.TokenFile + ")")
+		s += " (token file " + e.TokenFile + ")"
 	}
-	writeCause(&b, e.detail, e.Err)
-	return b.String()
+	return withCause(s, e.detail, e.Err)
 }
 
 // Unwrap returns the cause.
