@@ -146,8 +146,7 @@ func sessionTags(tags map[string]string, transitive []string) ([]types.Tag, erro
 	return out, nil
 }
 
-// sessionDuration is the session length to ask for with source credentials src: d (0 leaves it
-// to STS), lowered to an hour, AWS's limit on role chaining, when src are a role session.
+// sessionDuration is d lowered to an hour, AWS's limit on role chaining, for a role session src.
 func sessionDuration(d time.Duration, src Credentials) time.Duration {
 	if (src.RoleARN != "" || src.Source == SourceWebIdentity || src.Source == SourceAssumeRole) && d > time.Hour {
 		return time.Hour
@@ -194,8 +193,7 @@ func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 	return c, nil
 }
 
-// fail makes the error for a failure with the source credentials src, its text built once here:
-// the cause's, with hint added and src's secrets removed.
+// fail makes the error for a failure with the source credentials src (see WebIdentity.fail).
 func (a *AssumeRole) fail(src Credentials, name string, err error, hint string) error {
 	secrets := []string{src.SecretAccessKey, src.SessionToken}
 	scrubCause(err, secrets)

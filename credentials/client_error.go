@@ -59,8 +59,7 @@ func (e *OperationError) Unwrap() error { return e.Err }
 const errPrefix = "credentials: "
 
 // causeText is err's text as an error of this package repeats it after its own: without
-// errPrefix when err is one of this package's error types, which say once, in text, what they
-// are without it.
+// errPrefix when err is one of this package's error types (their text method).
 func causeText(err error) string {
 	if e, ok := err.(interface{ text() string }); ok {
 		return e.text()
@@ -135,10 +134,8 @@ func redirectTarget(loc string) (to string, valid bool) {
 	return u.Scheme + "://" + u.Host, valid
 }
 
-// errMalformedHeader is a response whose header net/http refused (a textproto.ProtocolError,
-// such as a control character in a Location). net/http's text quotes the whole header line,
-// which a server can fill with anything, a token included, so it is not repeated, and the error
-// is not retried: the server would send the same again.
+// errMalformedHeader replaces net/http's textproto.ProtocolError, whose text quotes the whole
+// header line (a server can put a token in it); not retried: the server would send it again.
 var errMalformedHeader = MarkNonRecoverable(errors.New(
 	"STS response not valid HTTP: net/http refused a malformed header line, not shown here because a server can put anything in it"))
 
@@ -152,8 +149,6 @@ func (e *OperationError) As(target any) bool {
 	return false
 }
 
-// errNoSigningCredentials is returned when a signed operation is called without
-// sts.Options.Credentials.
 var errNoSigningCredentials = MarkNonRecoverable(errors.New(
 	"no credentials to sign the request: pass an option that sets sts.Options.Credentials, such as " +
 		"func(o *sts.Options) { o.Credentials = credentials.ForSDK(source) }"))
@@ -177,8 +172,7 @@ func scrubCause(err error, secrets []string) {
 	}
 }
 
-// scrubFields cleans the fields of e that hold a server's text, if e is a pointer to a struct
-// that has them as string or *string.
+// scrubFields cleans the string or *string fields of *e that hold a server's text.
 func scrubFields(e error, secrets []string) {
 	v := reflect.ValueOf(e)
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {

@@ -123,9 +123,8 @@ func (w *WebIdentity) init() error {
 	return checkRole(o.RoleARN, o.AllowNonAWSRoleARN, &o.Client, o.Getenv, o.Duration, o.Policy, o.PolicyARNs)
 }
 
-// checkRole checks the options WebIdentity and AssumeRole share, and sets *client to the default
-// light client (reading the environment through getenv) when it is nil. The role ARN is checked
-// last: whether it must follow AWS's rules depends on the client's endpoint.
+// checkRole checks the options WebIdentity and AssumeRole share, and sets a nil *client to the
+// default. The role ARN comes last: whether AWS's rules apply depends on the client's endpoint.
 func checkRole(roleARN string, allowNonAWS bool, client *STS, getenv func(string) string, d time.Duration, policy string, policyARNs []string) error {
 	if d != 0 && (d < minRoleDuration || d > maxRoleDuration) {
 		return fmt.Errorf("Duration %v is outside STS's range of %v to %v", d, minRoleDuration, maxRoleDuration)
@@ -240,8 +239,7 @@ func (w *WebIdentity) call(ctx context.Context, tok, name string) (*sts.AssumeRo
 	})
 }
 
-// fail makes the error for a Retrieve, its text built once here: the cause's, with the non-empty
-// hints added and the secrets (the tokens read) removed.
+// fail makes the error for a Retrieve; its text is the cause's, with hints, without the tokens.
 func (w *WebIdentity) fail(c TokenClaims, name string, err error, secrets []string, hints ...string) error {
 	scrubCause(err, secrets)
 	return &WebIdentityError{
@@ -347,8 +345,7 @@ func apiError(err error) (code, message string) {
 	return "", ""
 }
 
-// stsNonRecoverable classifies an STS error: the light client's errors say so themselves; errors
-// from an *sts.Client are classified by their code.
+// stsNonRecoverable classifies an STS error, from an *sts.Client by its code.
 func stsNonRecoverable(err error) bool {
 	if IsNonRecoverable(err) {
 		return true
@@ -382,8 +379,7 @@ func credentialsFromSTS(c *types.Credentials, user *types.AssumedRoleUser, sourc
 	return out, nil
 }
 
-// endpointIsCustom reports whether client talks to a custom STS endpoint, where role ARNs need
-// not follow AWS's rules.
+// endpointIsCustom reports whether client talks to a custom STS endpoint.
 func endpointIsCustom(client STS) bool {
 	switch c := client.(type) {
 	case *sts.Client:
