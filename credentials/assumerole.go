@@ -103,11 +103,10 @@ func (a *AssumeRole) init() error {
 			return err
 		}
 	}
-	tags, err := sessionTags(o.Tags, o.TransitiveTagKeys)
-	if err != nil {
+	var err error
+	if a.tags, err = sessionTags(o.Tags, o.TransitiveTagKeys); err != nil {
 		return err
 	}
-	a.tags = tags
 	return checkRole(o.RoleARN, o.AllowNonAWSRoleARN, &o.Client, nil, o.Duration, o.Policy, o.PolicyARNs)
 }
 
@@ -164,7 +163,6 @@ func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 	if !src.HasKeys() {
 		return Credentials{}, a.fail(src, "", MarkNonRecoverable(errors.New("the source provider returned credentials without an access key ID or secret")), "")
 	}
-	duration := sessionDuration(o.Duration, src)
 	name := o.SessionName
 	if name == "" {
 		name = generatedSessionName(o.Now())
@@ -172,7 +170,7 @@ func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 	out, err := o.Client.AssumeRole(ctx, &sts.AssumeRoleInput{
 		RoleArn:           aws.String(o.RoleARN),
 		RoleSessionName:   aws.String(name),
-		DurationSeconds:   durationSeconds(duration),
+		DurationSeconds:   durationSeconds(sessionDuration(o.Duration, src)),
 		ExternalId:        optString(o.ExternalID),
 		Policy:            optString(o.Policy),
 		PolicyArns:        policyDescriptors(o.PolicyARNs),

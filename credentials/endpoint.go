@@ -276,12 +276,10 @@ func endpointConfigFromEnv(getenv func(string) string) (EndpointConfig, error) {
 func envBool(getenv func(string) string, name string) (bool, error) {
 	v := getenv(name)
 	switch {
-	case v == "":
+	case v == "" || strings.EqualFold(v, "false"):
 		return false, nil
 	case strings.EqualFold(v, "true"):
 		return true, nil
-	case strings.EqualFold(v, "false"):
-		return false, nil
 	}
 	return false, &EndpointConfigError{Setting: name, Value: v, Reason: `want "true" or "false"`}
 }
