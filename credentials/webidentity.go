@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/irsa-go/irsa/internal/redact"
 )
@@ -335,10 +336,7 @@ func (e *WebIdentityError) NonRecoverable() bool {
 
 // apiError returns the STS error code and message in err's chain (both "" if none).
 func apiError(err error) (code, message string) {
-	var ae interface {
-		ErrorCode() string
-		ErrorMessage() string
-	}
+	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		return ae.ErrorCode(), ae.ErrorMessage()
 	}
