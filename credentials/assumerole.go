@@ -1,6 +1,7 @@
 package credentials
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -203,10 +204,7 @@ func (a *AssumeRole) fail(src Credentials, name string, err error, hint string) 
 
 // stsHint says what to do about an error from STS ("" if nothing useful).
 func (a *AssumeRole) stsHint(src Credentials, err error) string {
-	caller := src.RoleARN
-	if caller == "" {
-		caller = "access key " + src.AccessKeyID
-	}
+	caller := cmp.Or(src.RoleARN, "access key "+src.AccessKeyID)
 	switch code, msg := apiError(err); {
 	case code == "AccessDenied":
 		hint := fmt.Sprintf("the trust policy of role %s must allow sts:AssumeRole to %s (and that identity's own policy must allow sts:AssumeRole on the role)", a.opts.RoleARN, caller)

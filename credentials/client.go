@@ -100,8 +100,6 @@ type Client struct {
 	signer   *v4.Signer
 }
 
-var _ STS = (*Client)(nil)
-
 // NewClient returns a Client configured by opts. It fails when no endpoint can be resolved or
 // an option is out of range.
 func NewClient(opts ClientOptions) (*Client, error) {
