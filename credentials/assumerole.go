@@ -1,6 +1,7 @@
 package credentials
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -103,11 +104,10 @@ func (a *AssumeRole) init() error {
 			return err
 		}
 	}
-	tags, err := sessionTags(o.Tags, o.TransitiveTagKeys)
-	if err != nil {
+	var err error
+	if a.tags, err = sessionTags(o.Tags, o.TransitiveTagKeys); err != nil {
 		return err
 	}
-	a.tags = tags
 	return checkRole(o.RoleARN, o.AllowNonAWSRoleARN, &o.Client, nil, o.Duration, o.Policy, o.PolicyARNs)
 }
 
@@ -146,8 +146,7 @@ func sessionTags(tags map[string]string, transitive []string) ([]types.Tag, erro
 	return out, nil
 }
 
-// sessionDuration is the session length to ask for with source credentials src: d (0 leaves it
-// to STS), lowered to an hour, AWS's limit on role chaining, when src are a role session.
+// sessionDuration is d lowered to an hour, AWS's limit on role chaining, for a role session src.
 func sessionDuration(d time.Duration, src Credentials) time.Duration {
 	if (src.RoleARN != "" || src.Source == SourceWebIdentity || src.Source == SourceAssumeRole) && d > time.Hour {
 		return time.Hour
@@ -165,7 +164,6 @@ func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 	if !src.HasKeys() {
 		return Credentials{}, a.fail(src, "", MarkNonRecoverable(errors.New("the source provider returned credentials without an access key ID or secret")), "")
 	}
-	duration := sessionDuration(o.Duration, src)
 	name := o.SessionName
 	if name == "" {
 		name = generatedSessionName(o.Now())
@@ -173,7 +171,7 @@ func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 	out, err := o.Client.AssumeRole(ctx, &sts.AssumeRoleInput{
 		RoleArn:           aws.String(o.RoleARN),
 		RoleSessionName:   aws.String(name),
-		DurationSeconds:   durationSeconds(duration),
+		DurationSeconds:   durationSeconds(sessionDuration(o.Duration, src)),
 		ExternalId:        optString(o.ExternalID),
 		Policy:            optString(o.Policy),
 		PolicyArns:        policyDescriptors(o.PolicyARNs),
@@ -194,8 +192,7 @@ func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 	return c, nil
 }
 
-// fail makes the error for a failure with the source credentials src, its text built once here:
-// the cause's, with hint added and src's secrets removed.
+// fail makes the error for a failure with the source credentials src (see WebIdentity.fail).
 func (a *AssumeRole) fail(src Credentials, name string, err error, hint string) error {
 	secrets := []string{src.SecretAccessKey, src.SessionToken}
 	scrubCause(err, secrets)
@@ -207,10 +204,7 @@ func (a *AssumeRole) fail(src Credentials, name string, err error, hint string) 
 
 // stsHint says what to do about an error from STS ("" if nothing useful).
 func (a *AssumeRole) stsHint(src Credentials, err error) string {
-	caller := src.RoleARN
-	if caller == "" {
-		caller = "access key " + src.AccessKeyID
-	}
+	caller := cmp.Or(src.RoleARN, "access key "+src.AccessKeyID)
 	switch code, msg := apiError(err); {
 	case code == "AccessDenied":
 		hint := fmt.Sprintf("the trust policy of role %s must allow sts:AssumeRole to %s (and that identity's own policy must allow sts:AssumeRole on the role)", a.opts.RoleARN, caller)
@@ -253,21 +247,19 @@ func (e *AssumeRoleError) Error() string { return errPrefix + e.text() }
 
 // text is Error without errPrefix (see causeText).
 func (e *AssumeRoleError) text() string {
-	var b strings.Builder
-	b.WriteString("assume role")
+	s := "assume role"
 	if e.RoleARN != "" {
-		b.WriteString(" " + e.RoleARN)
+		s += " " + e.RoleARN
 	}
 	switch {
 	case e.SourceRoleARN != "" && e.SourceAccessKeyID != "":
-		b.WriteString(" as " + e.SourceRoleARN + " (access key " + e.SourceAccessKeyID + ")")
+		s += " as " + e.SourceRoleARN + " (access key " + e.SourceAccessKeyID + ")"
 	case e.SourceRoleARN != "":
-		b.WriteString(" as " + e.SourceRoleARN)
+		s += " as " + e.SourceRoleARN
 	case e.SourceAccessKeyID != "":
-		b.WriteString(" as access key " + e.SourceAccessKeyID)
+		s += " as access key " + e.SourceAccessKeyID
 	}
-	writeCause(&b, e.detail, e.Err)
-	return b.String()
+	return withCause(s, e.detail, e.Err)
 }
 
 // Unwrap returns the cause.

@@ -107,9 +107,8 @@ func (c *Cache) Retrieve(ctx context.Context) (Credentials, error) {
 	return c.retrieveSlow(ctx)
 }
 
-// freshRecheck is the longest the fast path goes without the wall clock being read: timers
-// follow the monotonic clock, so this bounds the error when the wall clock steps (NTP) or the
-// machine was suspended. (Reading the clock on every Retrieve would cost more than the rest of it.)
+// freshRecheck bounds how long the fast path goes without a wall clock read: timers follow the
+// monotonic clock, which does not see the wall clock step (NTP) or a suspended machine.
 const freshRecheck = time.Second
 
 // store makes e the cached entry and, while it is fresh, publishes it on the fast path and arms
@@ -128,8 +127,7 @@ func (c *Cache) store(e *entry) {
 	c.fresh.Store(e)
 }
 
-// arm sets the timer to call tick after d. It reports false when the clock has no timers. The
-// caller holds c.mu.
+// arm sets the timer to call tick after d, or reports false when the clock has no timers.
 func (c *Cache) arm(d time.Duration) bool {
 	if c.timer != nil {
 		c.timer.Reset(d)
@@ -139,8 +137,7 @@ func (c *Cache) arm(d time.Duration) bool {
 	return c.timer != nil
 }
 
-// tick runs when the timer fires: it withdraws the entry from the fast path once its refresh
-// point has passed, or rearms the timer.
+// tick withdraws the entry from the fast path once its refresh point has passed, or rearms.
 func (c *Cache) tick() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -193,12 +190,8 @@ func (c *Cache) retrieveSlow(ctx context.Context) (Credentials, error) {
 			return f.creds, nil
 		}
 		// The refresh failed; what is cached now says what may still be served.
-		e = c.cur.Load()
-		now = c.clock.Now().UnixNano()
-		switch {
-		case e.inBackoff(now):
-			return e.creds, nil
-		case e.holdingError(now) && c.servesDespite(e.state(now)):
+		e, now = c.cur.Load(), c.clock.Now().UnixNano()
+		if e.inBackoff(now) || e.holdingError(now) && c.servesDespite(e.state(now)) {
 			return e.creds, nil
 		}
 		return Credentials{}, f.err
@@ -211,12 +204,10 @@ func (c *Cache) servesDespite(st cacheState) bool {
 	return (st == stateRefreshing || st == stateStale) && !c.opts.ReturnNonRecoverable
 }
 
-// errEntryChanged tells startFlight's caller that the entry it judged is no longer current.
 var errEntryChanged = errors.New("entry changed")
 
-// startFlight returns the refresh in progress, or starts one if seen is still the current entry.
-// It fails with errEntryChanged when another refresh has replaced seen (look again rather than
-// refresh twice), and with ErrCacheClosed once the Cache is closed.
+// startFlight returns the refresh in progress, or starts one if seen is still the current entry;
+// errEntryChanged means another refresh has replaced seen (look again rather than refresh twice).
 func (c *Cache) startFlight(seen *entry, background bool) (*flight, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -249,11 +240,8 @@ func (c *Cache) run(f *flight) {
 	creds, err = c.call(ctx)
 }
 
-// errProviderExited is the outcome of a refresh whose provider never returned: it ended its
-// goroutine with runtime.Goexit.
 var errProviderExited = errors.New("credentials: provider ended its goroutine (runtime.Goexit) without returning")
 
-// finish stores the outcome of the refresh f and wakes its waiters.
 func (c *Cache) finish(f *flight, start time.Time, creds Credentials, err error) {
 	end := c.clock.Now()
 	if err == nil {
@@ -274,10 +262,8 @@ func (c *Cache) finish(f *flight, start time.Time, creds Credentials, err error)
 	close(f.done)
 }
 
-// call runs the provider, turning a panic into an error so that it neither takes the process
-// down nor leaves waiters stuck. The error repeats at most 512 bytes of the panic value, with the
-// cached secrets and anything shaped like a secret (a JWT, a secret access key) redacted: a
-// provider that panics with secrets in the message must not have them logged by the Cache.
+// call runs the provider, turning a panic into an error (see Cache) so that it neither takes the
+// process down nor leaves waiters stuck.
 func (c *Cache) call(ctx context.Context) (creds Credentials, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -314,13 +300,10 @@ func (c *Cache) outcome(prev *entry, creds Credentials, err error, end time.Time
 	return next
 }
 
-// backoffEnd is when the backoff that starts when a refresh fails at now ends; e is the entry
-// that follows the failure, with credentials cached. The backoff is a random
-// BackoffMin–BackoffMax, as AWS specifies, but one that begins before the mandatory window ends
-// by its start, so that the source is tried again while the credentials are still good (AWS
-// requires the backoff once they have expired, not that it outlive them). The first cut backoff
-// of a credential ends at random in the second half of what was left, so that a fleet that
-// failed together does not retry together; a later one ends at the window's start.
+// backoffEnd is when the backoff of a refresh that failed at now ends, e being the entry after
+// it (see Cache; AWS requires the backoff once credentials have expired, not that it outlive
+// them). The first cut backoff of a credential ends at random in the second half of what was
+// left, so that a fleet that failed together does not retry together.
 func (c *Cache) backoffEnd(e *entry, now int64) int64 {
 	end := now + int64(c.opts.backoff())
 	if now >= e.staleAt || end <= e.staleAt {
@@ -378,7 +361,6 @@ func (c *Cache) report(f *flight, start, end time.Time, e *entry) {
 	c.hook(ev)
 }
 
-// event is the RefreshEvent that describes what e holds.
 func (e *entry) event() RefreshEvent {
 	ev := RefreshEvent{BackoffUntil: unixTime(e.backoffUntil), NextRefresh: unixTime(e.nextRefresh())}
 	if e.has {
@@ -387,7 +369,6 @@ func (e *entry) event() RefreshEvent {
 	return ev
 }
 
-// hook calls OnRefresh, if set, with ev.
 func (c *Cache) hook(ev RefreshEvent) {
 	if c.opts.OnRefresh == nil {
 		return
@@ -397,8 +378,7 @@ func (c *Cache) hook(ev RefreshEvent) {
 }
 
 // reportServingExpired tells the hook, once per entry, that credentials which expired during a
-// backoff are being served (static stability): the refresh that failed may have happened while
-// they were still valid, so its own event did not say so.
+// backoff are being served: the failed refresh's own event may not have said so.
 func (c *Cache) reportServingExpired(e *entry, now int64) {
 	c.mu.Lock()
 	if c.cur.Load() != e || e.expiryReported {

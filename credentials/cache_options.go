@@ -60,11 +60,9 @@ type CacheOptions struct {
 	clock clock
 }
 
-// errNoProvider is NewCache's error for options without a Provider.
 var errNoProvider = MarkNonRecoverable(errors.New("credentials: NewCache: CacheOptions.Provider is required"))
 
-// normalized checks o and returns it with every unset or out-of-range field replaced by its
-// default: the one place CacheOptions are validated.
+// normalized checks o and returns it with every unset or out-of-range field set to its default.
 func (o CacheOptions) normalized() (CacheOptions, error) {
 	if o.Provider == nil {
 		return o, errNoProvider
@@ -121,13 +119,11 @@ func (o *CacheOptions) backoff() time.Duration {
 	return o.BackoffMin + time.Duration(o.Rand()*float64(o.BackoffMax-o.BackoffMin))
 }
 
-// clock is where a Cache reads the time and arms the timer that takes credentials off its fast
-// path. This package's tests use a fake whose timers fire when the test moves its time, so that
-// they run production's fast path (like net/http/cookiejar's unexported twins that take now).
+// clock is where a Cache reads the time and arms its timer. Tests use a fake whose timers fire
+// when the test moves its time, so that they run production's fast path.
 type clock interface {
 	Now() time.Time
-	// AfterFunc runs f after d, like time.AfterFunc. It returns nil when the clock has no timers.
-	AfterFunc(d time.Duration, f func()) timer
+	AfterFunc(d time.Duration, f func()) timer // nil when the clock has no timers
 }
 
 // timer is the part of *time.Timer a Cache uses.
@@ -138,13 +134,12 @@ type timer interface {
 
 type systemClock struct{}
 
-func (systemClock) Now() time.Time { return time.Now() }
-
+func (systemClock) Now() time.Time                            { return time.Now() }
 func (systemClock) AfterFunc(d time.Duration, f func()) timer { return time.AfterFunc(d, f) }
 
-// nowFunc is a clock given as CacheOptions.Now. It has no timers (see CacheOptions.Now).
+// nowFunc is a clock given as CacheOptions.Now, without timers.
+
 type nowFunc func() time.Time
 
-func (f nowFunc) Now() time.Time { return f() }
-
+func (f nowFunc) Now() time.Time                      { return f() }
 func (nowFunc) AfterFunc(time.Duration, func()) timer { return nil }

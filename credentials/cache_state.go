@@ -30,10 +30,8 @@ func (s cacheState) String() string {
 
 const never = math.MaxInt64
 
-// entry is one immutable snapshot of the cache: the credentials, the times that move them from
-// state to state, and what the last failed refresh left behind. The Cache swaps whole entries
-// atomically, so a reader always sees one consistent snapshot. Times are Unix nanoseconds so
-// that the fresh path compares two integers.
+// entry is one immutable snapshot of the cache, swapped whole atomically. Times are Unix
+// nanoseconds so that comparing them is cheap.
 type entry struct {
 	creds Credentials
 	has   bool // creds holds credentials

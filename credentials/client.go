@@ -28,7 +28,6 @@ import (
 // version is this library's version, sent in the User-Agent header.
 const version = "0.1.0"
 
-// userAgent is the User-Agent header the Client sends.
 const userAgent = "irsa-go/" + version + " (+github.com/irsa-go/irsa)"
 
 // ClientOptions configures NewClient. The zero value gives a client for the endpoint the
@@ -46,9 +45,7 @@ type ClientOptions struct {
 	Getenv func(string) string
 	// HTTPClient sends the requests. Optional; default: a client with its own copy of
 	// http.DefaultTransport (which uses http.ProxyFromEnvironment). Whatever the client, its
-	// redirects are not followed, because requests carry a token or signature meant for the
-	// endpoint: the Client uses a shallow copy whose transport ends a request at its first 3xx
-	// response, before net/http reads the Location header.
+	// redirects are not followed: requests carry a token or signature meant for the endpoint.
 	HTTPClient *http.Client
 	// MaxAttempts bounds the requests of one call, the first included. Optional; default
 	// 3, as in aws-sdk-go-v2. 1 turns retries off. A call can override it
@@ -103,8 +100,6 @@ type Client struct {
 	signer   *v4.Signer
 }
 
-var _ STS = (*Client)(nil)
-
 // NewClient returns a Client configured by opts. It fails when no endpoint can be resolved or
 // an option is out of range.
 func NewClient(opts ClientOptions) (*Client, error) {
@@ -150,8 +145,7 @@ func NewClient(opts ClientOptions) (*Client, error) {
 	return c, nil
 }
 
-// noRedirects returns a shallow copy of hc (or of a client with its own copy of
-// http.DefaultTransport) that does not follow redirects.
+// noRedirects returns a shallow copy of hc (or of the default client) that stops at redirects.
 func noRedirects(hc *http.Client) *http.Client {
 	var c http.Client
 	if hc != nil {
@@ -192,8 +186,7 @@ func (t stopAtRedirect) CloseIdleConnections() {
 	}
 }
 
-// discardBody reads a little of what is left of resp's body, so that the connection can be
-// reused, and closes it.
+// discardBody reads a little of resp's body, so that the connection can be reused, and closes it.
 func discardBody(resp *http.Response) {
 	_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
 	resp.Body.Close()
@@ -245,8 +238,7 @@ type request struct {
 	secrets []string // values that must never appear in an error
 }
 
-// send makes the attempts of one call: it applies optFns, checks the input, gets the signing
-// credentials, then sends the request until it succeeds or another attempt cannot help.
+// send makes the attempts of one call, until one succeeds or another cannot help.
 func send[T any](ctx context.Context, c *Client, r request, optFns []func(*sts.Options),
 	decode func(int, io.Reader) (*T, error), metadata func(*T) *middleware.Metadata) (*T, error) {
 	o := sts.Options{Region: c.cfg.Region, RetryMaxAttempts: c.opts.MaxAttempts}
@@ -337,8 +329,7 @@ func (c *Client) callConfig(o sts.Options) EndpointConfig {
 	return cfg
 }
 
-// signingCredentials gets the credentials that sign a call; anonymous credentials (nil) leave
-// it unsigned, as in aws-sdk-go-v2.
+// signingCredentials gets the credentials that sign a call; nil (anonymous) leaves it unsigned.
 func signingCredentials(ctx context.Context, p aws.CredentialsProvider) (*aws.Credentials, error) {
 	switch p.(type) {
 	case nil:
@@ -362,8 +353,7 @@ func contextError(ctx context.Context, last error) error {
 	return fmt.Errorf("%w (last attempt: %w)", cause, last)
 }
 
-// attempt posts body to endpoint once, signed with sign unless it is nil, and decodes the
-// response with decode.
+// attempt posts body to endpoint once, signed with sign unless it is nil, and decodes the response.
 func (c *Client) attempt(ctx context.Context, endpoint string, body []byte, sign func(*http.Request) error, decode func(*http.Response) error) error {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.AttemptTimeout)
 	defer cancel()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -58,8 +59,7 @@ func (e *OperationError) Unwrap() error { return e.Err }
 const errPrefix = "credentials: "
 
 // causeText is err's text as an error of this package repeats it after its own: without
-// errPrefix when err is one of this package's error types, which say once, in text, what they
-// are without it.
+// errPrefix when err is one of this package's error types (their text method).
 func causeText(err error) string {
 	if e, ok := err.(interface{ text() string }); ok {
 		return e.text()
@@ -67,14 +67,13 @@ func causeText(err error) string {
 	return err.Error()
 }
 
-// writeCause ends a provider error's text: ": " and its cause, as detail (built with the error:
-// the cause's text with hints added and secrets removed) or else the cause's own text.
-func writeCause(b *strings.Builder, detail string, err error) {
-	b.WriteString(": ")
+// withCause ends a provider error's text s: ": " and detail (built with the error: the cause's
+// text with hints added and secrets removed) or else the cause's own text.
+func withCause(s, detail string, err error) string {
 	if detail == "" && err != nil {
 		detail = causeText(err)
 	}
-	b.WriteString(detail)
+	return s + ": " + detail
 }
 
 // networkError is a request that got no response. Its text is the reason only: net/http's
@@ -84,10 +83,8 @@ type networkError struct{ err *url.Error }
 func (e *networkError) Error() string { return e.err.Err.Error() }
 func (e *networkError) Unwrap() error { return e.err }
 
-// redirectError is a 3xx response. The Client does not follow redirects: the request carries a
-// token or signature meant for the configured endpoint. Its text names the scheme and host the
-// Location header points to, never what follows them (a path or query can hold anything, a
-// token included), and says so when the header is not a valid URL.
+// redirectError is a 3xx response, not followed: the request carries a token or signature meant
+// for the configured endpoint. Its text names only the scheme and host of the Location.
 type redirectError struct {
 	status    int
 	to        string // "scheme://host" of the Location (see redirectTarget), or ""
@@ -113,50 +110,32 @@ func (e *redirectError) NonRecoverable() bool { return true }
 // as the host of a Location.
 func (e *redirectError) scrubSecrets(secrets []string) { e.to = redact.Secrets(e.to, secrets...) }
 
-// redirectTarget returns "scheme://host" of a Location header for an error's text, or "" when
-// there is no http or https host to show, and whether loc is a valid URL. Only the part of loc
-// before its path, query or fragment is parsed for the host, so that a Location whose path or
-// query does not parse (or holds anything at all) still shows its host and nothing else. A
-// relative Location has no host to show. The host is shown as net/url decodes it (in Unicode,
-// as Endpoint.URL shows a custom endpoint's), unless it is not a plausible host name: text with
-// a control or formatting character, a label longer than DNS allows, or a JWT.
+// redirectTarget returns "scheme://host" of a Location header for an error's text ("" when it
+// has no http or https host to show) and whether loc is a valid URL. Only the part before the
+// path, query or fragment is parsed for the host, so that whatever follows is never shown. The
+// host is shown in Unicode (as Endpoint.URL shows one) only if it is a plausible host name:
+// printable, at most 253 bytes in labels of at most 63 (as DNS allows), and not a JWT.
 func redirectTarget(loc string) (to string, valid bool) {
 	_, err := url.Parse(loc)
 	valid = err == nil
-	i := strings.Index(loc, "://")
-	if i < 0 {
+	scheme, rest, ok := strings.Cut(loc, "://")
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	u, err := url.Parse(scheme + "://" + rest)
+	if !ok || err != nil || u.Scheme != "https" && u.Scheme != "http" {
 		return "", valid
 	}
-	authority := loc
-	if j := strings.IndexAny(loc[i+3:], "/?#"); j >= 0 {
-		authority = loc[:i+3+j]
-	}
-	u, err := url.Parse(authority)
-	if err != nil || u.Scheme != "https" && u.Scheme != "http" || !plausibleHost(u.Hostname()) {
+	host := u.Hostname()
+	if !printableHost(host) || len(host) > 253 || redact.ContainsJWT(host) ||
+		slices.ContainsFunc(strings.Split(host, "."), func(l string) bool { return len(l) > 63 }) {
 		return "", valid
 	}
 	return u.Scheme + "://" + u.Host, valid
 }
 
-// plausibleHost reports whether host (without port or brackets), which a server chose, can be
-// shown in an error: a printable host name whose labels are at most 63 bytes long, as DNS allows,
-// and that does not look like a JWT.
-func plausibleHost(host string) bool {
-	if !printableHost(host) || len(host) > 253 || redact.ContainsJWT(host) {
-		return false
-	}
-	for _, label := range strings.Split(host, ".") {
-		if len(label) > 63 {
-			return false
-		}
-	}
-	return true
-}
-
-// errMalformedHeader is a response whose header net/http refused (a textproto.ProtocolError,
-// such as a control character in a Location). net/http's text quotes the whole header line,
-// which a server can fill with anything, a token included, so it is not repeated, and the error
-// is not retried: the server would send the same again.
+// errMalformedHeader replaces net/http's textproto.ProtocolError, whose text quotes the whole
+// header line (a server can put a token in it); not retried: the server would send it again.
 var errMalformedHeader = MarkNonRecoverable(errors.New(
 	"STS response not valid HTTP: net/http refused a malformed header line, not shown here because a server can put anything in it"))
 
@@ -170,20 +149,14 @@ func (e *OperationError) As(target any) bool {
 	return false
 }
 
-// errNoSigningCredentials is returned when a signed operation is called without
-// sts.Options.Credentials.
 var errNoSigningCredentials = MarkNonRecoverable(errors.New(
 	"no credentials to sign the request: pass an option that sets sts.Options.Credentials, such as " +
 		"func(o *sts.Options) { o.Credentials = credentials.ForSDK(source) }"))
 
 // scrubCause removes secrets, in place, from the text a server put into the errors of err's
-// chain, whichever STS client made them: the Message, Code, Type and RequestID of an STS error
-// (this package's client's, smithy.GenericAPIError, aws-sdk-go-v2's types.*Exception), the
-// Excerpt and Reason of a body that was not an STS document, and the host of a redirect. A server
-// may echo a request's values (AWS's validation errors do); the client and the providers call
-// this before they wrap an error, so that neither their text nor anything errors.As reaches holds
-// a secret. Fields are found by name because the SDK has one exception type per error code, each
-// with a Message.
+// chain, whichever STS client made them (a server may echo a request's values, as AWS's
+// validation errors do), so that nothing errors.As reaches holds a secret. Fields are found by
+// name (see scrubFields) because the SDK has one exception type per error code.
 func scrubCause(err error, secrets []string) {
 	scrubFields(err, secrets)
 	if s, ok := err.(interface{ scrubSecrets([]string) }); ok {
@@ -199,8 +172,7 @@ func scrubCause(err error, secrets []string) {
 	}
 }
 
-// scrubFields cleans the fields of e that hold a server's text, if e is a pointer to a struct
-// that has them as string or *string.
+// scrubFields cleans the string or *string fields of *e that hold a server's text.
 func scrubFields(e error, secrets []string) {
 	v := reflect.ValueOf(e)
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {

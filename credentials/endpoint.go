@@ -1,6 +1,7 @@
 package credentials
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net"
@@ -142,11 +143,8 @@ func canonicalRegion(region string) (canonical string, fips bool, err error) {
 	if region == "" {
 		return "", false, nil
 	}
-	if err := validRegion(region); err != nil {
-		return "", false, err
-	}
 	canonical = strings.ReplaceAll(strings.ReplaceAll(region, "fips-", ""), "-fips", "")
-	if err := validRegion(canonical); err != nil {
+	if err := cmp.Or(validRegion(region), validRegion(canonical)); err != nil {
 		return "", false, err
 	}
 	return canonical, canonical != region, nil
@@ -221,10 +219,8 @@ func customEndpoint(raw, region string) (Endpoint, error) {
 	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
 		return bad("must use https unless its host is loopback (127.0.0.0/8, ::1, localhost): the request carries a token")
 	}
-	// Not u.String(), which percent-encodes a Unicode host ("https://%C3%BCn..."), which no one
-	// reads as the host they configured. The parts left are the scheme, host and path (user
-	// information, query and fragment are refused above); of the host, only a '%' (of an IPv6
-	// zone, or given as %25) must be escaped again for the URL to parse as the same.
+	// Not u.String(), which percent-encodes a Unicode host. User information, query and fragment
+	// are refused above; of the host, only a '%' (an IPv6 zone's) must be escaped again.
 	host := strings.ReplaceAll(u.Host, "%", "%25")
 	return Endpoint{URL: u.Scheme + "://" + host + u.EscapedPath(), SigningRegion: region, Custom: true}, nil
 }
@@ -233,15 +229,7 @@ func customEndpoint(raw, region string) (Endpoint, error) {
 // overrides) or space characters, so that showing it cannot garble or disguise the text around
 // it.
 func printableHost(host string) bool {
-	if !utf8.ValidString(host) {
-		return false
-	}
-	for _, r := range host {
-		if !unicode.IsGraphic(r) || unicode.IsSpace(r) {
-			return false
-		}
-	}
-	return true
+	return utf8.ValidString(host) && strings.IndexFunc(host, func(r rune) bool { return !unicode.IsGraphic(r) || unicode.IsSpace(r) }) < 0
 }
 
 // isLoopbackHost reports whether host (without port or brackets) is localhost or a loopback IP.
@@ -253,27 +241,13 @@ func isLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// endpointConfigFromEnv reads an EndpointConfig from the environment through getenv, as the AWS
-// CLI and the SDKs read it:
-//
-//   - Region: AWS_REGION, else AWS_DEFAULT_REGION (aws-sdk-go-v2's order; botocore reads only
-//     AWS_DEFAULT_REGION, and EKS sets both to the same value);
-//   - LegacyGlobal: AWS_STS_REGIONAL_ENDPOINTS, "legacy" or "regional" (botocore refuses any
-//     other value, and so do we);
-//   - UseFIPS, UseDualStack: AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT;
-//   - URL: AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, both ignored when
-//     AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true.
-//
-// Empty variables count as unset. The booleans accept "true" and "false" in any case; any other
-// value is an error naming the variable (as in aws-sdk-go-v2; botocore would read it as false,
-// which for FIPS would silently turn a requirement off). Region and URL are checked by
-// ResolveEndpoint.
+// endpointConfigFromEnv reads an EndpointConfig from the variables ClientOptions.Endpoint lists,
+// as the AWS CLI and the SDKs read them. AWS_REGION comes first, as in aws-sdk-go-v2 (botocore
+// reads only AWS_DEFAULT_REGION; EKS sets both). Empty variables count as unset. A boolean other
+// than "true" or "false" (any case) is an error, as in aws-sdk-go-v2: botocore would read it as
+// false, which for FIPS would silently turn a requirement off.
 func endpointConfigFromEnv(getenv func(string) string) (EndpointConfig, error) {
-	var cfg EndpointConfig
-	cfg.Region = getenv("AWS_REGION")
-	if cfg.Region == "" {
-		cfg.Region = getenv("AWS_DEFAULT_REGION")
-	}
+	cfg := EndpointConfig{Region: cmp.Or(getenv("AWS_REGION"), getenv("AWS_DEFAULT_REGION"))}
 	switch v := getenv("AWS_STS_REGIONAL_ENDPOINTS"); v {
 	case "", "regional":
 	case "legacy":
@@ -294,10 +268,7 @@ func endpointConfigFromEnv(getenv func(string) string) (EndpointConfig, error) {
 		return EndpointConfig{}, err
 	}
 	if !ignore {
-		cfg.URL = getenv("AWS_ENDPOINT_URL_STS")
-		if cfg.URL == "" {
-			cfg.URL = getenv("AWS_ENDPOINT_URL")
-		}
+		cfg.URL = cmp.Or(getenv("AWS_ENDPOINT_URL_STS"), getenv("AWS_ENDPOINT_URL"))
 	}
 	return cfg, nil
 }
@@ -305,12 +276,10 @@ func endpointConfigFromEnv(getenv func(string) string) (EndpointConfig, error) {
 func envBool(getenv func(string) string, name string) (bool, error) {
 	v := getenv(name)
 	switch {
-	case v == "":
+	case v == "" || strings.EqualFold(v, "false"):
 		return false, nil
 	case strings.EqualFold(v, "true"):
 		return true, nil
-	case strings.EqualFold(v, "false"):
-		return false, nil
 	}
 	return false, &EndpointConfigError{Setting: name, Value: v, Reason: `want "true" or "false"`}
 }

@@ -9,20 +9,9 @@ import (
 	"github.com/irsa-go/irsa/internal/redact"
 )
 
-// Environment variables read by Env.
-const (
-	envAccessKeyID          = "AWS_ACCESS_KEY_ID"
-	envSecretAccessKey      = "AWS_SECRET_ACCESS_KEY"
-	envSessionToken         = "AWS_SESSION_TOKEN"
-	envSecurityToken        = "AWS_SECURITY_TOKEN" // botocore's older name for the session token
-	envCredentialExpiration = "AWS_CREDENTIAL_EXPIRATION"
-	envLegacyAccessKey      = "AWS_ACCESS_KEY" // aws-sdk-go's older names
-	envLegacySecretKey      = "AWS_SECRET_KEY"
-)
-
 // errEnvNotSet is Env.Retrieve's error when neither key is set; it is recoverable, so that a
 // chain can move on to the next source.
-var errEnvNotSet = errorf("%s is not set", envAccessKeyID)
+var errEnvNotSet = errorf("AWS_ACCESS_KEY_ID is not set")
 
 // Env is a Provider that reads credentials from environment variables.
 //
@@ -69,8 +58,8 @@ func (e Env) firstSet(names ...string) (value, name string) {
 
 // Retrieve returns the credentials in the environment.
 func (e Env) Retrieve(context.Context) (Credentials, error) {
-	idNames := []string{envAccessKeyID, envLegacyAccessKey}
-	secretNames := []string{envSecretAccessKey, envLegacySecretKey}
+	idNames := []string{"AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY"} // then aws-sdk-go's older names
+	secretNames := []string{"AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY"}
 	if e.IgnoreLegacyNames {
 		idNames, secretNames = idNames[:1], secretNames[:1]
 	}
@@ -84,12 +73,12 @@ func (e Env) Retrieve(context.Context) (Credentials, error) {
 	case secret == "":
 		return Credentials{}, MarkNonRecoverable(errorf("%s is set but %s is not: set both, or neither", idName, secretName))
 	}
-	token, _ := e.firstSet(envSecurityToken, envSessionToken)
+	token, _ := e.firstSet("AWS_SECURITY_TOKEN", "AWS_SESSION_TOKEN") // botocore's order
 	c := Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: token, Source: SourceEnv}
-	if exp := e.get(envCredentialExpiration); exp != "" {
+	if exp := e.get("AWS_CREDENTIAL_EXPIRATION"); exp != "" {
 		t, err := time.Parse(time.RFC3339, exp)
 		if err != nil {
-			return Credentials{}, MarkNonRecoverable(errorf("%s=%q is not an RFC 3339 time such as 2026-11-24T15:04:05Z", envCredentialExpiration, redact.Clip(exp, 40)))
+			return Credentials{}, MarkNonRecoverable(errorf("AWS_CREDENTIAL_EXPIRATION=%q is not an RFC 3339 time such as 2026-11-24T15:04:05Z", redact.Clip(exp, 40)))
 		}
 		c.Expires = t
 	}

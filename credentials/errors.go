@@ -5,9 +5,7 @@ import (
 	"slices"
 )
 
-// nonRecoverable is implemented by errors that retrying cannot fix soon: access denied, a role
-// that does not trust the token, an invalid configuration. The errors of this module's packages
-// implement it; a Provider of your own says the same with MarkNonRecoverable.
+// nonRecoverable is implemented by errors that retrying cannot fix soon (see IsNonRecoverable).
 type nonRecoverable interface {
 	error
 	NonRecoverable() bool
@@ -47,12 +45,10 @@ func (e *nonRecoverableError) text() string         { return causeText(e.err) }
 func (e *nonRecoverableError) Unwrap() error        { return e.err }
 func (e *nonRecoverableError) NonRecoverable() bool { return true }
 
-// plainError is an error of this package with nothing to unwrap. Like the package's other error
-// types it has its text without errPrefix for an error that repeats it (see causeText).
+// plainError is an error of this package with nothing to unwrap (for text, see causeText).
 type plainError struct{ msg string }
 
 func (e *plainError) Error() string { return errPrefix + e.msg }
 func (e *plainError) text() string  { return e.msg }
 
-// errorf makes a plainError.
 func errorf(format string, args ...any) error { return &plainError{fmt.Sprintf(format, args...)} }

@@ -1,6 +1,7 @@
 package credentials
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -66,11 +67,7 @@ func (a *AssumeRole) Format(f fmt.State, verb rune) { formatString(f, verb, a.St
 
 // String names the role and the token file.
 func (w *WebIdentity) String() string {
-	tokenFile := w.opts.TokenFile
-	if tokenFile == "" {
-		tokenFile = "(TokenSource)"
-	}
-	return fmt.Sprintf("credentials.WebIdentity{RoleARN: %s, TokenFile: %s}", w.opts.RoleARN, tokenFile)
+	return fmt.Sprintf("credentials.WebIdentity{RoleARN: %s, TokenFile: %s}", w.opts.RoleARN, cmp.Or(w.opts.TokenFile, "(TokenSource)"))
 }
 
 // String lists the chain's hops.

@@ -9,29 +9,18 @@ import (
 	"time"
 )
 
-// retryable reports whether another attempt may succeed after err. Errors that know (STS error
-// documents, malformed bodies) say so themselves: throttling, 5xx, IDPCommunicationError and
-// InvalidIdentityToken "could not retrieve verification key" are retried; AccessDenied,
-// IDPRejectedClaim, RegionDisabledException, MalformedPolicyDocument and validation errors are
-// not. Network errors and timeouts are retried, except a certificate that does not verify and a
-// host name that does not exist (as in aws-sdk-go-v2), which the next attempt would meet again.
+// retryable reports whether another attempt may succeed after err (see Client). Errors that know
+// (STS error documents, malformed bodies) say so themselves. Network errors are retried, except a
+// certificate that does not verify and a host name that does not exist, as in aws-sdk-go-v2.
 func retryable(err error) bool {
 	var r interface{ Retryable() bool }
 	if errors.As(err, &r) {
 		return r.Retryable()
 	}
-	if IsNonRecoverable(err) {
-		return false
-	}
-	var (
-		certErr     *tls.CertificateVerificationError
-		unknownCA   x509.UnknownAuthorityError
-		badHost     x509.HostnameError
-		invalidCert x509.CertificateInvalidError
-		dnsErr      *net.DNSError
-	)
+	var dnsErr *net.DNSError
 	switch {
-	case errors.As(err, &certErr), errors.As(err, &unknownCA), errors.As(err, &badHost), errors.As(err, &invalidCert):
+	case IsNonRecoverable(err), errors.As(err, new(*tls.CertificateVerificationError)), errors.As(err, new(x509.UnknownAuthorityError)),
+		errors.As(err, new(x509.HostnameError)), errors.As(err, new(x509.CertificateInvalidError)):
 		return false
 	case errors.As(err, &dnsErr):
 		return !dnsErr.IsNotFound

@@ -21,21 +21,6 @@ type RoleChainOptions struct {
 	Cache CacheOptions
 }
 
-func (o *RoleChainOptions) validate() error {
-	if o.Source == nil {
-		return errors.New("credentials: NewRoleChain: Source is required")
-	}
-	if len(o.Roles) == 0 {
-		return errors.New("credentials: NewRoleChain: at least one role is required")
-	}
-	for i, r := range o.Roles {
-		if r.Source != nil {
-			return fmt.Errorf("credentials: NewRoleChain: Roles[%d].Source must be empty: the chain signs each hop with the one before it", i)
-		}
-	}
-	return nil
-}
-
 // RoleChain is a chain of role sessions, Source → Roles[0] → Roles[1] → …, in which every hop
 // is an AssumeRole behind its own Cache, signed with the cached credentials of the hop below.
 // Refreshing one hop therefore costs one STS call, not one per hop as in SDKs that re-run the
@@ -55,8 +40,16 @@ type RoleChain struct {
 // NewRoleChain checks opts and builds the chain. It makes no request; configuration errors are
 // non-recoverable, and on error nothing is left running.
 func NewRoleChain(opts RoleChainOptions) (*RoleChain, error) {
-	if err := opts.validate(); err != nil {
-		return nil, MarkNonRecoverable(err)
+	switch {
+	case opts.Source == nil:
+		return nil, MarkNonRecoverable(errors.New("credentials: NewRoleChain: Source is required"))
+	case len(opts.Roles) == 0:
+		return nil, MarkNonRecoverable(errors.New("credentials: NewRoleChain: at least one role is required"))
+	}
+	for i, r := range opts.Roles {
+		if r.Source != nil {
+			return nil, MarkNonRecoverable(fmt.Errorf("credentials: NewRoleChain: Roles[%d].Source must be empty: the chain signs each hop with the one before it", i))
+		}
 	}
 	r := &RoleChain{}
 	first, given := opts.Source.(*Cache)
@@ -159,9 +152,9 @@ func (h *hopSource) later(ctx context.Context, src Credentials) Credentials {
 	return newer
 }
 
-// newOwnedCache puts p, which is never nil here, behind a Cache configured by opts.
+// newOwnedCache puts p, never nil here, behind a Cache: NewCache's only error is a nil Provider.
 func newOwnedCache(p Provider, opts CacheOptions) *Cache {
 	opts.Provider = p
-	c, _ := NewCache(opts) // its only error is a nil Provider
+	c, _ := NewCache(opts)
 	return c
 }

@@ -16,21 +16,17 @@ import (
 	"github.com/irsa-go/irsa/internal/readfile"
 )
 
-// maxTokenSize is the largest web identity token this package reads: 64 KiB, where a service
-// account token is about 1 KiB. Reading stops at maxTokenSize+1 bytes, so that a huge file costs
-// nothing.
+// maxTokenSize is the largest web identity token read (a service account token is about 1 KiB).
 const maxTokenSize = 64 << 10
 
-// tokenFiles reads token files: a regular file only, at most maxTokenSize+1 bytes, bounded by the
-// caller's context, read once more after a pause when it is missing (kubelet's ..data swap).
+// tokenFiles reads a regular file only, at most maxTokenSize+1 bytes, once more after a pause
+// when it is missing (kubelet's ..data swap).
 var tokenFiles = readfile.Reader{Limit: maxTokenSize, RetryAfter: 75 * time.Millisecond}
 
-// errTokenNotPath is the error for a token given where its file's path belongs.
 var errTokenNotPath = errors.New("TokenFile (AWS_WEB_IDENTITY_TOKEN_FILE, web_identity_token_file) holds what looks like the token itself, not the path of the file that contains it: set it to the file's path, such as /var/run/secrets/eks.amazonaws.com/serviceaccount/token (the value is not repeated here because it is a secret)")
 
-// readTokenFile reads the token file at path (following kubelet's ..data symlinks) with r and
-// trims it. Its errors name the path and say what to do, never the file's content; those that
-// reading again cannot fix are marked non-recoverable.
+// readTokenFile reads and trims the token file at path. Its errors name the path and say what to
+// do, never the file's content; those that reading again cannot fix are non-recoverable.
 func readTokenFile(ctx context.Context, r readfile.Reader, path string) (string, error) {
 	b, err := r.Read(ctx, path)
 	switch {
@@ -46,9 +42,8 @@ func readTokenFile(ctx context.Context, r readfile.Reader, path string) (string,
 	return tok, nil
 }
 
-// tokenFileError explains an error opening or reading the token file. What is not a regular file
-// (a named pipe, a device, a socket) is a configuration error, non-recoverable: kubelet writes
-// regular files, and reading again would never turn it into a token.
+// tokenFileError explains an error reading the token file. What is not a regular file is a
+// configuration error: kubelet writes regular files.
 func tokenFileError(path string, err error) error {
 	var notRegular *readfile.NotRegularError
 	switch {
@@ -93,9 +88,8 @@ type TokenClaims struct {
 	Namespace, ServiceAccount, Pod string
 }
 
-// trustConditionKeys returns the IAM condition keys that a role's trust policy uses to match
-// the subject and audience of a token with claims c: "<issuer without https://>:sub" and ":aud".
-// They are empty when the token has no issuer.
+// trustConditionKeys returns the trust policy's condition keys for the token's sub and aud:
+// "<issuer without https://>:sub" and ":aud", or "" when the token has no issuer.
 func trustConditionKeys(c TokenClaims) (sub, aud string) {
 	host := strings.TrimPrefix(c.Issuer, "https://")
 	host = strings.TrimSuffix(strings.TrimPrefix(host, "http://"), "/")

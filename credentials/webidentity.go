@@ -1,6 +1,7 @@
 package credentials
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/irsa-go/irsa/internal/redact"
 )
@@ -122,9 +124,8 @@ func (w *WebIdentity) init() error {
 	return checkRole(o.RoleARN, o.AllowNonAWSRoleARN, &o.Client, o.Getenv, o.Duration, o.Policy, o.PolicyARNs)
 }
 
-// checkRole checks the options WebIdentity and AssumeRole share, and sets *client to the default
-// light client (reading the environment through getenv) when it is nil. The role ARN is checked
-// last: whether it must follow AWS's rules depends on the client's endpoint.
+// checkRole checks the options WebIdentity and AssumeRole share, and sets a nil *client to the
+// default. The role ARN comes last: whether AWS's rules apply depends on the client's endpoint.
 func checkRole(roleARN string, allowNonAWS bool, client *STS, getenv func(string) string, d time.Duration, policy string, policyARNs []string) error {
 	if d != 0 && (d < minRoleDuration || d > maxRoleDuration) {
 		return fmt.Errorf("Duration %v is outside STS's range of %v to %v", d, minRoleDuration, maxRoleDuration)
@@ -181,7 +182,10 @@ func (w *WebIdentity) Retrieve(ctx context.Context) (Credentials, error) {
 		return Credentials{}, w.fail(TokenClaims{}, "", err, nil)
 	}
 	claims, claimsErr := decodeTokenClaims(tok)
-	name := w.sessionName(claims)
+	name := cmp.Or(w.opts.SessionName, sessionNameFromClaims(claims))
+	if name == "" {
+		name = generatedSessionName(w.opts.Now())
+	}
 	secrets := []string{tok}
 	if exp := claims.Expires; !exp.IsZero() && !w.opts.Now().Before(exp) {
 		return Credentials{}, w.fail(claims, name, MarkNonRecoverable(fmt.Errorf("token expired at %s; is the projected token volume mounted and rotating? (kubelet replaces the token well before it expires; a copied or static token file does not rotate)", exp.Format(time.RFC3339))), secrets)
@@ -223,16 +227,6 @@ func (w *WebIdentity) token(ctx context.Context) (string, error) {
 	return checkSourcedToken(tok)
 }
 
-func (w *WebIdentity) sessionName(c TokenClaims) string {
-	if w.opts.SessionName != "" {
-		return w.opts.SessionName
-	}
-	if n := sessionNameFromClaims(c); n != "" {
-		return n
-	}
-	return generatedSessionName(w.opts.Now())
-}
-
 func (w *WebIdentity) call(ctx context.Context, tok, name string) (*sts.AssumeRoleWithWebIdentityOutput, error) {
 	o := &w.opts
 	return o.Client.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{
@@ -246,8 +240,7 @@ func (w *WebIdentity) call(ctx context.Context, tok, name string) (*sts.AssumeRo
 	})
 }
 
-// fail makes the error for a Retrieve, its text built once here: the cause's, with the non-empty
-// hints added and the secrets (the tokens read) removed.
+// fail makes the error for a Retrieve; its text is the cause's, with hints, without the tokens.
 func (w *WebIdentity) fail(c TokenClaims, name string, err error, secrets []string, hints ...string) error {
 	scrubCause(err, secrets)
 	return &WebIdentityError{
@@ -318,19 +311,17 @@ func (e *WebIdentityError) Error() string { return errPrefix + e.text() }
 
 // text is Error without errPrefix (see causeText).
 func (e *WebIdentityError) text() string {
-	var b strings.Builder
-	b.WriteString("web identity")
+	s := "web identity"
 	if e.RoleARN != "" {
-		b.WriteString(" for role " + e.RoleARN)
+		s += " for role " + e.RoleARN
 	}
 	switch {
 	case redact.ContainsJWT(e.TokenFile): // NewWebIdentity refuses it; a hand-made error may not
-		b.WriteString(" (token file not shown: it holds what looks like a token)")
+		s += " (token file not shown: it holds what looks like a token)"
 	case e.TokenFile != "":
-		b.WriteString(" (token file " + e.TokenFile + ")")
+		s += " (token file " + e.TokenFile + ")"
 	}
-	writeCause(&b, e.detail, e.Err)
-	return b.String()
+	return withCause(s, e.detail, e.Err)
 }
 
 // Unwrap returns the cause.
@@ -345,18 +336,14 @@ func (e *WebIdentityError) NonRecoverable() bool {
 
 // apiError returns the STS error code and message in err's chain (both "" if none).
 func apiError(err error) (code, message string) {
-	var ae interface {
-		ErrorCode() string
-		ErrorMessage() string
-	}
+	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		return ae.ErrorCode(), ae.ErrorMessage()
 	}
 	return "", ""
 }
 
-// stsNonRecoverable classifies an STS error: the light client's errors say so themselves; errors
-// from an *sts.Client are classified by their code.
+// stsNonRecoverable classifies an STS error, from an *sts.Client by its code.
 func stsNonRecoverable(err error) bool {
 	if IsNonRecoverable(err) {
 		return true
@@ -390,8 +377,7 @@ func credentialsFromSTS(c *types.Credentials, user *types.AssumedRoleUser, sourc
 	return out, nil
 }
 
-// endpointIsCustom reports whether client talks to a custom STS endpoint, where role ARNs need
-// not follow AWS's rules.
+// endpointIsCustom reports whether client talks to a custom STS endpoint.
 func endpointIsCustom(client STS) bool {
 	switch c := client.(type) {
 	case *sts.Client:
