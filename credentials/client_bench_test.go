@@ -9,6 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/irsa-go/irsa/internal/benchenv"
 )
 
 // cannedTransport answers every request with the same STS document, in memory: it reads the
@@ -33,6 +35,7 @@ func (c cannedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // both over the same in-memory transport answering a canned document for us-west-2's regional
 // endpoint.
 func BenchmarkAssumeRoleWithWebIdentity(b *testing.B) {
+	benchenv.Neutral(b)
 	rt := cannedTransport{body: wireSuccess("AssumeRoleWithWebIdentity").body}
 	in := webInput()
 	ctx := context.Background()
