@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/irsa-go/irsa/internal/benchenv"
 	"github.com/irsa-go/irsa/internal/fakests"
 )
 
@@ -17,10 +18,11 @@ import (
 // source_profile chain (an aws.CredentialsCache over an AssumeRoleProvider whose STS client signs
 // with the uncached web identity provider), beside irsa's RoleChain. The sts-calls/op metric is
 // the point: the SDK repeats the web identity call on every refresh of B, irsa reuses A's cached
-// credentials. Run with
+// credentials. For figures, run the two sides in alternating rounds (see the README):
 //
-//	go test -run '^$' -bench AssumeRoleChainRefresh -benchtime 200x ./credentials/
+//	go run ./internal/benchratio ./credentials/ BenchmarkAssumeRoleChainRefresh
 func BenchmarkAssumeRoleChainRefresh(b *testing.B) {
+	benchenv.Neutral(b)
 	ctx := context.Background()
 	env := fakests.StartEnv(b, fakests.EnvOptions{})
 	if err := env.STS.AddRole(fakests.Role{ARN: roleB, TrustPolicy: fakests.AssumeRoleTrustPolicy(env.RoleARN, "")}); err != nil {
@@ -90,10 +92,12 @@ func BenchmarkAssumeRoleChainRefresh(b *testing.B) {
 // BenchmarkWebIdentityRetrieve measures one uncached web identity exchange against the fake STS
 // on loopback (the fake verifies the token's RS256 signature each time): aws-sdk-go-v2's
 // stscreds.WebIdentityRoleProvider with an *sts.Client beside irsa's WebIdentity with its light
-// client. Both read the token file on every call. Run with
+// client. Both read the token file on every call. For figures, run the two sides in alternating
+// rounds (see the README):
 //
-//	go test -run '^$' -bench WebIdentityRetrieve -benchtime 200x ./credentials/
+//	go run ./internal/benchratio ./credentials/ BenchmarkWebIdentityRetrieve
 func BenchmarkWebIdentityRetrieve(b *testing.B) {
+	benchenv.Neutral(b)
 	ctx := context.Background()
 	env := fakests.StartEnv(b, fakests.EnvOptions{})
 	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}

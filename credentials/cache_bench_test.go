@@ -2,22 +2,24 @@ package credentials
 
 import (
 	"context"
-	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/irsa-go/irsa/internal/benchenv"
 )
 
-// BenchmarkCacheRetrieve measures the fresh path, aws-sdk-go-v2's aws.CredentialsCache
-// (first) beside irsa's Cache, both over a provider whose credentials last an hour. Run with
+// BenchmarkCacheRetrieve measures the fresh path, aws-sdk-go-v2's aws.CredentialsCache beside
+// irsa's Cache, both over a provider whose credentials last an hour. For figures, run the two
+// sides in alternating rounds (see the README):
 //
-//	go test -run '^$' -bench CacheRetrieve -benchmem -cpu 1,2 ./credentials/
+//	go run ./internal/benchratio -cpu 1,2 ./credentials/ BenchmarkCacheRetrieve
 func BenchmarkCacheRetrieve(b *testing.B) {
+	benchenv.Neutral(b)
 	ctx := context.Background()
 	expires := time.Now().Add(time.Hour)
-	sdkNs := map[int]float64{} // by GOMAXPROCS; measured first, so that irsa's line can show the ratio
 
 	b.Run("sdk", func(b *testing.B) {
 		c := aws.NewCredentialsCache(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
@@ -40,7 +42,6 @@ func BenchmarkCacheRetrieve(b *testing.B) {
 			}
 			benchSink.Add(int64(n))
 		})
-		sdkNs[runtime.GOMAXPROCS(0)] = nsPerOp(b)
 	})
 
 	b.Run("irsa", func(b *testing.B) {
@@ -62,19 +63,8 @@ func BenchmarkCacheRetrieve(b *testing.B) {
 			}
 			benchSink.Add(int64(n))
 		})
-		reportRatio(b, nsPerOp(b), sdkNs[runtime.GOMAXPROCS(0)], "ns-ratio-to-sdk")
 	})
 }
 
 // benchSink keeps the compiler from discarding what a benchmark retrieves.
 var benchSink atomic.Int64
-
-func nsPerOp(b *testing.B) float64 { return float64(b.Elapsed().Nanoseconds()) / float64(b.N) }
-
-// reportRatio adds irsa's figure as a fraction of the SDK's, measured in the same run, as a
-// metric on irsa's line (only when the SDK's sub-benchmark ran first).
-func reportRatio(b *testing.B, irsa, sdk float64, unit string) {
-	if irsa > 0 && sdk > 0 {
-		b.ReportMetric(irsa/sdk, unit)
-	}
-}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/irsa-go/irsa/internal/benchenv"
 )
 
 // cannedTransport answers every request with the same STS document, in memory: it reads the
@@ -31,8 +33,11 @@ func (c cannedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // BenchmarkAssumeRoleWithWebIdentity compares one AssumeRoleWithWebIdentity call through the
 // light Client ("irsa") and through aws-sdk-go-v2's *sts.Client with its default retryer ("sdk"),
 // both over the same in-memory transport answering a canned document for us-west-2's regional
-// endpoint.
+// endpoint. For figures, run the two sides in alternating rounds (see the README):
+//
+//	go run ./internal/benchratio ./credentials/ BenchmarkAssumeRoleWithWebIdentity
 func BenchmarkAssumeRoleWithWebIdentity(b *testing.B) {
+	benchenv.Neutral(b)
 	rt := cannedTransport{body: wireSuccess("AssumeRoleWithWebIdentity").body}
 	in := webInput()
 	ctx := context.Background()

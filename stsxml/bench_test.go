@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/irsa-go/irsa/internal/benchenv"
 )
 
 // cannedResponse is the same response object each side of the benchmark is handed.
@@ -49,8 +51,12 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 
 // BenchmarkDecodeAssumeRoleWithWebIdentity decodes moto's AssumeRoleWithWebIdentity response:
 // irsa with this package, sdk with aws-sdk-go-v2's deserializer for the same operation. It is a
-// figure, not a goal: a refresh decodes one document an hour, next to a network call.
+// figure, not a goal: a refresh decodes one document an hour, next to a network call. For
+// figures, run the two sides in alternating rounds (see the README):
+//
+//	go run ./internal/benchratio ./stsxml/ BenchmarkDecodeAssumeRoleWithWebIdentity
 func BenchmarkDecodeAssumeRoleWithWebIdentity(b *testing.B) {
+	benchenv.Neutral(b)
 	doc, err := os.ReadFile("testdata/moto-assumerolewithwebidentity.xml")
 	if err != nil {
 		b.Fatal(err)
