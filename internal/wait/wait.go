@@ -1,5 +1,5 @@
 // Package wait holds the one way this module sleeps: for a while, unless a context ends first.
-// The fake STS's injected latency and the refreshtail scenario use it.
+// The fake STS's injected latency and credentials' BenchmarkCacheRefreshTail use it.
 package wait
 
 import (
