@@ -1,9 +1,6 @@
 package main
 
-import (
-	"strings"
-	"testing"
-)
+import "testing"
 
 func TestParseReadsBothSidesAndSkipsOtherLines(t *testing.T) {
 	out := `goos: linux
@@ -15,27 +12,25 @@ BenchmarkOther-2                         	     200	   3059021 ns/op
 PASS
 ok  	github.com/irsa-go/irsa/credentials	2.286s
 `
-	got, err := parse(strings.NewReader(out))
+	got, err := parse(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 3 {
-		t.Fatalf("got %d results, want 3: %+v", len(got), got)
+	if n := len(got["irsa"]) + len(got["sdk"]); n != 3+3+4 {
+		t.Fatalf("got %d values, want 10 (3 lines, 3+3+4 units): %v", n, got)
 	}
-	for i, want := range []struct {
-		name, side, unit string
-		v                float64
+	for _, want := range []struct {
+		side, key string
+		v         float64
 	}{
-		{"BenchmarkCacheRetrieve", "irsa", "ns/op", 10.8},
-		{"BenchmarkCacheRetrieve-2", "sdk", "ns/op", 27.1},
-		{"BenchmarkAssumeRoleChainRefresh-2", "sdk", "sts-calls/op", 2},
+		{"irsa", "BenchmarkCacheRetrieve\tns/op", 10.8},
+		{"sdk", "BenchmarkCacheRetrieve-2\tns/op", 27.1},
+		{"sdk", "BenchmarkAssumeRoleChainRefresh-2\tsts-calls/op", 2},
+		{"sdk", "BenchmarkAssumeRoleChainRefresh-2\tallocs/op", 1322},
 	} {
-		if got[i].name != want.name || got[i].side != want.side || got[i].metrics[want.unit] != want.v {
-			t.Errorf("result %d = %+v, want %s %s %s=%v", i, got[i], want.name, want.side, want.unit, want.v)
+		if v, ok := got[want.side][want.key]; !ok || v != want.v {
+			t.Errorf("%s %q = %v, %v, want %v", want.side, want.key, v, ok, want.v)
 		}
-	}
-	if got[2].metrics["allocs/op"] != 1322 {
-		t.Errorf("allocs/op = %v, want 1322", got[2].metrics["allocs/op"])
 	}
 }
 

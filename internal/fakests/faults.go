@@ -1,14 +1,10 @@
 package fakests
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"net/http"
-	"slices"
-	"time"
 
-	"github.com/irsa-go/irsa/internal/wait"
 	"github.com/irsa-go/irsa/stsxml"
 )
 
@@ -17,7 +13,7 @@ type FaultKind int
 
 // The faults, each answering as STS (or a proxy in front of it) does.
 const (
-	// FaultNone answers normally (after Fault.Latency, if any).
+	// FaultNone answers normally.
 	FaultNone FaultKind = iota
 	// FaultThrottling answers 400 Throttling "Rate exceeded".
 	FaultThrottling
@@ -53,9 +49,6 @@ func (k FaultKind) String() string {
 type Fault struct {
 	// Kind says what to answer.
 	Kind FaultKind
-	// Latency delays the answer; it ends early when the client goes away or the server closes.
-	// Optional.
-	Latency time.Duration
 }
 
 // msgVerificationKey is STS's message when it cannot fetch the issuer's signing keys.
@@ -108,16 +101,8 @@ func (f Fault) send(w http.ResponseWriter, status int, part []byte) {
 	_ = buf.Flush()
 }
 
-// FailNext injects f into the next n calls (after any faults already queued).
-func (s *Server) FailNext(n int, f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, slices.Repeat([]Fault{f}, n)...)
-}
-
-// SetFaultFunc makes fn choose the fault of every call that no queued fault (FailNext) takes;
-// fn sees the call's parameters before the call is processed and returns nil for none. nil
-// removes it.
+// SetFaultFunc makes fn choose the fault of every call; fn sees the call's parameters before
+// the call is processed and returns nil for none. nil removes it.
 func (s *Server) SetFaultFunc(fn func(Call) *Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -126,12 +111,6 @@ func (s *Server) SetFaultFunc(fn func(Call) *Fault) {
 
 func (s *Server) nextFault(c Call) Fault {
 	s.mu.Lock()
-	if len(s.faults) > 0 {
-		f := s.faults[0]
-		s.faults = s.faults[1:]
-		s.mu.Unlock()
-		return f
-	}
 	fn := s.faultFunc
 	s.mu.Unlock()
 	if fn != nil {
@@ -140,12 +119,4 @@ func (s *Server) nextFault(c Call) Fault {
 		}
 	}
 	return Fault{}
-}
-
-// wait sleeps for d; false means the client went away or the server closed first.
-func (s *Server) wait(ctx context.Context, d time.Duration) bool {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	defer context.AfterFunc(s.life, cancel)()
-	return d <= 0 || wait.Sleep(ctx, d) == nil
 }

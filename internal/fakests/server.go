@@ -11,8 +11,8 @@
 //     trust of the caller (ARNs, account, sts:ExternalId) and the role-chaining limit.
 //
 // Issued credentials are remembered to verify later calls; LookupIssued hands them to a fake
-// S3. Faults (FailNext, SetFaultFunc) inject latency, throttling, 5xx, IDP errors, a reset
-// connection, a truncated body and an HTML page. Every call is recorded (Calls) without secrets.
+// S3. Faults (SetFaultFunc) inject throttling, 5xx, IDP errors, a reset connection, a
+// truncated body and an HTML page. Every call is recorded (Calls) without secrets.
 // Not modelled: presigned requests, identity and session policies, tags, partitions other than
 // aws.
 package fakests
@@ -56,9 +56,7 @@ type Options struct {
 type Server struct {
 	srv    *httptest.Server
 	now    func() time.Time
-	client *http.Client    // fetches issuers' documents; dials loopback addresses only
-	life   context.Context // canceled by stop, in Close, which ends injected latencies
-	stop   context.CancelFunc
+	client *http.Client // fetches issuers' documents; dials loopback addresses only
 
 	keysMu sync.Mutex                           // held while fetching, so cold calls fetch once
 	keys   map[string]map[string]*rsa.PublicKey // by issuer URL, then kid
@@ -68,7 +66,6 @@ type Server struct {
 	roles      map[string]*role     // by ARN
 	identities map[string]*identity // users and issued sessions, by access key ID
 	calls      []Call
-	faults     []Fault
 	faultFunc  func(Call) *Fault
 }
 
@@ -79,7 +76,6 @@ func New(opts Options) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.life, s.stop = context.WithCancel(context.Background())
 	s.client = &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DialContext: dialLoopback}}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	return s
@@ -98,9 +94,8 @@ func dialLoopback(ctx context.Context, network, addr string) (net.Conn, error) {
 // (AWS_ENDPOINT_URL_STS, sts.Options.BaseEndpoint).
 func (s *Server) URL() string { return s.srv.URL }
 
-// Close stops the server; calls waiting in an injected latency end at once. It is idempotent.
+// Close stops the server. It is idempotent.
 func (s *Server) Close() {
-	s.stop()
 	s.srv.Close()
 	s.client.CloseIdleConnections()
 }
@@ -167,13 +162,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		call.DurationSeconds = int32(n)
 	}
 	fault := s.nextFault(call)
-	switch {
-	case !s.wait(r.Context(), fault.Latency):
-		// The client went away or the server closed: drop the connection.
-		call.Code, fault = "NoAnswer", Fault{Kind: FaultResetConnection}
-	case fault.Kind == FaultResetConnection:
+	switch fault.Kind {
+	case FaultResetConnection:
 		call.Code = fault.Kind.String()
-	case fault.Kind == FaultHTMLBody:
+	case FaultHTMLBody:
 		call.Status, call.Code = http.StatusBadGateway, fault.Kind.String()
 	}
 	if call.Code != "" {
