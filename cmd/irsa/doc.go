@@ -1,0 +1,42 @@
+// Command irsa gives AWS credentials from a Kubernetes web identity (IRSA), or from any source
+// the AWS CLI's chain would use, to programs that are not written in Go: shell tools, backup
+// scripts, anything that reads AWS_ACCESS_KEY_ID and friends or a credential_process.
+//
+// It started with s3cmd, which does not speak AssumeRoleWithWebIdentity: before, a pod ran a
+// hand-patched Config.py that called STS itself; after, it runs
+//
+//	irsa exec -- s3cmd ls
+//
+// and s3cmd sees ordinary session credentials.
+//
+// Install it with
+//
+//	go install github.com/irsa-go/irsa/cmd/irsa@latest
+//
+// Credentials are resolved with chain.Resolve, which reads the same environment variables and
+// ~/.aws/config and ~/.aws/credentials profiles as the AWS CLI; --profile and --region mean
+// what they mean to the AWS CLI. Subcommands:
+//
+//	irsa explain [--profile P] [--region R]
+//	    How credentials, region and STS endpoint would be found (chain.Explain); nothing is
+//	    fetched. Exits 0 when credentials would be found, 1 otherwise.
+//	irsa credential-process [--profile P] [--region R]
+//	    The AWS CLI's credential_process JSON (Version 1), so a profile can say
+//	    credential_process = irsa credential-process --profile a
+//	irsa env [--format sh|json|dotenv] [--profile P] [--region R]
+//	    AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,
+//	    AWS_DEFAULT_REGION and AWS_CREDENTIAL_EXPIRATION, for eval "$(irsa env)". They do not
+//	    refresh: a warning on stderr says when they expire.
+//	irsa exec [--profile P] [--region R] -- CMD [ARG...]
+//	    Runs CMD with those variables, and without the ones that would make an AWS tool resolve
+//	    credentials again (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_PROFILE, ...).
+//	    SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed on to CMD; irsa exits with CMD's status,
+//	    or 128+N when CMD was killed by signal N, as shells report it.
+//
+// Exit statuses: 0 success; 1 no credentials or another failure, explained on stderr; 2 a
+// mistake on the command line; for exec, CMD's status (126 when CMD cannot be run, 127 when it
+// is not found). Nothing irsa writes to stderr contains a secret.
+//
+// Credentials given by env and exec are a snapshot: a program that runs longer than they last
+// (usually an hour) must be restarted or get them another way.
+package main

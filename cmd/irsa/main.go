@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/irsa-go/irsa/chain"
+	"github.com/irsa-go/irsa/credentials"
+)
+
+// Exit statuses of irsa itself; exec exits with its child's.
+const (
+	exitOK    = 0
+	exitError = 1 // no credentials, a bad profile, STS refused: the reason is on stderr
+	exitUsage = 2 // a mistake on the command line
+)
+
+const usage = `usage: irsa <command> [flags]
+
+commands:
+  explain             how credentials would be found (no STS call); exit 1 if none
+  credential-process  credentials as the AWS CLI's credential_process JSON
+  env                 credentials as variables (--format sh|json|dotenv); they do not refresh
+  exec -- CMD [ARG…]  run CMD with the credentials in its environment
+  help                this text
+
+flags of every command:
+  --profile P   the profile to use, like aws --profile
+  --region R    the region, like aws --region
+`
+
+func main() {
+	// A signal while resolving cancels it; exec forwards signals to its child instead.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, environ: os.Environ()}
+	code := a.run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// app is the command with what it takes from the outside world in fields, so that tests run it
+// in-process.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	// environ is the process environment, "KEY=value" strings: chain reads it, exec's child
+	// inherits what is left of it.
+	environ []string
+}
+
+// run runs the command line args (without the program name) and returns the exit status.
+func (a *app) run(ctx context.Context, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(a.stderr, usage)
+		return exitUsage
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(a.stdout, usage)
+		return exitOK
+	case "explain":
+		return a.explain(ctx, rest)
+	case "credential-process":
+		return a.credentialProcess(ctx, rest)
+	case "env":
+		return a.env(ctx, rest)
+	case "exec":
+		return a.exec(ctx, rest)
+	default:
+		fmt.Fprintf(a.stderr, "irsa: unknown command %q\n%s", cmd, usage)
+		return exitUsage
+	}
+}
+
+// selection is what every command takes: which profile and region.
+type selection struct{ profile, region string }
+
+// flags returns the flag set of a command, with --profile and --region, that prints synopsis
+// and the flags on a usage error.
+func (a *app) flags(name, synopsis string, sel *selection) *flag.FlagSet {
+	fs := flag.NewFlagSet("irsa "+name, flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(a.stderr, "usage: irsa %s %s\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&sel.profile, "profile", "", "the profile to use, like aws --profile (default: AWS_DEFAULT_PROFILE, AWS_PROFILE, then default)")
+	fs.StringVar(&sel.region, "region", "", "the region, like aws --region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's)")
+	return fs
+}
+
+// parse parses args into fs; when it returns ok false, the command exits with code (0 for
+// -h, 2 for a mistake; fs has printed the usage). Commands that take no operands say so with
+// maxArgs 0.
+func parse(fs *flag.FlagSet, args []string, maxArgs int) (code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, false
+		}
+		return exitUsage, false
+	}
+	if maxArgs >= 0 && fs.NArg() > maxArgs {
+		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		fs.Usage()
+		return exitUsage, false
+	}
+	return exitOK, true
+}
+
+// getenv looks a variable up in a.environ; the last assignment wins, as in os.Getenv.
+func (a *app) getenv(key string) string {
+	for i := len(a.environ) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(a.environ[i], "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+func (a *app) options(sel selection) chain.Options {
+	return chain.Options{Profile: sel.profile, Region: sel.region, Getenv: a.getenv}
+}
+
+// retrieve resolves and fetches credentials once, and returns them with the region ("" when
+// none is configured).
+func (a *app) retrieve(ctx context.Context, sel selection) (credentials.Credentials, string, error) {
+	res, err := chain.Resolve(ctx, a.options(sel))
+	if err != nil {
+		return credentials.Credentials{}, "", err
+	}
+	defer res.Close()
+	creds, err := res.Provider.Retrieve(ctx)
+	if err != nil {
+		return credentials.Credentials{}, "", err
+	}
+	return creds, res.Region, nil
+}
+
+// fail reports err on stderr and returns exitError. Errors of chain and credentials never hold
+// a secret.
+func (a *app) fail(cmd string, err error) int {
+	fmt.Fprintf(a.stderr, "irsa %s: %v\n", cmd, err)
+	return exitError
+}
+
+func (a *app) explain(ctx context.Context, args []string) int {
+	var sel selection
+	if code, ok := parse(a.flags("explain", "[--profile P] [--region R]", &sel), args, 0); !ok {
+		return code
+	}
+	exp, err := chain.Explain(ctx, a.options(sel))
+	fmt.Fprintln(a.stdout, strings.TrimRight(exp.String(), "\n"))
+	if err != nil {
+		return exitError
+	}
+	return exitOK
+}
