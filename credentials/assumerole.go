@@ -204,7 +204,7 @@ func (a *AssumeRole) fail(src Credentials, name string, err error, hint string) 
 
 // stsHint says what to do about an error from STS ("" if nothing useful).
 func (a *AssumeRole) stsHint(src Credentials, err error) string {
-	caller := cmp.Or(src.RoleARN, "access key "+src.AccessKeyID)
+	caller := cmp.Or(src.RoleARN, "access key "+keyID(src.AccessKeyID))
 	switch code, msg := apiError(err); {
 	case code == "AccessDenied":
 		hint := fmt.Sprintf("the trust policy of role %s must allow sts:AssumeRole to %s (and that identity's own policy must allow sts:AssumeRole on the role)", a.opts.RoleARN, caller)
@@ -217,9 +217,9 @@ func (a *AssumeRole) stsHint(src Credentials, err error) string {
 	case code == "ValidationError" && strings.Contains(msg, "DurationSeconds"):
 		return "lower Duration (duration_seconds) or raise the role's MaximumSessionDuration"
 	case code == "InvalidClientTokenId" || code == "SignatureDoesNotMatch":
-		return fmt.Sprintf("the source credentials (access key %s) are not valid for this STS endpoint: wrong keys, a disabled region, or a session token that does not belong to them", src.AccessKeyID)
+		return fmt.Sprintf("the source credentials (access key %s) are not valid for this STS endpoint: wrong keys, a disabled region, or a session token that does not belong to them", keyID(src.AccessKeyID))
 	case code == "ExpiredToken":
-		return fmt.Sprintf("the source credentials (access key %s) have expired", src.AccessKeyID)
+		return fmt.Sprintf("the source credentials (access key %s) have expired", keyID(src.AccessKeyID))
 	}
 	return ""
 }
@@ -253,11 +253,11 @@ func (e *AssumeRoleError) text() string {
 	}
 	switch {
 	case e.SourceRoleARN != "" && e.SourceAccessKeyID != "":
-		s += " as " + e.SourceRoleARN + " (access key " + e.SourceAccessKeyID + ")"
+		s += " as " + e.SourceRoleARN + " (access key " + keyID(e.SourceAccessKeyID) + ")"
 	case e.SourceRoleARN != "":
 		s += " as " + e.SourceRoleARN
 	case e.SourceAccessKeyID != "":
-		s += " as access key " + e.SourceAccessKeyID
+		s += " as access key " + keyID(e.SourceAccessKeyID)
 	}
 	return withCause(s, e.detail, e.Err)
 }

@@ -161,21 +161,21 @@ func TestAssumeRoleChainsEndToEnd(t *testing.T) {
 				leakcheck.Check(t)
 				env := chainEnv(t, nil)
 				const user = "arn:aws:iam::111122223333:user/ci"
-				if err := env.STS.AddUser("AKIACIUSER000000001", "ci-secret-key-0123456789", user); err != nil {
+				if err := env.STS.AddUser("AKIACIUSER0000000001", "ci-secret-key-0123456789", user); err != nil {
 					t.Fatal(err)
 				}
 				if err := env.STS.AddRole(fakests.Role{ARN: roleB, TrustPolicy: fakests.AssumeRoleTrustPolicy(user, "ext-42"), MaxSessionDuration: 12 * time.Hour}); err != nil {
 					t.Fatal(err)
 				}
 				client := kind.make(t, env.STS.URL())
-				src := Static{Value: Credentials{AccessKeyID: "AKIACIUSER000000001", SecretAccessKey: "ci-secret-key-0123456789"}}
+				src := Static{Value: Credentials{AccessKeyID: "AKIACIUSER0000000001", SecretAccessKey: "ci-secret-key-0123456789"}}
 				a, err := NewAssumeRole(AssumeRoleOptions{Source: src, RoleARN: roleB, Client: client, Duration: 2 * time.Hour,
 					Tags: map[string]string{"team": "ci"}, TransitiveTagKeys: []string{"team"}, SourceIdentity: "ci-bot"})
 				if err != nil {
 					t.Fatal(err)
 				}
 				_, err = a.Retrieve(context.Background())
-				if err == nil || !strings.Contains(err.Error(), "as access key AKIACIUSER000000001") || !strings.Contains(err.Error(), "set ExternalID") {
+				if err == nil || !strings.Contains(err.Error(), "as access key AKIACIUSER0000000001") || !strings.Contains(err.Error(), "set ExternalID") {
 					t.Fatalf("without the external ID: err = %v", err)
 				}
 				a, err = NewAssumeRole(AssumeRoleOptions{Source: src, RoleARN: roleB, Client: client, Duration: 2 * time.Hour, ExternalID: "ext-42",

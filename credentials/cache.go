@@ -322,10 +322,10 @@ func validate(c Credentials, now time.Time) error {
 	case c.AccessKeyID == "":
 		return fmt.Errorf("%w: the access key ID is empty (source %q)", ErrInvalidCredentials, c.Source)
 	case c.SecretAccessKey == "":
-		return fmt.Errorf("%w: the secret access key is empty (access key ID %s, source %q)", ErrInvalidCredentials, c.AccessKeyID, c.Source)
+		return fmt.Errorf("%w: the secret access key is empty (access key ID %s, source %q)", ErrInvalidCredentials, keyID(c.AccessKeyID), c.Source)
 	case c.CanExpire() && !c.Expires.After(now):
 		return fmt.Errorf("%w: they expired at %s, before they arrived at %s (access key ID %s, source %q)",
-			ErrInvalidCredentials, c.Expires.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339), c.AccessKeyID, c.Source)
+			ErrInvalidCredentials, c.Expires.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339), keyID(c.AccessKeyID), c.Source)
 	}
 	return nil
 }

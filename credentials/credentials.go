@@ -63,7 +63,7 @@ func (c Credentials) String() string {
 		expires = c.Expires.UTC().Format(time.RFC3339)
 	}
 	s := fmt.Sprintf("Credentials{AccessKeyID: %s, SecretAccessKey: %s, SessionToken: %s, Expires: %s, Source: %s",
-		c.AccessKeyID, maskSecret(c.SecretAccessKey), maskSecret(c.SessionToken), expires, c.Source)
+		keyID(c.AccessKeyID), maskSecret(c.SecretAccessKey), maskSecret(c.SessionToken), expires, c.Source)
 	if c.RoleARN != "" {
 		s += ", RoleARN: " + c.RoleARN
 	}
@@ -73,7 +73,7 @@ func (c Credentials) String() string {
 // goString is what %#v prints; like String it leaves out the secrets.
 func (c Credentials) goString() string {
 	return fmt.Sprintf("credentials.Credentials{AccessKeyID:%q, SecretAccessKey:%q, SessionToken:%q, Expires:%q, Source:%q, RoleARN:%q}",
-		c.AccessKeyID, maskSecret(c.SecretAccessKey), maskSecret(c.SessionToken), c.Expires.UTC().Format(time.RFC3339Nano), c.Source, c.RoleARN)
+		keyID(c.AccessKeyID), maskSecret(c.SecretAccessKey), maskSecret(c.SessionToken), c.Expires.UTC().Format(time.RFC3339Nano), c.Source, c.RoleARN)
 }
 
 // Format implements fmt.Formatter so that every verb, %#v, %x and %q included, prints the
@@ -84,4 +84,11 @@ func (c Credentials) Format(f fmt.State, verb rune) {
 		return
 	}
 	formatString(f, verb, c.String())
+}
+
+// keyID is an access key ID as this package's texts show it: as it is when it has the form of one,
+// otherwise described without being repeated, since it may be a secret put where the ID belongs
+// (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY swapped).
+func keyID(id string) string {
+	return redact.AccessKeyID(id, "the access key ID", "the secret access key")
 }

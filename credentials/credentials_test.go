@@ -71,8 +71,8 @@ func TestCredentialsNeverPrintSecrets(t *testing.T) {
 }
 
 func TestCredentialsStringShowsWhatIsMissing(t *testing.T) {
-	c := Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "x"}
-	if want := "Credentials{AccessKeyID: AKIDEXAMPLE, SecretAccessKey: [redacted], SessionToken: , Expires: never, Source: }"; c.String() != want {
+	c := Credentials{AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "x"}
+	if want := "Credentials{AccessKeyID: AKIAIOSFODNN7EXAMPLE, SecretAccessKey: [redacted], SessionToken: , Expires: never, Source: }"; c.String() != want {
 		t.Errorf("String() = %s, want %s", c.String(), want)
 	}
 }
@@ -227,5 +227,25 @@ func TestForSDK(t *testing.T) {
 	failing := ForSDK(ProviderFunc(func(context.Context) (Credentials, error) { return Credentials{}, errOutage }))
 	if _, err := failing.Retrieve(context.Background()); !errors.Is(err, errOutage) {
 		t.Fatalf("got %v, want the provider's error", err)
+	}
+}
+
+func TestASecretPutWhereTheAccessKeyIDBelongsIsNeverShown(t *testing.T) {
+	const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" // AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY swapped
+	c := Credentials{AccessKeyID: secret, SecretAccessKey: "AKIAIOSFODNN7EXAMPLE"}
+	texts := map[string]string{
+		"Credentials %v":      fmt.Sprint(c),
+		"Credentials %#v":     fmt.Sprintf("%#v", c),
+		"Static":              fmt.Sprint(Static{Value: c}),
+		"AssumeRoleError":     (&AssumeRoleError{RoleARN: "arn:aws:iam::111122223333:role/x", SourceAccessKeyID: secret}).Error(),
+		"invalid credentials": validate(Credentials{AccessKeyID: secret}, time.Now()).Error(),
+	}
+	for name, s := range texts {
+		if strings.Contains(s, secret[:12]) || strings.Contains(s, secret[28:]) {
+			t.Errorf("%s shows the secret: %s", name, s)
+		}
+		if !strings.Contains(s, "(a 40-character value that does not look like an access key ID: are the access key ID and the secret access key swapped?)") {
+			t.Errorf("%s does not say what the value is: %s", name, s)
+		}
 	}
 }

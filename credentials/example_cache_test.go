@@ -70,12 +70,12 @@ func ExampleForSDK() {
 // Printing credentials never shows the secret access key or the session token.
 func ExampleCredentials_String() {
 	c := credentials.Credentials{
-		AccessKeyID:     "ASIAEXAMPLE",
+		AccessKeyID:     "ASIAIOSFODNN7EXAMPLE",
 		SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 		SessionToken:    "IQoJb3JpZ2luX2VjEXAMPLE",
 		Expires:         time.Date(2026, 11, 24, 13, 0, 0, 0, time.UTC),
 		Source:          credentials.SourceWebIdentity,
 	}
 	fmt.Println(c)
-	// Output: Credentials{AccessKeyID: ASIAEXAMPLE, SecretAccessKey: [redacted], SessionToken: [redacted], Expires: 2026-11-24T13:00:00Z, Source: web-identity}
+	// Output: Credentials{AccessKeyID: ASIAIOSFODNN7EXAMPLE, SecretAccessKey: [redacted], SessionToken: [redacted], Expires: 2026-11-24T13:00:00Z, Source: web-identity}
 }

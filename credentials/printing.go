@@ -40,7 +40,7 @@ func (c *Cache) String() string {
 	st := c.Status()
 	s := "credentials.Cache{Provider: " + describeProvider(c.provider.get()) + ", State: " + st.State
 	if st.AccessKeyID != "" {
-		s += ", AccessKeyID: " + st.AccessKeyID
+		s += ", AccessKeyID: " + keyID(st.AccessKeyID)
 	}
 	if !st.Expires.IsZero() {
 		s += ", Expires: " + st.Expires.UTC().Format(time.RFC3339)
@@ -81,7 +81,7 @@ func (r *RoleChain) String() string {
 
 // String says the provider is Static and shows the access key ID only.
 func (s Static) String() string {
-	return "credentials.Static{AccessKeyID: " + s.Value.AccessKeyID + "}"
+	return "credentials.Static{AccessKeyID: " + keyID(s.Value.AccessKeyID) + "}"
 }
 
 // String says the provider reads the environment.

@@ -13,7 +13,7 @@ import (
 // shows a secret, including where fmt cannot call methods (unexported fields).
 func TestPrintingProvidersNeverShowsSecrets(t *testing.T) {
 	const secret, token = "SECRETPRINTPROBE", "TOKENPRINTPROBE"
-	st := Static{Value: Credentials{AccessKeyID: "AKIDPRINTPROBE", SecretAccessKey: secret, SessionToken: token}}
+	st := Static{Value: Credentials{AccessKeyID: "AKIAPRINTPROBE000000", SecretAccessKey: secret, SessionToken: token}}
 	cache := newTestCache(t, CacheOptions{Provider: st})
 	defer cache.Close()
 	client, err := NewClient(ClientOptions{Endpoint: Endpoint{URL: "http://127.0.0.1:1", SigningRegion: "us-east-1", Custom: true}})
@@ -62,7 +62,7 @@ func TestPrintingProvidersNeverShowsSecrets(t *testing.T) {
 			}
 		}
 	}
-	if got := fmt.Sprint(cache); !strings.Contains(got, "credentials.Cache{Provider: credentials.Static{AccessKeyID: AKIDPRINTPROBE}") {
+	if got := fmt.Sprint(cache); !strings.Contains(got, "credentials.Cache{Provider: credentials.Static{AccessKeyID: AKIAPRINTPROBE000000}") {
 		t.Errorf("a Cache should describe its provider: %s", got)
 	}
 	if got := fmt.Sprint(ar); !strings.Contains(got, "RoleARN: arn:aws:iam::111122223333:role/print") {
