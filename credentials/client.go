@@ -22,6 +22,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/irsa-go/irsa/internal/wait"
 	"github.com/irsa-go/irsa/stsxml"
 )
 
@@ -118,7 +119,7 @@ func NewClient(opts ClientOptions) (*Client, error) {
 		opts.Rand = rand.Float64
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = sleepContext
+		opts.Sleep = wait.Sleep
 	}
 	if opts.Getenv == nil {
 		opts.Getenv = os.Getenv
