@@ -33,7 +33,7 @@ type Explanation struct {
 	// STS describes the STS endpoint decision.
 	STS STSReport
 	// CABundle is the path of the CA bundle, as written, and CABundleFrom says where it came
-	// from ("AWS_CA_BUNDLE" or "profile NAME, FILE line N"); both "" when there is none.configured.
+	// from ("AWS_CA_BUNDLE" or "profile NAME, FILE line N"); both "" when there is none configured.
 	CABundle, CABundleFrom string
 	// Notes are observations that do not stop resolution but may surprise: settings the AWS CLI
 	// ignores, environment variables overridden by others.

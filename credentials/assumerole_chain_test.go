@@ -356,3 +356,29 @@ func TestAssumeRoleChainConfiguration(t *testing.T) {
 	_ = fmt.Sprint
 	_ = stsxml.Error{}
 }
+
+// RoleChain.Close returns what its Caches' Close return: here the source's Cache abandons a
+// provider that ignores its context.
+func TestRoleChainCloseReturnsAHopsError(t *testing.T) {
+	leakcheck.Check(t)
+	unblock, called := make(chan struct{}), make(chan struct{})
+	src := ProviderFunc(func(context.Context) (Credentials, error) {
+		close(called)
+		<-unblock // ignores its context
+		return Credentials{}, errors.New("unblocked")
+	})
+	chain, err := NewRoleChain(RoleChainOptions{Source: src, Roles: []AssumeRoleOptions{{RoleARN: roleB, Client: &scriptedSTS{role: okRole(time.Now)}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer close(unblock) // the provider's goroutine ends, and the Cache's with it
+	chain.Hops()[0].closeWait = 50 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-called; cancel() }()
+	if _, err := chain.Retrieve(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Retrieve: %v, want context.Canceled", err)
+	}
+	if err := chain.Close(); err == nil || !strings.Contains(err.Error(), "abandoned") {
+		t.Errorf("Close: %v, want the source Cache's error", err)
+	}
+}

@@ -279,6 +279,7 @@ func (c *Cache) call(ctx context.Context) (creds Credentials, err error) {
 }
 
 // outcome is the entry that follows prev after a refresh that ended at end with creds or err.
+// The caller holds c.mu.
 func (c *Cache) outcome(prev *entry, creds Credentials, err error, end time.Time) *entry {
 	if err == nil {
 		return newEntry(creds, end, &c.opts)
@@ -293,7 +294,7 @@ func (c *Cache) outcome(prev *entry, creds Credentials, err error, end time.Time
 	switch {
 	case IsNonRecoverable(err):
 		next.holdErrUntil = now + int64(c.opts.NonRecoverableHold)
-	case next.has:
+	case next.has && !c.closed: // a refresh Close cancelled is no failure to back off from
 		next.backoffUntil = c.backoffEnd(next, now)
 		next.expiryReported = now >= next.expiresAt // this refresh's own event says so
 	}

@@ -138,7 +138,6 @@ func (systemClock) Now() time.Time                            { return time.Now(
 func (systemClock) AfterFunc(d time.Duration, f func()) timer { return time.AfterFunc(d, f) }
 
 // nowFunc is a clock given as CacheOptions.Now, without timers.
-
 type nowFunc func() time.Time
 
 func (f nowFunc) Now() time.Time                      { return f() }

@@ -37,7 +37,7 @@ type entry struct {
 	has   bool // creds holds credentials
 
 	refreshAt int64 // start of the refreshing state (jittered inside the advisory window)
-	staleAt   int64 // start of the stale state (mandatory window), or 0 after Invalidate
+	staleAt   int64 // start of the stale state (mandatory window)
 	expiresAt int64 // expiry, or never
 
 	invalidated bool // a service refused these credentials (Invalidate)

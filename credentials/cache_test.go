@@ -839,6 +839,32 @@ func TestCacheCloseStopsABackgroundRefreshAndLeavesNoGoroutine(t *testing.T) {
 	}
 }
 
+// A refresh that Close cancels is no failure to back off from: once the credentials expire,
+// Retrieve returns ErrCacheClosed rather than serving them through a backoff.
+func TestCacheCloseDuringAStaleRefreshStartsNoBackoff(t *testing.T) {
+	leakcheck.Check(t)
+	h := newHarness(t, CacheOptions{NoRefreshJitter: true})
+	h.prime(time.Hour)
+	h.clock.Advance(59*time.Minute + 30*time.Second)                      // in the mandatory (stale) window
+	h.p.push(reply{creds: h.creds(time.Hour), gate: make(chan struct{})}) // hangs until cancelled
+	got := make(chan error, 1)
+	go func() { _, err := h.cache.Retrieve(context.Background()); got <- err }()
+	for i := 0; h.p.calls.Load() < 2; i++ {
+		if i == 1000 {
+			t.Fatal("the stale refresh has not started after 10 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	h.cache.Close()
+	if err := <-got; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the waiting Retrieve got %v, want context.Canceled", err)
+	}
+	h.clock.Advance(time.Minute)
+	if c, err := h.cache.Retrieve(context.Background()); !errors.Is(err, ErrCacheClosed) {
+		t.Fatalf("Retrieve after expiry: %s, %v; want ErrCacheClosed", c.AccessKeyID, err)
+	}
+}
+
 // A provider that ignores its context (a token read stuck on a named pipe used to be one) must
 // not hang Close: it is abandoned after closeWait. The wait is shortened here; the test asserts
 // that Close returns, with a generous bound, and measures nothing.

@@ -22,6 +22,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/irsa-go/irsa/internal/wait"
 	"github.com/irsa-go/irsa/stsxml"
 )
 
@@ -118,7 +119,7 @@ func NewClient(opts ClientOptions) (*Client, error) {
 		opts.Rand = rand.Float64
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = sleepContext
+		opts.Sleep = wait.Sleep
 	}
 	if opts.Getenv == nil {
 		opts.Getenv = os.Getenv
@@ -303,12 +304,12 @@ func send[T any](ctx context.Context, c *Client, r request, optFns []func(*sts.O
 		case err == nil:
 			return out, nil
 		case ctx.Err() != nil:
-			return fail(contextError(ctx, err))
+			return fail(contextError(ctx, nil, err, r.secrets))
 		case attempts >= maxAttempts || !retryable(err):
 			return fail(err)
 		}
-		if c.opts.Sleep(ctx, c.backoff(attempts)) != nil {
-			return fail(contextError(ctx, err))
+		if serr := c.opts.Sleep(ctx, c.backoff(attempts)); serr != nil {
+			return fail(contextError(ctx, serr, err, r.secrets))
 		}
 	}
 }
@@ -344,9 +345,14 @@ func signingCredentials(ctx context.Context, p aws.CredentialsProvider) (*aws.Cr
 	return &creds, nil
 }
 
-// contextError reports that the caller's context ended the call, with the last attempt's error.
-func contextError(ctx context.Context, last error) error {
+// contextError reports that the caller's context (or else a Sleep that failed with sleepErr) ended
+// the call, with the last attempt's error. It scrubs last first: the text is fixed here.
+func contextError(ctx context.Context, sleepErr, last error, secrets []string) error {
+	scrubCause(last, secrets)
 	cause := context.Cause(ctx)
+	if cause == nil {
+		cause = sleepErr
+	}
 	if errors.Is(last, cause) {
 		return last
 	}

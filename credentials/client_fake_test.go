@@ -57,7 +57,7 @@ type wireRequest struct {
 	Form     url.Values
 }
 
-// wireSTS is a small STS over HTTP on 127.0.0.1 that answers with stsxml's encoders. Scripted
+// wireSTS is a small STS over HTTP on 127.0.0.1 that answers with internal/stsencode's encoders. Scripted
 // replies are used first, in order; after them every request gets a successful answer for its
 // Action.
 type wireSTS struct {

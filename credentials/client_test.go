@@ -1003,3 +1003,38 @@ func ExampleResolveEndpoint() {
 	// https://sts.cn-north-1.api.amazonwebservices.com.cn cn-north-1
 	// credentials: STS endpoint: region "us-east-1.evil.com": a region is one DNS label of lower-case letters, digits and hyphens, such as "us-east-1"
 }
+
+// TestClientContextErrorHidesAnEchoedToken: when the caller's context ends after an attempt
+// whose STS error echoed part of the token, the error's text is fixed only after the echo is
+// scrubbed; and a Sleep that fails without the context ending names its own error.
+func TestClientContextErrorHidesAnEchoedToken(t *testing.T) {
+	leakcheck.Check(t)
+	echo := wireError(500, "InternalFailure", "bad token "+wireToken[len(wireToken)-30:])
+	t.Run("context cancelled", func(t *testing.T) {
+		w := newWireSTS(t, echo)
+		c, clk := newWireClient(t, w, "us-west-2")
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		clk.onSleep = cancel
+		_, err := c.AssumeRoleWithWebIdentity(ctx, webInput())
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("error = %v, want context.Canceled", err)
+		}
+		if text := fmt.Sprintf("%v %+v %#v", err, err, err); strings.Contains(text, wireToken[len(wireToken)-20:]) {
+			t.Errorf("error shows the token: %s", text)
+		}
+	})
+	t.Run("Sleep fails on its own", func(t *testing.T) {
+		w := newWireSTS(t, echo)
+		c, _ := newWireClient(t, w, "us-west-2")
+		stop := errors.New("sleep refused")
+		c.opts.Sleep = func(context.Context, time.Duration) error { return stop }
+		_, err := c.AssumeRoleWithWebIdentity(context.Background(), webInput())
+		if !errors.Is(err, stop) || strings.Contains(err.Error(), "%!") {
+			t.Fatalf("error = %v, want the Sleep's error", err)
+		}
+		if strings.Contains(err.Error(), wireToken[len(wireToken)-20:]) {
+			t.Errorf("error shows the token: %v", err)
+		}
+	})
+}

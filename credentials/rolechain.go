@@ -83,14 +83,15 @@ func (r *RoleChain) Retrieve(ctx context.Context) (Credentials, error) {
 func (r *RoleChain) Hops() []*Cache { return append([]*Cache(nil), r.hops...) }
 
 // Close closes the Caches the chain made, from the last hop down. It is idempotent and returns
-// nil.
+// their Close errors joined (see Cache.Close), or nil.
 func (r *RoleChain) Close() error {
+	var errs []error
 	for i := len(r.hops) - 1; i >= 0; i-- {
 		if r.owned[i] {
-			r.hops[i].Close()
+			errs = append(errs, r.hops[i].Close())
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // cachedHop is what the chain uses of the Cache below a hop.

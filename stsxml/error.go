@@ -102,7 +102,7 @@ func (e *Error) verificationKeyUnavailable() bool {
 // (AccessDenied, AccessDeniedException, IDPRejectedClaim, InvalidIdentityToken other than an
 // unreachable verification key, MalformedPolicyDocument, PackedPolicyTooLarge,
 // RegionDisabledException, ValidationError, InvalidParameterValue, InvalidClientTokenId,
-// SignatureDoesNotMatch). It implements credentials.NonRecoverable.
+// SignatureDoesNotMatch). credentials.IsNonRecoverable reports true for an error holding one.
 func (e *Error) NonRecoverable() bool {
 	return !e.verificationKeyUnavailable() && slices.ContainsFunc(finalCodes, e.is)
 }

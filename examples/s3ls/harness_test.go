@@ -125,3 +125,12 @@ func (h *harness) runContext(ctx context.Context, args ...string) (code int, std
 	}
 	return code, out.String(), errOut.String()
 }
+
+// cachedSession wraps p in a credentials.Cache with the options' hook and clock.
+func cachedSession(p credentials.Provider, opts sessionOptions) (*session, error) {
+	cache, err := credentials.NewCache(credentials.CacheOptions{Provider: p, OnRefresh: opts.OnRefresh, Now: opts.Now})
+	if err != nil {
+		return nil, err
+	}
+	return &session{Credentials: cache, Invalidate: cache.Invalidate, Close: cache.Close}, nil
+}

@@ -54,15 +54,6 @@ type sessionOptions struct {
 // substitute their own.
 type resolveFunc func(ctx context.Context, opts sessionOptions) (*session, error)
 
-// cachedSession wraps p in a credentials.Cache with the options' hook and clock.
-func cachedSession(p credentials.Provider, opts sessionOptions) (*session, error) {
-	cache, err := credentials.NewCache(credentials.CacheOptions{Provider: p, OnRefresh: opts.OnRefresh, Now: opts.Now})
-	if err != nil {
-		return nil, err
-	}
-	return &session{Credentials: cache, Invalidate: cache.Invalidate, Close: cache.Close}, nil
-}
-
 // close stops the session's background work.
 func (s *session) close() {
 	if s.Close != nil {

@@ -42,25 +42,35 @@ type Reader struct {
 // returns. A read stuck in the kernel (a network mount that does not answer) cannot be interrupted
 // in Go, so each such read holds one goroutine until the kernel gives up.
 func (r Reader) Read(ctx context.Context, path string) ([]byte, error) {
-	gaveUp := func() error { return fmt.Errorf("gave up waiting for the file to open or be read: %w", ctx.Err()) }
 	var b []byte
 	var err error
 	done := make(chan struct{}) // closed, so the goroutine never waits for a caller who left
 	go func() {
 		defer close(done)
-		b, err = r.readNow(path)
-		if r.RetryAfter > 0 && errors.Is(err, fs.ErrNotExist) {
-			if err = gaveUp(); wait.Sleep(ctx, r.RetryAfter) == nil {
-				b, err = r.readNow(path)
-			}
-		}
+		b, err = r.readRetrying(ctx, path)
 	}()
 	select {
 	case <-done:
 		return b, err
 	case <-ctx.Done():
-		return nil, gaveUp()
+		return nil, gaveUp(ctx)
 	}
+}
+
+func gaveUp(ctx context.Context) error {
+	return fmt.Errorf("gave up waiting for the file to open or be read: %w", ctx.Err())
+}
+
+// readRetrying reads path, once more after RetryAfter when it does not exist.
+func (r Reader) readRetrying(ctx context.Context, path string) ([]byte, error) {
+	b, err := r.readNow(path)
+	if r.RetryAfter > 0 && errors.Is(err, fs.ErrNotExist) {
+		if wait.Sleep(ctx, r.RetryAfter) != nil {
+			return nil, gaveUp(ctx)
+		}
+		return r.readNow(path)
+	}
+	return b, err
 }
 
 func (r Reader) readNow(path string) ([]byte, error) {

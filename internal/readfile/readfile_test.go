@@ -133,3 +133,17 @@ func TestReadDoesNotWaitOutTheRetryPauseWhenTheContextEnds(t *testing.T) {
 		t.Fatalf("error %v, want context.Canceled", err)
 	}
 }
+
+// TestTheRetryPauseEndsWithTheContextsError: the goroutine's own error, when the context ends
+// during the pause, wraps the context's error (it once was formatted before the pause, with nil).
+func TestTheRetryPauseEndsWithTheContextsError(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	r := Reader{RetryAfter: time.Hour, Open: func(name string) (File, error) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: syscall.ENOENT}
+	}}
+	err := returns(t, "readRetrying", func() error { _, err := r.readRetrying(ctx, "/nowhere"); return err })
+	if !errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "%!") {
+		t.Fatalf("error %v, want context.DeadlineExceeded", err)
+	}
+}

@@ -1,5 +1,6 @@
 // Package wait holds the one way this module sleeps: for a while, unless a context ends first.
-// The fake STS's injected latency and credentials' BenchmarkCacheRefreshTail use it.
+// internal/readfile's retry, examples/s3ls, the credentials Client's retries and the Cache tail
+// benchmark (BenchmarkCacheRefreshTail) use it.
 package wait
 
 import (
@@ -10,6 +11,9 @@ import (
 // Sleep waits for d, or until ctx is done, whichever comes first; it returns ctx.Err() in the
 // second case.
 func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
