@@ -1,6 +1,4 @@
 // Package wait holds the one way this module sleeps: for a while, unless a context ends first.
-// internal/readfile's retry, examples/s3ls, the credentials Client's retries and the Cache tail
-// benchmark (BenchmarkCacheRefreshTail) use it.
 package wait
 
 import (
@@ -8,8 +6,7 @@ import (
 	"time"
 )
 
-// Sleep waits for d, or until ctx is done, whichever comes first; it returns ctx.Err() in the
-// second case.
+// Sleep waits for d or until ctx is done, whichever comes first, and returns ctx.Err() if ctx won.
 func Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
