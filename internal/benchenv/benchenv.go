@@ -8,10 +8,9 @@ import (
 	"testing"
 )
 
-// Neutral clears, for the rest of tb, every AWS_ variable and the proxy variables (set to "",
-// which both irsa and aws-sdk-go-v2 take as unset), sets AWS_EC2_METADATA_DISABLED=true so the
-// SDK never probes IMDS, and then sets the given name/value pairs (files the benchmark made, a
-// region). Like tb.Setenv, it must not be called from a parallel test.
+// Neutral clears, for the rest of tb, every AWS_ and *_PROXY variable (set to "", which both irsa
+// and aws-sdk-go-v2 take as unset), sets AWS_EC2_METADATA_DISABLED=true so the SDK never probes
+// IMDS, then sets the given name/value pairs. Like tb.Setenv, not for parallel tests.
 func Neutral(tb testing.TB, set ...string) {
 	tb.Helper()
 	if len(set)%2 != 0 {
