@@ -11,7 +11,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"net/textproto"
 	"net/url"
 	"os"
 	"strings"
@@ -375,17 +374,7 @@ func (c *Client) attempt(ctx context.Context, endpoint string, body []byte, sign
 	}
 	resp, err := c.opts.HTTPClient.Do(req)
 	if err != nil {
-		var redirect *redirectError
-		switch {
-		case errors.As(err, &redirect):
-			return redirect
-		case errors.As(err, new(textproto.ProtocolError)):
-			return errMalformedHeader
-		}
-		if ue, ok := err.(*url.Error); ok && ue.Err != nil {
-			return &networkError{ue}
-		}
-		return err
+		return requestError(err)
 	}
 	defer discardBody(resp)
 	return decode(resp)

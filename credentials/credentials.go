@@ -35,6 +35,8 @@ type Credentials struct {
 	Source string
 	// RoleARN is the assumed-role ARN when the credentials came from STS, else empty.
 	RoleARN string
+	// AccountID is the AWS account ID the credentials belong to, when the source says; else empty.
+	AccountID string
 }
 
 // CanExpire reports whether the credentials have an expiry time.

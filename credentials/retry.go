@@ -27,18 +27,7 @@ func retryable(err error) bool {
 	return true
 }
 
-// backoff returns the delay before attempt+1, after attempt failed (attempt counts from 1):
-// uniformly random in [0, min(max, base·2^(attempt-1))), "full jitter".
+// backoff returns the delay before attempt+1, after attempt failed (attempt counts from 1).
 func (c *Client) backoff(attempt int) time.Duration {
-	bound := c.opts.BackoffMax
-	if attempt-1 < 62 {
-		if d := c.opts.BackoffBase << (attempt - 1); d > 0 && d < bound {
-			bound = d
-		}
-	}
-	f := c.opts.Rand()
-	if f < 0 || f >= 1 {
-		f = 0
-	}
-	return time.Duration(f * float64(bound))
+	return fullJitter(attempt, c.opts.BackoffBase, c.opts.BackoffMax, c.opts.Rand())
 }
