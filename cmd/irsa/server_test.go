@@ -20,12 +20,12 @@ import (
 // The endpoint's secrets in these tests: its token, a token sent by a client that holds another
 // endpoint's, and the served credentials' secrets.
 const (
-	testToken      = "tok_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5"
-	otherToken     = "tok_b3RoZXJlbmRwb2ludHNzZWNyZXR0b2tlbnZhbHVl"
-	servedSecret   = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSERVEDSECRET"
-	servedSession  = "FwoGZXIvYXdzEJr//////////wEaDSERVEDSESSIONTOKEN"
-	servedKeyID    = "ASIASERVEDEXAMPLE123"
-	servedRoleARN  = "arn:aws:sts::111122223333:assumed-role/irsa-app/s"
+	testToken     = "tok_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5"
+	otherToken    = "tok_b3RoZXJlbmRwb2ludHNzZWNyZXR0b2tlbnZhbHVl"
+	servedSecret  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSERVEDSECRET"
+	servedSession = "FwoGZXIvYXdzEJr//////////wEaDSERVEDSESSIONTOKEN"
+	servedKeyID   = "ASIASERVEDEXAMPLE123"
+	servedRoleARN = "arn:aws:sts::111122223333:assumed-role/irsa-app/s"
 )
 
 var endpointSecrets = []string{testToken, otherToken, servedSecret, servedSession}
@@ -37,8 +37,10 @@ type fakeSource struct {
 	status credentials.CacheStatus
 }
 
-func (f *fakeSource) Retrieve(context.Context) (credentials.Credentials, error) { return f.creds, f.err }
-func (f *fakeSource) Status() credentials.CacheStatus                          { return f.status }
+func (f *fakeSource) Retrieve(context.Context) (credentials.Credentials, error) {
+	return f.creds, f.err
+}
+func (f *fakeSource) Status() credentials.CacheStatus { return f.status }
 
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
