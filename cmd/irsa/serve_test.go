@@ -558,3 +558,16 @@ func TestExecServerEnvironment(t *testing.T) {
 		t.Errorf("the child could not get its credentials")
 	}
 }
+
+func TestHelpListsServe(t *testing.T) {
+	r := run(t, home(t), "help")
+	if !strings.Contains(r.stdout, "\n  serve ") || !strings.Contains(r.stdout, "(--server: from a local endpoint that refreshes them)") {
+		t.Errorf("help:\n%s", r.stdout)
+	}
+	r = run(t, home(t), "serve", "-h")
+	for _, want := range []string{"usage: irsa serve", "AWS_CONTAINER_CREDENTIALS_FULL_URI=http://ADDRESS/v1/credentials", "-allow-non-loopback", "-write-token-file", "-token-file", "-listen"} {
+		if r.code != 0 || !strings.Contains(r.stderr, want) {
+			t.Errorf("irsa serve -h: exit %d, lacks %q:\n%s", r.code, want, r.stderr)
+		}
+	}
+}
