@@ -219,6 +219,9 @@ func TestServeRefusesClientsWithoutTheToken(t *testing.T) {
 	if code, body := get(t, s.url, "wrong-token-of-someone-else-0123456789"); code != 403 || strings.TrimSpace(body) != refused403 {
 		t.Errorf("a wrong token: %d %s", code, body)
 	}
+	if code, body := get(t, s.url, strings.Repeat("h", 20<<10)); code != 431 || strings.Contains(body, "hhhhhhhh") {
+		t.Errorf("a 20 KiB header: %d %s", code, body)
+	}
 	// The SDK reads the error document: its code reaches the caller.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
