@@ -27,16 +27,37 @@
 //	    AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,
 //	    AWS_DEFAULT_REGION and AWS_CREDENTIAL_EXPIRATION, for eval "$(irsa env)". They do not
 //	    refresh: a warning on stderr says when they expire.
-//	irsa exec [--profile P] [--region R] -- CMD [ARG...]
+//	irsa exec [--server] [--profile P] [--region R] -- CMD [ARG...]
 //	    Runs CMD with those variables, and without the ones that would make an AWS tool resolve
 //	    credentials again (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_PROFILE, ...).
 //	    SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed on to CMD; irsa exits with CMD's status,
 //	    or 128+N when CMD was killed by signal N, as shells report it.
+//	    With --server, CMD gets AWS_CONTAINER_CREDENTIALS_FULL_URI and
+//	    AWS_CONTAINER_AUTHORIZATION_TOKEN instead of keys: an endpoint like irsa serve's, on
+//	    127.0.0.1 with a fresh random token, runs for CMD's lifetime, so that an AWS SDK in CMD
+//	    gets refreshed credentials for as long as it runs. Only failed refreshes are logged.
+//	irsa serve [--listen 127.0.0.1:PORT] (--write-token-file F | --token-file F) [--profile P] [--region R]
+//	    The container credentials endpoint of ECS and EKS Pod Identity, which every AWS SDK and
+//	    the AWS CLI use when AWS_CONTAINER_CREDENTIALS_FULL_URI is set: run it as a sidecar or
+//	    in the background, and give clients
+//	        AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:8901/v1/credentials
+//	        AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=F
+//	    It answers GET /v1/credentials only with the authorization token in the Authorization
+//	    header (401 without, 403 with another; JSON {"code", "message"}), from a credentials.Cache
+//	    that it refreshes ahead of expiry, so no client waits for STS while credentials are good;
+//	    a failed refresh keeps the valid credentials served. GET /healthz needs no token and
+//	    answers 200 while valid credentials are cached, 503 otherwise. The token is generated
+//	    (--write-token-file: 43 random base64url characters, written atomically with mode 0600, so
+//	    only the same user can read it, and no newline; removed at exit) or given (--token-file, or IRSA_SERVE_TOKEN): at least 16
+//	    printable ASCII characters, no newline, since clients send the file as it is. It listens
+//	    on loopback only unless --allow-non-loopback. Logs go to stderr (log/slog, --log-format
+//	    text or json): start, stop, refused requests and one line per refresh with the access key
+//	    ID, expiry and error; never a token or a secret. SIGINT or SIGTERM stop it cleanly.
 //
 // Exit statuses: 0 success; 1 no credentials or another failure, explained on stderr; 2 a
 // mistake on the command line; for exec, CMD's status (126 when CMD cannot be run, 127 when it
 // is not found). Nothing irsa writes to stderr contains a secret.
 //
 // Credentials given by env and exec are a snapshot: a program that runs longer than they last
-// (usually an hour) must be restarted or get them another way.
+// (usually an hour) must be restarted, or run with exec --server or against irsa serve.
 package main

@@ -38,7 +38,8 @@ const (
 
 func (a *app) exec(ctx context.Context, args []string) int {
 	var sel selection
-	fs := a.flags("exec", "[--profile P] [--region R] -- CMD [ARG...]", &sel)
+	fs := a.flags("exec", "[--server] [--profile P] [--region R] -- CMD [ARG...]", &sel)
+	server := fs.Bool("server", false, "serve the credentials to CMD from a local endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI) that refreshes them, instead of giving them in its environment")
 	if code, ok := parse(fs, args, -1); !ok {
 		return code
 	}
@@ -47,6 +48,9 @@ func (a *app) exec(ctx context.Context, args []string) int {
 		fmt.Fprintln(a.stderr, "irsa exec: no command to run")
 		fs.Usage()
 		return exitUsage
+	}
+	if *server {
+		return a.execServer(ctx, sel, argv)
 	}
 	creds, region, err := a.retrieve(ctx, sel)
 	if err != nil {

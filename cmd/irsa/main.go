@@ -29,6 +29,8 @@ commands:
   credential-process  credentials as the AWS CLI's credential_process JSON
   env                 credentials as variables (--format sh|json|dotenv); they do not refresh
   exec -- CMD [ARG…]  run CMD with the credentials in its environment
+                      (--server: from a local endpoint that refreshes them)
+  serve               a container credentials endpoint for AWS SDKs and the AWS CLI
   help                this text
 
 flags of every command:
@@ -73,6 +75,8 @@ func (a *app) run(ctx context.Context, args []string) int {
 		return a.env(ctx, rest)
 	case "exec":
 		return a.exec(ctx, rest)
+	case "serve":
+		return a.serve(ctx, rest)
 	default:
 		fmt.Fprintf(a.stderr, "irsa: unknown command %q\n%s", cmd, usage)
 		return exitUsage
