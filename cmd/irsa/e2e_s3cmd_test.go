@@ -123,6 +123,15 @@ func checkSignedByIssuedKeys(t *testing.T, requests []signedRequest) {
 	}
 }
 
+func mustRead(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // s3cmd reads AWS_ACCESS_KEY and AWS_SECRET_KEY before AWS_ACCESS_KEY_ID and
 // AWS_SECRET_ACCESS_KEY: left in the child's environment, stale ones would be sent with irsa's
 // session token. (This one runs without s3cmd.)
