@@ -11,12 +11,14 @@ import (
 
 	"github.com/irsa-go/irsa/internal/fakeoidc"
 	"github.com/irsa-go/irsa/internal/fakests"
+	"github.com/irsa-go/irsa/internal/leakcheck"
 	"github.com/irsa-go/irsa/internal/peers"
 )
 
 // The AWS CLI lists moto S3 with a profile whose credential_process is irsa credential-process,
 // which gets the credentials from the fake STS with the pod's web identity.
 func TestEndToEndAWSCLIListsThroughCredentialProcess(t *testing.T) {
+	leakcheck.Check(t)
 	awsBin := peer(t, "aws", "the AWS CLI")
 	moto := peers.StartMoto(t)
 	bin := irsaBinary(t)

@@ -81,6 +81,9 @@ func startRecorder(t *testing.T, motoURL string, sts *fakests.Server) *recorder 
 	}
 	rec := &recorder{sts: sts}
 	proxy := httputil.NewSingleHostReverseProxy(target)
+	transport := &http.Transport{ResponseHeaderTimeout: 30 * time.Second}
+	proxy.Transport = transport
+	t.Cleanup(transport.CloseIdleConnections) // after the server's Close, registered below
 	rec.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sr := rec.check(r)
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}

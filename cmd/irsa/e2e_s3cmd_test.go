@@ -10,6 +10,7 @@ import (
 
 	"github.com/irsa-go/irsa/internal/fakeoidc"
 	"github.com/irsa-go/irsa/internal/fakests"
+	"github.com/irsa-go/irsa/internal/leakcheck"
 	"github.com/irsa-go/irsa/internal/peers"
 )
 
@@ -29,6 +30,7 @@ func s3cmdConfig(t *testing.T, host string) string {
 // The story irsa started from: s3cmd in an EKS pod, which before needed a patched Config.py
 // to call AssumeRoleWithWebIdentity, lists a bucket through irsa exec.
 func TestEndToEndS3cmdListsThroughExec(t *testing.T) {
+	leakcheck.Check(t)
 	s3cmd := peer(t, "s3cmd", "Debian's s3cmd: apt-get install -y s3cmd")
 	moto := peers.StartMoto(t)
 	bin := irsaBinary(t)
@@ -78,6 +80,39 @@ func TestEndToEndS3cmdListsThroughExec(t *testing.T) {
 		}
 		checkSignedByIssuedKeys(t, rec.Requests()[before:])
 		noSecrets(t, r.stderr, webIdentitySecrets(t, e, rec)...)
+	})
+
+	// moto accepts any keys; the recorder is what tells them apart.
+	t.Run("the recorder catches keys STS did not issue, a wrong secret and a missing token", func(t *testing.T) {
+		issued, ok := e.STS.LookupIssued(rec.Requests()[0].AccessKeyID)
+		if !ok {
+			t.Fatal("no issued key recorded")
+		}
+		base := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+		for _, tc := range []struct {
+			name                          string
+			keys                          []string
+			issued, token, signatureValid bool
+		}{
+			{"moto's test keys", []string{"AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY=testing"}, false, false, false},
+			{"an issued key and its token with a wrong secret", []string{"AWS_ACCESS_KEY_ID=" + issued.AccessKeyID, "AWS_SECRET_ACCESS_KEY=not-the-secret",
+				"AWS_SESSION_TOKEN=" + issued.SessionToken}, true, true, false},
+			{"an issued key and its secret without the token", []string{"AWS_ACCESS_KEY_ID=" + issued.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + issued.SecretAccessKey}, true, false, true},
+		} {
+			before := len(rec.Requests())
+			if r := runBinary(t, append(base, tc.keys...), s3cmd, "-c", config, "ls", "s3://irsa-e2e"); r.code != 0 {
+				t.Fatalf("%s: s3cmd without irsa: exit %d\n%s", tc.name, r.code, r.stderr)
+			}
+			seen := rec.Requests()[before:]
+			for _, r := range seen {
+				if r.Issued != tc.issued || r.TokenMatches != tc.token || r.SignatureValid != tc.signatureValid || r.verified() || r.Status != 200 {
+					t.Errorf("%s: recorded %s", tc.name, r)
+				}
+			}
+			if len(seen) == 0 {
+				t.Errorf("%s: no request recorded", tc.name)
+			}
+		}
 	})
 
 	// Each irsa exec is one AssumeRoleWithWebIdentity; s3cmd never calls STS itself.
