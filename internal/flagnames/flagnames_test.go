@@ -61,6 +61,8 @@ func TestErrorNamesTheFlags(t *testing.T) {
 		{"a profile that does not exist", "nope", "", []string{`profile "nope" (from --profile) not found in `}, new(*chain.ProfileNotFoundError), "Options.Profile"},
 		{"a profile without credentials, and a region", "empty", "eu-west-1", []string{"no credentials found in any source the AWS CLI would use\nprofile: empty (named by --profile)",
 			"the profile is named explicitly", "\nregion: eu-west-1 (from --region)\n", "  region = eu-west-1 (from --region)"}, new(*chain.NoCredentialsError), "Options.Region"},
+		{"a huge profile name, clipped by chain as before", strings.Repeat("p", 100000), "", []string{`profile "ppp`, `" (from --profile) not found in `}, new(*chain.ProfileNotFoundError), "Options.Profile"},
+		{"a profile name with a newline and an escape", "a\n\x1b[31mb", "", []string{`profile "a\n\x1b[31mb" (from --profile) not found in `}, new(*chain.ProfileNotFoundError), "Options.Profile"},
 		{"an invalid region", "", "bad region", []string{`--region: "bad region" is not a valid region name`}, new(*chain.ConfigError), "Options.Region"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -76,6 +78,9 @@ func TestErrorNamesTheFlags(t *testing.T) {
 				}
 			}
 			noOptions(t, err.Error())
+			if len(err.Error()) > 2000 {
+				t.Errorf("%d bytes", len(err.Error()))
+			}
 			// Only the option's name changes; the rest is chain's message, without its prefix.
 			want := strings.NewReplacer("Options.Profile", "--profile", "Options.Region", "--region").Replace(strings.TrimPrefix(before, "chain: "))
 			if err.Error() != want {
