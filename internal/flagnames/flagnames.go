@@ -35,35 +35,18 @@ func Explanation(exp *chain.Explanation) *chain.Explanation {
 }
 
 // reworded is Explanation without rewording Err (a NoCredentialsError holds the explanation
-// that holds it), and whether anything changed.
+// that holds it), and whether anything changed. Only the profile, the region and the STS
+// settings (where the region is one) can name an option a command fills from a flag.
 func reworded(exp *chain.Explanation) (*chain.Explanation, bool) {
 	e := *exp
-	var p, r, s bool
+	var p, r bool
 	e.ProfileFrom, p = flagFor(e.ProfileFrom)
 	e.RegionFrom, r = flagFor(e.RegionFrom)
-	e.STS.Settings, s = settings(e.STS.Settings)
-	changed := p || r || s
-	e.Steps = append([]chain.Step(nil), e.Steps...)
-	for i := range e.Steps {
-		e.Steps[i].Settings, s = settings(e.Steps[i].Settings)
-		changed = changed || s
+	e.STS.Settings = append([]chain.Setting(nil), e.STS.Settings...)
+	for i := range e.STS.Settings {
+		e.STS.Settings[i].From, _ = flagFor(e.STS.Settings[i].From)
 	}
-	return &e, changed
-}
-
-// settings returns a copy of ss with the origins reworded, and whether any was.
-func settings(ss []chain.Setting) ([]chain.Setting, bool) {
-	if ss == nil {
-		return nil, false
-	}
-	out := append([]chain.Setting(nil), ss...)
-	changed := false
-	for i := range out {
-		var ok bool
-		out[i].From, ok = flagFor(out[i].From)
-		changed = changed || ok
-	}
-	return out, changed
+	return &e, p || r
 }
 
 // Error rewords the errors of chain.Resolve and chain.Explain that name an option a command
