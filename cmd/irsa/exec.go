@@ -20,13 +20,15 @@ var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, sys
 // reresolve are the variables that would make an AWS tool in the child find credentials on its
 // own instead of using the ones irsa gives it (most SDKs prefer environment keys, but not all,
 // and a stale AWS_SECURITY_TOKEN would be sent with new keys), together with the ones irsa
-// sets, so that no stale value survives.
+// sets, so that no stale value survives. s3cmd reads AWS_ACCESS_KEY and AWS_SECRET_KEY before
+// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
 var reresolve = []string{
 	"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME",
 	"AWS_PROFILE", "AWS_DEFAULT_PROFILE",
 	"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
 	"AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
 	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+	"AWS_ACCESS_KEY", "AWS_SECRET_KEY",
 	"AWS_CREDENTIAL_EXPIRATION",
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/irsa-go/irsa/chain"
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/flagnames"
 )
 
 // Exit statuses of irsa itself; exec exits with its child's.
@@ -148,9 +149,9 @@ func (a *app) retrieve(ctx context.Context, sel selection) (credentials.Credenti
 }
 
 // fail reports err on stderr and returns exitError. Errors of chain and credentials never hold
-// a secret.
+// a secret; a profile or region from --profile or --region is named by the flag.
 func (a *app) fail(cmd string, err error) int {
-	fmt.Fprintf(a.stderr, "irsa %s: %v\n", cmd, err)
+	fmt.Fprintf(a.stderr, "irsa %s: %v\n", cmd, flagnames.Error(err))
 	return exitError
 }
 
@@ -160,7 +161,7 @@ func (a *app) explain(ctx context.Context, args []string) int {
 		return code
 	}
 	exp, err := chain.Explain(ctx, a.options(sel))
-	fmt.Fprintln(a.stdout, strings.TrimRight(exp.String(), "\n"))
+	fmt.Fprintln(a.stdout, strings.TrimRight(flagnames.Explanation(exp).String(), "\n"))
 	if err != nil {
 		return exitError
 	}
