@@ -69,20 +69,30 @@ func hideRuns(s, secret string) string {
 // base64 and base64url, '=' padding, the '.' between a JWT's parts, '%' of a URL-encoded one.
 var tokenRun = regexp.MustCompile(`[A-Za-z0-9+/=_.%-]+`)
 
+// urlPort is the port (and the path after it) that follows a URL's host.
+var urlPort = regexp.MustCompile(`^[0-9]{1,5}(/|$)`)
+
 // Tokens returns s with every run that looks like a secret hidden, for text whose secrets are
 // not known in advance: what a server echoed, what a provider panicked with. A run (see
 // tokenRun) looks like a secret when it starts with "eyJ" (base64 of a JSON object, as a JWT
 // does) and is at least 20 bytes long, or when it is at least 40 bytes long (an AWS secret access
 // key is 40) and mixes letters and digits. A run right after "scheme:" that starts with "//" is a
-// URL and is kept: issuer URLs are what such messages are about.
+// URL and is kept, and so is the port and path right after its host: issuer URLs are what such
+// messages are about.
 func Tokens(s string) string {
 	var b strings.Builder
-	done := 0
+	done, urlEnd := 0, -1 // urlEnd: where the host of the last URL kept ends
 	for _, m := range tokenRun.FindAllStringIndex(s, -1) {
 		run := s[m[0]:m[1]]
 		secret := len(run) >= 20 && strings.HasPrefix(run, "eyJ") ||
 			len(run) >= 40 && strings.ContainsAny(run, "0123456789") && strings.IndexFunc(run, unicode.IsLetter) >= 0
-		if secret && !(m[0] > 0 && s[m[0]-1] == ':' && strings.HasPrefix(run, "//")) {
+		afterColon := m[0] > 0 && s[m[0]-1] == ':'
+		switch {
+		case afterColon && strings.HasPrefix(run, "//"):
+			urlEnd = m[1] // a URL's host
+		case afterColon && m[0]-1 == urlEnd && urlPort.MatchString(run):
+			// The port and path of that URL, such as an issuer's "127.0.0.1:8443/id/EXAMPLE…".
+		case secret:
 			b.WriteString(s[done:m[0]] + Placeholder)
 			done = m[1]
 		}
