@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -67,5 +69,141 @@ func TestDoctorHealthyPod(t *testing.T) {
 	t.Logf("irsa doctor:\n%s", r.stdout)
 	if r.code != 0 || r.stderr != "" || !strings.HasSuffix(r.stdout, "all checks passed\n") {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// noDoctorSecrets fails t when out holds the token in the env's token file, any of its
+// segments, or what looks like STS's session token or an access key of a session.
+func noDoctorSecrets(t *testing.T, out string, tokens ...string) {
+	t.Helper()
+	for _, tok := range tokens {
+		for _, part := range strings.Split(tok, ".") {
+			if len(part) >= 16 && strings.Contains(out, part) {
+				t.Errorf("output holds part of the token: %q", part)
+			}
+		}
+	}
+	for _, s := range []string{"IQoJb3JpZ2luX2Vj", "ASIA", "\x1b"} {
+		if strings.Contains(out, s) {
+			t.Errorf("output holds %q:\n%s", s, out)
+		}
+	}
+}
+
+func readToken(t *testing.T, e *fakests.Env) string {
+	t.Helper()
+	b, err := os.ReadFile(e.TokenFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestDoctorJSONShape(t *testing.T) {
+	leakcheck.Check(t)
+	e, clock := cluster(t, fakests.EnvOptions{})
+	policy := writeFile(t, "policy.json", fakests.WebIdentityTrustPolicy("111122223333", e.Issuer.URL(), "system:serviceaccount:default:app", "sts.amazonaws.com"))
+	rep, r := doctorJSON(t, clock.Now, pod(t, e), "--trust-policy", policy)
+	t.Logf("irsa doctor --json:\n%s", r.stdout)
+	var checks []string
+	for _, f := range rep.Findings {
+		checks = append(checks, f.Check)
+		if f.Status != statusOK || f.Summary == "" {
+			t.Errorf("finding %+v", f)
+		}
+	}
+	want := "environment token-file token-claims clock-skew region-endpoint credentials trust-policy"
+	if strings.Join(checks, " ") != want || !rep.OK || r.code != 0 || r.stderr != "" {
+		t.Errorf("checks %v, ok %v, exit %d, stderr %q", checks, rep.OK, r.code, r.stderr)
+	}
+	// The documented field names, and nothing else, at both levels.
+	var raw struct {
+		OK       *bool                        `json:"ok"`
+		Findings []map[string]json.RawMessage `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &raw); err != nil || raw.OK == nil {
+		t.Fatal(err)
+	}
+	for _, f := range raw.Findings {
+		for k := range f {
+			if !strings.Contains(" check status summary details fix ", " "+k+" ") {
+				t.Errorf("undocumented field %q", k)
+			}
+		}
+	}
+	noDoctorSecrets(t, r.stdout, readToken(t, e))
+}
+
+// writeFile writes content to name in a temporary directory and returns its path.
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDoctorNamesTheTrustPolicyMismatch(t *testing.T) {
+	leakcheck.Check(t)
+	e, clock := cluster(t, fakests.EnvOptions{})
+	iss, hp := e.Issuer.URL(), e.Issuer.HostPath()
+	provider := "arn:aws:iam::111122223333:oidc-provider/" + hp
+	web := func(sub, aud string) string {
+		return fakests.WebIdentityTrustPolicy("111122223333", iss, sub, aud)
+	}
+	raw := func(statements string) string { return `{"Version":"2012-10-17","Statement":[` + statements + `]}` }
+	allow := `{"Effect":"Allow","Principal":{"Federated":"` + provider + `"},"Action":"sts:AssumeRoleWithWebIdentity"}`
+	for _, tc := range []struct {
+		name, policy string
+		aud          []string // the token's audience; default sts.amazonaws.com
+		want         string   // the finding's summary after "the trust policy does not allow this token: "
+		details      []string
+	}{
+		{name: "another service account", policy: web("system:serviceaccount:default:s3-echoer", "sts.amazonaws.com"),
+			want: "the policy allows system:serviceaccount:default:s3-echoer, this pod is system:serviceaccount:default:app"},
+		{name: "another audience", policy: web("system:serviceaccount:default:app", "sts.amazonaws.com"), aud: []string{"oidc-xxx.s3.amazonaws.com"},
+			want: "the audience condition wants sts.amazonaws.com, the token's aud is oidc-xxx.s3.amazonaws.com"},
+		{name: "another issuer", policy: fakests.WebIdentityTrustPolicy("111122223333", "https://oidc.eks.eu-west-1.amazonaws.com/id/OTHER", "system:serviceaccount:default:app", "sts.amazonaws.com"),
+			want: "the Federated principal names issuer oidc.eks.eu-west-1.amazonaws.com/id/OTHER, the token was issued by " + iss,
+			details: []string{
+				"the condition on oidc.eks.eu-west-1.amazonaws.com/id/OTHER:aud names issuer oidc.eks.eu-west-1.amazonaws.com/id/OTHER, the token was issued by " + iss + " (its condition keys are " + hp + ":sub and " + hp + ":aud)",
+				"the condition on oidc.eks.eu-west-1.amazonaws.com/id/OTHER:sub names issuer oidc.eks.eu-west-1.amazonaws.com/id/OTHER, the token was issued by " + iss + " (its condition keys are " + hp + ":sub and " + hp + ":aud)",
+			}},
+		{name: "the provider of another account", policy: fakests.WebIdentityTrustPolicy("444455556666", iss, "system:serviceaccount:default:app", "sts.amazonaws.com"),
+			want: "the Federated principal names the OIDC provider of account 444455556666, the role is in account 111122223333: IAM uses the provider registered in the role's own account"},
+		{name: "a wildcard under StringEquals", policy: raw(`{"Effect":"Allow","Principal":{"Federated":"` + provider + `"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"` + hp + `:sub":"system:serviceaccount:default:*"}}}`),
+			want: "the policy allows system:serviceaccount:default:*, this pod is system:serviceaccount:default:app (StringEquals compares * and ? as themselves: use StringLike for a pattern)"},
+		{name: "one of several service accounts", policy: raw(`{"Effect":"Allow","Principal":{"Federated":"` + provider + `"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"ForAnyValue:StringLike":{"` + hp + `:sub":["system:serviceaccount:a:*","system:serviceaccount:b:x"]}}}`),
+			want: "the policy allows system:serviceaccount:a:* or system:serviceaccount:b:x, this pod is system:serviceaccount:default:app"},
+		{name: "the wrong action", policy: raw(`{"Effect":"Allow","Principal":{"Federated":"` + provider + `"},"Action":"sts:AssumeRole"}`),
+			want: "statement 1 names a Federated principal but allows sts:AssumeRole, not sts:AssumeRoleWithWebIdentity: add sts:AssumeRoleWithWebIdentity to its Action"},
+		{name: "a Deny that matches", policy: raw(allow + `,{"Effect":"Deny","Principal":"*","Action":"sts:*","Condition":{"StringLike":{"` + hp + `:sub":"system:serviceaccount:default:*"}}}`),
+			want: "statement 2 (Effect Deny) matches this token, and a Deny overrides every Allow: narrow or remove that statement"},
+		{name: "no web identity statement", policy: fakests.AssumeRoleTrustPolicy("111122223333", ""),
+			want: `no Allow statement of the policy has a Federated principal: it lets no web identity assume the role; add a statement with Principal {"Federated": "` + provider + `"} and Action sts:AssumeRoleWithWebIdentity`},
+		{name: "two statements, each explained", policy: raw(`{"Effect":"Allow","Principal":{"Federated":"` + provider + `"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"` + hp + `:sub":"system:serviceaccount:x:y"}}},` +
+			`{"Effect":"Allow","Principal":{"Federated":"` + provider + `"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"` + hp + `:aud":"vault"}}}`),
+			want:    "statement 1: the policy allows system:serviceaccount:x:y, this pod is system:serviceaccount:default:app",
+			details: []string{"statement 2: the audience condition wants vault, the token's aud is sts.amazonaws.com"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := e.Issuer.Mint(fakeoidc.TokenOptions{Audience: tc.aud}); err != nil {
+				t.Fatal(err)
+			}
+			rep, r := doctorJSON(t, clock.Now, pod(t, e), "--trust-policy", writeFile(t, "policy.json", tc.policy))
+			f := findingOf(t, rep, checkTrustPolicy)
+			t.Logf("%s: %s\n%s", f.Status, f.Summary, strings.Join(f.Details, "\n"))
+			if want := "the trust policy does not allow this token: " + tc.want; f.Status != statusFail || f.Summary != want {
+				t.Errorf("summary\n%s\nwant\n%s", f.Summary, want)
+			}
+			if strings.Join(f.Details, "\n") != strings.Join(tc.details, "\n") {
+				t.Errorf("details\n%s\nwant\n%s", strings.Join(f.Details, "\n"), strings.Join(tc.details, "\n"))
+			}
+			if r.code != 1 || rep.OK {
+				t.Errorf("exit %d, ok %v", r.code, rep.OK)
+			}
+			noDoctorSecrets(t, r.stdout, readToken(t, e))
+		})
 	}
 }
