@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -206,4 +207,80 @@ func TestDoctorNamesTheTrustPolicyMismatch(t *testing.T) {
 			noDoctorSecrets(t, r.stdout, readToken(t, e))
 		})
 	}
+}
+
+func TestDoctorReadsGetRoleOutput(t *testing.T) {
+	leakcheck.Check(t)
+	e, clock := cluster(t, fakests.EnvOptions{})
+	doc := fakests.WebIdentityTrustPolicy("111122223333", e.Issuer.URL(), "system:serviceaccount:default:*", "sts.amazonaws.com")
+	quoted, _ := json.Marshal(url.PathEscape(doc)) // IAM's API form: a URL-encoded string
+	for _, tc := range []struct{ name, file, summary, detail string }{
+		{"get-role JSON with the document as an object", `{"Role": {"RoleName": "irsa-app", "Arn": "` + e.RoleARN + `", "AssumeRolePolicyDocument": ` + doc + `}}`,
+			"the trust policy allows this token (statement 1)", ""},
+		{"get-role JSON with the document URL-encoded", `{"Role": {"Arn": "` + e.RoleARN + `", "AssumeRolePolicyDocument": ` + string(quoted) + `}}`,
+			"the trust policy allows this token (statement 1)", ""},
+		{"the Role object alone (--query Role)", `{"Arn": "` + e.RoleARN + `", "AssumeRolePolicyDocument": ` + doc + `}`,
+			"the trust policy allows this token (statement 1)", ""},
+		{"a bare URL-encoded document", url.PathEscape(doc), "the trust policy allows this token (statement 1)", ""},
+		{"the policy of another role", `{"Role": {"Arn": "arn:aws:iam::111122223333:role/other", "AssumeRolePolicyDocument": ` + doc + `}}`,
+			"the trust policy allows this token (statement 1)", "note: the file is the policy of role arn:aws:iam::111122223333:role/other, and this pod assumes role " + e.RoleARN},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, _ := doctorJSON(t, clock.Now, pod(t, e), "--trust-policy", writeFile(t, "role.json", tc.file))
+			f := findingOf(t, rep, checkTrustPolicy)
+			if f.Status != statusOK || f.Summary != tc.summary || strings.Join(f.Details, "\n") != tc.detail {
+				t.Errorf("finding %+v", f)
+			}
+		})
+	}
+}
+
+func TestDoctorRefusesBadTrustPolicyFiles(t *testing.T) {
+	leakcheck.Check(t)
+	e, clock := cluster(t, fakests.EnvOptions{})
+	dir := t.TempDir()
+	hostile := `\u001b[2J` + strings.Repeat("A", 5000) // JSON text for ESC [2J, then a long run
+	hp := e.Issuer.HostPath()
+	for _, tc := range []struct {
+		name, content string // content "" with file set: use file as it is
+		file          string
+		want          string // the summary, with FILE for the path
+	}{
+		{name: "a missing file", file: filepath.Join(dir, "nope.json"), want: "cannot read --trust-policy FILE: the file does not exist"},
+		{name: "a directory", file: dir, want: `cannot read --trust-policy FILE: "FILE" is a directory, not a regular file`},
+		{name: "an empty file", content: " \n", want: "--trust-policy FILE cannot be evaluated: it is empty: want the JSON of aws iam get-role, or the trust policy document"},
+		{name: "not JSON", content: "Role: irsa-app\n", want: "--trust-policy FILE cannot be evaluated: it is not a JSON object (invalid JSON at byte 1): want the JSON of aws iam get-role, or the trust policy document"},
+		{name: "a JSON array", content: "[1]", want: "--trust-policy FILE cannot be evaluated: it is not a JSON object (a JSON array, not an object): want the JSON of aws iam get-role, or the trust policy document"},
+		{name: "a huge file", content: `{"Statement":"` + strings.Repeat("x", 300<<10) + `"}`, want: "--trust-policy FILE cannot be evaluated: it is larger than 256 KiB: a trust policy is a few KiB"},
+		{name: "JSON that is neither", content: `{"RoleName":"x"}`, want: "--trust-policy FILE cannot be evaluated: it has neither Role.AssumeRolePolicyDocument (the JSON of aws iam get-role) nor a Statement (a policy document)"},
+		{name: "a document that is not URL-encoded JSON", content: `{"Role":{"AssumeRolePolicyDocument":"%zz"}}`, want: "--trust-policy FILE cannot be evaluated: its AssumeRolePolicyDocument: the policy document is neither JSON nor URL-encoded JSON"},
+		{name: "a policy with an operator doctor does not know", content: `{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Condition":{"StringNotEquals":{"k":"v"}}}}`,
+			want: `--trust-policy FILE cannot be evaluated: statement 1: condition operator "StringNotEquals" is not supported (StringEquals, StringLike, with or without ForAnyValue: or ForAllValues:)`},
+		{name: "a hostile field name is clipped (encoding/json escapes it)", content: `{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","` + hostile + `":1}}`,
+			want: `--trust-policy FILE cannot be evaluated: the policy needs a Statement this evaluator understands (Sid, Effect, Principal, Action, Condition): json: unknown field "\x1b[2J` + strings.Repeat("A", 200-129) + `…`}, // clipped at 200 bytes
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			file := tc.file
+			if file == "" {
+				file = writeFile(t, "policy.json", tc.content)
+			}
+			rep, r := doctorJSON(t, clock.Now, pod(t, e), "--trust-policy", file)
+			f := findingOf(t, rep, checkTrustPolicy)
+			if want := strings.ReplaceAll(tc.want, "FILE", file); f.Status != statusFail || f.Summary != want {
+				t.Errorf("summary\n%q\nwant\n%q", f.Summary, want)
+			}
+			if r.code != 1 || f.Fix == "" {
+				t.Errorf("exit %d, fix %q", r.code, f.Fix)
+			}
+		})
+	}
+	t.Run("hostile values in a policy are clipped and quoted in the sentence", func(t *testing.T) {
+		policy := `{"Statement":{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/` + hp + `"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"` + hp + `:sub":"` + `\u001b[2J` + strings.Repeat("A", 5000) + `"}}}}`
+		r := runAt(t, clock.Now, pod(t, e), "doctor", "--trust-policy", writeFile(t, "policy.json", policy))
+		t.Logf("irsa doctor:\n%s", r.stdout)
+		want := `the policy allows "\x1b[2J` + strings.Repeat("A", 196) + `…", this pod is system:serviceaccount:default:app`
+		if !strings.Contains(r.stdout, want) || strings.Contains(r.stdout, "\x1b") || strings.Contains(r.stdout, strings.Repeat("A", 201)) {
+			t.Errorf("output does not hold %q", want)
+		}
+	})
 }
