@@ -146,7 +146,7 @@ func fileDetails(fi fs.FileInfo) string {
 // checkTokenClaims decodes the token (never printing it) and checks its times.
 func (d *doctor) checkTokenClaims() {
 	if d.token == "" {
-		d.skip(checkTokenClaims, "the token could not be read")
+		d.skip(checkTokenClaims, "no token was read")
 		return
 	}
 	c, err := jwtclaims.Decode(d.token)

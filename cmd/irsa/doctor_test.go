@@ -7,6 +7,7 @@ import (
 	"os"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -282,5 +283,212 @@ func TestDoctorRefusesBadTrustPolicyFiles(t *testing.T) {
 		if !strings.Contains(r.stdout, want) || strings.Contains(r.stdout, "\x1b") || strings.Contains(r.stdout, strings.Repeat("A", 201)) {
 			t.Errorf("output does not hold %q", want)
 		}
+	})
+}
+
+// withEnv returns environ with key set to value (the last assignment wins).
+func withEnv(environ []string, key, value string) []string {
+	return append(append([]string(nil), environ...), key+"="+value)
+}
+
+func TestDoctorTokenFileProblems(t *testing.T) {
+	leakcheck.Check(t)
+	e, clock := cluster(t, fakests.EnvOptions{})
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing")
+	for _, tc := range []struct {
+		name    string
+		path    string // the token file; "" for a file with content
+		content string
+		check   string
+		want    string // the finding's summary, with FILE for the path
+	}{
+		{name: "missing", path: missing, check: checkTokenFile, want: "token file FILE does not exist"},
+		{name: "a directory", path: dir, check: checkTokenFile, want: "token file FILE is a directory, not a regular file"},
+		{name: "empty", content: "\n", check: checkTokenFile, want: "token file FILE is empty"},
+		{name: "huge", content: strings.Repeat("x", 70<<10), check: checkTokenFile, want: "token file FILE is larger than 64 KiB: it is not a service account token (those are about 1 KiB)"},
+		{name: "not a JWT", content: "SECRET-opaque-token-value", check: checkTokenClaims, want: "the token file does not hold a readable JWT: token is not a JWT: it has 1 dot-separated parts, want 3"},
+		{name: "a JWT without the claims STS needs", content: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.SECRETSIGNATUREAAAAAAAAAAAAAAAA", check: checkTokenClaims, want: "the token lacks the claims STS requires: iss, aud, exp"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := tc.path
+			if path == "" {
+				path = writeFile(t, "token", tc.content)
+			}
+			env := withEnv(pod(t, e), "AWS_WEB_IDENTITY_TOKEN_FILE", path)
+			rep, r := doctorJSON(t, clock.Now, env)
+			t.Logf("irsa doctor --json:\n%s", r.stdout)
+			f := findingOf(t, rep, tc.check)
+			if want := strings.ReplaceAll(tc.want, "FILE", path); f.Status != statusFail || f.Summary != want || f.Fix == "" {
+				t.Errorf("finding %+v\nwant summary %q", f, want)
+			}
+			if c := findingOf(t, rep, checkCredentials); r.code != 1 || c.Status != statusFail {
+				t.Errorf("exit %d, credentials %+v", r.code, c)
+			}
+			noDoctorSecrets(t, r.stdout, tc.content)
+			if strings.Contains(r.stdout, "SECRET") {
+				t.Errorf("output holds the token")
+			}
+		})
+	}
+	t.Run("unreadable by this uid", func(t *testing.T) {
+		if os.Geteuid() == 0 {
+			t.Skip("root reads a file of mode 000")
+		}
+		path := writeFile(t, "token", readToken(t, e))
+		if err := os.Chmod(path, 0); err != nil {
+			t.Fatal(err)
+		}
+		rep, _ := doctorJSON(t, clock.Now, withEnv(pod(t, e), "AWS_WEB_IDENTITY_TOKEN_FILE", path))
+		f := findingOf(t, rep, checkTokenFile)
+		want := "token file " + path + " is not readable by this process (uid " + strconv.Itoa(os.Geteuid()) + ", gid " + strconv.Itoa(os.Getegid()) + "): permission denied"
+		if f.Status != statusFail || f.Summary != want || !strings.Contains(f.Fix, "securityContext.fsGroup") || !strings.Contains(strings.Join(f.Details, " "), "mode ----------") {
+			t.Errorf("finding %+v", f)
+		}
+	})
+}
+
+func TestDoctorTokenTimes(t *testing.T) {
+	leakcheck.Check(t)
+	e, clock := cluster(t, fakests.EnvOptions{})
+	t.Run("expired", func(t *testing.T) {
+		if _, err := e.Issuer.Mint(fakeoidc.TokenOptions{Lifetime: time.Hour}); err != nil {
+			t.Fatal(err)
+		}
+		later := func() time.Time { return clock.Now().Add(90 * time.Minute) }
+		rep, r := doctorJSON(t, later, pod(t, e))
+		t.Logf("irsa doctor --json:\n%s", r.stdout)
+		f := findingOf(t, rep, checkTokenClaims)
+		if f.Status != statusFail || f.Summary != "the token expired at 2026-11-24T07:00:00Z (30m0s ago)" || r.code != 1 {
+			t.Errorf("exit %d, finding %+v", r.code, f)
+		}
+		if c := findingOf(t, rep, checkCredentials); c.Status != statusFail || !strings.Contains(strings.Join(c.Details, ""), "token expired") {
+			t.Errorf("credentials %+v", c)
+		}
+	})
+	t.Run("not valid yet", func(t *testing.T) {
+		if _, err := e.Issuer.Mint(fakeoidc.TokenOptions{Claims: map[string]any{"nbf": start.Add(2 * time.Hour).Unix()}}); err != nil {
+			t.Fatal(err)
+		}
+		rep, _ := doctorJSON(t, clock.Now, pod(t, e))
+		f := findingOf(t, rep, checkTokenClaims)
+		if f.Status != statusFail || f.Summary != "the token is not valid yet: valid from 2026-11-24T08:00:00Z (in 2h0m0s)" {
+			t.Errorf("finding %+v", f)
+		}
+	})
+	t.Run("another audience is a warning", func(t *testing.T) {
+		if _, err := e.Issuer.Mint(fakeoidc.TokenOptions{Audience: []string{"vault"}}); err != nil {
+			t.Fatal(err)
+		}
+		rep, _ := doctorJSON(t, clock.Now, pod(t, e))
+		f := findingOf(t, rep, checkTokenClaims)
+		if f.Status != statusWarn || !strings.HasSuffix(f.Summary, ", with an audience other than sts.amazonaws.com") {
+			t.Errorf("finding %+v", f)
+		}
+	})
+}
+
+func TestDoctorClockSkewAgainstSTSDate(t *testing.T) {
+	leakcheck.Check(t)
+	e, clock := cluster(t, fakests.EnvOptions{})
+	for _, tc := range []struct {
+		name   string
+		offset time.Duration
+		status status
+		want   string
+	}{
+		{"in step", 20 * time.Second, statusOK, "this machine's clock is within 1m0s of STS's"},
+		{"3 minutes ahead warns", 3 * time.Minute, statusWarn, "this machine's clock is 3m0s ahead of STS's"},
+		{"10 minutes behind fails", -10 * time.Minute, statusFail, "this machine's clock is 10m0s behind STS's: over the 5 minutes signatures and tokens tolerate"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			skewed := func() time.Time { return clock.Now().Add(tc.offset) }
+			rep, _ := doctorJSON(t, skewed, pod(t, e))
+			f := findingOf(t, rep, checkClockSkew)
+			if f.Status != tc.status || f.Summary != tc.want {
+				t.Errorf("finding %+v", f)
+			}
+		})
+	}
+	t.Run("an unreachable endpoint is a warning", func(t *testing.T) {
+		rep, _ := doctorJSON(t, clock.Now, withEnv(pod(t, e), "AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1"))
+		if f := findingOf(t, rep, checkClockSkew); f.Status != statusWarn || !strings.HasPrefix(f.Summary, "could not read the time from STS at http://127.0.0.1:1: ") {
+			t.Errorf("finding %+v", f)
+		}
+	})
+}
+
+func TestDoctorWithoutWebIdentity(t *testing.T) {
+	r := runAt(t, nil, home(t), "doctor")
+	t.Logf("irsa doctor:\n%s", r.stdout)
+	if r.code != 1 || !strings.Contains(r.stdout, "FAIL  environment: no credentials would be found") || !strings.Contains(r.stdout, "eks.amazonaws.com/role-arn") {
+		t.Errorf("exit %d\n%s", r.code, r.stdout)
+	}
+	r = runAt(t, nil, append(home(t), "AWS_ROLE_ARN=arn:aws:iam::111122223333:role/x"), "doctor")
+	if r.code != 1 || !strings.Contains(r.stdout, "FAIL  environment: only one of AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE is set") {
+		t.Errorf("exit %d\n%s", r.code, r.stdout)
+	}
+	rep, r := doctorJSON(t, nil, home(t), "--profile", "static")
+	if f := findingOf(t, rep, checkEnvironment); f.Status != statusWarn || !strings.Contains(f.Summary, "IRSA is not in use") || r.code != 0 {
+		t.Errorf("exit %d, finding %+v", r.code, f)
+	}
+	noSecrets(t, r.stdout)
+}
+
+func TestDoctorReportsEachHopOfAChainedProfile(t *testing.T) {
+	leakcheck.Check(t)
+	e, clock := cluster(t, fakests.EnvOptions{})
+	admin, locked := "arn:aws:iam::111122223333:role/admin", "arn:aws:iam::111122223333:role/locked"
+	for _, r := range []fakests.Role{{ARN: admin, TrustPolicy: fakests.AssumeRoleTrustPolicy(e.RoleARN, "")},
+		{ARN: locked, TrustPolicy: fakests.AssumeRoleTrustPolicy("arn:aws:iam::111122223333:role/someone-else", "")}} {
+		if err := e.STS.AddRole(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	config := writeFile(t, "config", "[profile web]\nrole_arn = "+e.RoleARN+"\nweb_identity_token_file = "+e.TokenFile+
+		"\n\n[profile admin]\nrole_arn = "+admin+"\nsource_profile = web\n\n[profile locked]\nrole_arn = "+locked+"\nsource_profile = admin\n"+
+		"\n[profile denied]\nrole_arn = arn:aws:iam::111122223333:role/nope\nweb_identity_token_file = "+e.TokenFile+"\n\n[profile after-denied]\nrole_arn = "+admin+"\nsource_profile = denied\n")
+	env := []string{"HOME=" + t.TempDir(), "AWS_CONFIG_FILE=" + config, "AWS_ENDPOINT_URL_STS=" + e.STS.URL(), "AWS_REGION=us-east-1"}
+	summaries := func(rep doctorReport) []string {
+		var out []string
+		for _, f := range rep.Findings {
+			if f.Check == checkCredentials {
+				out = append(out, string(f.Status)+" "+f.Summary)
+			}
+		}
+		return out
+	}
+	t.Run("every hop ok", func(t *testing.T) {
+		rep, r := doctorJSON(t, clock.Now, env, "--profile", "admin")
+		got := summaries(rep)
+		if len(got) != 2 || !strings.HasPrefix(got[0], "ok step 1 of 2: AssumeRoleWithWebIdentity for role "+e.RoleARN+" (profile web): ok, session arn:aws:sts::111122223333:assumed-role/irsa-app/") ||
+			!strings.HasPrefix(got[1], "ok step 2 of 2: AssumeRole for role "+admin+" (profile admin): ok, session arn:aws:sts::111122223333:assumed-role/admin/") || r.code != 0 {
+			t.Errorf("exit %d, credentials findings:\n%s", r.code, strings.Join(got, "\n"))
+		}
+	})
+	t.Run("the last hop is refused", func(t *testing.T) {
+		rep, r := doctorJSON(t, clock.Now, env, "--profile", "locked")
+		got := summaries(rep)
+		t.Logf("credentials findings:\n%s", strings.Join(got, "\n"))
+		if len(got) != 3 || !strings.HasPrefix(got[1], "ok step 2 of 3") || got[2] != "fail step 3 of 3: AssumeRole for role "+locked+" (profile locked): refused: AccessDenied" || r.code != 1 {
+			t.Errorf("exit %d", r.code)
+		}
+		if f := rep.Findings[len(rep.Findings)-1]; len(f.Details) != 1 || !strings.Contains(f.Details[0], "AccessDenied") || !strings.Contains(f.Fix, "trust policy must allow sts:AssumeRole") {
+			t.Errorf("finding %+v", f)
+		}
+	})
+	t.Run("the first hop is refused, the next is not tried", func(t *testing.T) {
+		rep, r := doctorJSON(t, clock.Now, env, "--profile", "after-denied")
+		got := summaries(rep)
+		t.Logf("credentials findings:\n%s", strings.Join(got, "\n"))
+		if len(got) != 2 || got[0] != "fail step 1 of 2: AssumeRoleWithWebIdentity for role arn:aws:iam::111122223333:role/nope (profile denied): refused: AccessDenied" ||
+			got[1] != "skip step 2 of 2: AssumeRole for role "+admin+" (profile after-denied): not tried, an earlier step failed" || r.code != 1 {
+			t.Errorf("exit %d", r.code)
+		}
+		// The STS error text carries its hint: the condition keys and the token's sub and aud.
+		if f := findingOf(t, rep, checkCredentials); !strings.Contains(strings.Join(f.Details, ""), `"system:serviceaccount:default:app"`) || !strings.Contains(f.Fix, "--trust-policy") {
+			t.Errorf("finding %+v", f)
+		}
+		noDoctorSecrets(t, r.stdout, readToken(t, e))
 	})
 }
