@@ -35,7 +35,9 @@ func TestParseInputForms(t *testing.T) {
 	}
 }
 
-func quote(s string) string { return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"` }
+func quote(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
+}
 
 func TestParseInputRefusals(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{
