@@ -492,3 +492,18 @@ func TestDoctorReportsEachHopOfAChainedProfile(t *testing.T) {
 		noDoctorSecrets(t, r.stdout, readToken(t, e))
 	})
 }
+
+func TestDoctorUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{{[]string{"doctor", "extra"}, 2}, {[]string{"doctor", "--trust-policy"}, 2}, {[]string{"doctor", "-h"}, 0}} {
+		r := run(t, home(t), tc.args...)
+		if r.code != tc.want || !strings.Contains(r.stderr, "usage: irsa doctor [--profile P] [--region R] [--json] [--trust-policy FILE]") {
+			t.Errorf("%v: exit %d, want %d; stderr %q", tc.args, r.code, tc.want, r.stderr)
+		}
+	}
+	if r := run(t, home(t), "help"); !strings.Contains(r.stdout, "\n  doctor ") {
+		t.Errorf("help does not list doctor:\n%s", r.stdout)
+	}
+}
