@@ -3,21 +3,18 @@ package credentials
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
-	"math"
-	"slices"
 	"strings"
 	"time"
 
+	"github.com/irsa-go/irsa/internal/jwtclaims"
 	"github.com/irsa-go/irsa/internal/readfile"
 )
 
 // maxTokenSize is the largest web identity token read (a service account token is about 1 KiB).
-const maxTokenSize = 64 << 10
+const maxTokenSize = jwtclaims.MaxSize
 
 // tokenFiles reads a regular file only, at most maxTokenSize+1 bytes, once more after a pause
 // when it is missing (kubelet's ..data swap).
@@ -91,90 +88,17 @@ type TokenClaims struct {
 // trustConditionKeys returns the trust policy's condition keys for the token's sub and aud:
 // "<issuer without https://>:sub" and ":aud", or "" when the token has no issuer.
 func trustConditionKeys(c TokenClaims) (sub, aud string) {
-	host := strings.TrimPrefix(c.Issuer, "https://")
-	host = strings.TrimSuffix(strings.TrimPrefix(host, "http://"), "/")
+	host := jwtclaims.IssuerHostPath(c.Issuer)
 	if host == "" {
 		return "", ""
 	}
 	return host + ":sub", host + ":aud"
 }
 
-// decodeTokenClaims decodes the claims of a JWT WITHOUT verifying its signature. Its errors
-// describe the token's shape and never contain any part of it.
+// decodeTokenClaims decodes the claims of a JWT WITHOUT verifying its signature, with
+// internal/jwtclaims (the one home of that decoding). Its errors describe the token's shape and
+// never contain any part of it.
 func decodeTokenClaims(token string) (TokenClaims, error) {
-	if len(token) > maxTokenSize {
-		return TokenClaims{}, fmt.Errorf("token is larger than %d KiB", maxTokenSize>>10)
-	}
-	parts := strings.Split(token, ".")
-	switch len(parts) {
-	case 3:
-	case 5:
-		return TokenClaims{}, errors.New("token is an encrypted JWT (JWE); its claims cannot be read")
-	default:
-		return TokenClaims{}, fmt.Errorf("token is not a JWT: it has %d dot-separated parts, want 3", len(parts))
-	}
-	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
-		return TokenClaims{}, errors.New("token is not a JWT: its payload is not base64url")
-	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(payload, &raw); err != nil {
-		return TokenClaims{}, errors.New("token is not a JWT: its payload is not a JSON object")
-	}
-	var c TokenClaims
-	var exp, iat, nbf numericDate
-	var aud audience
-	var k8s struct { // encoding/json matches the claim's keys to these names ignoring case
-		Namespace           string
-		Pod, ServiceAccount struct{ Name string }
-	}
-	var bad []string // claims of the wrong type, left zero
-	for _, claim := range []struct {
-		name string
-		dst  any
-	}{{"iss", &c.Issuer}, {"sub", &c.Subject}, {"exp", &exp}, {"iat", &iat}, {"nbf", &nbf}, {"aud", &aud}, {"kubernetes.io", &k8s}} {
-		if v, ok := raw[claim.name]; ok && json.Unmarshal(v, claim.dst) != nil {
-			bad = append(bad, claim.name)
-		}
-	}
-	c.Expires, c.IssuedAt, c.NotBefore = exp.t, iat.t, nbf.t
-	if !slices.Contains(bad, "aud") {
-		c.Audience = aud
-	}
-	if !slices.Contains(bad, "kubernetes.io") {
-		c.Namespace, c.Pod, c.ServiceAccount = k8s.Namespace, k8s.Pod.Name, k8s.ServiceAccount.Name
-	}
-	if len(bad) > 0 {
-		return c, fmt.Errorf("token claims of the wrong type: %s", strings.Join(bad, ", "))
-	}
-	return c, nil
-}
-
-// numericDate is a JWT NumericDate claim: seconds since the epoch, possibly fractional; null
-// leaves it zero.
-type numericDate struct{ t time.Time }
-
-func (d *numericDate) UnmarshalJSON(b []byte) error {
-	var f *float64
-	if err := json.Unmarshal(b, &f); err != nil || f == nil {
-		return err
-	}
-	if math.IsNaN(*f) || *f < 0 || *f > 1e11 {
-		return errors.New("NumericDate out of range")
-	}
-	sec, frac := math.Modf(*f)
-	d.t = time.Unix(int64(sec), int64(frac*1e9)).UTC()
-	return nil
-}
-
-// audience is the "aud" claim: one string or a list of them.
-type audience []string
-
-func (a *audience) UnmarshalJSON(b []byte) error {
-	var one string
-	if json.Unmarshal(b, &one) == nil {
-		*a = audience{one}
-		return nil
-	}
-	return json.Unmarshal(b, (*[]string)(a))
+	c, err := jwtclaims.Decode(token)
+	return TokenClaims(c), err
 }

@@ -53,6 +53,30 @@
 //	    on loopback only unless --allow-non-loopback. Logs go to stderr (log/slog, --log-format
 //	    text or json): start, stop, refused requests and one line per refresh with the access key
 //	    ID, expiry and error; never a token or a secret. SIGINT or SIGTERM stop it cleanly.
+//	irsa doctor [--profile P] [--region R] [--json] [--trust-policy FILE]
+//	    Checks an IRSA setup from inside the pod and says how to fix what is wrong; see below.
+//
+// Doctor runs these checks in order, each a finding with status ok, warn, fail or skip (an
+// earlier failure left nothing to check): "environment", the variables EKS's pod identity
+// webhook injects and what chain.Explain would use; "token-file", that the token file exists,
+// is a regular file this process can read (else the securityContext.fsGroup hint) and has a
+// plausible size; "token-claims", the token's iss, sub, aud, exp, iat, nbf and kubernetes.io
+// namespace, service account and pod, and whether it is expired or not yet valid (the token
+// itself is never printed); "clock-skew", this machine's clock against the Date of an answer
+// from the STS endpoint (warn over 1 minute, fail over 5); "region-endpoint", the region and
+// STS endpoint chosen and why; "credentials", one finding per step of the chain: a real
+// AssumeRoleWithWebIdentity, then each AssumeRole hop of a chained profile; with
+// --trust-policy, "trust-policy": the role's trust policy (the JSON of aws iam get-role, its
+// Role object, or the policy document, also URL-encoded) evaluated offline against the token's
+// claims, naming the exact mismatch, such as "the policy allows
+// system:serviceaccount:default:s3-echoer, this pod is system:serviceaccount:default:app".
+// Doctor exits 0 when no check failed (warnings allowed), 1 otherwise. With --json it prints
+//
+//	{"ok": false, "findings": [{"check": "token-claims", "status": "fail",
+//	  "summary": "…", "details": ["…"], "fix": "…"}, …]}
+//
+// where details and fix are left out when empty. Field names and check names are stable; new
+// fields or checks may be added.
 //
 // Exit statuses: 0 success; 1 no credentials or another failure, explained on stderr; 2 a
 // mistake on the command line; for exec, CMD's status (126 when CMD cannot be run, 127 when it

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/irsa-go/irsa/chain"
 	"github.com/irsa-go/irsa/credentials"
@@ -32,6 +33,8 @@ commands:
   exec -- CMD [ARG…]  run CMD with the credentials in its environment
                       (--server: from a local endpoint that refreshes them)
   serve               a container credentials endpoint for AWS SDKs and the AWS CLI
+  doctor              check an IRSA setup from inside the pod and say how to fix it
+                      (--json, --trust-policy FILE); exit 1 if a check failed
   help                this text
 
 flags of every command:
@@ -56,6 +59,8 @@ type app struct {
 	// environ is the process environment, "KEY=value" strings: chain reads it, exec's child
 	// inherits what is left of it.
 	environ []string
+	// now is the clock of doctor's time checks; nil means time.Now.
+	now func() time.Time
 }
 
 // run runs the command line args (without the program name) and returns the exit status.
@@ -78,6 +83,8 @@ func (a *app) run(ctx context.Context, args []string) int {
 		return a.exec(ctx, rest)
 	case "serve":
 		return a.serve(ctx, rest)
+	case "doctor":
+		return a.doctor(ctx, rest)
 	default:
 		fmt.Fprintf(a.stderr, "irsa: unknown command %q\n%s", cmd, usage)
 		return exitUsage

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/redact"
 )
 
 // processOutput is the AWS CLI's credential_process document, Version 1, with the field names
@@ -162,4 +163,13 @@ func writeJSON(w io.Writer, vs []variable) error {
 	b.WriteString("\n}\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// errText is an error's text on one line, clipped: for log lines, doctor's findings and the
+// endpoint's health answer. Errors of chain and credentials never hold a secret.
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return redact.Clip(strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; "), maxErrorText)
 }

@@ -242,13 +242,6 @@ func logRefreshes(log *slog.Logger) func(credentials.RefreshEvent) {
 	}
 }
 
-func errText(err error) string {
-	if err == nil {
-		return ""
-	}
-	return redact.Clip(err.Error(), maxErrorText)
-}
-
 // Timing of keepFresh.
 const (
 	keeperPoll       = time.Second      // while a refresh runs

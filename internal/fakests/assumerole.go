@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/irsa-go/irsa/internal/redact"
 	"github.com/irsa-go/irsa/internal/sigv4check"
+	"github.com/irsa-go/irsa/internal/trustpolicy"
 	"github.com/irsa-go/irsa/stsxml"
 )
 
@@ -38,7 +39,7 @@ func (s *Server) assumeRole(r *http.Request, body []byte, p url.Values, call *Ca
 	if p.Has("ExternalId") {
 		ctx["sts:externalid"] = p.Get("ExternalId")
 	}
-	if ro == nil || !ro.trust.allows(authzRequest{action: "sts:AssumeRole", principalType: "AWS", principals: caller.principals(), context: ctx}) {
+	if ro == nil || !ro.trust.Allows(trustpolicy.Request{Action: "sts:AssumeRole", PrincipalType: "AWS", Principals: caller.principals(), Context: ctx}) {
 		return nil, stsError(http.StatusForbidden, "AccessDenied", "User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller.arn, p.Get("RoleArn"))
 	}
 	if caller.roleARN != "" && d > time.Hour {

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/irsa-go/irsa/internal/fakeoidc"
 	"github.com/irsa-go/irsa/internal/fakes3"
+	"github.com/irsa-go/irsa/internal/trustpolicy"
 )
 
 // AddOIDCProvider registers an IAM OIDC identity provider for issuerURL with the audiences
@@ -29,7 +30,7 @@ func (s *Server) AddOIDCProvider(issuerURL string, clientIDs ...string) {
 type Role struct {
 	// ARN is the role's ARN, arn:aws:iam::ACCOUNT:role/[PATH/]NAME. Required.
 	ARN string
-	// TrustPolicy is the role's trust policy as IAM JSON (policy.go says what is understood).
+	// TrustPolicy is the role's trust policy as IAM JSON (internal/trustpolicy says what is understood).
 	// Required. WebIdentityTrustPolicy and AssumeRoleTrustPolicy write the common ones.
 	TrustPolicy string
 	// MaxSessionDuration is the longest session the role grants. Optional; default 1 hour.
@@ -39,7 +40,7 @@ type Role struct {
 type role struct {
 	Role
 	account, name, id string
-	trust             *policy
+	trust             *trustpolicy.Policy
 }
 
 // AddRole registers r, replacing a role with the same ARN.
@@ -48,7 +49,7 @@ func (s *Server) AddRole(r Role) error {
 	if !ok || !strings.HasPrefix(resource, "role/") {
 		return fmt.Errorf("fakests: role ARN %q must look like arn:aws:iam::123456789012:role/NAME", r.ARN)
 	}
-	p, err := parsePolicy(r.TrustPolicy)
+	p, err := trustpolicy.Parse(r.TrustPolicy)
 	if err != nil {
 		return fmt.Errorf("fakests: role %s: trust policy: %w", r.ARN, err)
 	}

@@ -5,7 +5,7 @@
 //   - AssumeRoleWithWebIdentity: an RS256 JWT whose signature verifies against the JWKS of a
 //     registered OIDC provider (AddOIDCProvider), fetched through its discovery document; aud,
 //     exp and nbf; the role's trust policy with its conditions on "<issuer host/path>:sub" and
-//     ":aud" (policy.go).
+//     ":aud" (internal/trustpolicy, the evaluator irsa doctor uses).
 //   - AssumeRole and GetCallerIdentity: SigV4 (internal/sigv4check) with a key this server
 //     issued or a user's (AddUser), and the session token; AssumeRole then checks the role's
 //     trust of the caller (ARNs, account, sts:ExternalId) and the role-chaining limit.
@@ -186,6 +186,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.record(call)
 	w.Header().Set("Content-Type", "text/xml")
 	w.Header().Set("x-amzn-RequestId", rid)
+	w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat)) // from the server's clock, for clock-skew checks
 	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
 	if fault.Kind == FaultTruncatedBody {
 		fault.send(w, call.Status, out[:len(out)/2])

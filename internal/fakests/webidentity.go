@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/irsa-go/irsa/internal/fakeoidc"
+	"github.com/irsa-go/irsa/internal/trustpolicy"
 	"github.com/irsa-go/irsa/stsxml"
 )
 
@@ -77,8 +78,8 @@ func (s *Server) assumeRoleWithWebIdentity(ctx context.Context, p url.Values, ca
 	}
 	hp := fakeoidc.HostPath(c.Iss)
 	provider := "arn:aws:iam::" + ro.account + ":oidc-provider/" + hp
-	if !ro.trust.allows(authzRequest{action: "sts:AssumeRoleWithWebIdentity", principalType: "Federated", principals: []string{provider},
-		context: map[string]string{strings.ToLower(hp + ":sub"): c.Sub, strings.ToLower(hp + ":aud"): c.Aud[i]}}) {
+	if !ro.trust.Allows(trustpolicy.Request{Action: "sts:AssumeRoleWithWebIdentity", PrincipalType: "Federated", Principals: []string{provider},
+		Context: map[string]string{strings.ToLower(hp + ":sub"): c.Sub, strings.ToLower(hp + ":aud"): c.Aud[i]}}) {
 		return nil, denied
 	}
 	if d > ro.MaxSessionDuration {
@@ -96,7 +97,7 @@ type jwt struct {
 	header struct{ Alg, Kid string }
 	claims struct {
 		Iss, Sub string
-		Aud      oneOrMany
+		Aud      trustpolicy.OneOrMany
 		Exp, Nbf float64
 	}
 	signingInput string
