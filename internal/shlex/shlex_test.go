@@ -100,3 +100,92 @@ func TestSplitMatchesPythonOnCommandLines(t *testing.T) {
 		}
 	}
 }
+
+var windowsLines = []string{
+	`C:\tools\helper.exe --profile dev`,
+	`"C:\Program Files\Tool\tool.exe" creds "my app"`,
+	`helper a\\"b c\"d e\\\"f g\\\\"h i" j\\`,
+	"helper \"\" a\tb  c",
+	`helper "unterminated`,
+	`helper 'single' quotes`,
+	`a"b"c "x"y`,
+	`\\server\share\helper.exe`,
+	"",
+	"  ",
+	`trailing\\\`,
+}
+
+// TestSplitWindowsMatchesBotocore compares SplitWindows with botocore's _windows_shell_split on
+// windowsLines. Peer-gated: it needs python3 with botocore.
+func TestSplitWindowsMatchesBotocore(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		peers.Missing(t, "python3 not on PATH")
+	}
+	in, err := json.Marshal(windowsLines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := `import json, sys
+from botocore.compat import _windows_shell_split as split
+for s in json.load(sys.stdin):
+    try:
+        print(json.dumps(split(s)))
+    except ValueError:
+        print("null")
+`
+	cmd := exec.Command(py, "-c", script)
+	cmd.Stdin = bytes.NewReader(in)
+	cmd.Env = []string{"PYTHONUTF8=1", "PYTHONIOENCODING=utf-8"}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		if strings.Contains(stderr.String(), "ModuleNotFoundError") {
+			peers.Missing(t, "python3 cannot import botocore")
+		}
+		t.Fatalf("python3: %v\n%s", err, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	if len(lines) != len(windowsLines) {
+		t.Fatalf("python printed %d lines for %d inputs", len(lines), len(windowsLines))
+	}
+	for i, s := range windowsLines {
+		got, err := SplitWindows(s)
+		if lines[i] == "null" {
+			if err == nil {
+				t.Errorf("SplitWindows(%q) = %q, botocore raises ValueError", s, got)
+			}
+			continue
+		}
+		var want []string
+		if err := json.Unmarshal([]byte(lines[i]), &want); err != nil {
+			t.Fatal(err)
+		}
+		if err != nil || fmt.Sprintf("%q", got) != fmt.Sprintf("%q", want) && len(got)+len(want) > 0 {
+			t.Errorf("SplitWindows(%q) = %q, %v; botocore: %q", s, got, err, want)
+		}
+	}
+}
+
+func TestSplitWindows(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{`C:\tools\helper.exe dev`, []string{`C:\tools\helper.exe`, "dev"}},
+		{`"C:\Program Files\t.exe" "a b"`, []string{`C:\Program Files\t.exe`, "a b"}},
+		{`a\\"b c"`, []string{`a\b c`}},
+		{`a\"b`, []string{`a"b`}},
+		{`""`, []string{""}},
+	}
+	for _, tt := range tests {
+		got, err := SplitWindows(tt.in)
+		if err != nil || fmt.Sprintf("%q", got) != fmt.Sprintf("%q", tt.want) {
+			t.Errorf("SplitWindows(%q) = %q, %v, want %q", tt.in, got, err, tt.want)
+		}
+	}
+	if _, err := SplitWindows(`"open`); err != ErrUnbalanced {
+		t.Errorf("an unclosed quote: error %v, want ErrUnbalanced", err)
+	}
+}
