@@ -13,6 +13,7 @@ const (
 	SourceEnv         = "env"
 	SourceWebIdentity = "web-identity"
 	SourceAssumeRole  = "assume-role"
+	SourceProcess     = "process"
 )
 
 // Credentials is one set of AWS credentials.
@@ -35,6 +36,8 @@ type Credentials struct {
 	Source string
 	// RoleARN is the assumed-role ARN when the credentials came from STS, else empty.
 	RoleARN string
+	// AccountID is the AWS account ID the credentials belong to, when the source says; else empty.
+	AccountID string
 }
 
 // CanExpire reports whether the credentials have an expiry time.
