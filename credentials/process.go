@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
-	"runtime"
 	"syscall"
 	"time"
 
@@ -76,11 +75,7 @@ func NewProcess(opts ProcessOptions) (Provider, error) {
 	if p.opts.Stderr == nil {
 		p.opts.Stderr = os.Stderr
 	}
-	split := shlex.Split
-	if runtime.GOOS == "windows" {
-		split = shlex.SplitWindows
-	}
-	args, err := split(opts.Command)
+	args, err := shlex.SplitCommand(opts.Command)
 	switch {
 	case err != nil:
 		return nil, p.fail(true, nil, "the command has an unclosed quote or ends with a backslash")

@@ -1,6 +1,9 @@
 package shlex
 
-import "strings"
+import (
+	"runtime"
+	"strings"
+)
 
 // SplitWindows splits s like botocore's _windows_shell_split, which botocore uses on
 // credential_process on Windows: the Microsoft C runtime's rules. Only space and tab separate
@@ -57,4 +60,13 @@ func SplitWindows(s string) ([]string, error) {
 		words = append(words, word.String())
 	}
 	return words, nil
+}
+
+// SplitCommand splits a credential_process command line as botocore's compat_shell_split does:
+// with SplitWindows on Windows, with Split elsewhere.
+func SplitCommand(s string) ([]string, error) {
+	if runtime.GOOS == "windows" {
+		return SplitWindows(s)
+	}
+	return Split(s)
 }
