@@ -263,6 +263,8 @@ func TestProcessOutputThatIsNotCredentials(t *testing.T) {
 		{"no AccessKeyId", `{"Version": 1, "SecretAccessKey": "` + procSecret + `"}`, `JSON without "AccessKeyId"`},
 		{"no SecretAccessKey", `{"Version": 1, "AccessKeyId": "` + procKeyID + `", "SessionToken": "` + procToken + `"}`, `JSON without "SecretAccessKey"`},
 		{"keys in another case", `{"Version": 1, "accesskeyid": "` + procKeyID + `", "secretaccesskey": "` + procSecret + `"}`, `JSON without "AccessKeyId"`},
+		// Deliberate difference from botocore: botocore takes a null or empty key (and a
+		// secret with a line break) as it is, and fails later, when it signs a request.
 		{"a null AccessKeyId", `{"Version": 1, "AccessKeyId": null, "SecretAccessKey": "` + procSecret + `"}`, `JSON without "AccessKeyId"`},
 		{"an empty AccessKeyId", `{"Version": 1, "AccessKeyId": "", "SecretAccessKey": "` + procSecret + `"}`, `JSON whose "AccessKeyId" is empty`},
 		{"an empty SecretAccessKey", `{"Version": 1, "AccessKeyId": "` + procKeyID + `", "SecretAccessKey": ""}`, `JSON whose "SecretAccessKey" is empty`},
@@ -292,6 +294,8 @@ func TestProcessOutputThatIsNotCredentials(t *testing.T) {
 	}
 }
 
+// Deliberate difference from botocore: botocore reads all of the command's output, however
+// large; here more than 1 MiB is an error and the process is killed.
 func TestProcessPrintingTooMuchIsKilledAndNotQuoted(t *testing.T) {
 	leakcheck.Check(t)
 	tests := []struct{ name, body string }{
@@ -313,6 +317,8 @@ func TestProcessPrintingTooMuchIsKilledAndNotQuoted(t *testing.T) {
 	}
 }
 
+// Deliberate difference from botocore: botocore waits for the command however long it takes;
+// here, as in aws-sdk-go-v2, it is killed after ProcessOptions.Timeout (default 1 minute).
 func TestProcessIsKilledAtItsTimeout(t *testing.T) {
 	leakcheck.Check(t)
 	p := newProcessT(t, ProcessOptions{Command: helperScript(t, "printf '%s' '"+procJSON+"'; exec sleep 60"), Timeout: 50 * time.Millisecond})
