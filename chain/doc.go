@@ -26,18 +26,22 @@
 //  3. Web identity: AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN, AWS_ROLE_SESSION_NAME, each
 //     falling back to the profile's web_identity_token_file, role_arn, role_session_name
 //     (the variables are ignored when Options.Profile is set).
-//  4. IAM Identity Center (SSO), 6. console login and 7. credential_process: not supported; a
-//     profile that configures one is an error naming the key, file and line, never a silent
-//     fall-through to the next source.
+//  4. IAM Identity Center (SSO) and 6. console login: not supported; a profile that configures
+//     one is an error naming the key, file and line, never a silent fall-through to the next
+//     source.
 //  5. The credentials file's [NAME] section, then 8. the config file's [profile NAME] section:
 //     aws_access_key_id, aws_secret_access_key, aws_session_token.
+//  7. credential_process: the command is split as botocore splits it and run without a shell
+//     (credentials.NewProcess) each time the credentials are retrieved, never by Resolve or
+//     Explain; its errors name the profile, file and line. A value continued on an indented line
+//     is an error (botocore joins the lines).
 //  9. Then the AWS CLI would try the EC2 CLI credential file, boto2 files, container credentials
 //     and instance metadata, which chain does not implement; reaching them ends in a
 //     *NoCredentialsError that says so.
 //
-// A source profile with keys (or without role_arn) gives its own credentials (web identity or
-// keys); otherwise its role is assumed in turn. A profile may name itself as source_profile when
-// it holds keys. A loop is an error that prints it ("a -> b -> a").
+// A source profile with keys (or without role_arn) gives its own credentials (web identity,
+// keys or credential_process); otherwise its role is assumed in turn. A profile may name itself
+// as source_profile when it holds keys. A loop is an error that prints it ("a -> b -> a").
 //
 // The profile is chosen as Options.Profile says. One that is named but exists in neither file is
 // an error even when environment keys are set, as in the AWS CLI.

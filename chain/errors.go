@@ -8,7 +8,7 @@ import (
 )
 
 // ConfigError reports a profile, setting or environment variable that chain cannot use: an
-// unsupported setting (mfa_serial, sso_*, credential_process, ...), an invalid value, a
+// unsupported setting (mfa_serial, sso_*, ...), an invalid value, a
 // source_profile that does not exist or that loops, a role without a source. It names the
 // profile, the key and the file and line it was read from, never a secret.
 type ConfigError struct {

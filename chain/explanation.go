@@ -24,8 +24,8 @@ type Explanation struct {
 	// when there is one.
 	Sources []SourceReport
 	// Steps are how the chosen source's credentials are obtained, first to last: a base source
-	// (environment, static keys or web identity) followed by zero or more AssumeRole steps.
-	// Empty when no source was chosen.
+	// (environment, static keys, web identity or credential_process) followed by zero or more
+	// AssumeRole steps. Empty when no source was chosen.
 	Steps []Step
 	// Region is the resolved region and RegionFrom where it came from ("Options.Region",
 	// "AWS_REGION", "AWS_DEFAULT_REGION" or "profile NAME, FILE line N"); both "" when there is none.
@@ -105,12 +105,14 @@ const (
 	StepWebIdentity
 	// StepAssumeRole calls STS AssumeRole with the previous step's credentials.
 	StepAssumeRole
+	// StepProcess runs the command of a profile's credential_process.
+	StepProcess
 )
 
-// String names the kind: "environment variables", "static keys", "web identity" or "assume
-// role".
+// String names the kind: "environment variables", "static keys", "web identity", "assume role"
+// or "credential process".
 func (k StepKind) String() string {
-	if names := [...]string{"", "environment variables", "static keys", "web identity", "assume role"}; k > 0 && int(k) < len(names) {
+	if names := [...]string{"", "environment variables", "static keys", "web identity", "assume role", "credential process"}; k > 0 && int(k) < len(names) {
 		return names[k]
 	}
 	return fmt.Sprintf("StepKind(%d)", int(k))
@@ -271,6 +273,8 @@ func (s Step) describe() string {
 		parts = append(parts, "AssumeRoleWithWebIdentity "+redact.Clip(s.RoleARN, 200), "token file "+shownValue(s.TokenFile))
 	case StepAssumeRole:
 		parts = append(parts, "AssumeRole "+redact.Clip(s.RoleARN, 200))
+	case StepProcess:
+		parts = append(parts, "the credential_process command of profile "+s.Profile)
 	}
 	role := s.Kind == StepAssumeRole || s.Kind == StepWebIdentity
 	switch {

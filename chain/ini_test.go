@@ -250,43 +250,6 @@ func TestParseConfigMemoryStaysProportionalToTheFile(t *testing.T) {
 	}
 }
 
-func TestShlexSplitMatchesPython(t *testing.T) {
-	// Expected values are Python 3.11's shlex.split output.
-	tests := []struct {
-		in   string
-		want []string
-		err  bool
-	}{
-		{"profile prod", []string{"profile", "prod"}, false},
-		{"profile   prod  ", []string{"profile", "prod"}, false},
-		{"profile 'my app'", []string{"profile", "my app"}, false},
-		{`profile "my app"`, []string{"profile", "my app"}, false},
-		{`profile my\ app`, []string{"profile", "my app"}, false},
-		{`profile "a\"b"`, []string{"profile", `a"b`}, false},
-		{`profile "a\b"`, []string{"profile", `a\b`}, false},
-		{`profile 'a\b'`, []string{"profile", `a\b`}, false},
-		{`profile ''`, []string{"profile", ""}, false},
-		{`profile a''b`, []string{"profile", "ab"}, false},
-		{"profile\tprod", []string{"profile", "prod"}, false},
-		{"profile\u00a0prod", []string{"profile\u00a0prod"}, false},
-		{"profile #x", []string{"profile", "#x"}, false},
-		{`profile 'x`, nil, true},
-		{`profile "x`, nil, true},
-		{`profile x\`, nil, true},
-		{"", nil, false},
-	}
-	for _, tt := range tests {
-		got, err := shlexSplit(tt.in)
-		if (err != nil) != tt.err {
-			t.Errorf("shlexSplit(%q) error = %v, want error %v", tt.in, err, tt.err)
-			continue
-		}
-		if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", tt.want) {
-			t.Errorf("shlexSplit(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestProfileMapFollowsBotocoresSectionNames(t *testing.T) {
 	in := strings.Join([]string{
 		"[default]", "k = plain-default",

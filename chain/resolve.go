@@ -145,6 +145,8 @@ func (r *Result) build(res *resolver) error {
 			source = credentials.Env{Getenv: o.Getenv, IgnoreLegacyNames: true}
 		case StepStatic:
 			source = credentials.Static{Value: res.keys}
+		case StepProcess:
+			source, err = processProvider(s)
 		case StepWebIdentity:
 			source, err = credentials.NewWebIdentity(credentials.WebIdentityOptions{
 				RoleARN: s.RoleARN, TokenFile: s.TokenFile, SessionName: s.SessionName,

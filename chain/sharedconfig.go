@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/irsa-go/irsa/internal/readfile"
+	"github.com/irsa-go/irsa/internal/shlex"
 )
 
 // setting is one key of a section, with where it was written. A nested block ("sts =" followed
@@ -125,7 +126,7 @@ type configFile struct {
 func buildProfileMap(secs []*section) *configFile {
 	c := &configFile{profiles: map[string]*section{}, ssoSessions: map[string]*section{}, services: map[string]*section{}, ignored: map[string]*section{}}
 	for _, s := range secs {
-		parts, err := shlexSplit(s.name)
+		parts, err := shlex.Split(s.name)
 		named := err == nil && len(parts) == 2
 		switch {
 		case strings.HasPrefix(s.name, "profile") && named:

@@ -110,10 +110,8 @@ func (r *resolver) profileSources(name string, useEnv bool, report func(SourceRe
 		"login_session"); err != nil {
 		return false, err
 	}
-	if err := r.unsupported(name, p, "credential_process", report,
-		"credential_process is not supported by this library (the AWS CLI would run the command here)",
-		"credential_process"); err != nil {
-		return false, err
+	if found, err := r.processSource(name, report); found || err != nil {
+		return found, err
 	}
 	return r.staticKeys(name, "config file", r.files.config, r.files.cfg.profiles[name], report)
 }

@@ -1,17 +1,20 @@
-package chain
+// Package shlex splits a string into words the way Python's shlex.split does in POSIX mode,
+// which botocore uses on the shared config's section names ("[profile 'my app']") and, on every
+// system but Windows, on the command line of credential_process.
+package shlex
 
 import (
 	"errors"
 	"strings"
 )
 
-var errShlex = errors.New("unbalanced quotes or trailing backslash")
+// ErrUnbalanced is Split's error for an unclosed quote or a trailing backslash.
+var ErrUnbalanced = errors.New("unbalanced quotes or trailing backslash")
 
-// shlexSplit splits s into words like Python's shlex.split(s) (POSIX mode, no comments), which
-// botocore uses on section names: "[profile 'my app']" names the profile "my app". White space is
+// Split splits s into words like Python's shlex.split(s) (POSIX mode, no comments). White space is
 // only space, tab, "\r" and "\n"; single quotes keep everything; inside double quotes a backslash
 // escapes only '"' and '\'; outside quotes it escapes any character.
-func shlexSplit(s string) ([]string, error) {
+func Split(s string) ([]string, error) {
 	var (
 		words  []string
 		word   strings.Builder
@@ -24,7 +27,7 @@ func shlexSplit(s string) ([]string, error) {
 		switch {
 		case r == '\\' && quote != '\'':
 			if i+1 == len(rs) {
-				return nil, errShlex
+				return nil, ErrUnbalanced
 			}
 			if next := rs[i+1]; quote == 0 || next == '"' || next == '\\' {
 				i++ // escaped; inside double quotes a backslash before anything else is kept
@@ -49,7 +52,7 @@ func shlexSplit(s string) ([]string, error) {
 		}
 	}
 	if quote != 0 {
-		return nil, errShlex
+		return nil, ErrUnbalanced
 	}
 	if inWord {
 		words = append(words, word.String())
