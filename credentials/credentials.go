@@ -13,6 +13,7 @@ const (
 	SourceEnv         = "env"
 	SourceWebIdentity = "web-identity"
 	SourceAssumeRole  = "assume-role"
+	SourceSSO         = "sso" // IAM Identity Center (NewSSO)
 )
 
 // Credentials is one set of AWS credentials.
