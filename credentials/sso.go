@@ -277,9 +277,9 @@ func (p *ssoProvider) portalError(err error) error {
 	}
 	switch fe.httpStatus() {
 	case http.StatusUnauthorized:
-		return MarkNonRecoverable(fmt.Errorf("%w: the portal refused the access token (UnauthorizedException: it has expired or been revoked); %s", err, p.login()))
+		return MarkNonRecoverable(&hintError{err, "the portal refused the access token (UnauthorizedException: it has expired or been revoked); " + p.login()})
 	case http.StatusForbidden, http.StatusNotFound:
-		return MarkNonRecoverable(fmt.Errorf("%w: your IAM Identity Center user has no access to role %s in account %s: check sso_account_id and sso_role_name (\"aws sso list-account-roles\" lists the roles you may use)", err, redact.Clip(p.opts.RoleName, 100), redact.Clip(p.opts.AccountID, 40)))
+		return MarkNonRecoverable(&hintError{err, fmt.Sprintf("your IAM Identity Center user has no access to role %s in account %s: check sso_account_id and sso_role_name (\"aws sso list-account-roles\" lists the roles you may use)", redact.Clip(p.opts.RoleName, 100), redact.Clip(p.opts.AccountID, 40))})
 	case http.StatusBadRequest:
 		return MarkNonRecoverable(err)
 	}
@@ -338,7 +338,7 @@ func decodeSSOToken(b []byte) (ssoToken, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&doc); err != nil {
-		return ssoToken{}, fmt.Errorf("is not a JSON object (%s)", jsonErrorKind(err))
+		return ssoToken{}, fmt.Errorf("is not a JSON object (%s)", ssoJSONErrorKind(err))
 	}
 	if dec.More() {
 		return ssoToken{}, errors.New("holds more than one JSON document")
@@ -394,7 +394,7 @@ func decodeSSORoleCredentials(body []byte) (Credentials, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&doc); err != nil {
-		return Credentials{}, MarkNonRecoverable(fmt.Errorf("%s answered with something that is not a GetRoleCredentials document (%s)", what, jsonErrorKind(err)))
+		return Credentials{}, MarkNonRecoverable(fmt.Errorf("%s answered with something that is not a GetRoleCredentials document (%s)", what, ssoJSONErrorKind(err)))
 	}
 	if dec.More() {
 		return Credentials{}, MarkNonRecoverable(fmt.Errorf("%s answered with more than one JSON document", what))
@@ -422,6 +422,15 @@ func decodeSSORoleCredentials(body []byte) (Credentials, error) {
 		Expires: time.UnixMilli(*rc.Expiration).UTC(), Source: SourceSSO}, nil
 }
 
+// ssoJSONErrorKind is jsonErrorKind, with a document that is not an object said in words.
+func ssoJSONErrorKind(err error) string {
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) && typ.Field == "" {
+		return "it is a JSON " + typ.Value
+	}
+	return jsonErrorKind(err)
+}
+
 // ssoError is a failure of the SSO provider: what it was getting, and why.
 type ssoError struct {
 	desc string
@@ -431,3 +440,13 @@ type ssoError struct {
 func (e *ssoError) Error() string { return errPrefix + e.text() }
 func (e *ssoError) text() string  { return e.desc + ": " + causeText(e.err) }
 func (e *ssoError) Unwrap() error { return e.err }
+
+// hintError is err followed by what to do about it.
+type hintError struct {
+	err  error
+	hint string
+}
+
+func (e *hintError) Error() string { return errPrefix + e.text() }
+func (e *hintError) text() string  { return causeText(e.err) + ": " + e.hint }
+func (e *hintError) Unwrap() error { return e.err }
