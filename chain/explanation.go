@@ -105,12 +105,16 @@ const (
 	StepWebIdentity
 	// StepAssumeRole calls STS AssumeRole with the previous step's credentials.
 	StepAssumeRole
+	// StepSSO calls IAM Identity Center's GetRoleCredentials with the access token the AWS CLI
+	// cached (Settings: sso_start_url, sso_region, sso_account_id, sso_role_name, sso_session,
+	// the token cache file).
+	StepSSO
 )
 
-// String names the kind: "environment variables", "static keys", "web identity" or "assume
-// role".
+// String names the kind: "environment variables", "static keys", "web identity", "assume role"
+// or "sso".
 func (k StepKind) String() string {
-	if names := [...]string{"", "environment variables", "static keys", "web identity", "assume role"}; k > 0 && int(k) < len(names) {
+	if names := [...]string{"", "environment variables", "static keys", "web identity", "assume role", "sso"}; k > 0 && int(k) < len(names) {
 		return names[k]
 	}
 	return fmt.Sprintf("StepKind(%d)", int(k))
@@ -271,6 +275,8 @@ func (s Step) describe() string {
 		parts = append(parts, "AssumeRoleWithWebIdentity "+redact.Clip(s.RoleARN, 200), "token file "+shownValue(s.TokenFile))
 	case StepAssumeRole:
 		parts = append(parts, "AssumeRole "+redact.Clip(s.RoleARN, 200))
+	case StepSSO:
+		return s.describeSSO()
 	}
 	role := s.Kind == StepAssumeRole || s.Kind == StepWebIdentity
 	switch {

@@ -381,10 +381,10 @@ var scenarios = []scenario{
 		env:    envOf("AWS_PROFILE", "proc"),
 		config: "[profile proc]\ncredential_process = false\n" + baseKeysIni,
 		want:   outcome{err: "credential_process is not supported", errType: "CredentialRetrievalError"}},
-	{name: "an IAM Identity Center (SSO) profile is refused as unsupported",
+	{name: "an IAM Identity Center (SSO) profile without a cached token says how to sign in",
 		env:    envOf("AWS_PROFILE", "sso"),
 		config: "[profile sso]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 111111111111\nsso_role_name = Admin\n",
-		want:   outcome{err: "sso_account_id (~/.aws/config line 4): IAM Identity Center (SSO) credentials are not supported", errType: "SSOTokenLoadError"}},
+		want:   outcome{err: `no access token is cached ({HOME}/.aws/sso/cache/e8be5486177c5b5392bd9aa76563515b29358e6e.json does not exist): you have not signed in, or signed in for another start URL or session; sign in again: run "aws sso login --profile sso"`, errType: "SSOTokenLoadError"}},
 
 	// Profiles and files.
 	{name: "AWS_DEFAULT_PROFILE wins over AWS_PROFILE as in botocore (aws-sdk-go-v2 prefers AWS_PROFILE)",
