@@ -26,9 +26,14 @@
 //  3. Web identity: AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN, AWS_ROLE_SESSION_NAME, each
 //     falling back to the profile's web_identity_token_file, role_arn, role_session_name
 //     (the variables are ignored when Options.Profile is set).
-//  4. IAM Identity Center (SSO) and 6. console login: not supported; a profile that configures
-//     one is an error naming the key, file and line, never a silent fall-through to the next
-//     source.
+//  4. IAM Identity Center (SSO): the profile has sso_account_id or sso_role_name, with
+//     sso_session naming an [sso-session NAME] section (sso_start_url, sso_region), or the legacy
+//     sso_start_url and sso_region in the profile. The access token "aws sso login" cached in
+//     ~/.aws/sso/cache is read on every refresh and exchanged at the portal's GetRoleCredentials
+//     (AWS_ENDPOINT_URL_SSO, the services section's "sso" block and endpoint_url apply); an
+//     expired or refused token is an error that names the "aws sso login" command to run.
+//  6. Console login: not supported; a profile that configures it is an error naming the key,
+//     file and line, never a silent fall-through to the next source.
 //  5. The credentials file's [NAME] section, then 8. the config file's [profile NAME] section:
 //     aws_access_key_id, aws_secret_access_key, aws_session_token.
 //  7. credential_process: the command is split as botocore splits it and run without a shell

@@ -107,12 +107,16 @@ const (
 	StepAssumeRole
 	// StepProcess runs the command of a profile's credential_process.
 	StepProcess
+	// StepSSO calls IAM Identity Center's GetRoleCredentials with the access token the AWS CLI
+	// cached (Settings: sso_start_url, sso_region, sso_account_id, sso_role_name, sso_session,
+	// the token cache file).
+	StepSSO
 )
 
-// String names the kind: "environment variables", "static keys", "web identity", "assume role"
-// or "credential process".
+// String names the kind: "environment variables", "static keys", "web identity", "assume role",
+// "credential process" or "sso".
 func (k StepKind) String() string {
-	if names := [...]string{"", "environment variables", "static keys", "web identity", "assume role", "credential process"}; k > 0 && int(k) < len(names) {
+	if names := [...]string{"", "environment variables", "static keys", "web identity", "assume role", "credential process", "sso"}; k > 0 && int(k) < len(names) {
 		return names[k]
 	}
 	return fmt.Sprintf("StepKind(%d)", int(k))
@@ -275,6 +279,8 @@ func (s Step) describe() string {
 		parts = append(parts, "AssumeRole "+redact.Clip(s.RoleARN, 200))
 	case StepProcess:
 		parts = append(parts, "the credential_process command of profile "+s.Profile)
+	case StepSSO:
+		return s.describeSSO()
 	}
 	role := s.Kind == StepAssumeRole || s.Kind == StepWebIdentity
 	switch {

@@ -332,8 +332,6 @@ func TestUnsupportedSettingsAreErrorsNotFallThroughs(t *testing.T) {
 	// Each profile also has static keys in the credentials file, which the AWS CLI would not
 	// reach either: the unsupported source comes first.
 	tests := []struct{ name, profile, key string }{
-		{"sso", "[profile p]\nsso_session = s\nsso_account_id = 1\nsso_role_name = r\n", "sso_account_id"},
-		{"sso role name alone", "[profile p]\nsso_role_name = r\n", "sso_role_name"},
 		{"login", "[profile p]\nlogin_session = arn:aws:iam::1:user/me\n", "login_session"},
 		{"mfa", "[profile p]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = s\nmfa_serial = arn:aws:iam::1:mfa/me\n[profile s]\n" + baseKeysIni, "mfa_serial"},
 		{"container source", "[profile p]\nrole_arn = arn:aws:iam::1:role/r\ncredential_source = EcsContainer\n", "credential_source"},

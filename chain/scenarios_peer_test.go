@@ -20,6 +20,7 @@ import (
 type botocoreRun struct {
 	Name      string   `json:"name"`
 	URLs      []string `json:"urls"`
+	SSOURLs   []string `json:"sso_urls"`
 	Region    *string  `json:"region"`
 	Method    *string  `json:"method"`
 	AccessKey *string  `json:"access_key"`
@@ -44,6 +45,7 @@ func TestScenariosMatchBotocore(t *testing.T) {
 		Env     map[string]string `json:"env"`
 		Profile string            `json:"profile"`
 		STS     string            `json:"sts"`
+		SSO     string            `json:"sso"`
 	}
 	var inputs []input
 	homes := make([]string, len(scenarios))
@@ -57,7 +59,7 @@ func TestScenariosMatchBotocore(t *testing.T) {
 		if r, ok := env["AWS_REGION"]; ok {
 			env["AWS_DEFAULT_REGION"] = r // chain reads AWS_REGION first; botocore reads only this
 		}
-		inputs = append(inputs, input{Name: sc.name, Env: env, Profile: sc.profile, STS: fx.env.STS.URL()})
+		inputs = append(inputs, input{Name: sc.name, Env: env, Profile: sc.profile, STS: fx.env.STS.URL(), SSO: fx.sso.URL()})
 	}
 	stdin, err := json.Marshal(inputs)
 	if err != nil {
@@ -124,6 +126,11 @@ func checkBotocore(t *testing.T, fx *stsFixture, sc scenario, home string, run b
 	}
 	if deref(run.Region) != want.region {
 		t.Errorf("botocore region %q, want %q", deref(run.Region), want.region)
+	}
+	if len(run.SSOURLs) > 0 || want.portal != "" {
+		if len(run.SSOURLs) != 1 || run.SSOURLs[0] != want.portal {
+			t.Errorf("botocore's portal requests %v, want one to %s", run.SSOURLs, want.portal)
+		}
 	}
 	wantEndpoint := strings.TrimSuffix(fx.expand(want.endpoint, home), "/")
 	for _, u := range run.URLs {

@@ -42,6 +42,7 @@ import (
 	"time"
 
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/fakesso"
 	"github.com/irsa-go/irsa/internal/fakests"
 	"github.com/irsa-go/irsa/internal/leakcheck"
 )
@@ -81,6 +82,7 @@ type outcome struct {
 	key      string // access key ID of static or environment credentials (no STS call)
 	region   string
 	endpoint string // URL every STS call goes to
+	portal   string // URL of the IAM Identity Center portal's GetRoleCredentials, without the query
 	err      string // a substring of chain's error
 	errType  string // the exception botocore raises ("NoCredentials": it finds none)
 }
@@ -372,10 +374,10 @@ var scenarios = []scenario{
 		env:    envOf("AWS_PROFILE", "mfa"),
 		config: "[profile mfa]\nrole_arn = " + roleCross + "\nsource_profile = base\nmfa_serial = arn:aws:iam::111111111111:mfa/me\n[profile base]\n" + baseKeysIni,
 		want:   outcome{err: "mfa_serial (~/.aws/config line 4): roles that require an MFA code are not supported", errType: "EOFError"}},
-	{name: "an IAM Identity Center (SSO) profile is refused as unsupported",
+	{name: "an IAM Identity Center (SSO) profile without a cached token says how to sign in",
 		env:    envOf("AWS_PROFILE", "sso"),
 		config: "[profile sso]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 111111111111\nsso_role_name = Admin\n",
-		want:   outcome{err: "sso_account_id (~/.aws/config line 4): IAM Identity Center (SSO) credentials are not supported", errType: "SSOTokenLoadError"}},
+		want:   outcome{err: `no access token is cached ({HOME}/.aws/sso/cache/e8be5486177c5b5392bd9aa76563515b29358e6e.json does not exist): you have not signed in, or signed in for another start URL or session; sign in again: run "aws sso login --profile sso"`, errType: "SSOTokenLoadError"}},
 
 	// Profiles and files.
 	{name: "AWS_DEFAULT_PROFILE wins over AWS_PROFILE as in botocore (aws-sdk-go-v2 prefers AWS_PROFILE)",
@@ -616,12 +618,80 @@ var scenarios = []scenario{
 		files:  processFiles(),
 		want:   outcome{err: "profile proc: credential_process (~/.aws/config line 2): the value continues on the next, indented line"},
 		boto:   &outcome{key: keyProcess}},
+	// IAM Identity Center (SSO). The portal's requests go to the fake portal (see redirect and
+	// botocore_scenarios.py); portal is the URL each of chain and botocore chose.
+	{name: "an sso-session profile gets role credentials from the portal with the cached token",
+		env:    envOf("AWS_PROFILE", "dev"),
+		config: "[profile dev]\nsso_session = corp\nsso_account_id = " + acctA + "\nsso_role_name = Admin\n" + ssoSessionCorp,
+		files:  ssoCache("corp", scenarioSSOToken, ssoFuture),
+		want:   outcome{key: keySSOAdmin, portal: "https://portal.sso.us-east-1.amazonaws.com/federation/credentials"}},
+	{name: "the legacy form reads the token cached under the start URL",
+		env:    envOf("AWS_PROFILE", "dev"),
+		config: "[profile dev]\nsso_start_url = " + ssoStartURL + "\nsso_region = eu-west-1\nsso_account_id = " + acctA + "\nsso_role_name = Admin\n",
+		files:  ssoCache(ssoStartURL, scenarioSSOToken, ssoFuture),
+		want:   outcome{key: keySSOAdmin, portal: "https://portal.sso.eu-west-1.amazonaws.com/federation/credentials"}},
+	{name: "an SSO profile is the source of a role profile two levels up",
+		env: envOf("AWS_PROFILE", "top"),
+		config: "[profile top]\nrole_arn = " + roleThird + "\nsource_profile = mid\n[profile mid]\nrole_arn = " + roleCross + "\nsource_profile = sso\n" +
+			"[profile sso]\nsso_session = corp\nsso_account_id = " + acctB + "\nsso_role_name = cross\n" + ssoSessionCorp,
+		files: ssoCache("corp", scenarioSSOToken, ssoFuture),
+		want: outcome{calls: []call{assume(roleCross, "", "role/cross"), assume(roleThird, "", "role/cross")}, endpoint: global,
+			portal: "https://portal.sso.us-east-1.amazonaws.com/federation/credentials"}},
+	{name: "AWS_ENDPOINT_URL_SSO sends the portal request there",
+		env:    envOf("AWS_PROFILE", "dev", "AWS_ENDPOINT_URL_SSO", "https://sso.example.test"),
+		config: "[profile dev]\nsso_session = corp\nsso_account_id = " + acctA + "\nsso_role_name = Admin\n" + ssoSessionCorp,
+		files:  ssoCache("corp", scenarioSSOToken, ssoFuture),
+		want:   outcome{key: keySSOAdmin, portal: "https://sso.example.test/federation/credentials"}},
+	{name: "the sso block of the services section gives the portal endpoint",
+		env:    envOf("AWS_PROFILE", "dev"),
+		config: "[profile dev]\nservices = local\nsso_session = corp\nsso_account_id = " + acctA + "\nsso_role_name = Admin\n" + ssoSessionCorp + "[services local]\nsso =\n  endpoint_url = https://sso.local.test\n",
+		files:  ssoCache("corp", scenarioSSOToken, ssoFuture),
+		want:   outcome{key: keySSOAdmin, portal: "https://sso.local.test/federation/credentials"}},
+	{name: "AWS_USE_FIPS_ENDPOINT selects the portal's FIPS host",
+		env:    envOf("AWS_PROFILE", "dev", "AWS_USE_FIPS_ENDPOINT", "true"),
+		config: "[profile dev]\nsso_session = corp\nsso_account_id = " + acctA + "\nsso_role_name = Admin\n" + ssoSessionCorp,
+		files:  ssoCache("corp", scenarioSSOToken, ssoFuture),
+		want:   outcome{key: keySSOAdmin, portal: "https://portal.sso-fips.us-east-1.amazonaws.com/federation/credentials"}},
+	{name: "an expired cached token says how to sign in, before any request",
+		env:    envOf("AWS_PROFILE", "dev"),
+		config: "[profile dev]\nsso_session = corp\nsso_account_id = " + acctA + "\nsso_role_name = Admin\n" + ssoSessionCorp,
+		files:  ssoCache("corp", scenarioSSOToken, "2020-01-01T00:00:00Z"),
+		want:   outcome{err: `expired at 2020-01-01T00:00:00Z; sign in again: run "aws sso login --profile dev"`, errType: "TokenRetrievalError"}},
+	{name: "a token the portal refuses says how to sign in",
+		env:    envOf("AWS_PROFILE", "dev"),
+		config: "[profile dev]\nsso_start_url = " + ssoStartURL + "\nsso_region = us-east-1\nsso_account_id = " + acctA + "\nsso_role_name = Admin\n",
+		files:  ssoCache(ssoStartURL, "aoaAAAAAGRevokedToken0123456789", ssoFuture),
+		want:   outcome{err: `HTTP 401 Unauthorized: Session token not found or invalid: the portal refused the access token (UnauthorizedException: it has expired or been revoked); sign in again: run "aws sso login --profile dev"`, errType: "UnauthorizedSSOTokenError"}},
+	{name: "a role the user may not use is the portal's ForbiddenException",
+		env:    envOf("AWS_PROFILE", "dev"),
+		config: "[profile dev]\nsso_session = corp\nsso_account_id = " + acctA + "\nsso_role_name = ReadOnly\n" + ssoSessionCorp,
+		files:  ssoCache("corp", scenarioSSOToken, ssoFuture),
+		want:   outcome{err: "HTTP 403 Forbidden: No access: your IAM Identity Center user has no access to role ReadOnly in account " + acctA, errType: "ClientError"}},
+	{name: "an sso_session that names no section is an error",
+		env:    envOf("AWS_PROFILE", "dev"),
+		config: "[profile dev]\nsso_session = corp\nsso_account_id = " + acctA + "\nsso_role_name = Admin\n",
+		want:   outcome{err: `profile dev: ~/.aws/config line 2: sso_session "corp" names an sso-session that does not exist: ~/.aws/config has no [sso-session corp] section`, errType: "InvalidConfigError"}},
+	{name: "an sso-session without sso_region is an error naming what is missing",
+		env:    envOf("AWS_PROFILE", "dev"),
+		config: "[profile dev]\nsso_session = corp\nsso_account_id = " + acctA + "\nsso_role_name = Admin\n[sso-session corp]\nsso_start_url = " + ssoStartURL + "\n",
+		want:   outcome{err: "profile dev: sso_account_id (~/.aws/config line 3): the profile uses IAM Identity Center (SSO) but is missing sso_region, which the AWS CLI requires: add it to [sso-session corp] (~/.aws/config line 5) or to the profile", errType: "InvalidConfigError"}},
+	{name: "a profile and its sso-session that disagree are an error",
+		env:    envOf("AWS_PROFILE", "dev"),
+		config: "[profile dev]\nsso_session = corp\nsso_region = eu-west-1\nsso_account_id = " + acctA + "\nsso_role_name = Admin\n" + ssoSessionCorp,
+		files:  ssoCache("corp", scenarioSSOToken, ssoFuture),
+		want:   outcome{err: `profile dev: ~/.aws/config line 3: sso_region is "eu-west-1" in the profile but "us-east-1" in [sso-session corp] (~/.aws/config line 8): the AWS CLI refuses values that disagree; remove it from the profile`, errType: "InvalidConfigError"}},
+	{name: "sso_role_name alone is an SSO profile missing the rest",
+		env:         envOf("AWS_PROFILE", "dev"),
+		config:      "[profile dev]\nsso_role_name = Admin\n",
+		credentials: "[dev]\n" + baseKeysIni,
+		want:        outcome{err: "profile dev: sso_role_name (~/.aws/config line 2): the profile uses IAM Identity Center (SSO) but is missing sso_start_url, sso_region, sso_account_id, which the AWS CLI requires: add them to the profile", errType: "InvalidConfigError"}},
 }
 
 // stsFixture is the fake STS with the users and roles above, and the token of the service
 // account system:serviceaccount:default:app.
 type stsFixture struct {
 	env *fakests.Env
+	sso *fakesso.Server // the IAM Identity Center portal (see startSSOPortal)
 }
 
 func startSTSFixture(t *testing.T) *stsFixture {
@@ -642,7 +712,7 @@ func startSTSFixture(t *testing.T) *stsFixture {
 	for key, name := range scenarioUsers {
 		must(s.AddUser(key, name+"-secret", "arn:aws:iam::"+acctA+":user/"+name))
 	}
-	return &stsFixture{env: env}
+	return &stsFixture{env: env, sso: startSSOPortal(t, env)}
 }
 
 // expand replaces the placeholders.
@@ -724,18 +794,26 @@ func callsText(calls []fakests.Call) string {
 // real AWS host.
 type redirect struct {
 	target *url.URL
+	sso    *url.URL // where the IAM Identity Center portal's requests go, when set
 	base   http.RoundTripper
 	mu     sync.Mutex
 	urls   []string
+	portal []string // the URLs of portal requests (path /federation/...), without the query
 }
 
 func (r *redirect) RoundTrip(req *http.Request) (*http.Response, error) {
+	target, portal := r.target, r.sso != nil && strings.HasPrefix(req.URL.Path, "/federation/")
 	r.mu.Lock()
-	r.urls = append(r.urls, req.URL.String())
+	if portal {
+		target = r.sso
+		r.portal = append(r.portal, req.URL.Scheme+"://"+req.URL.Host+req.URL.Path)
+	} else {
+		r.urls = append(r.urls, req.URL.String())
+	}
 	r.mu.Unlock()
 	out := req.Clone(req.Context())
 	out.Host = req.URL.Host
-	out.URL.Scheme, out.URL.Host = r.target.Scheme, r.target.Host
+	out.URL.Scheme, out.URL.Host = target.Scheme, target.Host
 	return r.base.RoundTrip(out)
 }
 
@@ -767,7 +845,8 @@ func TestScenarios(t *testing.T) {
 		t.Run(sc.name, func(t *testing.T) {
 			home := t.TempDir()
 			env := fx.writeHome(t, sc, home)
-			rd := &redirect{target: target, base: transport}
+			ssoTarget, _ := url.Parse(fx.sso.URL())
+			rd := &redirect{target: target, sso: ssoTarget, base: transport}
 			fx.env.STS.ResetCalls()
 			opts := Options{
 				Profile:    sc.profile,
@@ -806,6 +885,11 @@ func TestScenarios(t *testing.T) {
 			for _, u := range rd.seen() {
 				if strings.TrimSuffix(u, "/") != strings.TrimSuffix(wantEndpoint, "/") {
 					t.Errorf("STS call to %s, want %s", u, wantEndpoint)
+				}
+			}
+			if rd.portal != nil || want.portal != "" {
+				if len(rd.portal) != 1 || rd.portal[0] != want.portal {
+					t.Errorf("portal requests %v, want one to %s", rd.portal, want.portal)
 				}
 			}
 			if len(want.calls) > 0 && strings.TrimSuffix(res.STSEndpoint.URL, "/") != strings.TrimSuffix(wantEndpoint, "/") {

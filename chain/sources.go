@@ -93,15 +93,10 @@ func (r *resolver) profileSources(name string, useEnv bool, report func(SourceRe
 	if found, err := r.webIdentity(name, useEnv, report); found || err != nil {
 		return found, err
 	}
+	if found, err := r.ssoSource(name, report); found || err != nil {
+		return found, err
+	}
 	p := r.files.profiles[name]
-	if err := r.unsupported(name, p, "IAM Identity Center (SSO)", report,
-		"IAM Identity Center (SSO) credentials are not supported by this library (the AWS CLI would use them here)",
-		"sso_account_id", "sso_role_name"); err != nil {
-		return false, err
-	}
-	if k := p.firstWithPrefix("sso_"); k != nil {
-		r.note("profile %s has %s (%s): the AWS CLI uses IAM Identity Center credentials only with sso_account_id and sso_role_name, and this library not at all", name, k.key, k.where())
-	}
 	if found, err := r.staticKeys(name, "shared credentials file", r.files.credentials, r.files.credSections[name], report); found || err != nil {
 		return found, err
 	}

@@ -14,6 +14,7 @@ const (
 	SourceWebIdentity = "web-identity"
 	SourceAssumeRole  = "assume-role"
 	SourceProcess     = "process"
+	SourceSSO         = "sso" // IAM Identity Center (NewSSO)
 )
 
 // Credentials is one set of AWS credentials.

@@ -35,15 +35,15 @@ func helperScript(t *testing.T, body string) string {
 	if err := os.WriteFile(p, []byte("#!/bin/sh\n"+body+"\n"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	return shellQuote(p)
+	return quoteForShell(p)
 }
 
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+func quoteForShell(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // printing writes a script that prints out (a printf format without %) and exits with status 0.
 func printing(t *testing.T, out string) string {
 	t.Helper()
-	return helperScript(t, "printf '%s' "+shellQuote(out))
+	return helperScript(t, "printf '%s' "+quoteForShell(out))
 }
 
 // checkNoSecret fails when err, printed any way, holds a secret.
@@ -185,9 +185,9 @@ func TestProcessThatCannotBeRunIsANonRecoverableError(t *testing.T) {
 	}{
 		{"a program not in PATH", "irsa-no-such-credential-helper --profile dev", `cannot run "irsa-no-such-credential-helper": no such program in PATH`, exec.ErrNotFound},
 		{"a path that does not exist", "/nonexistent/irsa/helper", `cannot run "/nonexistent/irsa/helper": no such file`, os.ErrNotExist},
-		{"a file that is not executable", shellQuote(notExec), `cannot run "` + notExec + `": permission denied (is it executable?)`, os.ErrPermission},
-		{"a file the system cannot run", shellQuote(noShebang), `cannot run "` + noShebang + `": the system cannot run it (a script needs a #! line)`, nil},
-		{"a directory", shellQuote(dir), `cannot run "` + dir + `": permission denied (is it executable?)`, os.ErrPermission},
+		{"a file that is not executable", quoteForShell(notExec), `cannot run "` + notExec + `": permission denied (is it executable?)`, os.ErrPermission},
+		{"a file the system cannot run", quoteForShell(noShebang), `cannot run "` + noShebang + `": the system cannot run it (a script needs a #! line)`, nil},
+		{"a directory", quoteForShell(dir), `cannot run "` + dir + `": permission denied (is it executable?)`, os.ErrPermission},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,7 +3,8 @@
 chain's scenario test (scenario_peer_test.go) writes each scenario's files into its own
 directory and sends a JSON list on stdin, one object per scenario:
 
-    {"name": ..., "env": {VAR: VALUE}, "profile": NAME or "", "sts": "http://127.0.0.1:PORT"}
+    {"name": ..., "env": {VAR: VALUE}, "profile": NAME or "", "sts": "http://127.0.0.1:PORT",
+     "sso": "http://127.0.0.1:PORT" (the fake IAM Identity Center portal)}
 
 For each scenario, in order, this script replaces the whole process environment with "env"
 (which the test builds from a clean slate: HOME is the scenario's directory,
@@ -18,7 +19,8 @@ returning the fake's answer to botocore.
 
 It prints one JSON object per scenario, one per line:
 
-    {"name": ..., "urls": [URL of each STS request], "region": REGION or null,
+    {"name": ..., "urls": [URL of each STS request],
+     "sso_urls": [URL of each portal request, without its query], "region": REGION or null,
      "method": botocore's credential provider name or null, "access_key": ACCESS KEY ID or null,
      "error": null or {"type": EXCEPTION CLASS, "message": TEXT}}
 
@@ -32,7 +34,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import botocore.credentials
 import botocore.session
+import botocore.tokens
 import botocore.utils
 from botocore.awsrequest import AWSResponse
 
@@ -45,11 +49,16 @@ class _Raw:
         yield self._body
 
 
-def _forwarder(sts, urls):
+def _forwarder(sts, urls, sso=None, sso_urls=None):
     def forward(request, **kwargs):
-        urls.append(request.url)
         parsed = urllib.parse.urlsplit(request.url)
         target = urllib.parse.urlsplit(sts)
+        if sso and parsed.path.startswith("/federation/"):
+            # The IAM Identity Center portal's GetRoleCredentials goes to the fake portal.
+            sso_urls.append(urllib.parse.urlunsplit((parsed.scheme, parsed.netloc, parsed.path, "", "")))
+            target = urllib.parse.urlsplit(sso)
+        else:
+            urls.append(request.url)
         # Whatever host botocore chose, the request goes to the fake on 127.0.0.1.
         url = urllib.parse.urlunsplit(("http", target.netloc, parsed.path or "/", parsed.query, ""))
         body = request.body
@@ -74,13 +83,18 @@ def _forwarder(sts, urls):
 def run(sc):
     os.environ.clear()
     os.environ.update(sc["env"])
-    urls = []
-    out = {"name": sc["name"], "urls": urls, "region": None, "method": None, "access_key": None, "error": None}
+    urls, sso_urls = [], []
+    out = {"name": sc["name"], "urls": urls, "sso_urls": sso_urls, "region": None, "method": None, "access_key": None, "error": None}
+    # botocore reads HOME for the SSO token cache directory once, at import; each scenario is a
+    # fresh AWS CLI process with its own HOME.
+    sso_cache = os.path.expanduser(os.path.join("~", ".aws", "sso", "cache"))
+    botocore.credentials.SSOProvider._SSO_TOKEN_CACHE_DIR = sso_cache
+    botocore.tokens.SSOTokenProvider._SSO_TOKEN_CACHE_DIR = sso_cache
     try:
         session = botocore.session.Session()
         if sc.get("profile"):
             session.set_config_variable("profile", sc["profile"])
-        session.register("before-send", _forwarder(sc["sts"], urls))
+        session.register("before-send", _forwarder(sc["sts"], urls, sc.get("sso"), sso_urls))
         creds = session.get_credentials()
         region = session.get_config_variable("region")
         botocore.utils.validate_region_name(region)
