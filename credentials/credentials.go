@@ -13,6 +13,7 @@ const (
 	SourceEnv         = "env"
 	SourceWebIdentity = "web-identity"
 	SourceAssumeRole  = "assume-role"
+	SourceContainer   = "container"
 )
 
 // Credentials is one set of AWS credentials.
