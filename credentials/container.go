@@ -58,11 +58,11 @@ type ContainerOptions struct {
 
 // container is the Provider NewContainer returns.
 type container struct {
-	url       string // validated
-	what      string // "the container credentials endpoint URL", for errors
-	from      string // the variable that gave the URL
+	url       string         // validated
+	what      string         // "the container credentials endpoint URL", for errors
+	from      string         // the variable that gave the URL
 	token     hidden[string] // AWS_CONTAINER_AUTHORIZATION_TOKEN, when there is no token file
-	tokenFile string // AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, read on every Retrieve
+	tokenFile string         // AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, read on every Retrieve
 	get       *httpGetter
 	now       func() time.Time
 }
