@@ -105,12 +105,15 @@ const (
 	StepWebIdentity
 	// StepAssumeRole calls STS AssumeRole with the previous step's credentials.
 	StepAssumeRole
+	// StepContainer gets credentials from the container credentials endpoint (ECS, EKS Pod
+	// Identity).
+	StepContainer
 )
 
-// String names the kind: "environment variables", "static keys", "web identity" or "assume
-// role".
+// String names the kind: "environment variables", "static keys", "web identity", "assume
+// role" or "container credentials".
 func (k StepKind) String() string {
-	if names := [...]string{"", "environment variables", "static keys", "web identity", "assume role"}; k > 0 && int(k) < len(names) {
+	if names := [...]string{"", "environment variables", "static keys", "web identity", "assume role", "container credentials"}; k > 0 && int(k) < len(names) {
 		return names[k]
 	}
 	return fmt.Sprintf("StepKind(%d)", int(k))
@@ -271,6 +274,8 @@ func (s Step) describe() string {
 		parts = append(parts, "AssumeRoleWithWebIdentity "+redact.Clip(s.RoleARN, 200), "token file "+shownValue(s.TokenFile))
 	case StepAssumeRole:
 		parts = append(parts, "AssumeRole "+redact.Clip(s.RoleARN, 200))
+	case StepContainer:
+		parts = append(parts, "container credentials from "+shownValue(containerEndpoint(s)))
 	}
 	role := s.Kind == StepAssumeRole || s.Kind == StepWebIdentity
 	switch {
