@@ -53,6 +53,7 @@ func startContainerFixture(t *testing.T, fx *stsFixture) containerFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	fx.env.STS.ResetCalls() // the fixture's own call is no test's
 	cf.ecs, err = fakecontainer.New(fakecontainer.Options{Token: ecsToken, Path: "/v2/credentials/task",
 		Credentials: func(context.Context) (credentials.Credentials, error) { return session, nil }})
 	if err != nil {

@@ -74,6 +74,8 @@ func TestNewContainerRefusesBadConfiguration(t *testing.T) {
 	}{
 		{name: "neither variable", env: nil,
 			want: "neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set: they are how ECS (the first) and EKS Pod Identity (the second) offer container credentials"},
+		// Deliberate difference from botocore: a blank variable counts as unset (botocore takes
+		// RELATIVE_URI="" as set and asks http://169.254.170.2, and FULL_URI="" raises ValueError).
 		{name: "blank variables count as unset", env: []string{full, " ", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "\t"},
 			want: "neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set"},
 		{name: "a host on the internet over http", env: []string{full, "http://example.com/creds"},
@@ -87,6 +89,8 @@ func TestNewContainerRefusesBadConfiguration(t *testing.T) {
 		{name: "a private address", env: []string{full, "http://10.0.0.1/creds"}, want: `the host 10.0.0.1 is not allowed`},
 		{name: "loopback written as a decimal number", env: []string{full, "http://2130706433/creds"}, want: `the host 2130706433 is not allowed`},
 		{name: "a name that only starts with localhost", env: []string{full, "http://localhost.evil.example/"}, want: `the host localhost.evil.example is not allowed`},
+		// Deliberate difference from botocore: a URL with user information is refused (botocore
+		// checks only the host, and sends it).
 		{name: "user information in the URL", env: []string{full, "http://admin:hunter2-password@127.0.0.1:8080/creds"},
 			want: `AWS_CONTAINER_CREDENTIALS_FULL_URI="http://[redacted]@127.0.0.1:8080/creds" holds a user name or password, which are not sent (the agent takes its token from AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE or AWS_CONTAINER_AUTHORIZATION_TOKEN): remove them from the URL`},
 		{name: "user information over https", env: []string{full, "https://hunter2-password@creds.example/"},
@@ -99,6 +103,8 @@ func TestNewContainerRefusesBadConfiguration(t *testing.T) {
 			want: `AWS_CONTAINER_CREDENTIALS_FULL_URI="http://127.0.0.1/creds\r\nX-Injected: 1" is not a valid URL`},
 		{name: "a host and port without a scheme", env: []string{full, "127.0.0.1:8080/creds"}, want: `is not a valid URL`},
 		{name: "a path only", env: []string{full, "/v1/credentials"}, want: `"/v1/credentials" must be an http or https URL`},
+		// Deliberate difference from botocore: a scheme other than http or https is refused here
+		// (botocore lets ftp://127.0.0.1 through its check and fails when it sends).
 		{name: "another scheme", env: []string{full, "ftp://127.0.0.1/creds"}, want: `"ftp://127.0.0.1/creds" must be an http or https URL`},
 		{name: "no host", env: []string{full, "http:///creds"}, want: `"http:///creds" has no host`},
 		{name: "a relative URI without its leading slash", env: []string{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "v2/credentials/x"},
@@ -111,6 +117,8 @@ func TestNewContainerRefusesBadConfiguration(t *testing.T) {
 			want: "AWS_CONTAINER_AUTHORIZATION_TOKEN holds a line break (at its end: write the token without a final newline, as the agents do), which an HTTP header cannot hold (it would add headers to the request); the token is not shown here because it is a secret"},
 		{name: "a token that would add a header", env: []string{full, "http://127.0.0.1/", "AWS_CONTAINER_AUTHORIZATION_TOKEN", authToken + "\r\nX-Injected: 1"},
 			want: "AWS_CONTAINER_AUTHORIZATION_TOKEN holds a line break, which an HTTP header cannot hold (it would add headers to the request); the token is not shown here because it is a secret"},
+		// Deliberate difference from botocore: control characters other than CR and LF are refused
+		// too (botocore checks only CR and LF; the HTTP library then refuses the header).
 		{name: "a token with a NUL", env: []string{full, "http://127.0.0.1/", "AWS_CONTAINER_AUTHORIZATION_TOKEN", authToken + "\x00"},
 			want: "AWS_CONTAINER_AUTHORIZATION_TOKEN holds a control character (byte 38), which an HTTP header cannot hold; the token is not shown here because it is a secret"},
 	} {
@@ -133,6 +141,8 @@ func TestNewContainerRefusesBadConfiguration(t *testing.T) {
 func TestNewContainerAllowsTheHostsAWSAllows(t *testing.T) {
 	for _, u := range []string{"http://127.0.0.1:8080/creds", "http://127.9.8.7/", "http://[::1]:80/creds", "http://localhost/creds",
 		"http://LocalHost:9/", "http://169.254.170.2/v2/credentials/x", "http://169.254.170.23/v1/credentials",
+		// Deliberate difference from botocore: the agents' addresses are compared as addresses, so
+		// fd00:ec2:0::23 is fd00:ec2::23 (botocore compares the text and refuses it).
 		"http://[fd00:ec2::23]/v1/credentials", "http://[fd00:ec2:0::23]/v1/credentials", "https://creds.example/", "https://169.254.169.254/"} {
 		p, err := credentials.NewContainer(credentials.ContainerOptions{Getenv: mapEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI", u)})
 		if err != nil {
@@ -250,6 +260,8 @@ func TestContainerRetrieveErrors(t *testing.T) {
 			want: "credentials: the container credentials endpoint " + url + " answered without Token, Expiration"},
 		{name: "expired credentials", env: withFile(file), faults: []fakecontainer.Fault{fakecontainer.Expired}, requests: 1,
 			want: "credentials: the container credentials endpoint " + url + " answered with credentials that expired at "},
+		// Deliberate difference from botocore: a 4xx answer is not retried (botocore tries every
+		// non-200 answer, and a 200 that is not JSON, 3 times with 1 s pauses).
 		{name: "a wrong token", env: []string{"AWS_CONTAINER_CREDENTIALS_FULL_URI", url, "AWS_CONTAINER_AUTHORIZATION_TOKEN", authToken}, requests: 1,
 			want: "credentials: the container credentials endpoint " + url + ": HTTP 403 Forbidden: AccessDeniedException: the authorization token is not valid (the authorization token came from AWS_CONTAINER_AUTHORIZATION_TOKEN)"},
 		{name: "no token", env: []string{"AWS_CONTAINER_CREDENTIALS_FULL_URI", url}, requests: 1,
