@@ -20,8 +20,8 @@
 //     AWS_SECURITY_TOKEN). Skipped when Options.Profile is set (like aws --profile), not when
 //     AWS_PROFILE is.
 //  2. Assume role: the profile has role_arn (and no web_identity_token_file). The source is
-//     source_profile (a chain of any depth) or credential_source = Environment
-//     (Ec2InstanceMetadata and EcsContainer are not supported: an error). mfa_serial is not
+//     source_profile (a chain of any depth) or credential_source = Environment or EcsContainer
+//     (Ec2InstanceMetadata is not supported: an error). mfa_serial is not
 //     supported either (the AWS CLI would prompt for a code): an error.
 //  3. Web identity: AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN, AWS_ROLE_SESSION_NAME, each
 //     falling back to the profile's web_identity_token_file, role_arn, role_session_name
@@ -40,8 +40,14 @@
 //     (credentials.NewProcess) each time the credentials are retrieved, never by Resolve or
 //     Explain; its errors name the profile, file and line. A value continued on an indented line
 //     is an error (botocore joins the lines).
-//  9. Then the AWS CLI would try the EC2 CLI credential file, boto2 files, container credentials
-//     and instance metadata, which chain does not implement; reaching them ends in a
+//  9. Then the AWS CLI would try the EC2 CLI credential file and boto2 files, which chain does not
+//     implement.
+//  10. Container credentials (ECS, EKS Pod Identity): AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (a
+//     path on http://169.254.170.2), else AWS_CONTAINER_CREDENTIALS_FULL_URI, with the
+//     Authorization header from AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (re-read on every refresh)
+//     or AWS_CONTAINER_AUTHORIZATION_TOKEN; see credentials.NewContainer for the hosts allowed.
+//     The requests use a client of their own, without a proxy (Options.HTTPClient is for STS).
+//  11. Instance metadata, which chain does not implement; reaching it ends in a
 //     *NoCredentialsError that says so.
 //
 // A source profile with keys (or without role_arn) gives its own credentials (web identity,

@@ -111,12 +111,15 @@ const (
 	// cached (Settings: sso_start_url, sso_region, sso_account_id, sso_role_name, sso_session,
 	// the token cache file).
 	StepSSO
+	// StepContainer gets credentials from the container credentials endpoint (ECS, EKS Pod
+	// Identity).
+	StepContainer
 )
 
 // String names the kind: "environment variables", "static keys", "web identity", "assume role",
-// "credential process" or "sso".
+// "credential process", "sso" or "container credentials".
 func (k StepKind) String() string {
-	if names := [...]string{"", "environment variables", "static keys", "web identity", "assume role", "credential process", "sso"}; k > 0 && int(k) < len(names) {
+	if names := [...]string{"", "environment variables", "static keys", "web identity", "assume role", "credential process", "sso", "container credentials"}; k > 0 && int(k) < len(names) {
 		return names[k]
 	}
 	return fmt.Sprintf("StepKind(%d)", int(k))
@@ -281,6 +284,8 @@ func (s Step) describe() string {
 		parts = append(parts, "the credential_process command of profile "+s.Profile)
 	case StepSSO:
 		return s.describeSSO()
+	case StepContainer:
+		parts = append(parts, "container credentials from "+shownValue(containerEndpoint(s)))
 	}
 	role := s.Kind == StepAssumeRole || s.Kind == StepWebIdentity
 	switch {

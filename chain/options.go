@@ -58,6 +58,8 @@ type Options struct {
 	// default credentials.CacheOptions{} (its documented defaults). Its Now, when nil, is set
 	// from Now if Now was set.
 	Cache credentials.CacheOptions
+
+	containerHost string // the host of AWS_CONTAINER_CREDENTIALS_RELATIVE_URI; "" for 169.254.170.2 (tests set it)
 }
 
 // normalized returns o with defaults filled in; it is the one place options are validated.

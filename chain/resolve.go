@@ -155,6 +155,8 @@ func (r *Result) build(res *resolver) error {
 			})
 		case StepSSO:
 			source, err = r.ssoProvider(res, s)
+		case StepContainer:
+			source, err = credentials.NewContainer(res.containerOptions())
 		case StepAssumeRole:
 			role := credentials.AssumeRoleOptions{
 				RoleARN: s.RoleARN, SessionName: s.SessionName, ExternalID: s.ExternalID,

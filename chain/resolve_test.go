@@ -84,8 +84,7 @@ func explain(t *testing.T, o Options) (*Explanation, error) {
 }
 
 func TestNoCredentialsErrorIsTheExplanation(t *testing.T) {
-	h := newHome(t, "[profile other]\nregion = eu-west-1\n", "", "AWS_ROLE_ARN", "arn:aws:iam::111111111111:role/r",
-		"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/creds")
+	h := newHome(t, "[profile other]\nregion = eu-west-1\n", "", "AWS_ROLE_ARN", "arn:aws:iam::111111111111:role/r")
 	exp, err := explain(t, h.opts())
 	var nc *NoCredentialsError
 	if !errors.As(err, &nc) || nc.Explanation != exp {
@@ -114,7 +113,7 @@ func TestNoCredentialsErrorIsTheExplanation(t *testing.T) {
 		"AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not",
 		"~/.aws/credentials does not exist",
 		"~/.aws/config has no profile default",
-		"AWS_CONTAINER_CREDENTIALS_FULL_URI is set, but container credentials (ECS, EKS Pod Identity) are not supported",
+		"container credentials: skipped: neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (ECS) nor AWS_CONTAINER_CREDENTIALS_FULL_URI (EKS Pod Identity) is set",
 		" 3. web identity: skipped",
 	} {
 		if !strings.Contains(msg, want) {
@@ -334,7 +333,6 @@ func TestUnsupportedSettingsAreErrorsNotFallThroughs(t *testing.T) {
 	tests := []struct{ name, profile, key string }{
 		{"login", "[profile p]\nlogin_session = arn:aws:iam::1:user/me\n", "login_session"},
 		{"mfa", "[profile p]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = s\nmfa_serial = arn:aws:iam::1:mfa/me\n[profile s]\n" + baseKeysIni, "mfa_serial"},
-		{"container source", "[profile p]\nrole_arn = arn:aws:iam::1:role/r\ncredential_source = EcsContainer\n", "credential_source"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

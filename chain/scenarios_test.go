@@ -96,6 +96,7 @@ type scenario struct {
 	profile     string // Options.Profile, like aws --profile
 	want        outcome
 	boto        *outcome // botocore's outcome where chain deliberately differs (see the name)
+	chainOnly   bool     // botocore cannot run it without leaving 127.0.0.1 (see the name)
 }
 
 func webID(role, session string) call {
@@ -685,13 +686,56 @@ var scenarios = []scenario{
 		config:      "[profile dev]\nsso_role_name = Admin\n",
 		credentials: "[dev]\n" + baseKeysIni,
 		want:        outcome{err: "profile dev: sso_role_name (~/.aws/config line 2): the profile uses IAM Identity Center (SSO) but is missing sso_start_url, sso_region, sso_account_id, which the AWS CLI requires: add them to the profile", errType: "InvalidConfigError"}},
+	// Container credentials (ECS, EKS Pod Identity), after the files and before instance metadata.
+	{name: "AWS_CONTAINER_CREDENTIALS_FULL_URI with a token file gets EKS Pod Identity credentials",
+		env:  envOf("AWS_CONTAINER_CREDENTIALS_FULL_URI", "{POD_IDENTITY}", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "{POD_IDENTITY_TOKEN}"),
+		want: outcome{key: keyContainer}},
+	{name: "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is a path on the ECS agent's address (chain only: botocore cannot be pointed elsewhere for it)",
+		env:       envOf("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v1/credentials", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "{POD_IDENTITY_TOKEN}"),
+		want:      outcome{key: keyContainer},
+		chainOnly: true},
+	{name: "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI wins over AWS_CONTAINER_CREDENTIALS_FULL_URI (chain only: botocore cannot be pointed elsewhere for it)",
+		env: envOf("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v1/credentials", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "{POD_IDENTITY_TOKEN}",
+			"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/unused"),
+		want:      outcome{key: keyContainer},
+		chainOnly: true},
+	{name: "environment keys win over container credentials",
+		env: envOf(envKeys, keyEnv, "AWS_SECRET_ACCESS_KEY", "env-secret",
+			"AWS_CONTAINER_CREDENTIALS_FULL_URI", "{POD_IDENTITY}", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "{POD_IDENTITY_TOKEN}"),
+		want: outcome{key: keyEnv}},
+	{name: "the profile's static keys win over container credentials",
+		env:         envOf("AWS_CONTAINER_CREDENTIALS_FULL_URI", "{POD_IDENTITY}", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "{POD_IDENTITY_TOKEN}"),
+		credentials: "[default]\naws_access_key_id = " + keyCreds + "\naws_secret_access_key = s\n",
+		want:        outcome{key: keyCreds}},
+	{name: "web identity wins over container credentials",
+		env:  eks("AWS_CONTAINER_CREDENTIALS_FULL_URI", "{POD_IDENTITY}", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "{POD_IDENTITY_TOKEN}"),
+		want: outcome{calls: []call{webID(roleWeb, "")}, region: "us-west-2", endpoint: usw2}},
+	{name: "credential_source EcsContainer signs AssumeRole with the container's credentials",
+		env:    envOf("AWS_PROFILE", "ecs", "AWS_DEFAULT_REGION", "us-west-2", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "{ECS}", "AWS_CONTAINER_AUTHORIZATION_TOKEN", ecsToken),
+		config: "[profile ecs]\nrole_arn = " + roleCross + "\ncredential_source = EcsContainer\nrole_session_name = from-ecs\n",
+		want:   outcome{calls: []call{assume(roleCross, "from-ecs", "role/third")}, region: "us-west-2", endpoint: usw2}},
+	{name: "credential_source EcsContainer without the container variables is an error",
+		env:    envOf("AWS_PROFILE", "ecs"),
+		config: "[profile ecs]\nrole_arn = " + roleCross + "\ncredential_source = EcsContainer\n",
+		want:   outcome{err: "credential_source = EcsContainer but neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set", errType: "CredentialRetrievalError"}},
+	{name: "a full URI on the instance metadata address is refused before any request",
+		env:  envOf("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://169.254.169.254/latest/meta-data/iam/security-credentials/role"),
+		want: outcome{err: "the host 169.254.169.254 is not allowed", errType: "ValueError"}},
+	{name: "a full URI on a host of the internet over http is refused before any request",
+		env:  envOf("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://creds.example.com/creds", "AWS_CONTAINER_AUTHORIZATION_TOKEN", ecsToken),
+		want: outcome{err: "the host creds.example.com is not allowed", errType: "ValueError"}},
+	{name: "an authorization token file that ends with a newline is refused",
+		env:   envOf("AWS_CONTAINER_CREDENTIALS_FULL_URI", "{ECS}", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "{HOME}/token"),
+		files: map[string]string{"token": ecsToken + "\n"},
+		want:  outcome{err: "holds a line break (at its end", errType: "ValueError"}},
 }
 
 // stsFixture is the fake STS with the users and roles above, and the token of the service
 // account system:serviceaccount:default:app.
 type stsFixture struct {
-	env *fakests.Env
-	sso *fakesso.Server // the IAM Identity Center portal (see startSSOPortal)
+	env       *fakests.Env
+	sso       *fakesso.Server // the IAM Identity Center portal (see startSSOPortal)
+	container containerFixture
 }
 
 func startSTSFixture(t *testing.T) *stsFixture {
@@ -712,12 +756,14 @@ func startSTSFixture(t *testing.T) *stsFixture {
 	for key, name := range scenarioUsers {
 		must(s.AddUser(key, name+"-secret", "arn:aws:iam::"+acctA+":user/"+name))
 	}
-	return &stsFixture{env: env, sso: startSSOPortal(t, env)}
+	fx := &stsFixture{env: env, sso: startSSOPortal(t, env)}
+	fx.container = startContainerFixture(t, fx)
+	return fx
 }
 
 // expand replaces the placeholders.
 func (f *stsFixture) expand(s, home string) string {
-	return strings.NewReplacer("{TOKEN}", f.env.TokenFile, "{STS}", f.env.STS.URL(), "{HOME}", home).Replace(s)
+	return f.container.expand(strings.NewReplacer("{TOKEN}", f.env.TokenFile, "{STS}", f.env.STS.URL(), "{HOME}", home).Replace(s))
 }
 
 // writeHome writes the scenario's files under home and returns its environment.
@@ -852,6 +898,8 @@ func TestScenarios(t *testing.T) {
 				Profile:    sc.profile,
 				Getenv:     func(k string) string { return env[k] },
 				HTTPClient: &http.Client{Transport: rd, Timeout: 10 * time.Second},
+
+				containerHost: fx.container.podIdentity.Host(),
 			}
 			want := sc.want
 			want.err = fx.expand(want.err, home)
@@ -913,7 +961,7 @@ func resolveAndRetrieve(opts Options) (credentials.Credentials, *Result, error) 
 
 func TestScenariosThatDifferFromBotocoreSaySo(t *testing.T) {
 	for _, sc := range scenarios {
-		if sc.boto != nil && !strings.Contains(sc.name, "botocore") {
+		if (sc.boto != nil || sc.chainOnly) && !strings.Contains(sc.name, "botocore") {
 			t.Errorf("scenario %q differs from botocore but its name does not say how", sc.name)
 		}
 	}

@@ -15,6 +15,7 @@ const (
 	SourceAssumeRole  = "assume-role"
 	SourceProcess     = "process"
 	SourceSSO         = "sso" // IAM Identity Center (NewSSO)
+	SourceContainer   = "container"
 )
 
 // Credentials is one set of AWS credentials.

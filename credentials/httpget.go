@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -85,7 +86,7 @@ func (g *httpGetter) fail(attempts int, err error, secrets []string) error {
 func (g *httpGetter) attempt(ctx context.Context, build func(context.Context) (*http.Request, error)) ([]byte, error) {
 	if g.attemptTimeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, g.attemptTimeout)
+		ctx, cancel = context.WithTimeoutCause(ctx, g.attemptTimeout, errAttemptTimeout)
 		defer cancel()
 	}
 	req, err := build(ctx)
@@ -97,7 +98,7 @@ func (g *httpGetter) attempt(ctx context.Context, build func(context.Context) (*
 	}
 	resp, err := g.client.Do(req)
 	if err != nil {
-		return nil, requestError(err)
+		return nil, g.requestError(ctx, err)
 	}
 	defer discardBody(resp)
 	body, err := io.ReadAll(io.LimitReader(resp.Body, g.limit+1))
@@ -112,6 +113,46 @@ func (g *httpGetter) attempt(ctx context.Context, build func(context.Context) (*
 	}
 	return body, nil
 }
+
+// requestError is requestError for a service other than STS: a redirect or a malformed header is
+// described without naming STS, and the end of the attempt's own timeout says how long it was.
+func (g *httpGetter) requestError(ctx context.Context, err error) error {
+	err = requestError(err)
+	var redirect *redirectError
+	switch {
+	case errors.As(err, &redirect):
+		return &getRedirectError{redirect}
+	case err == errMalformedHeader:
+		return errMalformedAnswer
+	case context.Cause(ctx) == errAttemptTimeout && (errors.Is(err, errAttemptTimeout) || errors.Is(err, context.DeadlineExceeded)):
+		return fmt.Errorf("no answer within %s, the timeout of one attempt: %w", g.attemptTimeout, context.DeadlineExceeded)
+	}
+	return err
+}
+
+// errAttemptTimeout is the cause of an attempt's context that its own timeout ended.
+var errAttemptTimeout = errors.New("the attempt timed out")
+
+// getRedirectError is a *redirectError from a JSON credentials service. Its text is made when it
+// is shown, so that scrubCause, which cleans the redirectError, also cleans this text.
+type getRedirectError struct{ r *redirectError }
+
+func (e *getRedirectError) Error() string {
+	s := "HTTP " + strconv.Itoa(e.r.status) + " redirect"
+	if e.r.to != "" {
+		s += " to " + e.r.to
+	}
+	if e.r.malformed {
+		s += " (its Location header is not a valid URL)"
+	}
+	return s + " not followed: the credentials service answers directly, and the request may carry a token meant for it alone"
+}
+
+func (e *getRedirectError) Unwrap() error { return e.r }
+
+// errMalformedAnswer is errMalformedHeader for a JSON credentials service.
+var errMalformedAnswer = MarkNonRecoverable(errors.New(
+	"the answer is not valid HTTP: net/http refused a malformed header line, not shown here because a server can put anything in it"))
 
 // requestError is the error of an *http.Client's Do, made fit to show: a redirect, a malformed
 // header (whose net/http text quotes the header) or the reason a request got no response.
@@ -206,6 +247,13 @@ func printable(s string, n int) string {
 	return redact.Clip(redact.Tokens(s), n)
 }
 
+// scrubSecrets hides secrets the server echoed (see scrubCause).
+func (e *httpStatusError) scrubSecrets(secrets []string) {
+	e.code = redact.Secrets(e.code, secrets...)
+	e.message = redact.Secrets(e.message, secrets...)
+	e.excerpt = redact.Secrets(e.excerpt, secrets...)
+}
+
 func (e *httpStatusError) Error() string {
 	s := fmt.Sprintf("HTTP %d %s", e.status, http.StatusText(e.status))
 	s = strings.TrimSpace(s)
@@ -238,18 +286,26 @@ type jsonCredentials struct {
 // decodeJSONCredentials parses body, a JSON credentials document from what, into credentials of
 // source. The keys are required, and so are the session token and the expiration when temporary. An
 // incomplete or malformed document is a non-recoverable error that names the missing fields and
-// never quotes the document.
-func decodeJSONCredentials(what string, body []byte, source string, temporary bool) (Credentials, error) {
+// never quotes the document. An error document ({"code": …, "message": …}) is a recoverable error
+// that quotes them, clipped, with secrets (those given, and what looks like one) hidden.
+func decodeJSONCredentials(what string, body []byte, source string, temporary bool, secrets ...string) (Credentials, error) {
 	var doc jsonCredentials
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&doc); err != nil {
 		return Credentials{}, MarkNonRecoverable(fmt.Errorf("%s answered with something that is not a JSON credentials document (%s)", what, jsonErrorKind(err)))
 	}
-	if dec.More() {
-		return Credentials{}, MarkNonRecoverable(fmt.Errorf("%s answered with more than one JSON document", what))
+	end := dec.InputOffset()
+	if _, err := dec.Token(); err != io.EOF {
+		return Credentials{}, MarkNonRecoverable(fmt.Errorf("%s answered with more than one JSON value (something follows the document, after byte %d)", what, end))
 	}
+	for _, own := range []string{doc.SecretAccessKey, doc.Token} {
+		if len(own) >= 8 { // shorter: not a real secret, and hiding it would garble the text
+			secrets = append(secrets, own)
+		}
+	}
+	shown := func(s string, n int) string { return printable(redact.Secrets(s, secrets...), n) }
 	if doc.Code != "" && !strings.EqualFold(doc.Code, "Success") && doc.AccessKeyID == "" {
-		return Credentials{}, fmt.Errorf("%s answered with an error: %s: %s", what, printable(doc.Code, 100), printable(doc.Message, 300))
+		return Credentials{}, fmt.Errorf("%s answered with an error: %s: %s", what, shown(doc.Code, 100), shown(doc.Message, 300))
 	}
 	var missing []string
 	for _, f := range []struct{ name, v string }{{"AccessKeyId", doc.AccessKeyID}, {"SecretAccessKey", doc.SecretAccessKey}, {"Token", doc.Token}, {"Expiration", doc.Expiration}} {
@@ -264,7 +320,7 @@ func decodeJSONCredentials(what string, body []byte, source string, temporary bo
 	if doc.Expiration != "" {
 		t, err := time.Parse(time.RFC3339, doc.Expiration)
 		if err != nil {
-			return Credentials{}, MarkNonRecoverable(fmt.Errorf("%s answered with an Expiration that is not an RFC 3339 time: %q", what, printable(doc.Expiration, 40)))
+			return Credentials{}, MarkNonRecoverable(fmt.Errorf("%s answered with an Expiration that is not an RFC 3339 time: %q", what, shown(doc.Expiration, 40)))
 		}
 		c.Expires = t.UTC()
 	}
@@ -283,6 +339,8 @@ func jsonErrorKind(err error) string {
 		return "it ends early"
 	case errors.As(err, &syntax):
 		return fmt.Sprintf("invalid JSON at byte %d", syntax.Offset)
+	case errors.As(err, &typ) && typ.Field == "":
+		return fmt.Sprintf("it is a JSON %s, not an object", typ.Value)
 	case errors.As(err, &typ):
 		return fmt.Sprintf("the field %s holds a JSON %s where a %s belongs", printable(typ.Field, 60), typ.Value, typ.Type)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/fakecontainer"
 	"github.com/irsa-go/irsa/internal/fakes3"
 	"github.com/irsa-go/irsa/internal/fakests"
 )
@@ -24,11 +26,19 @@ const (
 	demoExternalID    = "s3ls-demo"
 	demoPodBucket     = "team-" + demoPodAccount
 	demoBucket        = "shared-reports-" + demoBucketAccount
+	// The second pod uses EKS Pod Identity: the agent (here a fake on 127.0.0.1, in a cluster at
+	// 169.254.170.23) gets its role's credentials from AWS with its own identity.
+	demoPodIdentityRole  = "arn:aws:iam::" + demoPodAccount + ":role/pod-identity-demo"
+	demoAgentKey         = "AKIAPODIDENTITYAGENT"
+	demoAgentUser        = "arn:aws:iam::" + demoPodAccount + ":user/eks-pod-identity-agent"
+	demoAgentFakeSecret  = "fake-agent-secret"
+	demoPodIdentityLabel = "pod-identity-demo"
 )
 
 // demo runs the whole flow offline: a fake EKS OIDC issuer, a fake STS and a fake S3 on
 // 127.0.0.1; a projected service-account token; credentials resolved by chain from the
-// environment an EKS pod gets (web identity), then from a cross-account role profile; and
+// environment an EKS pod gets (web identity), then from a cross-account role profile, then in a
+// second pod from a fake EKS Pod Identity agent (container credentials, a rotating token); and
 // listings signed with them. It reads nothing of the real environment or ~/.aws.
 func (a *app) demo(ctx context.Context, opts *options) int {
 	// Everything goes to stdout, in order, with each credential fetch logged.
@@ -156,8 +166,14 @@ func (a *app) runDemo(ctx context.Context, opts *options) error {
 		return err
 	}
 
+	agent, err := a.demoPodIdentity(ctx, opts, dir, env, s3, title)
+	if err != nil {
+		return err
+	}
+	defer agent.Close()
+
 	p("")
-	p("8. What the fakes saw")
+	p("9. What the fakes saw")
 	p("   STS:")
 	for _, c := range env.STS.Calls() {
 		p("     %s", c)
@@ -174,10 +190,85 @@ func (a *app) runDemo(ctx context.Context, opts *options) error {
 		}
 		p("     %s s3://%s signed by %s (%s) %s -> %s", r.Operation, r.Bucket, r.AccessKeyID, r.Identity, token, result)
 	}
+	p("   The Pod Identity agent:")
+	for _, r := range agent.Requests() {
+		p("     GET %s with the %s token -> %d", r.Path, r.Authorization, r.Status)
+	}
 	p("")
-	p("Every credential above came from the token file through STS; none was configured. In a real")
-	p("pod the same command needs nothing but the webhook's environment: s3ls s3://YOUR-BUCKET")
+	p("Every credential above came from a token file, through STS or the Pod Identity agent; none was")
+	p("configured. In a real pod the same command needs nothing but the environment EKS gives it:")
+	p("s3ls s3://YOUR-BUCKET")
 	return nil
+}
+
+// demoPodIdentity runs a second pod beside the IRSA one: its service account has an EKS Pod
+// Identity association, so EKS gives it AWS_CONTAINER_CREDENTIALS_FULL_URI and
+// AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE instead of a role ARN, and the Pod Identity agent serves
+// the role's credentials to whoever shows the pod's token. The token rotates between the two
+// listings. The agent is returned for its record; the caller closes it.
+func (a *app) demoPodIdentity(ctx context.Context, opts *options, dir string, env *fakests.Env, s3 *fakes3.Server, title func(string)) (*fakecontainer.Server, error) {
+	p := func(format string, args ...any) { fmt.Fprintf(a.stdout, format+"\n", args...) }
+	if err := env.STS.AddUser(demoAgentKey, demoAgentFakeSecret, demoAgentUser); err != nil {
+		return nil, err
+	}
+	if err := env.STS.AddRole(fakests.Role{ARN: demoPodIdentityRole, TrustPolicy: fakests.AssumeRoleTrustPolicy(demoAgentUser, "")}); err != nil {
+		return nil, err
+	}
+	client, err := credentials.NewClient(credentials.ClientOptions{Endpoint: credentials.Endpoint{URL: env.STS.URL(), SigningRegion: env.Region}})
+	if err != nil {
+		return nil, err
+	}
+	role, err := credentials.NewAssumeRole(credentials.AssumeRoleOptions{RoleARN: demoPodIdentityRole, SessionName: "eks-demo-s3ls-pod", Client: client,
+		Source: credentials.Static{Value: credentials.Credentials{AccessKeyID: demoAgentKey, SecretAccessKey: demoAgentFakeSecret}}})
+	if err != nil {
+		return nil, err
+	}
+	tokenDir := filepath.Join(dir, "pods.eks.amazonaws.com", "serviceaccount")
+	if err := os.MkdirAll(tokenDir, 0o700); err != nil {
+		return nil, err
+	}
+	tokenFile := filepath.Join(tokenDir, "eks-pod-identity-token")
+	agent, err := fakecontainer.New(fakecontainer.Options{TokenFile: tokenFile, Credentials: role.Retrieve})
+	if err != nil {
+		return nil, err
+	}
+	vars := map[string]string{
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI":     agent.URL(),
+		"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": tokenFile,
+		"AWS_REGION":                             env.Region,
+		"AWS_DEFAULT_REGION":                     env.Region,
+		"AWS_ENDPOINT_URL_S3":                    s3.URL(),
+		"AWS_CONFIG_FILE":                        filepath.Join(dir, "pod-identity-config"),
+		"AWS_SHARED_CREDENTIALS_FILE":            filepath.Join(dir, "pod-identity-credentials"),
+		"HOME":                                   dir,
+	}
+	title("8. A second pod, with EKS Pod Identity instead of IRSA: s3ls --explain s3://" + demoPodBucket)
+	p("A fake EKS Pod Identity agent at %s (in a cluster: http://169.254.170.23/v1/credentials)", agent.URL())
+	p("serves the credentials of %s, which it gets from STS with its own identity,", demoPodIdentityRole)
+	p("to requests that carry the pod's token. EKS gives the pod this environment, with no role ARN:")
+	for _, k := range []string{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "HOME"} {
+		p("     %s=%s", k, vars[k])
+	}
+	base := sessionOptions{Getenv: func(k string) string { return vars[k] }}
+	podOpts := *opts
+	podOpts.Demo, podOpts.Explain, podOpts.Bucket = false, true, demoPodBucket
+	if code := a.listWithSession(ctx, &podOpts, base); code != exitOK {
+		agent.Close()
+		return nil, fmt.Errorf("the Pod Identity listing failed")
+	}
+	if _, err := agent.Rotate(); err != nil {
+		agent.Close()
+		return nil, err
+	}
+	p("")
+	p("The kubelet rotates the pod's token (the agent now refuses the old one); the next process reads")
+	p("the file again: s3ls s3://%s", demoPodBucket)
+	podOpts.Explain = false
+	if code := a.listWithSession(ctx, &podOpts, base); code != exitOK {
+		agent.Close()
+		return nil, fmt.Errorf("the Pod Identity listing after the token rotated failed")
+	}
+	return agent, ctx.Err()
 }
 
 // demoBuckets fills the fake S3.
@@ -185,9 +276,12 @@ func demoBuckets(s3 *fakes3.Server) error {
 	created := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	day := func(d int, hour int) time.Time { return time.Date(2026, 3, d, hour, 15, 42, 0, time.UTC) }
 	podRole := ":assumed-role/" + demoPodRole + "/"
+	podIdentityRole := ":assumed-role/" + demoPodIdentityLabel + "/"
 	crossRole := ":assumed-role/demo-reader/"
 	if err := s3.AddBucket(fakes3.Bucket{Name: demoPodBucket, Created: created,
-		Allow: func(c fakes3.Caller) bool { return strings.Contains(c.Identity, podRole) }}); err != nil {
+		Allow: func(c fakes3.Caller) bool {
+			return strings.Contains(c.Identity, podRole) || strings.Contains(c.Identity, podIdentityRole)
+		}}); err != nil {
 		return err
 	}
 	if err := s3.AddBucket(fakes3.Bucket{Name: demoBucket, Created: created.Add(26 * time.Hour),

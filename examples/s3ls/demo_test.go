@@ -45,6 +45,15 @@ func TestDemoRunsTheWholeFlowOfflineWithoutReadingTheEnvironment(t *testing.T) {
 		"AssumeRole role=\"arn:aws:iam::444455556666:role/demo-reader\" session=\"s3ls-demo\"",
 		"ListObjectsV2 s3://shared-reports-444455556666 signed by ASIA",
 		"with its session token -> 200 OK",
+		// The second pod, with EKS Pod Identity, side by side with the IRSA one.
+		"8. A second pod, with EKS Pod Identity instead of IRSA",
+		"11. container credentials: chosen: AWS_CONTAINER_CREDENTIALS_FULL_URI is set",
+		"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE = ",
+		" from container, expires in ",
+		"AssumeRole role=\"arn:aws:iam::111122223333:role/pod-identity-demo\" session=\"eks-demo-s3ls-pod\" caller=\"arn:aws:iam::111122223333:user/eks-pod-identity-agent\"",
+		"(arn:aws:sts::111122223333:assumed-role/pod-identity-demo/eks-demo-s3ls-pod) with its session token -> 200 OK",
+		// The token rotated between the two listings, and the second read the new one.
+		"GET /v1/credentials with the valid token -> 200\n     GET /v1/credentials with the valid token -> 200\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the demo output lacks %q", want)
@@ -52,7 +61,7 @@ func TestDemoRunsTheWholeFlowOfflineWithoutReadingTheEnvironment(t *testing.T) {
 	}
 	// Nothing secret: no session token (the fake STS's start with IQoJ, as AWS's), no JWT, no
 	// 40-character secret access key.
-	for _, pattern := range []string{`IQoJb3JpZ2lu`, `eyJ[A-Za-z0-9_-]{10,}`, `(^|[^A-Za-z0-9+/])[A-Za-z0-9+/]{40}([^A-Za-z0-9+/=]|$)`} {
+	for _, pattern := range []string{`IQoJb3JpZ2lu`, `fake-pod-identity-token-`, `fake-agent-secret`, `eyJ[A-Za-z0-9_-]{10,}`, `(^|[^A-Za-z0-9+/])[A-Za-z0-9+/]{40}([^A-Za-z0-9+/=]|$)`} {
 		if m := regexp.MustCompile(pattern).FindString(got); m != "" {
 			t.Errorf("the demo printed something secret-shaped (%s): %q", pattern, m)
 		}
