@@ -38,7 +38,8 @@ const (
 
 func (a *app) exec(ctx context.Context, args []string) int {
 	var sel selection
-	fs := a.flags("exec", "[--profile P] [--region R] -- CMD [ARG...]", &sel)
+	fs := a.flags("exec", "[--profile P] [--region R] [--no-cache] [--cache-dir D] -- CMD [ARG...]", &sel)
+	cacheFlags(fs, &sel)
 	if code, ok := parse(fs, args, -1); !ok {
 		return code
 	}
