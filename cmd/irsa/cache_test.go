@@ -243,7 +243,7 @@ func age(t *testing.T, dir string) {
 // each a real process, an hour apart in all (the cache files are aged a minute between runs, see
 // age). IRSA_FIGURES=1 runs it: it takes minutes.
 //
-//	IRSA_FIGURES=1 go test -count=1 -run TestFigureAWSCLI -v ./cmd/irsa/
+//	IRSA_FIGURES=1 go test -count=1 -timeout 30m -run TestFigureAWSCLI -v ./cmd/irsa/
 func TestFigureAWSCLI(t *testing.T) {
 	if os.Getenv("IRSA_FIGURES") != "1" {
 		t.Skip("set IRSA_FIGURES=1 to measure (about 180 runs of the AWS CLI)")
@@ -254,37 +254,41 @@ func TestFigureAWSCLI(t *testing.T) {
 	}
 	bin := irsaBinary(t)
 	for _, tc := range []struct {
-		name    string
-		process string // credential_process arguments; "" for the CLI's own web identity
+		short, name string
+		process     string // credential_process arguments; "" for the CLI's own web identity
 	}{
-		{"aws sts get-caller-identity, web identity from AWS_WEB_IDENTITY_TOKEN_FILE (the CLI caches it in ~/.aws/cli/cache)", ""},
-		{"aws sts get-caller-identity --profile p, credential_process = irsa credential-process --no-cache", "--no-cache"},
-		{"aws sts get-caller-identity --profile p, credential_process = irsa credential-process", " "},
+		{"cli", "aws sts get-caller-identity, web identity from AWS_WEB_IDENTITY_TOKEN_FILE (the CLI caches it in ~/.aws/cli/cache)", ""},
+		{"no-cache", "aws sts get-caller-identity --profile p, credential_process = irsa credential-process --no-cache", "--no-cache"},
+		{"cache", "aws sts get-caller-identity --profile p, credential_process = irsa credential-process", " "},
 	} {
-		e := fakests.StartEnv(t, fakests.EnvOptions{})
-		env := pod(t, e)
-		home := envValue(env, "HOME")
-		args := []string{"sts", "get-caller-identity"}
-		if tc.process != "" {
-			config := fmt.Sprintf("[profile web]\nrole_arn = %s\nweb_identity_token_file = %s\n[profile p]\ncredential_process = %s credential-process --profile web %s\n",
-				e.RoleARN, e.TokenFile, bin, strings.TrimSpace(tc.process))
-			if err := os.WriteFile(envValue(env, "AWS_CONFIG_FILE"), []byte(config), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			env = append(withoutWebIdentity(env), "AWS_ENDPOINT_URL_STS="+e.STS.URL(), "AWS_REGION=us-east-1")
-			args = append(args, "--profile", "p")
-		}
-		for i := range 60 {
-			cmd := exec.Command(aws, args...)
-			cmd.Env = env
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("run %d: %v\n%s", i, err, out)
-			}
-			age(t, home)
-		}
-		got := e.STS.Count(fakests.OpAssumeRoleWithWebIdentity)
-		t.Logf("FIGURE %s: 60 runs over an hour: %d AssumeRoleWithWebIdentity calls", tc.name, got)
+		t.Run(tc.short, func(t *testing.T) { figureAWSCLI(t, aws, bin, tc.name, tc.process) })
 	}
+}
+
+func figureAWSCLI(t *testing.T, aws, bin, name, process string) {
+	e := fakests.StartEnv(t, fakests.EnvOptions{})
+	env := pod(t, e)
+	home := envValue(env, "HOME")
+	args := []string{"sts", "get-caller-identity"}
+	if process != "" {
+		config := fmt.Sprintf("[profile web]\nrole_arn = %s\nweb_identity_token_file = %s\n[profile p]\ncredential_process = %s credential-process --profile web %s\n",
+			e.RoleARN, e.TokenFile, bin, strings.TrimSpace(process))
+		if err := os.WriteFile(envValue(env, "AWS_CONFIG_FILE"), []byte(config), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		env = append(withoutWebIdentity(env), "AWS_ENDPOINT_URL_STS="+e.STS.URL(), "AWS_REGION=us-east-1")
+		args = append(args, "--profile", "p")
+	}
+	for i := range 60 {
+		cmd := exec.Command(aws, args...)
+		cmd.Env = env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("run %d: %v\n%s", i, err, out)
+		}
+		age(t, home)
+	}
+	got := e.STS.Count(fakests.OpAssumeRoleWithWebIdentity)
+	t.Logf("FIGURE %s: 60 runs over an hour: %d AssumeRoleWithWebIdentity calls", name, got)
 }
 
 // withoutWebIdentity is environ without the web identity variables, so that the AWS CLI uses the profile's
