@@ -56,7 +56,9 @@ type Options struct {
 	// Cache configures the credentials.Cache that wraps the provider and each source of an
 	// AssumeRole step (all of them: an OnRefresh hook sees every step's refreshes). Optional;
 	// default credentials.CacheOptions{} (its documented defaults). Its Now, when nil, is set
-	// from Now if Now was set.
+	// from Now if Now was set. Its SharedDir turns on the files shared by processes for every
+	// step that can use them (web identity and each role assumed from it), so that short-lived
+	// processes resolving the same chain make one STS call per step between them.
 	Cache credentials.CacheOptions
 
 	containerHost string // the host of AWS_CONTAINER_CREDENTIALS_RELATIVE_URI; "" for 169.254.170.2 (tests set it)

@@ -270,3 +270,26 @@ func (e *AssumeRoleError) Unwrap() error { return e.Err }
 func (e *AssumeRoleError) NonRecoverable() bool {
 	return e.nonRecoverable || IsNonRecoverable(e.Err)
 }
+
+// cacheKey returns the key of the credentials AssumeRole obtains (see cacheKeyer): its request
+// parameters, the STS endpoint and its source's key; none without a source key.
+func (a *AssumeRole) cacheKey(ctx context.Context) (string, error) {
+	src, err := sourceKey(ctx, a.source.get())
+	if err != nil {
+		return "", err
+	}
+	endpoint, err := stsEndpointKey(a.opts.Client)
+	if err != nil {
+		return "", err
+	}
+	o := &a.opts
+	return hashKey(struct {
+		Kind, Role, Session, ExternalID, Policy string
+		PolicyARNs                              []string
+		Duration                                time.Duration
+		Tags                                    map[string]string
+		TransitiveTagKeys                       []string
+		SourceIdentity, Endpoint, Source        string
+	}{"assume-role", o.RoleARN, o.SessionName, o.ExternalID, o.Policy, o.PolicyARNs, o.Duration, o.Tags,
+		o.TransitiveTagKeys, o.SourceIdentity, endpoint, src})
+}

@@ -231,26 +231,34 @@ func (c *Cache) startFlight(seen *entry, background bool) (*flight, error) {
 func (c *Cache) run(f *flight) {
 	defer c.wg.Done()
 	start := c.clock.Now()
-	creds, err := Credentials{}, errProviderExited
+	out := sharedOutcome{err: errProviderExited}
 	// Deferred, so that the waiters are woken even if the provider calls runtime.Goexit (as
 	// t.FailNow in a test does).
-	defer func() { c.finish(f, start, creds, err) }()
+	defer func() { c.finish(f, start, out) }()
 	ctx, cancel := context.WithTimeout(c.base, c.opts.RefreshTimeout)
 	defer cancel()
-	creds, err = c.call(ctx)
+	if c.opts.SharedDir != "" && sharedSupported {
+		out = c.callShared(ctx, c.cur.Load())
+		return
+	}
+	out.creds, out.err = c.call(ctx)
 }
 
 var errProviderExited = errors.New("credentials: provider ended its goroutine (runtime.Goexit) without returning")
 
-func (c *Cache) finish(f *flight, start time.Time, creds Credentials, err error) {
+func (c *Cache) finish(f *flight, start time.Time, out sharedOutcome) {
 	end := c.clock.Now()
+	creds, err := out.creds, out.err
 	if err == nil {
 		err = validate(creds, end)
 	}
 
 	c.mu.Lock()
 	prev := c.cur.Load()
-	next := c.outcome(prev, creds, err, end)
+	next := out.e // from callShared: its times are the shared file's
+	if err != nil || next == nil {
+		next = c.outcome(prev, creds, err, end)
+	}
 	c.store(next)
 	c.inflight = nil
 	c.refreshing.Store(false)
@@ -258,7 +266,7 @@ func (c *Cache) finish(f *flight, start time.Time, creds Credentials, err error)
 
 	f.creds, f.err = creds, err
 	// Report before waking the waiters, so that a log about the refresh precedes their use of it.
-	c.report(f, start, end, next)
+	c.report(f, start, end, next, out.note)
 	close(f.done)
 }
 
@@ -352,11 +360,15 @@ type RefreshEvent struct {
 	// ServingExpired is true when expired credentials are being served during a backoff: after
 	// a refresh that failed past their expiry, or (once) when they expire during the backoff.
 	ServingExpired bool
+	// SharedDirErr is a problem with CacheOptions.SharedDir that the refresh worked around by
+	// calling the provider: a directory refused, a file ignored (and replaced), a file not
+	// written. Nil otherwise. It never holds a secret.
+	SharedDirErr error
 }
 
-func (c *Cache) report(f *flight, start, end time.Time, e *entry) {
+func (c *Cache) report(f *flight, start, end time.Time, e *entry, sharedErr error) {
 	ev := e.event()
-	ev.Start, ev.Duration, ev.Background, ev.Err = start, end.Sub(start), f.background, f.err
+	ev.Start, ev.Duration, ev.Background, ev.Err, ev.SharedDirErr = start, end.Sub(start), f.background, f.err, sharedErr
 	ev.NonRecoverable = f.err != nil && IsNonRecoverable(f.err)
 	ev.ServingExpired = f.err != nil && e.backoffUntil != 0 && e.state(end.UnixNano()) == stateExpired
 	c.hook(ev)

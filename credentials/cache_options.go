@@ -55,6 +55,22 @@ type CacheOptions struct {
 	// result, and once, with ServingExpired set, from the Retrieve that first serves credentials
 	// which expired during a backoff. It must not block for long: callers wait for it. Optional.
 	OnRefresh func(RefreshEvent)
+	// SharedDir is a directory where the credentials are kept in files shared with other
+	// processes of the same user, so that short-lived processes (a CronJob, the AWS CLI's
+	// credential_process) reuse them instead of each calling STS; 20 processes started together
+	// make one call. Optional; default "" (off). It is created 0700 if missing, and not used when
+	// it is a symbolic link or belongs to another user or group or others can write it.
+	//
+	// Only the credentials of WebIdentity, AssumeRole and RoleChain are kept there (of an
+	// AssumeRole only when its source is one of these or a Cache over one, and only with a
+	// *Client or an *sts.Client), one file per identity, named by a SHA-256 of what decides the
+	// credentials (role, session name, policies, duration, external ID, STS endpoint, each hop
+	// of a chain, the web identity token's iss, sub and aud; never a secret). The token is read
+	// for every refresh, so a file is used only while the token is readable and unexpired. A
+	// file is used only until its refresh point, and a damaged, foreign or too-open one is
+	// ignored and replaced (RefreshEvent.SharedDirErr says why): the files never keep a
+	// refresh from reaching the provider. On systems other than Unix (no flock) it is ignored.
+	SharedDir string
 
 	// clock replaces Now and the system timers in this package's tests (see clock).
 	clock clock

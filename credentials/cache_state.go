@@ -75,6 +75,11 @@ func (e *entry) holdingError(now int64) bool { return e != nil && now < e.holdEr
 
 // newEntry makes the entry for credentials c that arrived at now.
 func newEntry(c Credentials, now time.Time, o *CacheOptions) *entry {
+	return newEntryJitter(c, now, o, o.Rand())
+}
+
+// newEntryJitter is newEntry with r, in [0, 1], in place of a random number.
+func newEntryJitter(c Credentials, now time.Time, o *CacheOptions, r float64) *entry {
 	e := &entry{creds: c, has: true, refreshedAt: now.UnixNano()}
 	if !c.CanExpire() {
 		e.refreshAt, e.staleAt, e.expiresAt = never, never, never
@@ -90,7 +95,7 @@ func newEntry(c Credentials, now time.Time, o *CacheOptions) *entry {
 	e.staleAt = e.expiresAt - int64(mandatory)
 	e.refreshAt = e.expiresAt - int64(advisory)
 	if !o.NoRefreshJitter {
-		e.refreshAt += int64(float64(advisory-mandatory) * refreshJitter * o.Rand())
+		e.refreshAt += int64(float64(advisory-mandatory) * refreshJitter * r)
 	}
 	return e
 }

@@ -159,3 +159,11 @@ func newOwnedCache(p Provider, opts CacheOptions) *Cache {
 	c, _ := NewCache(opts)
 	return c
 }
+
+// cacheKey is the last hop's key (see cacheKeyer), which holds every hop's.
+func (r *RoleChain) cacheKey(ctx context.Context) (string, error) {
+	return sourceKey(ctx, r.hops[len(r.hops)-1])
+}
+
+// cacheKey is the key of the hop below (see cacheKeyer).
+func (h *hopSource) cacheKey(ctx context.Context) (string, error) { return sourceKey(ctx, h.below) }

@@ -387,3 +387,36 @@ func endpointIsCustom(client STS) bool {
 	}
 	return false
 }
+
+// cacheKey reads the token and returns the key of the credentials it obtains (see cacheKeyer):
+// its iss, sub and aud with the role and request parameters and the STS endpoint, never the
+// token itself. A token that cannot be read, decoded or is expired has no key.
+func (w *WebIdentity) cacheKey(ctx context.Context) (string, error) {
+	endpoint, err := stsEndpointKey(w.opts.Client)
+	if err != nil {
+		return "", err
+	}
+	tok, err := w.token(ctx)
+	if err != nil {
+		return "", err
+	}
+	claims, err := decodeTokenClaims(tok)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("%w: %w", errNotShareable, err)
+	case claims.Issuer == "" || claims.Subject == "":
+		return "", fmt.Errorf("%w: the token has no iss or sub claim", errNotShareable)
+	case !claims.Expires.IsZero() && !w.opts.Now().Before(claims.Expires):
+		return "", fmt.Errorf("%w: the token has expired", errNotShareable)
+	}
+	o := &w.opts
+	return hashKey(struct {
+		Kind, Role, Session, Policy string
+		PolicyARNs                  []string
+		Duration                    time.Duration
+		ProviderID, Endpoint        string
+		Issuer, Subject             string
+		Audience                    []string
+	}{"web-identity", o.RoleARN, o.SessionName, o.Policy, o.PolicyARNs, o.Duration, o.ProviderID, endpoint,
+		claims.Issuer, claims.Subject, claims.Audience})
+}

@@ -40,8 +40,9 @@ const (
 
 func (a *app) exec(ctx context.Context, args []string) int {
 	var sel selection
-	fs := a.flags("exec", "[--server] [--profile P] [--region R] -- CMD [ARG...]", &sel)
+	fs := a.flags("exec", "[--server] [--profile P] [--region R] [--no-cache] [--cache-dir D] -- CMD [ARG...]", &sel)
 	server := fs.Bool("server", false, "serve the credentials to CMD from a local endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI) that refreshes them, instead of giving them in its environment")
+	cacheFlags(fs, &sel)
 	if code, ok := parse(fs, args, -1); !ok {
 		return code
 	}

@@ -40,6 +40,11 @@ commands:
 flags of every command:
   --profile P   the profile to use, like aws --profile
   --region R    the region, like aws --region
+
+flags of credential-process, env and exec:
+  --no-cache     call STS every time, instead of sharing credentials with other
+                 irsa processes through files
+  --cache-dir D  where those files are (default: $XDG_CACHE_HOME/irsa, else ~/.cache/irsa)
 `
 
 func main() {
@@ -59,7 +64,8 @@ type app struct {
 	// environ is the process environment, "KEY=value" strings: chain reads it, exec's child
 	// inherits what is left of it.
 	environ []string
-	// now is the clock of doctor's time checks; nil means time.Now.
+	// now is the clock of chain, its caches and doctor's time checks; nil: the system's. Tests
+	// set it.
 	now func() time.Time
 }
 
@@ -91,8 +97,12 @@ func (a *app) run(ctx context.Context, args []string) int {
 	}
 }
 
-// selection is what every command takes: which profile and region.
-type selection struct{ profile, region string }
+// selection is what every command takes: which profile and region; and for those that take
+// them, --no-cache and --cache-dir (see cacheFlags).
+type selection struct {
+	profile, region string
+	cache           cacheChoice
+}
 
 // flags returns the flag set of a command, with --profile and --region, that prints synopsis
 // and the flags on a usage error.
@@ -137,7 +147,7 @@ func (a *app) getenv(key string) string {
 }
 
 func (a *app) options(sel selection) chain.Options {
-	return chain.Options{Profile: sel.profile, Region: sel.region, Getenv: a.getenv}
+	return a.withSharedCache(chain.Options{Profile: sel.profile, Region: sel.region, Getenv: a.getenv, Now: a.now}, sel)
 }
 
 // retrieve resolves and fetches credentials once, and returns them with the region ("" when

@@ -25,7 +25,9 @@ type processOutput struct {
 
 func (a *app) credentialProcess(ctx context.Context, args []string) int {
 	var sel selection
-	if code, ok := parse(a.flags("credential-process", "[--profile P] [--region R]", &sel), args, 0); !ok {
+	fs := a.flags("credential-process", "[--profile P] [--region R] [--no-cache] [--cache-dir D]", &sel)
+	cacheFlags(fs, &sel)
+	if code, ok := parse(fs, args, 0); !ok {
 		return code
 	}
 	creds, _, err := a.retrieve(ctx, sel)
@@ -87,7 +89,8 @@ var envFormats = map[string]func(w io.Writer, vs []variable) error{
 
 func (a *app) env(ctx context.Context, args []string) int {
 	var sel selection
-	fs := a.flags("env", "[--format sh|json|dotenv] [--profile P] [--region R]", &sel)
+	fs := a.flags("env", "[--format sh|json|dotenv] [--profile P] [--region R] [--no-cache] [--cache-dir D]", &sel)
+	cacheFlags(fs, &sel)
 	format := fs.String("format", "sh", "output format: sh (for eval), json or dotenv")
 	if code, ok := parse(fs, args, 0); !ok {
 		return code
