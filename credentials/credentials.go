@@ -13,6 +13,7 @@ const (
 	SourceEnv         = "env"
 	SourceWebIdentity = "web-identity"
 	SourceAssumeRole  = "assume-role"
+	SourceIMDS        = "imds"
 )
 
 // Credentials is one set of AWS credentials.
