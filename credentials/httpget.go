@@ -218,6 +218,13 @@ func (e *httpStatusError) Error() string {
 	return s
 }
 
+// scrubSecrets hides secrets the server's text repeats (see scrubCause), such as a token it echoes.
+func (e *httpStatusError) scrubSecrets(secrets []string) {
+	for _, f := range []*string{&e.code, &e.message, &e.excerpt} {
+		*f = redact.Secrets(*f, secrets...)
+	}
+}
+
 // Retryable reports whether another attempt may get a different answer: 5xx and 429.
 func (e *httpStatusError) Retryable() bool {
 	return e.status >= 500 || e.status == http.StatusTooManyRequests

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -155,6 +156,9 @@ func imdsBase(endpoint, mode string) (string, error) {
 // checkIMDSEndpoint says what is wrong with endpoint as the base URL of the instance metadata
 // service, or returns "" when it is usable.
 func checkIMDSEndpoint(endpoint string) string {
+	if len(endpoint) > 2048 {
+		return "the URL is longer than 2048 bytes"
+	}
 	u, err := url.Parse(endpoint)
 	switch {
 	case err != nil:
@@ -167,6 +171,8 @@ func checkIMDSEndpoint(endpoint string) string {
 		return "the URL must not hold a user name or password"
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(endpoint, "#"):
 		return "the URL must not have a query or a fragment"
+	case net.ParseIP(strings.Trim(u.Hostname(), "[]")) == nil && !dnsName.MatchString(u.Hostname()):
+		return "the host is neither an IP address nor a DNS name"
 	}
 	if port := u.Port(); port != "" {
 		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
@@ -222,6 +228,9 @@ func (p *imds) extend(c *Credentials) {
 		c.Expires = now.Add(window).UTC()
 	}
 }
+
+// dnsName is botocore's is_valid_endpoint_url host check: labels of letters, digits and '-'.
+var dnsName = regexp.MustCompile(`^((?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$`)
 
 // imdsRoleName is what IAM allows in a role name; the name becomes part of a URL path.
 var imdsRoleName = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
