@@ -143,8 +143,10 @@ func (r *resolver) credentialSource(profile string, cs *setting, value string) e
 			return cs.invalid(profile, "credential_source = Environment but "+r.notSet(envAccessKeyID))
 		}
 		return r.envKeys(profile)
-	case "EcsContainer", "Ec2InstanceMetadata":
-		ce := cs.invalid(profile, fmt.Sprintf("credential_source = %s is not supported by this library (only Environment is); use source_profile, or credential_source = Environment", value))
+	case "Ec2InstanceMetadata":
+		return r.imdsCredentialSource(profile, cs)
+	case "EcsContainer":
+		ce := cs.invalid(profile, fmt.Sprintf("credential_source = %s is not supported by this library; use source_profile, or credential_source = Environment or Ec2InstanceMetadata", value))
 		ce.Unsupported = true
 		return ce
 	}

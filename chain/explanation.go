@@ -105,12 +105,14 @@ const (
 	StepWebIdentity
 	// StepAssumeRole calls STS AssumeRole with the previous step's credentials.
 	StepAssumeRole
+	// StepIMDS gets the EC2 instance role's credentials from instance metadata (IMDSv2).
+	StepIMDS
 )
 
-// String names the kind: "environment variables", "static keys", "web identity" or "assume
-// role".
+// String names the kind: "environment variables", "static keys", "web identity", "assume
+// role" or "EC2 instance metadata".
 func (k StepKind) String() string {
-	if names := [...]string{"", "environment variables", "static keys", "web identity", "assume role"}; k > 0 && int(k) < len(names) {
+	if names := [...]string{"", "environment variables", "static keys", "web identity", "assume role", "EC2 instance metadata"}; k > 0 && int(k) < len(names) {
 		return names[k]
 	}
 	return fmt.Sprintf("StepKind(%d)", int(k))
@@ -271,6 +273,8 @@ func (s Step) describe() string {
 		parts = append(parts, "AssumeRoleWithWebIdentity "+redact.Clip(s.RoleARN, 200), "token file "+shownValue(s.TokenFile))
 	case StepAssumeRole:
 		parts = append(parts, "AssumeRole "+redact.Clip(s.RoleARN, 200))
+	case StepIMDS:
+		parts = append(parts, "the instance role's credentials from EC2 instance metadata (IMDSv2)")
 	}
 	role := s.Kind == StepAssumeRole || s.Kind == StepWebIdentity
 	switch {

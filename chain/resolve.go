@@ -151,6 +151,8 @@ func (r *Result) build(res *resolver) error {
 				Client: client, Now: o.Now,
 				Getenv: func(string) string { return "" }, // chain read AWS_ROLE_SESSION_NAME where botocore does
 			})
+		case StepIMDS:
+			source, err = res.imdsProvider(s)
 		case StepAssumeRole:
 			role := credentials.AssumeRoleOptions{
 				RoleARN: s.RoleARN, SessionName: s.SessionName, ExternalID: s.ExternalID,

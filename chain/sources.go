@@ -21,8 +21,7 @@ func (r *resolver) sources() (bool, error) {
 	if found, err := r.profileSources(r.name, !r.noEnv, report); found || err != nil {
 		return found, err
 	}
-	r.lastSources(report)
-	return false, nil
+	return r.lastSources(report)
 }
 
 // envSource is botocore's EnvProvider: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
@@ -275,10 +274,10 @@ func (r *resolver) staticKeys(name, source string, file fileState, sec *section,
 	return true, nil
 }
 
-// lastSources reports the sources the AWS CLI tries after the profile's, none of which chain
-// implements. They are reached only when nothing else was found, so the result is the
-// NoCredentialsError that carries this report.
-func (r *resolver) lastSources(report func(SourceReport)) {
+// lastSources runs the sources the AWS CLI tries after the profile's, reached only when nothing
+// else was found: the old EC2 CLI and boto2 files and container credentials (not implemented),
+// then, unless failClosed stops there, EC2 instance metadata.
+func (r *resolver) lastSources(report func(SourceReport)) (bool, error) {
 	// reason is why, when the variable is set (else), and the source is not used either way.
 	reason := func(variable, why, otherwise string) string {
 		if r.env(variable) != "" {
@@ -288,17 +287,16 @@ func (r *resolver) lastSources(report func(SourceReport)) {
 	}
 	const containerWhy = " is set, but container credentials (ECS, EKS Pod Identity) are not supported by this library"
 	container := reason("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", containerWhy, reason("AWS_CONTAINER_CREDENTIALS_FULL_URI", containerWhy, ""))
-	imds := "the AWS CLI would ask the instance metadata service (169.254.169.254) here"
-	if strings.EqualFold(r.env("AWS_EC2_METADATA_DISABLED"), "true") {
-		imds = "AWS_EC2_METADATA_DISABLED=true, and instance metadata is not supported by this library anyway"
-	}
 	for _, s := range []SourceReport{
 		{Name: "EC2 CLI credential file (AWS_CREDENTIAL_FILE)", Reason: reason("AWS_CREDENTIAL_FILE", " is set, but the old EC2 CLI credential file is not supported by this library", "")},
 		{Name: "boto2 config file", Reason: reason("BOTO_CONFIG", " is set, but boto2 config files are not supported by this library", "BOTO_CONFIG, /etc/boto.cfg and ~/.boto are not read")},
-		{Name: "container credentials", Reason: container},
-		{Name: "EC2 instance metadata", Reason: imds},
 	} {
 		s.Status = Unsupported
 		report(s)
 	}
+	if err := r.failClosed(); err != nil {
+		return failed(report, failClosedName, err)
+	}
+	report(SourceReport{Name: "container credentials", Status: Unsupported, Reason: container})
+	return r.imdsSource(report)
 }
