@@ -383,7 +383,7 @@ func TestIMDSAttemptsAndTimeouts(t *testing.T) {
 	}
 }
 
-// Deliberate difference from botocore: none; like botocore, credentials that arrive expired (or
+// As in botocore, credentials that arrive expired (or
 // about to expire) are extended by 15 minutes plus 2 to 10 (here the jitter is fixed at half:
 // 21 minutes), so that the Cache, which refuses expired credentials, keeps a source that serves
 // stale credentials during an outage.
