@@ -134,7 +134,7 @@ func pyInt(s string) (int64, bool) {
 
 var pyIntPattern = regexp.MustCompile(`^[+-]?[0-9](_?[0-9])*$`)
 
-// credentialSource checks credential_source and, for Environment, adds the environment step.
+// credentialSource checks credential_source and adds the step of the source it names.
 // botocore compares the value case-sensitively.
 func (r *resolver) credentialSource(profile string, cs *setting, value string) error {
 	switch value {
@@ -146,9 +146,7 @@ func (r *resolver) credentialSource(profile string, cs *setting, value string) e
 	case "EcsContainer":
 		return r.containerCredentialSource(profile, cs)
 	case "Ec2InstanceMetadata":
-		ce := cs.invalid(profile, fmt.Sprintf("credential_source = %s is not supported by this library (Environment and EcsContainer are); use source_profile, or another credential_source", value))
-		ce.Unsupported = true
-		return ce
+		return r.imdsCredentialSource(profile, cs)
 	}
 	return cs.invalid(profile, fmt.Sprintf("%q is not a valid credential_source: the AWS CLI accepts Environment, EcsContainer or Ec2InstanceMetadata, spelled exactly so", redact.Clip(value, 64)))
 }

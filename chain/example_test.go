@@ -111,8 +111,8 @@ func ExampleNoCredentialsError() {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(home)
-	// A webhook that injected the role but not the token file.
-	env := map[string]string{"HOME": home, "AWS_ROLE_ARN": "arn:aws:iam::111111111111:role/web", "AWS_REGION": "us-east-1"}
+	// Nothing is configured, and instance metadata is turned off, as where there is none.
+	env := map[string]string{"HOME": home, "AWS_EC2_METADATA_DISABLED": "true", "AWS_REGION": "us-east-1"}
 
 	_, err = chain.Resolve(context.Background(), chain.Options{Getenv: func(k string) string { return env[k] }})
 	var nc *chain.NoCredentialsError
@@ -124,5 +124,5 @@ func ExampleNoCredentialsError() {
 	// Output:
 	// environment variables: skipped: AWS_ACCESS_KEY_ID is not set
 	// assume role (profile default): skipped: there is no profile default
-	// web identity: skipped: AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not, and profile default has no web_identity_token_file
+	// web identity: skipped: AWS_WEB_IDENTITY_TOKEN_FILE is not set and profile default has no web_identity_token_file
 }

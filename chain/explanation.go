@@ -114,12 +114,14 @@ const (
 	// StepContainer gets credentials from the container credentials endpoint (ECS, EKS Pod
 	// Identity).
 	StepContainer
+	// StepIMDS gets the EC2 instance role's credentials from instance metadata (IMDSv2).
+	StepIMDS
 )
 
 // String names the kind: "environment variables", "static keys", "web identity", "assume role",
-// "credential process", "sso" or "container credentials".
+// "credential process", "sso", "container credentials" or "EC2 instance metadata".
 func (k StepKind) String() string {
-	if names := [...]string{"", "environment variables", "static keys", "web identity", "assume role", "credential process", "sso", "container credentials"}; k > 0 && int(k) < len(names) {
+	if names := [...]string{"", "environment variables", "static keys", "web identity", "assume role", "credential process", "sso", "container credentials", "EC2 instance metadata"}; k > 0 && int(k) < len(names) {
 		return names[k]
 	}
 	return fmt.Sprintf("StepKind(%d)", int(k))
@@ -286,6 +288,8 @@ func (s Step) describe() string {
 		return s.describeSSO()
 	case StepContainer:
 		parts = append(parts, "container credentials from "+shownValue(containerEndpoint(s)))
+	case StepIMDS:
+		parts = append(parts, "the instance role's credentials from EC2 instance metadata (IMDSv2)")
 	}
 	role := s.Kind == StepAssumeRole || s.Kind == StepWebIdentity
 	switch {

@@ -157,6 +157,8 @@ func (r *Result) build(res *resolver) error {
 			source, err = r.ssoProvider(res, s)
 		case StepContainer:
 			source, err = credentials.NewContainer(res.containerOptions())
+		case StepIMDS:
+			source, err = res.imdsProvider(s)
 		case StepAssumeRole:
 			role := credentials.AssumeRoleOptions{
 				RoleARN: s.RoleARN, SessionName: s.SessionName, ExternalID: s.ExternalID,

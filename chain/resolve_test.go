@@ -30,6 +30,7 @@ func newHome(t *testing.T, config, creds string, kv ...string) *home {
 	t.Helper()
 	h := &home{dir: t.TempDir(), env: map[string]string{}}
 	h.env["HOME"] = h.dir
+	h.env["AWS_EC2_METADATA_DISABLED"] = "true" // no test reaches 169.254.169.254; the IMDS tests set it back
 	for i := 0; i+1 < len(kv); i += 2 {
 		h.env[kv[i]] = kv[i+1]
 	}
@@ -84,7 +85,7 @@ func explain(t *testing.T, o Options) (*Explanation, error) {
 }
 
 func TestNoCredentialsErrorIsTheExplanation(t *testing.T) {
-	h := newHome(t, "[profile other]\nregion = eu-west-1\n", "", "AWS_ROLE_ARN", "arn:aws:iam::111111111111:role/r")
+	h := newHome(t, "[profile other]\nregion = eu-west-1\n", "", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/creds")
 	exp, err := explain(t, h.opts())
 	var nc *NoCredentialsError
 	if !errors.As(err, &nc) || nc.Explanation != exp {
@@ -110,7 +111,7 @@ func TestNoCredentialsErrorIsTheExplanation(t *testing.T) {
 	msg := err.Error()
 	for _, want := range []string{
 		"no credentials found in any source the AWS CLI would use",
-		"AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not",
+		"12. EC2 instance metadata: skipped: AWS_EC2_METADATA_DISABLED=true turns instance metadata off",
 		"~/.aws/credentials does not exist",
 		"~/.aws/config has no profile default",
 		"container credentials: skipped: neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (ECS) nor AWS_CONTAINER_CREDENTIALS_FULL_URI (EKS Pod Identity) is set",

@@ -60,7 +60,6 @@ func TestScenariosMatchBotocore(t *testing.T) {
 		env := fx.writeHome(t, sc, home)
 		env["PATH"] = os.Getenv("PATH")
 		env["PYTHONUTF8"] = "1"
-		env["AWS_EC2_METADATA_DISABLED"] = "true"
 		if r, ok := env["AWS_REGION"]; ok {
 			env["AWS_DEFAULT_REGION"] = r // chain reads AWS_REGION first; botocore reads only this
 		}

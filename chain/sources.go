@@ -267,9 +267,9 @@ func (r *resolver) staticKeys(name, source string, file fileState, sec *section,
 	return true, nil
 }
 
-// lastSources runs the sources the AWS CLI tries after the profile's: the EC2 CLI credential file
-// and boto2 config files (not implemented), container credentials, instance metadata (not
-// implemented). When none is found the result is the NoCredentialsError that carries this report.
+// lastSources runs the sources the AWS CLI tries after the profile's, reached only when nothing
+// else was found: the old EC2 CLI and boto2 files (not implemented), then, unless failClosed stops
+// there, container credentials and EC2 instance metadata.
 func (r *resolver) lastSources(report func(SourceReport)) (bool, error) {
 	// reason is why, when the variable is set (else), and the source is not used either way.
 	reason := func(variable, why, otherwise string) string {
@@ -285,13 +285,11 @@ func (r *resolver) lastSources(report func(SourceReport)) (bool, error) {
 		s.Status = Unsupported
 		report(s)
 	}
+	if err := r.failClosed(); err != nil {
+		return failed(report, failClosedName, err)
+	}
 	if found, err := r.containerSource(report); found || err != nil {
 		return found, err
 	}
-	imds := "the AWS CLI would ask the instance metadata service (169.254.169.254) here"
-	if strings.EqualFold(r.env("AWS_EC2_METADATA_DISABLED"), "true") {
-		imds = "AWS_EC2_METADATA_DISABLED=true, and instance metadata is not supported by this library anyway"
-	}
-	report(SourceReport{Name: "EC2 instance metadata", Status: Unsupported, Reason: imds})
-	return false, nil
+	return r.imdsSource(report)
 }

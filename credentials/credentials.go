@@ -16,6 +16,7 @@ const (
 	SourceProcess     = "process"
 	SourceSSO         = "sso" // IAM Identity Center (NewSSO)
 	SourceContainer   = "container"
+	SourceIMDS        = "imds"
 )
 
 // Credentials is one set of AWS credentials.

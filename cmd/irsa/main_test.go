@@ -53,7 +53,7 @@ func home(t *testing.T) []string {
 		t.Fatal(err)
 	}
 	return []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "AWS_CONFIG_FILE=" + config,
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials")}
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "AWS_EC2_METADATA_DISABLED=true"}
 }
 
 // pod returns the environment of an EKS pod whose web identity the fake STS of e trusts.

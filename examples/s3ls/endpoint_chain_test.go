@@ -102,7 +102,7 @@ func TestAProfileWithoutCredentialsIsNamedAsTheFlag(t *testing.T) {
 	if err := os.WriteFile(config, []byte("[profile empty]\nregion = eu-west-1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	h.env = map[string]string{"HOME": home, "AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials")}
+	h.env = map[string]string{"HOME": home, "AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials"), "AWS_EC2_METADATA_DISABLED": "true"}
 	h.app.resolve = resolveWithChain
 	code, _, stderr := h.run("--profile", "empty", "s3://b")
 	for _, want := range []string{"s3ls: no credentials found in any source the AWS CLI would use\n", "profile: empty (named by --profile)", "the profile is named explicitly"} {
