@@ -85,7 +85,7 @@ func explain(t *testing.T, o Options) (*Explanation, error) {
 }
 
 func TestNoCredentialsErrorIsTheExplanation(t *testing.T) {
-	h := newHome(t, "[profile other]\nregion = eu-west-1\n", "", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/creds")
+	h := newHome(t, "[profile other]\nregion = eu-west-1\n", "")
 	exp, err := explain(t, h.opts())
 	var nc *NoCredentialsError
 	if !errors.As(err, &nc) || nc.Explanation != exp {

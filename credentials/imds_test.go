@@ -284,7 +284,7 @@ func TestIMDSHostileAnswers(t *testing.T) {
 		{"a huge document", "r", `{"Code":"` + huge + `"}`, 200, "the answer is larger than 65536 bytes"},
 		{"an empty document", "r", "", 200, "not a JSON credentials document (it is empty)"},
 		{"a truncated document", "r", goodDoc[:40], 200, "not a JSON credentials document (it ends early)"},
-		{"two documents", "r", goodDoc + goodDoc, 200, "answered with more than one JSON document"},
+		{"two documents", "r", goodDoc + goodDoc, 200, "answered with more than one JSON value (something follows the document"},
 		{"a number for a key", "r", `{"AccessKeyId":1}`, 200, "the field AccessKeyId holds a JSON number where a string belongs"},
 		{"an expiration that is not a time", "r", strings.Replace(goodDoc, "2099-01-01T00:00:00Z", "tomorrow", 1), 200, `an Expiration that is not an RFC 3339 time: "tomorrow"`},
 		{"keys with a failure code", "r", strings.Replace(goodDoc, "Success", "Failure", 1), 200, `(role r) answered with Code "Failure", not "Success": the role's credentials are not available`},
