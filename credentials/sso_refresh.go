@@ -43,6 +43,7 @@ type ssoRefresher struct {
 	endpoint string // the OIDC service's URL, without the path
 	get      *httpGetter
 	sem      chan struct{} // held by the refresh in progress
+	rename   func(oldpath, newpath string) error // os.Rename; tests replace it
 	// Guarded by sem:
 	next    time.Time // no attempt before
 	lastErr error     // the last attempt's failure, for an expired token until next
@@ -56,6 +57,7 @@ func (r *ssoRefresher) init(p *ssoProvider) error {
 	}
 	r.get = newHTTPGetter("the IAM Identity Center OIDC service at "+r.endpoint, o.HTTPClient, cmp.Or(o.MaxAttempts, 3), cmp.Or(o.AttemptTimeout, 10*time.Second))
 	r.sem = make(chan struct{}, 1)
+	r.rename = os.Rename
 	return nil
 }
 
@@ -233,7 +235,7 @@ func (p *ssoProvider) save(t ssoToken) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(f.Name(), p.cacheFile)
+		err = p.refresher.rename(f.Name(), p.cacheFile)
 	}
 	if err != nil {
 		_ = os.Remove(f.Name())
