@@ -37,6 +37,7 @@ func startSSOPortal(t *testing.T, env *fakests.Env) *fakesso.Server {
 		}
 	}
 	must(p.Grant(scenarioSSOToken, acctA, "Admin", &fakesso.RoleCredentials{AccessKeyID: keySSOAdmin, SecretAccessKey: "sso-admin-secret", SessionToken: "sso-admin-token"}))
+	must(p.AddRefreshToken(scenarioRefreshToken, scenarioClientID, scenarioClientSecret, scenarioSSOToken))
 	client, err := credentials.NewClient(credentials.ClientOptions{Endpoint: credentials.Endpoint{URL: env.STS.URL(), SigningRegion: "us-east-1", Custom: true}})
 	must(err)
 	ar, err := credentials.NewAssumeRole(credentials.AssumeRoleOptions{Source: credentials.Static{Value: credentials.Credentials{AccessKeyID: keyBase, SecretAccessKey: "base-secret"}},
@@ -57,6 +58,22 @@ func ssoCache(key, token, expiresAt string) map[string]string {
 }
 
 const ssoFuture = "2099-01-01T00:00:00Z"
+
+// The registration and refresh token "aws sso login" cached beside scenarioSSOToken.
+const (
+	scenarioRefreshToken = "aorAAAAAGScenarioRefreshToken0123456789abcdefghijklm"
+	scenarioClientID     = "scenario-client-id"
+	scenarioClientSecret = "scenarioClientSecret0123456789abcdefghijklmnop"
+)
+
+// ssoRefreshableCache is the token cache file of the sso-session corp, holding
+// scenarioSSOToken, expired, with refreshToken and a registration valid until registration.
+func ssoRefreshableCache(refreshToken, registration string) map[string]string {
+	sum := sha1.Sum([]byte("corp"))
+	return map[string]string{".aws/sso/cache/" + hex.EncodeToString(sum[:]) + ".json": `{"startUrl": "` + ssoStartURL + `", "region": "us-east-1", "accessToken": "` + scenarioSSOToken +
+		`", "expiresAt": "2020-01-01T00:00:00Z", "clientId": "` + scenarioClientID + `", "clientSecret": "` + scenarioClientSecret +
+		`", "registrationExpiresAt": "` + registration + `", "refreshToken": "` + refreshToken + `"}`}
+}
 
 const ssoSessionCorp = "[sso-session corp]\nsso_start_url = " + ssoStartURL + "\nsso_region = us-east-1\n"
 
