@@ -42,7 +42,7 @@ const (
 type ssoRefresher struct {
 	endpoint string // the OIDC service's URL, without the path
 	get      *httpGetter
-	sem      chan struct{} // held by the refresh in progress
+	sem      chan struct{}                       // held by the refresh in progress
 	rename   func(oldpath, newpath string) error // os.Rename; tests replace it
 	// Guarded by sem:
 	next    time.Time // no attempt before
