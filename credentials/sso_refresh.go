@@ -38,7 +38,8 @@ const (
 // the refresh failed and how to sign in again. Deliberate differences from botocore, which falls
 // back to the token only for a service's error answer (a ClientError): we fall back for any
 // failure (a network error, an answer that is not a token, a cache file that cannot be written),
-// since the token is still good.
+// since the token is still good; and the one-minute pause between attempts holds across
+// Retrieves, where botocore's holds within one fetch of role credentials.
 type ssoRefresher struct {
 	endpoint string // the OIDC service's URL, without the path
 	get      *httpGetter

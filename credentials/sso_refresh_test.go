@@ -292,6 +292,10 @@ func TestSSOFailedRefreshOfAnExpiredTokenSaysHowToSignIn(t *testing.T) {
 	}
 }
 
+// Deliberate difference from botocore: its one-minute pause between attempts
+// (DeferredRefreshableToken._attempt_timeout) lives in an object its SSO credential fetcher makes
+// anew for each fetch, so in practice every fetch of role credentials may try a refresh; ours
+// holds for the provider, across Retrieves.
 func TestSSORefreshIsAttemptedAtMostOnceAMinute(t *testing.T) {
 	w := newRefreshWorld(t, ssoNow.Add(90*time.Second))
 	w.portal.RevokeRefreshToken(ssoRefreshTok)
@@ -417,6 +421,8 @@ func TestSSORefreshSecretsNeverPrinted(t *testing.T) {
 	}
 }
 
+// Deliberate difference from botocore: a bad OIDC endpoint URL is an error when the provider is
+// built; botocore makes its sso-oidc client, and fails, only when a refresh is due.
 func TestSSOOIDCEndpointOption(t *testing.T) {
 	o := SSOOptions{SessionName: "corp", Region: "us-east-1", AccountID: "111111111111", RoleName: "Admin", CacheDir: "/tmp", OIDCEndpoint: "http://oidc.example.com"}
 	_, err := NewSSO(o)
