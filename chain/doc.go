@@ -31,7 +31,10 @@
 //     sso_start_url and sso_region in the profile. The access token "aws sso login" cached in
 //     ~/.aws/sso/cache is read on every refresh and exchanged at the portal's GetRoleCredentials
 //     (AWS_ENDPOINT_URL_SSO, the services section's "sso" block and endpoint_url apply); an
-//     expired or refused token is an error that names the "aws sso login" command to run.
+//     sso-session's token within 15 minutes of expiry is refreshed first, as botocore does, with
+//     its refresh token at SSO OIDC's CreateToken (AWS_ENDPOINT_URL_SSO_OIDC, the "sso_oidc"
+//     block) and written back to the cache file; an expired token that cannot be refreshed, or a
+//     refused one, is an error that names the "aws sso login" command to run.
 //  6. Console login: not supported; a profile that configures it is an error naming the key,
 //     file and line, never a silent fall-through to the next source.
 //  5. The credentials file's [NAME] section, then 8. the config file's [profile NAME] section:

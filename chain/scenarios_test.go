@@ -730,6 +730,28 @@ var scenarios = []scenario{
 		env:   envOf("AWS_CONTAINER_CREDENTIALS_FULL_URI", "{ECS}", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "{HOME}/token"),
 		files: map[string]string{"token": ecsToken + "\n"},
 		want:  outcome{err: "holds a line break (at its end", errType: "ValueError"}},
+	// The refresh of an sso-session's access token (SSO OIDC CreateToken, which the fake portal
+	// serves; see redirect). sso_refresh_peer_test.go compares the files both sides write.
+	{name: "an expired sso-session token is refreshed with its refresh token",
+		env:    envOf("AWS_PROFILE", "dev"),
+		config: "[profile dev]\nsso_session = corp\nsso_account_id = " + acctA + "\nsso_role_name = Admin\n" + ssoSessionCorp,
+		files:  ssoRefreshableCache(scenarioRefreshToken, ssoFuture),
+		want:   outcome{key: keySSOAdmin, portal: "https://portal.sso.us-east-1.amazonaws.com/federation/credentials"}},
+	{name: "AWS_ENDPOINT_URL_SSO_OIDC sends the refresh there",
+		env:    envOf("AWS_PROFILE", "dev", "AWS_ENDPOINT_URL_SSO_OIDC", "https://oidc.example.test"),
+		config: "[profile dev]\nsso_session = corp\nsso_account_id = " + acctA + "\nsso_role_name = Admin\n" + ssoSessionCorp,
+		files:  ssoRefreshableCache(scenarioRefreshToken, ssoFuture),
+		want:   outcome{key: keySSOAdmin, portal: "https://portal.sso.us-east-1.amazonaws.com/federation/credentials"}},
+	{name: "an expired token whose refresh token was revoked says how to sign in",
+		env:    envOf("AWS_PROFILE", "dev"),
+		config: "[profile dev]\nsso_session = corp\nsso_account_id = " + acctA + "\nsso_role_name = Admin\n" + ssoSessionCorp,
+		files:  ssoRefreshableCache("aorRevokedRefreshToken0123456789", ssoFuture),
+		want:   outcome{err: `invalid_grant: Invalid refresh token provided: the OIDC service refused the refresh token or the client registration (expired or revoked); sign in again: run "aws sso login --profile dev"`, errType: "TokenRetrievalError"}},
+	{name: "an expired token whose client registration expired says how to sign in",
+		env:    envOf("AWS_PROFILE", "dev"),
+		config: "[profile dev]\nsso_session = corp\nsso_account_id = " + acctA + "\nsso_role_name = Admin\n" + ssoSessionCorp,
+		files:  ssoRefreshableCache(scenarioRefreshToken, "2020-06-01T00:00:00Z"),
+		want:   outcome{err: `and it cannot be refreshed: the client registration "aws sso login" made expired at 2020-06-01T00:00:00Z; sign in again: run "aws sso login --profile dev"`, errType: "TokenRetrievalError"}},
 }
 
 // stsFixture is the fake STS with the users and roles above, and the token of the service
@@ -859,11 +881,15 @@ type redirect struct {
 
 func (r *redirect) RoundTrip(req *http.Request) (*http.Response, error) {
 	target, portal := r.target, r.sso != nil && strings.HasPrefix(req.URL.Path, "/federation/")
+	oidc := r.sso != nil && req.URL.Path == "/token" // SSO OIDC CreateToken: the fake portal serves it
 	r.mu.Lock()
-	if portal {
+	switch {
+	case portal:
 		target = r.sso
 		r.portal = append(r.portal, req.URL.Scheme+"://"+req.URL.Host+req.URL.Path)
-	} else {
+	case oidc:
+		target = r.sso
+	default:
 		r.urls = append(r.urls, req.URL.String())
 	}
 	r.mu.Unlock()

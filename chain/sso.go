@@ -17,8 +17,9 @@ import (
 
 // The names of the Settings of a StepSSO step that are not config keys.
 const (
-	ssoCacheSetting    = "token cache file"
-	ssoEndpointSetting = "portal endpoint URL"
+	ssoCacheSetting        = "token cache file"
+	ssoEndpointSetting     = "portal endpoint URL"
+	ssoOIDCEndpointSetting = "OIDC endpoint URL (access token refresh)"
 )
 
 // ssoSource is botocore's SSOProvider for profile name: the profile uses IAM Identity Center when
@@ -140,7 +141,9 @@ func ssoSessionAgrees(name string, p *profile, session *section, sessionName str
 
 // ssoEndpoint records the portal's endpoint settings, which botocore takes from the profile in
 // use as for any client of the session: AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL, the "sso" block
-// of the services section, endpoint_url; the FIPS and dual-stack switches.
+// of the services section, endpoint_url; the FIPS and dual-stack switches. For an sso-session,
+// whose access token is refreshed, the OIDC service's too: AWS_ENDPOINT_URL_SSO_OIDC, the
+// "sso_oidc" block, then the same.
 func (r *resolver) ssoEndpoint(step *Step) error {
 	var settings []Setting
 	if _, err := r.boolean(envUseFIPSEndpoint, "use_fips_endpoint", &settings); err != nil {
@@ -161,12 +164,23 @@ func (r *resolver) ssoEndpoint(step *Step) error {
 	if ignore {
 		return nil
 	}
-	u, set, err := r.configuredEndpointURL("sso")
-	if err != nil || u == "" {
-		return err
+	services := map[string]string{"sso": ssoEndpointSetting}
+	if ssoSetting(*step, "sso_session") != "" {
+		services["sso oidc"] = ssoOIDCEndpointSetting
 	}
-	// set.Value has any password hidden; ssoProvider looks the URL up again.
-	step.Settings = append(step.Settings, Setting{Name: ssoEndpointSetting, Value: set.Value, From: nameOrEnv(set)})
+	for _, service := range []string{"sso", "sso oidc"} {
+		if services[service] == "" {
+			continue
+		}
+		u, set, err := r.configuredEndpointURL(service)
+		if err != nil {
+			return err
+		}
+		if u != "" {
+			// set.Value has any password hidden; ssoProvider looks the URL up again.
+			step.Settings = append(step.Settings, Setting{Name: services[service], Value: set.Value, From: nameOrEnv(set)})
+		}
+	}
 	return nil
 }
 
@@ -197,9 +211,12 @@ func (r *Result) ssoProvider(res *resolver, s Step) (credentials.Provider, error
 		hc = tlsroots.Client(r.RootCAs)
 	}
 	on := func(name string) bool { return strings.EqualFold(ssoSetting(s, name), "true") }
-	endpoint := ""
+	endpoint, oidcEndpoint := "", ""
 	if ssoSetting(s, ssoEndpointSetting) != "" {
 		endpoint, _, _ = res.configuredEndpointURL("sso") // checked by ssoEndpoint
+	}
+	if ssoSetting(s, ssoOIDCEndpointSetting) != "" {
+		oidcEndpoint, _, _ = res.configuredEndpointURL("sso oidc")
 	}
 	cacheDir := ""
 	if o.HomeDir != "" {
@@ -209,7 +226,7 @@ func (r *Result) ssoProvider(res *resolver, s Step) (credentials.Provider, error
 		StartURL: ssoSetting(s, "sso_start_url"), Region: ssoSetting(s, "sso_region"),
 		AccountID: ssoSetting(s, "sso_account_id"), RoleName: ssoSetting(s, "sso_role_name"),
 		SessionName: ssoSetting(s, "sso_session"), Profile: s.Profile,
-		CacheDir: cacheDir, Endpoint: endpoint,
+		CacheDir: cacheDir, Endpoint: endpoint, OIDCEndpoint: oidcEndpoint,
 		UseFIPS:      on(envUseFIPSEndpoint) || on("use_fips_endpoint"),
 		UseDualStack: on(envUseDualStackEndpoint) || on("use_dualstack_endpoint"),
 		HTTPClient:   hc, Now: o.Now,

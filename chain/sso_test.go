@@ -37,6 +37,7 @@ func startSSOPortal(t *testing.T, env *fakests.Env) *fakesso.Server {
 		}
 	}
 	must(p.Grant(scenarioSSOToken, acctA, "Admin", &fakesso.RoleCredentials{AccessKeyID: keySSOAdmin, SecretAccessKey: "sso-admin-secret", SessionToken: "sso-admin-token"}))
+	must(p.AddRefreshToken(scenarioRefreshToken, scenarioClientID, scenarioClientSecret, scenarioSSOToken))
 	client, err := credentials.NewClient(credentials.ClientOptions{Endpoint: credentials.Endpoint{URL: env.STS.URL(), SigningRegion: "us-east-1", Custom: true}})
 	must(err)
 	ar, err := credentials.NewAssumeRole(credentials.AssumeRoleOptions{Source: credentials.Static{Value: credentials.Credentials{AccessKeyID: keyBase, SecretAccessKey: "base-secret"}},
@@ -57,6 +58,22 @@ func ssoCache(key, token, expiresAt string) map[string]string {
 }
 
 const ssoFuture = "2099-01-01T00:00:00Z"
+
+// The registration and refresh token "aws sso login" cached beside scenarioSSOToken.
+const (
+	scenarioRefreshToken = "aorAAAAAGScenarioRefreshToken0123456789abcdefghijklm"
+	scenarioClientID     = "scenario-client-id"
+	scenarioClientSecret = "scenarioClientSecret0123456789abcdefghijklmnop"
+)
+
+// ssoRefreshableCache is the token cache file of the sso-session corp, holding
+// scenarioSSOToken, expired, with refreshToken and a registration valid until registration.
+func ssoRefreshableCache(refreshToken, registration string) map[string]string {
+	sum := sha1.Sum([]byte("corp"))
+	return map[string]string{".aws/sso/cache/" + hex.EncodeToString(sum[:]) + ".json": `{"startUrl": "` + ssoStartURL + `", "region": "us-east-1", "accessToken": "` + scenarioSSOToken +
+		`", "expiresAt": "2020-01-01T00:00:00Z", "clientId": "` + scenarioClientID + `", "clientSecret": "` + scenarioClientSecret +
+		`", "registrationExpiresAt": "` + registration + `", "refreshToken": "` + refreshToken + `"}`}
+}
 
 const ssoSessionCorp = "[sso-session corp]\nsso_start_url = " + ssoStartURL + "\nsso_region = us-east-1\n"
 
@@ -127,5 +144,37 @@ func TestSSOConfigErrors(t *testing.T) {
 				t.Errorf("password shown: %v", err)
 			}
 		})
+	}
+}
+
+func TestExplainShowsTheOIDCEndpointOfAnSSOSessionOnly(t *testing.T) {
+	session := "[profile dev]\nsso_session = corp\nsso_account_id = " + acctA + "\nsso_role_name = Admin\n" + ssoSessionCorp
+	legacy := "[profile dev]\nsso_start_url = " + ssoStartURL + "\nsso_region = us-east-1\nsso_account_id = " + acctA + "\nsso_role_name = Admin\n"
+	const shown = "OIDC endpoint URL (access token refresh) = https://oidc.example.test (from AWS_ENDPOINT_URL_SSO_OIDC)"
+	for _, tc := range []struct {
+		name, config string
+		want         bool
+	}{{"an sso-session is refreshed", session, true}, {"the legacy form is not", legacy, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHome(t, tc.config, "", "AWS_PROFILE", "dev", "AWS_ENDPOINT_URL_SSO_OIDC", "https://oidc.example.test")
+			exp, err := explain(t, h.opts())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := exp.String(); strings.Contains(got, shown) != tc.want {
+				t.Errorf("Explain (want the OIDC endpoint shown: %v):\n%s", tc.want, got)
+			}
+		})
+	}
+	// A bad OIDC endpoint is NewSSO's error, found when the provider is built.
+	for u, want := range map[string]string{
+		"http://oidc.example.test":       `OIDC endpoint URL "http://oidc.example.test" must use https unless its host is loopback (127.0.0.0/8, ::1, localhost): the request carries the refresh token and the client secret`,
+		"https://u:pw@oidc.example.test": `OIDC endpoint URL "https://[redacted]@oidc.example.test" must not contain user information (user:password@)`,
+	} {
+		h := newHome(t, session, "", "AWS_PROFILE", "dev", "AWS_ENDPOINT_URL_SSO_OIDC", u)
+		_, err := explain(t, h.opts())
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "u:pw") {
+			t.Errorf("error:\n%v\nwant it to contain:\n%s", err, want)
+		}
 	}
 }

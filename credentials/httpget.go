@@ -215,7 +215,7 @@ func (e *fetchError) httpStatus() int {
 
 // httpStatusError is an answer with a status other than 2xx. Its text has the status and the
 // server's reason: the code and message of a JSON error document ({"code": …, "message": …}, in
-// either case), else a clipped excerpt of the body with anything that looks like a key or token
+// either case, or OAuth's {"error": …, "error_description": …}), else a clipped excerpt of the body with anything that looks like a key or token
 // hidden.
 type httpStatusError struct {
 	status        int
@@ -226,9 +226,14 @@ type httpStatusError struct {
 // newHTTPStatusError describes an answer of status with body.
 func newHTTPStatusError(status int, body []byte) *httpStatusError {
 	e := &httpStatusError{status: status}
-	var doc struct{ Code, Message string }
-	if json.Unmarshal(body, &doc) == nil && (doc.Code != "" || doc.Message != "") {
-		e.code, e.message = printable(doc.Code, 100), printable(doc.Message, 300)
+	var doc struct {
+		Code, Message string
+		// OAuth's error form (RFC 6749 section 5.2), which IAM Identity Center's OIDC service uses.
+		OAuthError       string `json:"error"`
+		OAuthDescription string `json:"error_description"`
+	}
+	if json.Unmarshal(body, &doc) == nil && (doc.Code != "" || doc.Message != "" || doc.OAuthError != "") {
+		e.code, e.message = printable(cmp.Or(doc.Code, doc.OAuthError), 100), printable(cmp.Or(doc.Message, doc.OAuthDescription), 300)
 		return e
 	}
 	e.excerpt = printable(string(bytes.TrimSpace(body)), 200)

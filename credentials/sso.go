@@ -58,18 +58,24 @@ type SSOOptions struct {
 	// dual-stack host when UseFIPS or UseDualStack is set. It must be https unless its host is
 	// loopback, and carry no user information, query or fragment.
 	Endpoint string
-	// UseFIPS and UseDualStack select the portal's FIPS and dual-stack hosts (AWS_USE_FIPS_ENDPOINT,
-	// AWS_USE_DUALSTACK_ENDPOINT). Optional; ignored when Endpoint is set.
+	// OIDCEndpoint is the URL of IAM Identity Center's OIDC service, whose CreateToken refreshes
+	// the access token of an sso-session (AWS_ENDPOINT_URL_SSO_OIDC). Optional; default
+	// https://oidc.REGION.DNS-SUFFIX, or its FIPS or dual-stack host; the same checks as Endpoint.
+	OIDCEndpoint string
+	// UseFIPS and UseDualStack select the FIPS and dual-stack hosts of the portal and the OIDC
+	// service (AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT). Optional; ignored for an
+	// endpoint that is set.
 	UseFIPS, UseDualStack bool
 	// HTTPClient sends the request; redirects are never followed. Optional; default a client of
 	// its own with http.DefaultTransport's settings.
 	HTTPClient *http.Client
-	// MaxAttempts bounds the requests of one Retrieve (5xx, 429 and network errors are retried
-	// with backoff). Optional; default 3.
+	// MaxAttempts bounds the requests of one call to the portal or the OIDC service (5xx, 429 and
+	// network errors are retried with backoff). Optional; default 3.
 	MaxAttempts int
 	// AttemptTimeout bounds each request. Optional; default 10 s.
 	AttemptTimeout time.Duration
-	// Now returns the current time, to tell an expired access token. Optional; default time.Now.
+	// Now returns the current time, to tell an access token that has expired or is due for a
+	// refresh. Optional; default time.Now.
 	Now func() time.Time
 }
 
@@ -80,6 +86,7 @@ type ssoProvider struct {
 	cacheFile string
 	endpoint  string // the portal's URL, without the path
 	get       *httpGetter
+	refresher ssoRefresher
 }
 
 // NewSSO returns a Provider of IAM Identity Center (SSO) role credentials, as the AWS CLI gets
@@ -87,10 +94,15 @@ type ssoProvider struct {
 // that "aws sso login" cached in ~/.aws/sso/cache, and calls the portal's GetRoleCredentials
 // with it. It does no caching of the role credentials: wrap it in a Cache.
 //
-// When the access token is missing or has expired, or the portal refuses it, the error says
-// which "aws sso login" command signs in again. The token is not refreshed with its refresh
-// token. Errors never contain the access token or the credentials. NewSSO checks opts and reads
-// nothing.
+// For an sso-session (SessionName set), an access token within 15 minutes of its expiry is
+// refreshed as botocore refreshes it: with the refresh token and client registration "aws sso
+// login" cached beside it, by the OIDC service's CreateToken, and the cache file is rewritten
+// for the AWS CLI to share (see ssoRefresher). The legacy form is never refreshed.
+//
+// When the access token is missing or has expired and cannot be refreshed, or the portal
+// refuses it, the error says which "aws sso login" command signs in again. Errors never contain
+// the access token, the refresh token, the client secret or the credentials. NewSSO checks opts
+// and reads nothing.
 func NewSSO(opts SSOOptions) (Provider, error) {
 	p := &ssoProvider{opts: opts}
 	if err := p.init(); err != nil {
@@ -133,16 +145,31 @@ func (p *ssoProvider) init() error {
 	}
 	p.cacheFile = filepath.Join(o.CacheDir, ssoCacheKey(o.StartURL, o.SessionName)+".json")
 	var err error
-	if o.Endpoint != "" {
-		p.endpoint, err = ssoCustomEndpoint(o.Endpoint)
-	} else {
-		p.endpoint, err = ssoPortalURL(o.Region, o.UseFIPS, o.UseDualStack)
-	}
-	if err != nil {
+	if p.endpoint, err = ssoEndpoint(o.Endpoint, ssoPortal, o); err != nil {
 		return err
 	}
 	p.get = newHTTPGetter("the IAM Identity Center portal at "+p.endpoint, o.HTTPClient, cmp.Or(o.MaxAttempts, 3), cmp.Or(o.AttemptTimeout, 10*time.Second))
+	if o.SessionName != "" {
+		return p.refresher.init(p)
+	}
 	return nil
+}
+
+// ssoService is an IAM Identity Center service the provider calls: its host's first labels,
+// plain and FIPS, and what its requests carry (for the error that refuses plain http).
+type ssoService struct{ name, host, fipsHost, carries string }
+
+var (
+	ssoPortal = ssoService{"portal", "portal.sso", "portal.sso-fips", "the access token"}
+	ssoOIDC   = ssoService{"OIDC", "oidc", "oidc-fips", "the refresh token and the client secret"}
+)
+
+// ssoEndpoint is the URL of svc: custom, checked, when set, else the region's host.
+func ssoEndpoint(custom string, svc ssoService, o *SSOOptions) (string, error) {
+	if custom != "" {
+		return ssoCustomEndpoint(custom, svc)
+	}
+	return ssoServiceURL(o.Region, o.UseFIPS, o.UseDualStack, svc)
 }
 
 // ssoCacheKey is the name (without .json) of the token cache file the AWS CLI writes: the SHA-1
@@ -152,31 +179,37 @@ func ssoCacheKey(startURL, sessionName string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// ssoPortalURL is https://portal.sso[-fips].REGION.SUFFIX. The suffix is not kept here: STS's
-// endpoint rules (the SDK's generated resolver) give sts[-fips].REGION.SUFFIX for the same region
-// and flags, with the partition's DNS suffix (or dual-stack suffix), and the portal's endpoint
-// rules use the same suffixes with the same FIPS naming, GovCloud included.
-func ssoPortalURL(region string, fips, dualStack bool) (string, error) {
+// ssoServiceURL is https://HOST.REGION.SUFFIX for svc (portal.sso[-fips], oidc[-fips]). The
+// suffix is not kept here: STS's endpoint rules (the SDK's generated resolver) give
+// sts[-fips].REGION.SUFFIX for the same region and flags, with the partition's DNS suffix (or
+// dual-stack suffix), and the portal's and the OIDC service's endpoint rules use the same
+// suffixes with the same FIPS naming, GovCloud included (no -fips without dual-stack there).
+func ssoServiceURL(region string, fips, dualStack bool, svc ssoService) (string, error) {
 	global := false
 	ep, err := stsRules.ResolveEndpoint(context.Background(), sts.EndpointParameters{
 		Region: &region, UseFIPS: &fips, UseDualStack: &dualStack, UseGlobalEndpoint: &global})
 	if err != nil {
-		return "", fmt.Errorf("no IAM Identity Center portal endpoint for region %q: %w", region, err)
+		return "", fmt.Errorf("no IAM Identity Center %s endpoint for region %q: %w", svc.name, region, err)
 	}
 	host := ep.URI.Hostname()
-	for _, prefix := range []string{"sts.", "sts-fips."} {
-		if rest, ok := strings.CutPrefix(host, prefix); ok && strings.HasPrefix(rest, region+".") {
-			return "https://portal." + strings.Replace(prefix, "sts", "sso", 1) + rest, nil
-		}
+	if rest, ok := strings.CutPrefix(host, "sts."); ok && strings.HasPrefix(rest, region+".") {
+		return "https://" + svc.host + "." + rest, nil
 	}
-	return "", fmt.Errorf("no IAM Identity Center portal endpoint for region %q (STS's rules give the host %s, which is not sts.%s.SUFFIX): set the portal's endpoint URL", region, host, region)
+	if rest, ok := strings.CutPrefix(host, "sts-fips."); ok && strings.HasPrefix(rest, region+".") {
+		return "https://" + svc.fipsHost + "." + rest, nil
+	}
+	return "", fmt.Errorf("no IAM Identity Center %s endpoint for region %q (STS's rules give the host %s, which is not sts.%s.SUFFIX): set the %s's endpoint URL", svc.name, region, host, region, svc.name)
 }
 
-// ssoCustomEndpoint checks a configured portal URL: https unless loopback, a host, no user
+// ssoCustomEndpoint checks a configured URL of svc: https unless loopback, a host, no user
 // information, query or fragment. It returns the URL without a trailing slash.
-func ssoCustomEndpoint(raw string) (string, error) {
+func ssoCustomEndpoint(raw string, svc ssoService) (string, error) {
+	what := "endpoint URL"
+	if svc != ssoPortal {
+		what = svc.name + " " + what
+	}
 	bad := func(reason string) (string, error) {
-		return "", fmt.Errorf("endpoint URL %q %s", redact.Clip(redact.URLUserinfo(raw), 200), reason)
+		return "", fmt.Errorf("%s %q %s", what, redact.Clip(redact.URLUserinfo(raw), 200), reason)
 	}
 	u, err := url.Parse(raw)
 	switch {
@@ -191,7 +224,7 @@ func ssoCustomEndpoint(raw string) (string, error) {
 	case u.RawQuery != "" || u.ForceQuery || strings.Contains(raw, "#"):
 		return bad("must not contain a query or a fragment")
 	case u.Scheme == "http" && !isLoopbackHost(u.Hostname()):
-		return bad("must use https unless its host is loopback (127.0.0.0/8, ::1, localhost): the request carries the access token")
+		return bad("must use https unless its host is loopback (127.0.0.0/8, ::1, localhost): the request carries " + svc.carries)
 	}
 	return strings.TrimSuffix(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
 }
@@ -286,29 +319,52 @@ func (p *ssoProvider) portalError(err error) error {
 	return err
 }
 
-// token reads the access token from the cache file and checks that it has not expired.
+// token returns the access token to call the portal with: the cached one, refreshed first when
+// it is an sso-session's and within the refresh window (see ssoRefresher).
 func (p *ssoProvider) token(ctx context.Context) (string, error) {
+	t, err := p.readToken(ctx)
+	if err != nil {
+		return "", err
+	}
+	now := p.opts.Now()
+	if p.opts.SessionName != "" && t.expiresAt.Sub(now) < ssoRefreshWindow {
+		return p.refresher.token(ctx, p, t, now)
+	}
+	if !now.Before(t.expiresAt) {
+		return "", p.expired(t)
+	}
+	return t.accessToken, nil
+}
+
+// expired is the error of an access token t that has expired and was not refreshed.
+func (p *ssoProvider) expired(t ssoToken) error {
+	return MarkNonRecoverable(fmt.Errorf("%s; %s", p.expiredText(t), p.login()))
+}
+
+func (p *ssoProvider) expiredText(t ssoToken) string {
+	return fmt.Sprintf("the access token in %s expired at %s", p.cacheFile, t.expiresAt.UTC().Format(time.RFC3339))
+}
+
+// readToken reads and decodes the token cache file.
+func (p *ssoProvider) readToken(ctx context.Context) (ssoToken, error) {
 	path := p.cacheFile
 	b, err := ssoTokenFiles.Read(ctx, path)
 	var notRegular *readfile.NotRegularError
 	switch {
 	case errors.As(err, &notRegular):
-		return "", MarkNonRecoverable(fmt.Errorf("the access token cache %w; %s", err, p.login()))
+		return ssoToken{}, MarkNonRecoverable(fmt.Errorf("the access token cache %w; %s", err, p.login()))
 	case errors.Is(err, fs.ErrNotExist):
-		return "", MarkNonRecoverable(fmt.Errorf("no access token is cached (%s does not exist): you have not signed in, or signed in for another start URL or session; %s", path, p.login()))
+		return ssoToken{}, MarkNonRecoverable(fmt.Errorf("no access token is cached (%s does not exist): you have not signed in, or signed in for another start URL or session; %s", path, p.login()))
 	case err != nil:
-		return "", fmt.Errorf("cannot read the access token cache %s: %w", path, pathErrReason(err))
+		return ssoToken{}, fmt.Errorf("cannot read the access token cache %s: %w", path, pathErrReason(err))
 	case len(b) > maxSSOTokenFile:
-		return "", MarkNonRecoverable(fmt.Errorf("the access token cache %s is larger than %d KiB: it is not a file the AWS CLI wrote; %s", path, maxSSOTokenFile>>10, p.login()))
+		return ssoToken{}, MarkNonRecoverable(fmt.Errorf("the access token cache %s is larger than %d KiB: it is not a file the AWS CLI wrote; %s", path, maxSSOTokenFile>>10, p.login()))
 	}
 	t, err := decodeSSOToken(b)
 	if err != nil {
-		return "", MarkNonRecoverable(fmt.Errorf("the access token cache %s %v; %s", path, err, p.login()))
+		return ssoToken{}, MarkNonRecoverable(fmt.Errorf("the access token cache %s %v; %s", path, err, p.login()))
 	}
-	if now := p.opts.Now(); !now.Before(t.expiresAt) {
-		return "", MarkNonRecoverable(fmt.Errorf("the access token in %s expired at %s; %s", path, t.expiresAt.UTC().Format(time.RFC3339), p.login()))
-	}
-	return t.accessToken, nil
+	return t, nil
 }
 
 // pathErrReason drops the path from an *fs.PathError (the caller names the file already).
@@ -320,21 +376,34 @@ func pathErrReason(err error) error {
 	return err
 }
 
-// ssoToken is what the provider uses of a token cache file.
+// ssoToken is what the provider uses of a token cache file. The last five fields, optional, are
+// what a refresh needs (see ssoRefresher). It holds secrets: it never goes in an error, and
+// prints as a placeholder.
 type ssoToken struct {
 	accessToken string
 	expiresAt   time.Time
+
+	startURL, refreshToken, clientID, clientSecret, registrationExpiresAt string
 }
+
+func (ssoToken) String() string   { return "ssoToken{[redacted]}" }
+func (ssoToken) GoString() string { return "ssoToken{[redacted]}" }
 
 // decodeSSOToken parses a token cache file as the AWS CLI writes it:
 //
-//	{"startUrl": …, "region": …, "accessToken": …, "expiresAt": "2026-01-02T03:04:05Z", …}
+//	{"startUrl": …, "region": …, "accessToken": …, "expiresAt": "2026-01-02T03:04:05Z",
+//	 "clientId": …, "clientSecret": …, "registrationExpiresAt": …, "refreshToken": …}
 //
 // Its errors complete "the access token cache FILE …" and never quote the file.
 func decodeSSOToken(b []byte) (ssoToken, error) {
 	var doc struct {
-		AccessToken *string `json:"accessToken"`
-		ExpiresAt   *string `json:"expiresAt"`
+		AccessToken           *string `json:"accessToken"`
+		ExpiresAt             *string `json:"expiresAt"`
+		StartURL              string  `json:"startUrl"`
+		RefreshToken          string  `json:"refreshToken"`
+		ClientID              string  `json:"clientId"`
+		ClientSecret          string  `json:"clientSecret"`
+		RegistrationExpiresAt string  `json:"registrationExpiresAt"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&doc); err != nil {
@@ -354,14 +423,20 @@ func decodeSSOToken(b []byte) (ssoToken, error) {
 		return ssoToken{}, fmt.Errorf("has no %s", strings.Join(missing, " or "))
 	}
 	tok := *doc.AccessToken
-	if strings.ContainsFunc(tok, func(r rune) bool { return r <= ' ' || r == 0x7f || r > '~' }) {
+	if !headerSafe(tok) {
 		return ssoToken{}, errors.New("holds an accessToken with a character an HTTP header cannot carry (white space, a control character or non-ASCII)")
 	}
 	exp, ok := parseSSOTime(*doc.ExpiresAt)
 	if !ok {
 		return ssoToken{}, fmt.Errorf("has an expiresAt that is not a time with a zone, such as 2026-01-02T03:04:05Z: %q", printable(*doc.ExpiresAt, 40))
 	}
-	return ssoToken{accessToken: tok, expiresAt: exp}, nil
+	return ssoToken{accessToken: tok, expiresAt: exp, startURL: doc.StartURL, refreshToken: doc.RefreshToken,
+		clientID: doc.ClientID, clientSecret: doc.ClientSecret, registrationExpiresAt: doc.RegistrationExpiresAt}, nil
+}
+
+// headerSafe reports whether an HTTP header can carry tok as it is: printable ASCII, no space.
+func headerSafe(tok string) bool {
+	return !strings.ContainsFunc(tok, func(r rune) bool { return r <= ' ' || r == 0x7f || r > '~' })
 }
 
 // ssoTimeLayouts are the forms of expiresAt tools write: RFC 3339 (the AWS CLI v2 and botocore),

@@ -379,7 +379,7 @@ func TestSSOPortalHostsAreBotocores(t *testing.T) {
 	}
 	for region, hosts := range want {
 		for i, flags := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
-			got, err := ssoPortalURL(region, flags[0], flags[1])
+			got, err := ssoServiceURL(region, flags[0], flags[1], ssoPortal)
 			if got != hosts[i] || (err != nil) != (hosts[i] == "") {
 				t.Errorf("%s FIPS %v dual-stack %v: %q, %v; botocore: %q", region, flags[0], flags[1], got, err, hosts[i])
 			}

@@ -57,6 +57,9 @@ def _forwarder(sts, urls, sso=None, sso_urls=None):
             # The IAM Identity Center portal's GetRoleCredentials goes to the fake portal.
             sso_urls.append(urllib.parse.urlunsplit((parsed.scheme, parsed.netloc, parsed.path, "", "")))
             target = urllib.parse.urlsplit(sso)
+        elif sso and parsed.path == "/token":
+            # SSO OIDC CreateToken (the access token's refresh): the fake portal serves it too.
+            target = urllib.parse.urlsplit(sso)
         else:
             urls.append(request.url)
         # Whatever host botocore chose, the request goes to the fake on 127.0.0.1.

@@ -5,6 +5,13 @@
 // (else 400 InvalidRequestException), and that the token's user may use the role (else 403
 // ForbiddenException). FailNext injects the failures real portals and proxies produce: 500s,
 // 429s, an HTML page, an answer without fields. Calls are recorded without the token.
+//
+// The same server is IAM Identity Center's OIDC service for the refresh of an access token:
+// CreateToken (POST /token, a JSON body with grantType "refresh_token", clientId, clientSecret
+// and refreshToken) checks the client registration (else 401 invalid_client) and the refresh
+// token (else 400 invalid_grant, as for a revoked one), and issues a new access token, valid for
+// Options.TokenLifetime with the grants of the session, and a new refresh token. FailNext's
+// faults apply to whichever request comes next. TokenCalls records these calls, without secrets.
 package fakesso
 
 import (
@@ -24,6 +31,9 @@ type Options struct {
 	// Now is the server's clock, for token expiry and the credentials' expiration. Optional;
 	// default time.Now.
 	Now func() time.Time
+	// TokenLifetime is the expiresIn of the access tokens CreateToken issues. Optional; default
+	// one hour.
+	TokenLifetime time.Duration
 }
 
 // RoleCredentials are the credentials GetRoleCredentials returns for one role.
@@ -59,6 +69,21 @@ type Call struct {
 	Status int
 }
 
+// TokenCall is one CreateToken request the server received. It never holds a secret.
+type TokenCall struct {
+	// Host is the request's Host header: the OIDC host the client chose.
+	Host      string
+	GrantType string
+	// ClientOK and RefreshTokenOK report whether the client registration and the refresh token
+	// were known (and not revoked).
+	ClientOK, RefreshTokenOK bool
+	// Status is the HTTP status answered.
+	Status int
+}
+
+// Issued is an access token and the refresh token CreateToken issued with it.
+type Issued struct{ AccessToken, RefreshToken string }
+
 type grant struct{ account, role string }
 
 type token struct {
@@ -66,22 +91,36 @@ type token struct {
 	grants  map[grant]*RoleCredentials // nil value: fresh random credentials on each call
 }
 
+// refresh is what a refresh token refreshes: the session (its grants) of a client.
+type refresh struct {
+	clientID string
+	grants   map[grant]*RoleCredentials
+}
+
 // Server is a running fake portal. Its methods are safe for concurrent use.
 type Server struct {
-	srv *httptest.Server
-	now func() time.Time
+	srv      *httptest.Server
+	now      func() time.Time
+	lifetime time.Duration
 
-	mu     sync.Mutex
-	tokens map[string]*token
-	faults []Fault
-	calls  []Call
+	mu         sync.Mutex
+	tokens     map[string]*token
+	clients    map[string]string // client ID → secret
+	refreshes  map[string]*refresh
+	faults     []Fault
+	calls      []Call
+	tokenCalls []TokenCall
+	issued     []Issued
 }
 
 // New starts a server on 127.0.0.1. Call Close when done.
 func New(opts Options) *Server {
-	s := &Server{now: opts.Now, tokens: map[string]*token{}}
+	s := &Server{now: opts.Now, lifetime: opts.TokenLifetime, tokens: map[string]*token{}, clients: map[string]string{}, refreshes: map[string]*refresh{}}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.lifetime <= 0 {
+		s.lifetime = time.Hour
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	return s
@@ -117,6 +156,43 @@ func (s *Server) Grant(accessToken, accountID, roleName string, creds *RoleCrede
 	return nil
 }
 
+// AddRefreshToken registers the client clientID (with clientSecret, as "aws sso login" does) and
+// makes refreshToken refresh the session of accessToken (added with AddToken): the access tokens
+// it issues may use the same roles.
+func (s *Server) AddRefreshToken(refreshToken, clientID, clientSecret, accessToken string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.tokens[accessToken]
+	if t == nil {
+		return fmt.Errorf("fakesso: AddRefreshToken for a token that was not added")
+	}
+	s.clients[clientID] = clientSecret
+	s.refreshes[refreshToken] = &refresh{clientID: clientID, grants: t.grants}
+	return nil
+}
+
+// RevokeRefreshToken makes CreateToken refuse refreshToken with invalid_grant. A refresh token
+// CreateToken replaced with a new one stays valid until revoked.
+func (s *Server) RevokeRefreshToken(refreshToken string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.refreshes, refreshToken)
+}
+
+// TokenCalls returns the CreateToken calls received so far.
+func (s *Server) TokenCalls() []TokenCall {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]TokenCall(nil), s.tokenCalls...)
+}
+
+// Issued returns the tokens CreateToken issued so far, in order.
+func (s *Server) Issued() []Issued {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Issued(nil), s.issued...)
+}
+
 // FailNext makes the next len(faults) calls answer with these faults, in order.
 func (s *Server) FailNext(faults ...Fault) {
 	s.mu.Lock()
@@ -139,6 +215,10 @@ func (s *Server) ResetCalls() {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/token" {
+		s.serveCreateToken(w, r)
+		return
+	}
 	q := r.URL.Query()
 	call := Call{AccountID: q.Get("account_id"), RoleName: q.Get("role_name")}
 	status, body := s.answer(w.Header(), r, &call)
@@ -157,9 +237,7 @@ func (s *Server) answer(h http.Header, r *http.Request, call *Call) (int, []byte
 	tok := s.tokens[r.Header.Get("x-amz-sso_bearer_token")]
 	call.TokenOK = tok != nil && s.now().Before(tok.expires)
 	if len(s.faults) > 0 {
-		f := s.faults[0]
-		s.faults = s.faults[1:]
-		return fault(h, f, s.now())
+		return s.fault(h, false)
 	}
 	switch {
 	case r.Method != http.MethodGet || r.URL.Path != "/federation/credentials":
@@ -199,7 +277,17 @@ func apiError(h http.Header, status int, code, message string) (int, []byte) {
 	return status, b
 }
 
-func fault(h http.Header, f Fault, now time.Time) (int, []byte) {
+// fault answers with the first fault FailNext queued, in the form of GetRoleCredentials or of
+// CreateToken (oidc).
+func (s *Server) fault(h http.Header, oidc bool) (int, []byte) {
+	f := s.faults[0]
+	s.faults = s.faults[1:]
+	switch {
+	case oidc && f == ServerError:
+		return oidcError(h, http.StatusInternalServerError, "InternalServerException", "server_error", "Internal error")
+	case oidc && f == MissingFields:
+		return ok200(h, map[string]any{"tokenType": "Bearer", "refreshToken": "aorMissingFields"})
+	}
 	switch f {
 	case ServerError:
 		return apiError(h, http.StatusInternalServerError, "InternalServerException", "Internal error")
@@ -214,7 +302,60 @@ func fault(h http.Header, f Fault, now time.Time) (int, []byte) {
 		h.Set("Content-Type", "text/html")
 		return http.StatusOK, []byte("<html>sign in</html>")
 	}
-	return apiError(h, http.StatusInternalServerError, "InternalServerException", fmt.Sprintf("unknown fault %d at %s", f, now.Format(time.RFC3339)))
+	return apiError(h, http.StatusInternalServerError, "InternalServerException", fmt.Sprintf("unknown fault %d at %s", f, s.now().Format(time.RFC3339)))
+}
+
+// serveCreateToken is the OIDC service's CreateToken for the refresh_token grant.
+func (s *Server) serveCreateToken(w http.ResponseWriter, r *http.Request) {
+	var in struct{ GrantType, ClientID, ClientSecret, RefreshToken string }
+	decodeErr := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&in)
+	call := TokenCall{Host: r.Host, GrantType: in.GrantType}
+	status, body := s.createToken(w.Header(), r, in.ClientID, in.ClientSecret, in.RefreshToken, in.GrantType, decodeErr, &call)
+	call.Status = status
+	s.mu.Lock()
+	s.tokenCalls = append(s.tokenCalls, call)
+	s.mu.Unlock()
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func (s *Server) createToken(h http.Header, r *http.Request, clientID, clientSecret, refreshToken, grantType string, decodeErr error, call *TokenCall) (int, []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	secret, known := s.clients[clientID]
+	call.ClientOK = known && secret == clientSecret
+	ref := s.refreshes[refreshToken]
+	call.RefreshTokenOK = ref != nil && ref.clientID == clientID
+	if len(s.faults) > 0 {
+		return s.fault(h, true)
+	}
+	switch {
+	case r.Method != http.MethodPost:
+		return oidcError(h, http.StatusNotFound, "ResourceNotFoundException", "invalid_request", "no such operation")
+	case !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") || decodeErr != nil:
+		return oidcError(h, http.StatusBadRequest, "InvalidRequestException", "invalid_request", "the body is not a JSON document")
+	case grantType != "refresh_token":
+		return oidcError(h, http.StatusBadRequest, "UnsupportedGrantTypeException", "unsupported_grant_type", "Unsupported grant type")
+	case !call.ClientOK:
+		return oidcError(h, http.StatusUnauthorized, "InvalidClientException", "invalid_client", "Invalid client")
+	case !call.RefreshTokenOK:
+		return oidcError(h, http.StatusBadRequest, "InvalidGrantException", "invalid_grant", "Invalid refresh token provided")
+	}
+	issued := Issued{AccessToken: "aoa" + randomHex(32), RefreshToken: "aor" + randomHex(32)}
+	s.issued = append(s.issued, issued)
+	s.tokens[issued.AccessToken] = &token{expires: s.now().Add(s.lifetime), grants: ref.grants}
+	s.refreshes[issued.RefreshToken] = ref
+	return ok200(h, map[string]any{"accessToken": issued.AccessToken, "tokenType": "Bearer",
+		"expiresIn": int64(s.lifetime / time.Second), "refreshToken": issued.RefreshToken})
+}
+
+// oidcError is the OIDC service's error form: the exception in x-amzn-ErrorType, OAuth's error
+// document in the body.
+func oidcError(h http.Header, status int, exception, code, description string) (int, []byte) {
+	h.Set("Content-Type", "application/json")
+	h.Set("x-amzn-ErrorType", exception)
+	b, _ := json.Marshal(map[string]string{"error": code, "error_description": description})
+	return status, b
 }
 
 func randomHex(n int) string {

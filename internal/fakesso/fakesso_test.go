@@ -166,3 +166,76 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+func createToken(t *testing.T, s *Server, body string) (int, http.Header, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, s.URL()+"/token", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var doc map[string]any
+	b, _ := io.ReadAll(resp.Body)
+	_ = json.Unmarshal(b, &doc)
+	return resp.StatusCode, resp.Header, doc
+}
+
+func TestCreateTokenRefreshesTheSessionAndRefusesWhatRealOIDCRefuses(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	s := start(t, now)
+	if err := s.AddRefreshToken("aorRefresh", "client-1", "client-secret", tok); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddRefreshToken("aorOther", "client-1", "client-secret", "unknown"); err == nil {
+		t.Error("a refresh token for an unknown access token was added")
+	}
+	body := func(grant, id, secret, refresh string) string {
+		b, _ := json.Marshal(map[string]string{"grantType": grant, "clientId": id, "clientSecret": secret, "refreshToken": refresh})
+		return string(b)
+	}
+	for _, tc := range []struct {
+		name, body       string
+		status           int
+		errType, errCode string
+	}{
+		{"a wrong client secret is invalid_client", body("refresh_token", "client-1", "wrong", "aorRefresh"), 401, "InvalidClientException", "invalid_client"},
+		{"an unknown refresh token is invalid_grant", body("refresh_token", "client-1", "client-secret", "aorNope"), 400, "InvalidGrantException", "invalid_grant"},
+		{"another grant type is refused", body("authorization_code", "client-1", "client-secret", "aorRefresh"), 400, "UnsupportedGrantTypeException", "unsupported_grant_type"},
+		{"a body that is not JSON is refused", "grantType=refresh_token", 400, "InvalidRequestException", "invalid_request"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, h, doc := createToken(t, s, tc.body)
+			if status != tc.status || h.Get("x-amzn-ErrorType") != tc.errType || doc["error"] != tc.errCode {
+				t.Errorf("%d %s %v", status, h.Get("x-amzn-ErrorType"), doc)
+			}
+		})
+	}
+	status, _, doc := createToken(t, s, body("refresh_token", "client-1", "client-secret", "aorRefresh"))
+	issued := s.Issued()
+	if status != 200 || len(issued) != 1 || doc["accessToken"] != issued[0].AccessToken || doc["refreshToken"] != issued[0].RefreshToken || doc["expiresIn"] != 3600.0 {
+		t.Fatalf("%d %v %v", status, doc, issued)
+	}
+	if code, _, _ := get(t, s, issued[0].AccessToken, "account_id=111111111111&role_name=Admin"); code != 200 {
+		t.Errorf("the refreshed token may not use the session's role: %d", code)
+	}
+	s.RevokeRefreshToken(issued[0].RefreshToken)
+	if status, _, doc := createToken(t, s, body("refresh_token", "client-1", "client-secret", issued[0].RefreshToken)); status != 400 || doc["error"] != "invalid_grant" {
+		t.Errorf("a revoked refresh token: %d %v", status, doc)
+	}
+	s.FailNext(ServerError, MissingFields)
+	if status, _, doc := createToken(t, s, body("refresh_token", "client-1", "client-secret", "aorRefresh")); status != 500 || doc["error"] != "server_error" {
+		t.Errorf("ServerError: %d %v", status, doc)
+	}
+	if status, _, doc := createToken(t, s, body("refresh_token", "client-1", "client-secret", "aorRefresh")); status != 200 || doc["accessToken"] != nil || doc["expiresIn"] != nil {
+		t.Errorf("MissingFields: %d %v", status, doc)
+	}
+	calls := s.TokenCalls()
+	if len(calls) != 8 || calls[0].ClientOK || !calls[0].RefreshTokenOK || !calls[4].ClientOK || !calls[4].RefreshTokenOK || calls[4].Status != 200 || calls[4].GrantType != "refresh_token" || !strings.HasPrefix(calls[4].Host, "127.0.0.1:") {
+		t.Errorf("calls %+v", calls)
+	}
+	if len(s.Calls()) != 1 {
+		t.Errorf("portal calls %+v", s.Calls())
+	}
+}
