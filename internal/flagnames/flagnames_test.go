@@ -24,7 +24,7 @@ func options(t *testing.T, env map[string]string) chain.Options {
 	if err := os.WriteFile(config, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	vars := map[string]string{"HOME": dir, "AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials")}
+	vars := map[string]string{"HOME": dir, "AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"), "AWS_EC2_METADATA_DISABLED": "true"}
 	for k, v := range env {
 		vars[k] = v
 	}
