@@ -446,3 +446,25 @@ func TestCrossExecServerGivesAChainChildItsCredentials(t *testing.T) {
 	}
 	noSecrets(t, r.stdout+r.stderr, issued.SecretAccessKey, issued.SessionToken, strings.TrimSpace(readString(t, e.TokenFile)))
 }
+
+// Long-term keys (a profile with aws_access_key_id) are served with an empty Token, which
+// botocore and aws-sdk-go-v2 take as no session token, and an Expiration an hour ahead.
+func TestCrossContainerClientGetsLongTermKeysFromServe(t *testing.T) {
+	leakcheck.Check(t)
+	tokenFile := filepath.Join(t.TempDir(), "serve-token")
+	s := startServe(t, home(t), "serve", "--profile", "static", "--listen", "127.0.0.1:0", "--write-token-file", tokenFile)
+	before := time.Now().Truncate(time.Second)
+	c, err := containerClient(t, nil, envFullURI+"="+s.url, envTokenFile+"="+tokenFile).Retrieve(retrieveCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.AccessKeyID != staticKeyID || c.SecretAccessKey != staticSecret || c.SessionToken != "" || c.AccountID != "" || c.Source != credentials.SourceContainer {
+		t.Errorf("got %v, account %q; want the static profile's keys without a session token", c, c.AccountID)
+	}
+	if d := c.Expires.Sub(before); d < staticLifetime || d > staticLifetime+time.Minute {
+		t.Errorf("expires %v, %v after the request; serve gives long-term keys %v", c.Expires, d, staticLifetime)
+	}
+	token := readString(t, tokenFile)
+	r := s.stop()
+	noSecrets(t, r.stderr, token)
+}
