@@ -26,7 +26,8 @@ import (
 // processWorld sets the process environment (which credential_process commands inherit) to a
 // home whose config has a profile wi that uses e's web identity, a profile viairsa whose
 // credential_process is irsa credential-process --profile wi, and a profile broken whose
-// credential_process names a profile that does not exist. It returns irsa's path.
+// credential_process names a profile that does not exist, and a profile static with
+// staticKeyID and staticSecret. It returns irsa's path.
 func processWorld(t *testing.T, e *fakests.Env, set ...string) string {
 	t.Helper()
 	bin := irsaBinary(t)
@@ -42,7 +43,11 @@ credential_process = %s credential-process --profile wi
 
 [profile broken]
 credential_process = %s credential-process --profile does-not-exist
-`, e.RoleARN, e.TokenFile, e.Region, bin, bin)
+
+[profile static]
+aws_access_key_id = %s
+aws_secret_access_key = %s
+`, e.RoleARN, e.TokenFile, e.Region, bin, bin, staticKeyID, staticSecret)
 	if err := os.WriteFile(config, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -176,4 +181,22 @@ func TestCrossProcessKeepsTheAccountIDOfAContainerSource(t *testing.T) {
 		t.Errorf("through irsa credential-process: %v, account %q\nfrom the agent: %v, account %q", c, c.AccountID, want, want.AccountID)
 	}
 	noSecrets(t, stderr.String(), agentSecret, agentSession, readString(t, agentToken))
+}
+
+// Long-term keys: irsa prints no SessionToken and no Expiration, and NewProcess reads
+// credentials that never expire.
+func TestCrossProcessGetsLongTermKeysFromIrsa(t *testing.T) {
+	leakcheck.Check(t)
+	e := fakests.StartEnv(t, fakests.EnvOptions{})
+	bin := processWorld(t, e)
+	var stderr bytes.Buffer
+	p, err := credentials.NewProcess(credentials.ProcessOptions{Command: bin + " credential-process --profile static", Stderr: &stderr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := p.Retrieve(retrieveCtx(t))
+	want := credentials.Credentials{AccessKeyID: staticKeyID, SecretAccessKey: staticSecret, Source: credentials.SourceProcess}
+	if err != nil || c != want || stderr.Len() != 0 {
+		t.Errorf("got %v, %v, stderr %q; want %v, never expiring", c, err, stderr.String(), want)
+	}
 }
