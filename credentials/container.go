@@ -84,7 +84,7 @@ type container struct {
 //     request: a token file must not end with a newline (botocore and the SDKs refuse that too).
 //
 // Retrieve makes a GET request and reads a JSON document: AccessKeyId, SecretAccessKey, Token,
-// Expiration (all required) and AccountId. An error document ({"code": …, "message": …}) becomes
+// Expiration (all required; an empty Token is long-term keys) and AccountId. An error document ({"code": …, "message": …}) becomes
 // the error's text. A network error, a timeout, 5xx or 429 is tried again: at most 3 attempts of
 // at most 2 s each (botocore's numbers), with a random backoff of up to 1 s, then 2 s, between
 // them; other answers are not retried. Credentials that have already expired are an error.

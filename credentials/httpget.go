@@ -281,7 +281,7 @@ func (e *httpStatusError) Retryable() bool {
 type jsonCredentials struct {
 	AccessKeyID     string `json:"AccessKeyId"`
 	SecretAccessKey string
-	Token           string
+	Token           *string // nil when absent or null; "" is a document of long-term keys
 	Expiration      string
 	AccountID       string `json:"AccountId"`
 	Code            string
@@ -289,7 +289,9 @@ type jsonCredentials struct {
 }
 
 // decodeJSONCredentials parses body, a JSON credentials document from what, into credentials of
-// source. The keys are required, and so are the session token and the expiration when temporary. An
+// source. The keys are required, and so are the Token field and the expiration when temporary: an
+// empty Token is long-term keys, no session token, as botocore (which requires the field) and
+// aws-sdk-go-v2 take it, and as irsa serve answers for them. An
 // incomplete or malformed document is a non-recoverable error that names the missing fields and
 // never quotes the document. An error document ({"code": …, "message": …}) is a recoverable error
 // that quotes them, clipped, with secrets (those given, and what looks like one) hidden.
@@ -303,7 +305,11 @@ func decodeJSONCredentials(what string, body []byte, source string, temporary bo
 	if _, err := dec.Token(); err != io.EOF {
 		return Credentials{}, MarkNonRecoverable(fmt.Errorf("%s answered with more than one JSON value (something follows the document, after byte %d)", what, end))
 	}
-	for _, own := range []string{doc.SecretAccessKey, doc.Token} {
+	token := ""
+	if doc.Token != nil {
+		token = *doc.Token
+	}
+	for _, own := range []string{doc.SecretAccessKey, token} {
 		if len(own) >= 8 { // shorter: not a real secret, and hiding it would garble the text
 			secrets = append(secrets, own)
 		}
@@ -313,15 +319,18 @@ func decodeJSONCredentials(what string, body []byte, source string, temporary bo
 		return Credentials{}, fmt.Errorf("%s answered with an error: %s: %s", what, shown(doc.Code, 100), shown(doc.Message, 300))
 	}
 	var missing []string
-	for _, f := range []struct{ name, v string }{{"AccessKeyId", doc.AccessKeyID}, {"SecretAccessKey", doc.SecretAccessKey}, {"Token", doc.Token}, {"Expiration", doc.Expiration}} {
-		if f.v == "" && (f.name != "Expiration" || temporary) && (f.name != "Token" || temporary) {
+	for _, f := range []struct {
+		name             string
+		absent, required bool
+	}{{"AccessKeyId", doc.AccessKeyID == "", true}, {"SecretAccessKey", doc.SecretAccessKey == "", true}, {"Token", doc.Token == nil, temporary}, {"Expiration", doc.Expiration == "", temporary}} {
+		if f.absent && f.required {
 			missing = append(missing, f.name)
 		}
 	}
 	if len(missing) > 0 {
 		return Credentials{}, MarkNonRecoverable(fmt.Errorf("%s answered without %s", what, strings.Join(missing, ", ")))
 	}
-	c := Credentials{AccessKeyID: doc.AccessKeyID, SecretAccessKey: doc.SecretAccessKey, SessionToken: doc.Token, Source: source, AccountID: doc.AccountID}
+	c := Credentials{AccessKeyID: doc.AccessKeyID, SecretAccessKey: doc.SecretAccessKey, SessionToken: token, Source: source, AccountID: doc.AccountID}
 	if doc.Expiration != "" {
 		t, err := time.Parse(time.RFC3339, doc.Expiration)
 		if err != nil {

@@ -464,6 +464,10 @@ func TestDecodeJSONCredentials(t *testing.T) {
 	if err != nil || c.AccessKeyID != "AKIAEXAMPLE000000001" || c.SessionToken != "" || !c.Expires.Equal(want.Expires) || c.Expires.Location() != time.UTC {
 		t.Errorf("keys in lower case, no token, an offset: %v, %v", c, err)
 	}
+	c, err = decodeJSONCredentials("the endpoint", []byte(fullDoc("", "Token", "")), SourceStatic, true)
+	if err != nil || c.SessionToken != "" || !c.Expires.Equal(want.Expires) {
+		t.Errorf("an empty Token (long-term keys, as irsa serve answers for them; botocore and aws-sdk-go-v2 take it): %v, %v", c, err)
+	}
 	c, err = decodeJSONCredentials("the endpoint", []byte(`{"AccessKeyId": "AKIAEXAMPLE000000001", "SecretAccessKey": "s"}`), SourceStatic, false)
 	if err != nil || c.CanExpire() {
 		t.Errorf("long-term keys when not temporary: %v, %v", c, err)
@@ -481,6 +485,7 @@ func TestDecodeJSONCredentialsRefusesBadDocuments(t *testing.T) {
 		{name: "no AccessKeyId", body: fullDoc("AccessKeyId"), temporary: true, want: "the endpoint answered without AccessKeyId"},
 		{name: "no SecretAccessKey", body: fullDoc("SecretAccessKey"), temporary: true, want: "the endpoint answered without SecretAccessKey"},
 		{name: "no Token", body: fullDoc("Token"), temporary: true, want: "the endpoint answered without Token"},
+		{name: "a null Token", body: strings.Replace(fullDoc("Token"), "}", `, "Token": null}`, 1), temporary: true, want: "the endpoint answered without Token"},
 		{name: "no Expiration", body: fullDoc("Expiration"), temporary: true, want: "the endpoint answered without Expiration"},
 		{name: "an empty AccessKeyId counts as missing", body: fullDoc("", "AccessKeyId", ""), temporary: true, want: "the endpoint answered without AccessKeyId"},
 		{name: "an empty object lacks everything", body: "{}", temporary: true, want: "the endpoint answered without AccessKeyId, SecretAccessKey, Token, Expiration"},
@@ -547,7 +552,7 @@ func FuzzDecodeJSONCredentials(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte, temporary bool) {
 		c, err := decodeJSONCredentials("the endpoint", body, SourceStatic, temporary, getterSecret)
 		if err == nil {
-			if !c.HasKeys() || temporary && (c.SessionToken == "" || !c.CanExpire()) || c.Source != SourceStatic {
+			if !c.HasKeys() || temporary && !c.CanExpire() || c.Source != SourceStatic {
 				t.Fatalf("incomplete credentials without an error: %v", c)
 			}
 			return

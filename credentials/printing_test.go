@@ -69,3 +69,113 @@ func TestPrintingProvidersNeverShowsSecrets(t *testing.T) {
 		t.Errorf("an AssumeRole should name its role: %s", got)
 	}
 }
+
+// The container, process and SSO providers print as their kind and their non-secret settings,
+// alone, inside a Cache, as an AssumeRole's source and inside structs; never the authorization
+// token, a URL's query, the command's arguments or a start URL's password.
+func TestPrintingContainerProcessAndSSOProvidersNeverShowsSecrets(t *testing.T) {
+	const (
+		authToken   = "AUTHTOKENPRINTPROBE0123456789"
+		querySecret = "QUERYPRINTPROBE"
+		argSecret   = "ARGPRINTPROBE"
+		ssoPassword = "SSOPASSWORDPRINTPROBE"
+	)
+	env := map[string]string{
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:1/v1/credentials?sig=" + querySecret,
+		"AWS_CONTAINER_AUTHORIZATION_TOKEN":  authToken,
+	}
+	withToken, err := NewContainer(ContainerOptions{Getenv: func(k string) string { return env[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token"
+	withFile, err := NewContainer(ContainerOptions{Getenv: func(k string) string { return env[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proc, err := NewProcess(ProcessOptions{Command: "/usr/local/bin/helper --token " + argSecret, Setting: "profile dev, ~/.aws/config line 3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sso, err := NewSSO(SSOOptions{StartURL: "https://me:" + ssoPassword + "@my-portal.awsapps.com/start", Region: "eu-west-1",
+		AccountID: "111122223333", RoleName: "Admin", CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ssoSession, err := NewSSO(SSOOptions{SessionName: "corp", Region: "eu-west-1", AccountID: "111122223333", RoleName: "Admin", CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := NewClient(ClientOptions{Endpoint: Endpoint{URL: "http://127.0.0.1:1", SigningRegion: "us-east-1", Custom: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		p    Provider
+		want string
+	}{
+		{"container with a token variable", withToken,
+			"credentials.NewContainer{URL: http://127.0.0.1:1/v1/credentials?… (AWS_CONTAINER_CREDENTIALS_FULL_URI), Authorization: AWS_CONTAINER_AUTHORIZATION_TOKEN}"},
+		{"container with a token file", withFile,
+			"credentials.NewContainer{URL: http://127.0.0.1:1/v1/credentials?… (AWS_CONTAINER_CREDENTIALS_FULL_URI), Authorization: AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE /var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token}"},
+		{"process", proc, `credentials.Process{Program: "/usr/local/bin/helper", Setting: profile dev, ~/.aws/config line 3}`},
+		{"SSO with a start URL", sso, "credentials.SSO{StartURL: https://[redacted]@my-portal.awsapps.com/start, AccountID: 111122223333, RoleName: Admin}"},
+		{"SSO with an sso-session", ssoSession, "credentials.SSO{SessionName: corp, AccountID: 111122223333, RoleName: Admin}"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cache := newTestCache(t, CacheOptions{Provider: tc.p})
+			defer cache.Close()
+			ar, err := NewAssumeRole(AssumeRoleOptions{Source: tc.p, RoleARN: "arn:aws:iam::111122223333:role/print", Client: client})
+			if err != nil {
+				t.Fatal(err)
+			}
+			type private struct {
+				p Provider
+				c *Cache
+			}
+			type public struct {
+				P Provider
+				S any
+			}
+			values := map[string]any{
+				"provider":          tc.p,
+				"Cache":             cache,
+				"ForSDK":            ForSDK(tc.p),
+				"AssumeRole":        ar,
+				"unexported fields": private{p: tc.p, c: cache},
+				"exported fields":   public{P: tc.p, S: ForSDK(cache)},
+			}
+			for name, v := range values {
+				for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+					out := fmt.Sprintf(verb, v)
+					secrets := []string{authToken, querySecret, argSecret, ssoPassword}
+					if name == "unexported fields" && verb != "%v" && verb != "%+v" && verb != "%#v" {
+						// fmt cannot call String through an unexported field, and for a verb that
+						// does not fit a pointer it prints the fields it points to. The
+						// authorization token is kept where fmt never looks (hidden); the URL's
+						// query, the command's arguments and the start URL are plain fields, which
+						// String alone hides.
+						secrets = secrets[:1]
+					}
+					for _, secret := range secrets {
+						if strings.Contains(out, secret) || strings.Contains(out, fmt.Sprintf("%x", secret)) {
+							t.Errorf("%s printed with %s shows a secret: %s", name, verb, out)
+						}
+					}
+				}
+			}
+			if got := fmt.Sprint(tc.p); got != tc.want {
+				t.Errorf("printed as\n%s\nwant\n%s", got, tc.want)
+			}
+			if got := fmt.Sprintf("%q", tc.p); got != fmt.Sprintf("%q", tc.want) {
+				t.Errorf("%%q: %s", got)
+			}
+			for name, v := range map[string]any{"Cache": cache, "ForSDK": ForSDK(tc.p), "AssumeRole": ar} {
+				if got := fmt.Sprint(v); !strings.Contains(got, tc.want) {
+					t.Errorf("a %s does not name its provider as %s: %s", name, tc.want, got)
+				}
+			}
+		})
+	}
+}

@@ -242,6 +242,23 @@ func (p *ssoProvider) describe() string {
 	return s
 }
 
+// String names the role, the account and the start URL (without user information) or the
+// sso-session; the access token is never held, let alone shown.
+func (p *ssoProvider) String() string {
+	o := p.opts
+	s := "credentials.SSO{"
+	if o.StartURL != "" {
+		s += "StartURL: " + redact.Clip(redact.URLUserinfo(o.StartURL), 200) + ", "
+	}
+	if o.SessionName != "" {
+		s += "SessionName: " + redact.Clip(o.SessionName, 100) + ", "
+	}
+	return s + "AccountID: " + redact.Clip(o.AccountID, 40) + ", RoleName: " + redact.Clip(o.RoleName, 100) + "}"
+}
+
+// Format prints String for every verb.
+func (p *ssoProvider) Format(f fmt.State, verb rune) { formatString(f, verb, p.String()) }
+
 // login is the advice that ends every error a new sign-in fixes.
 func (p *ssoProvider) login() string {
 	o := p.opts

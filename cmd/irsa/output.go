@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -35,7 +36,7 @@ func (a *app) credentialProcess(ctx context.Context, args []string) int {
 		return a.fail("credential-process", err)
 	}
 	out := processOutput{Version: 1, AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey,
-		SessionToken: creds.SessionToken, Expiration: expiration(creds), AccountID: accountOf(creds.RoleARN)}
+		SessionToken: creds.SessionToken, Expiration: expiration(creds), AccountID: cmp.Or(creds.AccountID, accountOf(creds.RoleARN))}
 	b, err := json.Marshal(out)
 	if err != nil {
 		return a.fail("credential-process", err)

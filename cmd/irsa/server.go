@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -129,7 +130,7 @@ func (e *endpoint) serveCredentials(w http.ResponseWriter, r *http.Request) {
 		exp = now.Add(staticLifetime)
 	}
 	answer(w, http.StatusOK, containerCredentials{AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey,
-		Token: creds.SessionToken, Expiration: exp.UTC().Format(time.RFC3339), AccountID: accountOf(creds.RoleARN)})
+		Token: creds.SessionToken, Expiration: exp.UTC().Format(time.RFC3339), AccountID: cmp.Or(creds.AccountID, accountOf(creds.RoleARN))})
 }
 
 // authorize checks the Authorization header: exactly one, equal to the token.
