@@ -223,7 +223,7 @@ func (c *container) String() string {
 	case c.token.get() != "":
 		auth = envContainerToken
 	}
-	return "credentials.NewContainer{URL: " + shownURL(c.url) + " (" + c.from + "), Authorization: " + auth + "}"
+	return "credentials.Container{URL: " + shownURL(c.url) + " (" + c.from + "), Authorization: " + auth + "}"
 }
 
 // Format prints String for every verb.

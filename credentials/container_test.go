@@ -172,7 +172,7 @@ func TestContainerRelativeURIWinsOverFullURI(t *testing.T) {
 	if n, n2 := len(ecs.Requests()), len(ecs2.Requests()); n != 1 || n2 != 0 {
 		t.Errorf("requests: %d to the relative URI's host, %d to the full URI; want 1 and 0", n, n2)
 	}
-	want := "credentials.NewContainer{URL: http://" + ecs.Host() + "/v1/credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI), Authorization: AWS_CONTAINER_AUTHORIZATION_TOKEN}"
+	want := "credentials.Container{URL: http://" + ecs.Host() + "/v1/credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI), Authorization: AWS_CONTAINER_AUTHORIZATION_TOKEN}"
 	if fmt.Sprint(p) != want {
 		t.Errorf("printed as\n%v\nwant\n%s", p, want)
 	}

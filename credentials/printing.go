@@ -21,7 +21,7 @@ func describeProvider(p Provider) string {
 	switch v := p.(type) {
 	case nil:
 		return "<nil>"
-	case *Cache, *AssumeRole, *WebIdentity, *RoleChain, Static, Env, *container, *process, *ssoProvider:
+	case *Cache, *AssumeRole, *WebIdentity, *RoleChain, Static, Env, *container, *process, *ssoProvider, *imds:
 		return v.(fmt.Stringer).String()
 	}
 	return fmt.Sprintf("%T", p)

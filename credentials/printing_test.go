@@ -116,9 +116,9 @@ func TestPrintingContainerProcessAndSSOProvidersNeverShowsSecrets(t *testing.T) 
 		want string
 	}{
 		{"container with a token variable", withToken,
-			"credentials.NewContainer{URL: http://127.0.0.1:1/v1/credentials?… (AWS_CONTAINER_CREDENTIALS_FULL_URI), Authorization: AWS_CONTAINER_AUTHORIZATION_TOKEN}"},
+			"credentials.Container{URL: http://127.0.0.1:1/v1/credentials?… (AWS_CONTAINER_CREDENTIALS_FULL_URI), Authorization: AWS_CONTAINER_AUTHORIZATION_TOKEN}"},
 		{"container with a token file", withFile,
-			"credentials.NewContainer{URL: http://127.0.0.1:1/v1/credentials?… (AWS_CONTAINER_CREDENTIALS_FULL_URI), Authorization: AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE /var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token}"},
+			"credentials.Container{URL: http://127.0.0.1:1/v1/credentials?… (AWS_CONTAINER_CREDENTIALS_FULL_URI), Authorization: AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE /var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token}"},
 		{"process", proc, `credentials.Process{Program: "/usr/local/bin/helper", Setting: profile dev, ~/.aws/config line 3}`},
 		{"SSO with a start URL", sso, "credentials.SSO{StartURL: https://[redacted]@my-portal.awsapps.com/start, AccountID: 111122223333, RoleName: Admin}"},
 		{"SSO with an sso-session", ssoSession, "credentials.SSO{SessionName: corp, AccountID: 111122223333, RoleName: Admin}"},

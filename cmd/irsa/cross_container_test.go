@@ -137,7 +137,7 @@ func TestCrossContainerClientGetsWhatServeServes(t *testing.T) {
 	e := fakests.StartEnv(t, fakests.EnvOptions{})
 	s, tokenFile := servePod(t, e)
 	p := containerClient(t, nil, envFullURI+"="+s.url, envTokenFile+"="+tokenFile)
-	if got, want := fmt.Sprint(p), "credentials.NewContainer{URL: "+s.url+" (AWS_CONTAINER_CREDENTIALS_FULL_URI), Authorization: AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE "+tokenFile+"}"; got != want {
+	if got, want := fmt.Sprint(p), "credentials.Container{URL: "+s.url+" (AWS_CONTAINER_CREDENTIALS_FULL_URI), Authorization: AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE "+tokenFile+"}"; got != want {
 		t.Errorf("the client prints as\n%s\nwant\n%s", got, want)
 	}
 	ctx := retrieveCtx(t)
@@ -333,7 +333,7 @@ func TestCrossChainResolvesServeAsContainerCredentials(t *testing.T) {
 	if c.Source != credentials.SourceContainer {
 		t.Errorf("source %q", c.Source)
 	}
-	if got := fmt.Sprint(res.Provider); !strings.HasPrefix(got, "credentials.Cache{Provider: credentials.NewContainer{URL: "+s.url+" (AWS_CONTAINER_CREDENTIALS_FULL_URI)") {
+	if got := fmt.Sprint(res.Provider); !strings.HasPrefix(got, "credentials.Cache{Provider: credentials.Container{URL: "+s.url+" (AWS_CONTAINER_CREDENTIALS_FULL_URI)") {
 		t.Errorf("the Cache prints as %s", got)
 	}
 	token := readString(t, tokenFile)
@@ -433,7 +433,7 @@ func TestCrossExecServerGivesAChainChildItsCredentials(t *testing.T) {
 	if r.code != 0 || r.stderr != "" {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
-	m := regexp.MustCompile(`(?m)^steps 1 container credentials\ncredentials (\S+) container 111122223333 (\S+)\nidentity (\S+)\nprovider credentials\.Cache\{Provider: credentials\.NewContainer\{URL: http://127\.0\.0\.1:\d+/v1/credentials \(AWS_CONTAINER_CREDENTIALS_FULL_URI\), Authorization: AWS_CONTAINER_AUTHORIZATION_TOKEN\}`).FindStringSubmatch(r.stdout)
+	m := regexp.MustCompile(`(?m)^steps 1 container credentials\ncredentials (\S+) container 111122223333 (\S+)\nidentity (\S+)\nprovider credentials\.Cache\{Provider: credentials\.Container\{URL: http://127\.0\.0\.1:\d+/v1/credentials \(AWS_CONTAINER_CREDENTIALS_FULL_URI\), Authorization: AWS_CONTAINER_AUTHORIZATION_TOKEN\}`).FindStringSubmatch(r.stdout)
 	if m == nil {
 		t.Fatalf("the child did not resolve container credentials from the endpoint")
 	}
