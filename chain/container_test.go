@@ -140,7 +140,7 @@ func TestResolveContainerRereadsTheRotatingTokenFile(t *testing.T) {
 			t.Fatalf("retrieve %d: %v", i, err)
 		}
 		res.Close()
-		if c.AccessKeyID != keyContainer || c.Source != credentials.SourceContainer {
+		if c.AccessKeyID != keyContainer || c.Source != "container" {
 			t.Errorf("got %v", c)
 		}
 		if _, err := agent.Rotate(); err != nil {

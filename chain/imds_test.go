@@ -111,7 +111,7 @@ func TestResolveUsesInstanceMetadata(t *testing.T) {
 	}
 	defer res.Close()
 	c, err := res.Provider.Retrieve(context.Background())
-	if err != nil || c.Source != credentials.SourceIMDS || c.AccessKeyID != "ASIAFAKEIMDS00000001" {
+	if err != nil || c.Source != "imds" || c.AccessKeyID != "ASIAFAKEIMDS00000001" {
 		t.Fatalf("%v, %v", c, err)
 	}
 	for _, verb := range []string{"%v", "%+v", "%#v"} {

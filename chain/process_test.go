@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/irsa-go/irsa/credentials"
 	"github.com/irsa-go/irsa/internal/leakcheck"
 )
 
@@ -69,7 +68,7 @@ func TestResolveRunsTheCredentialProcessOnlyWhenCredentialsAreRetrieved(t *testi
 		t.Fatal("Resolve ran the command")
 	}
 	c, err := res.Provider.Retrieve(context.Background())
-	if err != nil || c.AccessKeyID != "AKIAPROCESSUSER00001" || c.Source != credentials.SourceProcess || c.CanExpire() {
+	if err != nil || c.AccessKeyID != "AKIAPROCESSUSER00001" || c.Source != "process" || c.CanExpire() {
 		t.Fatalf("got %v, %v", c, err)
 	}
 	if _, err := os.Stat(ran); err != nil {

@@ -249,7 +249,7 @@ func (c *container) Retrieve(ctx context.Context) (Credentials, error) {
 	if err != nil {
 		return Credentials{}, c.refused(err)
 	}
-	creds, err := decodeJSONCredentials(c.what, body, SourceContainer, true, token)
+	creds, err := decodeJSONCredentials(c.what, body, sourceContainer, true, token)
 	if err != nil {
 		return Credentials{}, fmt.Errorf("%s%w", errPrefix, err)
 	}

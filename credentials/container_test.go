@@ -166,7 +166,7 @@ func TestContainerRelativeURIWinsOverFullURI(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, err := p.Retrieve(context.Background())
-	if err != nil || c.AccessKeyID != containerKey || c.Source != credentials.SourceContainer || c.AccountID != "111122223333" || !c.CanExpire() {
+	if err != nil || c.AccessKeyID != containerKey || c.Source != "container" || c.AccountID != "111122223333" || !c.CanExpire() {
 		t.Fatalf("Retrieve = %v, %v", c, err)
 	}
 	if n, n2 := len(ecs.Requests()), len(ecs2.Requests()); n != 1 || n2 != 0 {

@@ -7,16 +7,19 @@ import (
 	"github.com/irsa-go/irsa/internal/redact"
 )
 
-// Source names reported in Credentials.Source by the providers of this package.
+// Source names reported in Credentials.Source by the providers of this package. The newer
+// sources report "container" (NewContainer), "imds" (NewIMDS), "process" (NewProcess) and "sso"
+// (NewSSO); they have no exported names, to keep each source to its constructor and options.
 const (
 	SourceStatic      = "static"
 	SourceEnv         = "env"
 	SourceWebIdentity = "web-identity"
 	SourceAssumeRole  = "assume-role"
-	SourceProcess     = "process"
-	SourceSSO         = "sso" // IAM Identity Center (NewSSO)
-	SourceContainer   = "container"
-	SourceIMDS        = "imds"
+
+	sourceProcess   = "process"
+	sourceSSO       = "sso" // IAM Identity Center (NewSSO)
+	sourceContainer = "container"
+	sourceIMDS      = "imds"
 )
 
 // Credentials is one set of AWS credentials.

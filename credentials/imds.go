@@ -202,7 +202,7 @@ func (p *imds) Retrieve(ctx context.Context) (Credentials, error) {
 		return Credentials{}, err
 	}
 	what := fmt.Sprintf("EC2 instance metadata at %s (role %s)", p.base, role)
-	c, err := decodeJSONCredentials(what, body, SourceIMDS, true)
+	c, err := decodeJSONCredentials(what, body, sourceIMDS, true)
 	if err != nil {
 		return Credentials{}, fmt.Errorf("%s%w", errPrefix, err) // its text quotes no secret
 	}

@@ -68,7 +68,7 @@ func TestIMDSv2(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Credentials{AccessKeyID: "ASIAFAKEIMDS00000001", SecretAccessKey: "fake-imds-secret", SessionToken: "fake-imds-session-token",
-		Expires: clock.Now().Add(6 * time.Hour), Source: SourceIMDS}
+		Expires: clock.Now().Add(6 * time.Hour), Source: sourceIMDS}
 	if c != want {
 		t.Fatalf("got %v, want %v", c, want)
 	}

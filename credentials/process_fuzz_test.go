@@ -36,7 +36,7 @@ func FuzzParseProcessOutput(f *testing.F) {
 	f.Fuzz(func(t *testing.T, out []byte) {
 		c, err := parseProcessOutput(out)
 		if err == nil {
-			if !c.HasKeys() || c.Source != SourceProcess || !utf8.ValidString(c.SecretAccessKey) {
+			if !c.HasKeys() || c.Source != sourceProcess || !utf8.ValidString(c.SecretAccessKey) {
 				t.Fatalf("accepted %q as %v", out, c)
 			}
 			return

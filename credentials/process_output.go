@@ -49,7 +49,7 @@ func parseProcessOutput(out []byte) (Credentials, error) {
 	if err := checkVersion(fields["Version"]); err != nil {
 		return Credentials{}, err
 	}
-	c := Credentials{Source: SourceProcess}
+	c := Credentials{Source: sourceProcess}
 	var expiration string
 	for _, f := range []struct {
 		name     string

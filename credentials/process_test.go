@@ -99,7 +99,7 @@ func TestProcessReturnsTheCredentialsItPrints(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !c.HasKeys() || c.SecretAccessKey == "" || c.SessionToken != tt.token || c.Source != SourceProcess ||
+			if !c.HasKeys() || c.SecretAccessKey == "" || c.SessionToken != tt.token || c.Source != sourceProcess ||
 				!c.Expires.Equal(tt.expires) || c.AccountID != tt.acc {
 				t.Errorf("got %v (token %t, account %q), want expiry %v, account %q", c, c.SessionToken != "", c.AccountID, tt.expires, tt.acc)
 			}

@@ -511,7 +511,7 @@ func decodeSSORoleCredentials(body []byte) (Credentials, error) {
 		return Credentials{}, MarkNonRecoverable(fmt.Errorf("%s answered with an expiration that is not a time in milliseconds since 1970: %d", what, ms))
 	}
 	return Credentials{AccessKeyID: rc.AccessKeyID, SecretAccessKey: rc.SecretAccessKey, SessionToken: rc.SessionToken,
-		Expires: time.UnixMilli(*rc.Expiration).UTC(), Source: SourceSSO}, nil
+		Expires: time.UnixMilli(*rc.Expiration).UTC(), Source: sourceSSO}, nil
 }
 
 // ssoJSONErrorKind is jsonErrorKind, with a document that is not an object said in words.

@@ -84,7 +84,7 @@ func TestSSORetrievesRoleCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Credentials{AccessKeyID: "ASIASSOROLE000000001", SecretAccessKey: ssoSecret, SessionToken: ssoSession, Expires: ssoNow.Add(time.Hour), Source: SourceSSO, AccountID: "111111111111"}
+	want := Credentials{AccessKeyID: "ASIASSOROLE000000001", SecretAccessKey: ssoSecret, SessionToken: ssoSession, Expires: ssoNow.Add(time.Hour), Source: sourceSSO, AccountID: "111111111111"}
 	if c != want {
 		t.Errorf("got %#v, want %#v", c, want)
 	}

@@ -49,7 +49,7 @@ func podIdentityAgent(t *testing.T, now func() time.Time) (*fakecontainer.Server
 // agentCreds are the credentials the agent gave in its i-th answer (from 1), expiring at expires.
 func agentCreds(i int, expires time.Time) credentials.Credentials {
 	return credentials.Credentials{AccessKeyID: fmt.Sprintf("ASIAAGENTEXAMPLE%04d", i), SecretAccessKey: fmt.Sprintf("%s%d", agentSecret, i),
-		SessionToken: fmt.Sprintf("%s%d", agentSession, i), Expires: expires, Source: credentials.SourceContainer, AccountID: agentAccount}
+		SessionToken: fmt.Sprintf("%s%d", agentSession, i), Expires: expires, Source: "container", AccountID: agentAccount}
 }
 
 func TestCrossServeReservesWhatAPodIdentityAgentServes(t *testing.T) {

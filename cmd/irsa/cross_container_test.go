@@ -146,7 +146,7 @@ func TestCrossContainerClientGetsWhatServeServes(t *testing.T) {
 		t.Fatal(err)
 	}
 	issued := sameAsIssued(t, e, c)
-	if c.Source != credentials.SourceContainer || c.RoleARN != "" {
+	if c.Source != "container" || c.RoleARN != "" {
 		t.Errorf("source %q, role ARN %q (the protocol carries no role ARN)", c.Source, c.RoleARN)
 	}
 	// What serve's Cache holds: its state and expiry (health), its refresh (the log line).
@@ -330,7 +330,7 @@ func TestCrossChainResolvesServeAsContainerCredentials(t *testing.T) {
 		t.Fatal(err)
 	}
 	issued := sameAsIssued(t, e, c)
-	if c.Source != credentials.SourceContainer {
+	if c.Source != "container" {
 		t.Errorf("source %q", c.Source)
 	}
 	if got := fmt.Sprint(res.Provider); !strings.HasPrefix(got, "credentials.Cache{Provider: credentials.Container{URL: "+s.url+" (AWS_CONTAINER_CREDENTIALS_FULL_URI)") {
@@ -458,7 +458,7 @@ func TestCrossContainerClientGetsLongTermKeysFromServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.AccessKeyID != staticKeyID || c.SecretAccessKey != staticSecret || c.SessionToken != "" || c.AccountID != "" || c.Source != credentials.SourceContainer {
+	if c.AccessKeyID != staticKeyID || c.SecretAccessKey != staticSecret || c.SessionToken != "" || c.AccountID != "" || c.Source != "container" {
 		t.Errorf("got %v, account %q; want the static profile's keys without a session token", c, c.AccountID)
 	}
 	if d := c.Expires.Sub(before); d < staticLifetime || d > staticLifetime+time.Minute {

@@ -77,7 +77,7 @@ func TestCrossProcessRunsIrsaCredentialProcess(t *testing.T) {
 		t.Fatalf("%v\nirsa's stderr: %s", err, stderr.String())
 	}
 	issued := sameAsIssued(t, e, c)
-	if c.Source != credentials.SourceProcess || stderr.Len() != 0 {
+	if c.Source != "process" || stderr.Len() != 0 {
 		t.Errorf("source %q, irsa's stderr %q", c.Source, stderr.String())
 	}
 	noSecrets(t, stderr.String()+fmt.Sprintf("%v %+v %#v", p, p, p), webIdentityToken(t, e), issued.SecretAccessKey, issued.SessionToken)
@@ -113,7 +113,7 @@ func TestCrossChainCredentialProcessIsIrsa(t *testing.T) {
 		t.Fatal(err)
 	}
 	issued := sameAsIssued(t, e, c)
-	if c.Source != credentials.SourceProcess {
+	if c.Source != "process" {
 		t.Errorf("source %q", c.Source)
 	}
 	if want := `credentials.Cache{Provider: credentials.Process{Program: "` + bin + `", Setting: profile viairsa, ~/config line 7}`; !strings.HasPrefix(fmt.Sprint(res.Provider), want) {
@@ -176,7 +176,7 @@ func TestCrossProcessKeepsTheAccountIDOfAContainerSource(t *testing.T) {
 		t.Fatalf("%v\nirsa's stderr: %s", err, stderr.String())
 	}
 	want := agentCreds(1, c.Expires)
-	want.Source = credentials.SourceProcess
+	want.Source = "process"
 	if c != want || c.Expires.Sub(time.Now()) < 50*time.Minute {
 		t.Errorf("through irsa credential-process: %v, account %q\nfrom the agent: %v, account %q", c, c.AccountID, want, want.AccountID)
 	}
@@ -195,7 +195,7 @@ func TestCrossProcessGetsLongTermKeysFromIrsa(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, err := p.Retrieve(retrieveCtx(t))
-	want := credentials.Credentials{AccessKeyID: staticKeyID, SecretAccessKey: staticSecret, Source: credentials.SourceProcess}
+	want := credentials.Credentials{AccessKeyID: staticKeyID, SecretAccessKey: staticSecret, Source: "process"}
 	if err != nil || c != want || stderr.Len() != 0 {
 		t.Errorf("got %v, %v, stderr %q; want %v, never expiring", c, err, stderr.String(), want)
 	}
