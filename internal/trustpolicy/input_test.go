@@ -51,7 +51,7 @@ func TestParseInputRefusals(t *testing.T) {
 		{"bad URL encoding", "%7B%zz", "neither JSON nor URL-encoded JSON"},
 		{"a document that is not a policy", `{"Role":{"AssumeRolePolicyDocument":{"Statement":[]}}}`, "its AssumeRolePolicyDocument: the policy needs a Statement"},
 		{"a number as the document", `{"Role":{"AssumeRolePolicyDocument":5}}`, "its AssumeRolePolicyDocument: the policy is not a policy document"},
-		{"a statement doctor does not understand", `{"Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}}`, `principal type "Service" is not supported`},
+		{"a statement IAM would refuse", `{"Statement":{"Effect":"Allow","Principal":{"Services":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}}`, `principal type "Services" is not one IAM knows`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := trustpolicy.ParseInput([]byte(tc.in))
