@@ -74,8 +74,8 @@ func TestDoctorsVerdictAgreesWithTheFakeSTS(t *testing.T) {
 		doc(st("Allow", fed, "sts:AssumeRoleWithWebIdentity", `{"StringEquals":{"`+hp+`:sub":"system:serviceaccount:default:app"}}`), st("Allow", `"*"`, "sts:AssumeRoleWithWebIdentity", `{"StringNotEquals":{"`+hp+`:sub":"system:serviceaccount:kube-system:other"}}`)),
 		doc(st("Allow", fed, "sts:AssumeRoleWithWebIdentity", ""), `{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:role/admin"},"Action":"*"}`),
 		doc(st("Allow", fed, "sts:AssumeRoleWithWebIdentity", `{"StringEquals":{"`+hp+`:aud":"sts.amazonaws.com"}}`), st("Deny", `{"Service":"ec2.amazonaws.com"}`, "*", `{"StringNotEquals":{"aws:SourceAccount":"111122223333"}}`)),
-		doc(`{"Effect":"Allow","Principal":`+fed+`,"NotAction":"sts:AssumeRole"}`),
-		doc(`{"Effect":"Allow","Principal":`+fed+`,"NotAction":["sts:AssumeRoleWith*"]}`),
+		doc(`{"Effect":"Allow","Principal":` + fed + `,"NotAction":"sts:AssumeRole"}`),
+		doc(`{"Effect":"Allow","Principal":` + fed + `,"NotAction":["sts:AssumeRoleWith*"]}`),
 		doc(st("Allow", fed, "sts:AssumeRoleWithWebIdentity", `{"StringEquals":{"`+hp+`:sub":"system:serviceaccount:default:other"},"StringNotEqualsIgnoreCase":{"`+hp+`:aud":"x"}}`)),
 	}
 	tokens := []fakeoidc.TokenOptions{

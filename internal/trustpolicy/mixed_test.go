@@ -70,7 +70,7 @@ func TestMixedPolicies(t *testing.T) {
 		{name: "a NotAction that covers the web identity action", policy: policyOf(`{"Effect":"Allow","Principal":` + fed + `,"NotAction":"sts:AssumeRole"}`), allowed: true, statement: 1},
 		{name: "a NotAction that excludes it", policy: policyOf(`{"Effect":"Allow","Principal":` + fed + `,"NotAction":["sts:TagSession","sts:AssumeRoleWith*"]}`),
 			reasons: []string{"statement 1 names a Federated principal but its NotAction excludes sts:AssumeRoleWithWebIdentity: remove that action from its NotAction"}},
-		{name: "a NotAction that excludes it, beside a statement that allows", policy: policyOf(fedApp, `{"Effect":"Allow","Principal":` + fed + `,"NotAction":"sts:AssumeRoleWithWebIdentity"}`),
+		{name: "a NotAction that excludes it, beside a statement that allows", policy: policyOf(fedApp, `{"Effect":"Allow","Principal":`+fed+`,"NotAction":"sts:AssumeRoleWithWebIdentity"}`),
 			allowed: true, statement: 1, skipped: []string{"statement 2 is skipped: its NotAction excludes sts:AssumeRoleWithWebIdentity"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
