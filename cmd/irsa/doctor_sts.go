@@ -243,13 +243,18 @@ func (d *doctor) checkTrustPolicy(ctx context.Context, file string) {
 	}
 	c := d.claims
 	r := in.Policy.CheckWebIdentity(d.web.RoleARN, trustpolicy.Token{Issuer: c.Issuer, Subject: c.Subject, Audience: c.Audience})
-	if r.Allowed {
+	switch {
+	case r.Allowed:
 		f.Status, f.Summary = statusOK, fmt.Sprintf("the trust policy allows this token (statement %d)", r.Statement)
-		d.add(f)
-		return
+	case r.Undecided:
+		f.Status, f.Summary = statusWarn, "the trust policy cannot be evaluated for this token (whether STS accepts it is unknown): "+r.Reasons[0]
+		f.Details = append(f.Details, r.Reasons[1:]...)
+		f.Fix = "evaluate that statement by hand (the credentials check above shows what STS decided), or express it with StringEquals or StringLike conditions on the issuer's :sub and :aud keys, which doctor evaluates"
+	default:
+		f.Summary = "the trust policy does not allow this token: " + r.Reasons[0]
+		f.Details = append(f.Details, r.Reasons[1:]...)
+		f.Fix = "make the policy and the pod agree (change the condition, or the pod's namespace or service account); update the policy with aws iam update-assume-role-policy --role-name NAME --policy-document file://policy.json"
 	}
-	f.Summary = "the trust policy does not allow this token: " + r.Reasons[0]
-	f.Details = append(f.Details, r.Reasons[1:]...)
-	f.Fix = "make the policy and the pod agree (change the condition, or the pod's namespace or service account); update the policy with aws iam update-assume-role-policy --role-name NAME --policy-document file://policy.json"
+	f.Details = append(f.Details, r.Skipped...)
 	d.add(f)
 }
