@@ -101,11 +101,19 @@ func (d *doctor) checkCredentials(ctx context.Context) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, credentialsTimeout)
 	defer cancel()
-	_, retrieveErr := res.Provider.Retrieve(ctx)
+	creds, retrieveErr := res.Provider.Retrieve(ctx)
 	calls := rec.recorded()
 	failed := false
 	for i, step := range d.exp.Steps {
 		hop := fmt.Sprintf("step %d of %d", i+1, len(d.exp.Steps))
+		if step.Kind == chain.StepContainer {
+			u, _, _ := d.containerEndpoint()
+			last := i == len(d.exp.Steps)-1
+			f := d.containerStepFinding(fmt.Sprintf("%s: container credentials from %s", hop, u), last, creds, retrieveErr, !last && hasCall(calls, d.exp.Steps[i+1].RoleARN))
+			failed = failed || f.Status == statusFail
+			d.add(f)
+			continue
+		}
 		if step.Kind != chain.StepWebIdentity && step.Kind != chain.StepAssumeRole {
 			d.add(finding{Check: checkCredentials, Status: statusOK, Summary: fmt.Sprintf("%s: %s (no STS call)", hop, stepName(step))})
 			continue
@@ -152,6 +160,16 @@ func takeCall(calls *[]stsCall, op, roleARN string) (stsCall, bool) {
 		}
 	}
 	return stsCall{}, false
+}
+
+// hasCall reports whether an AssumeRole call for roleARN was recorded.
+func hasCall(calls []stsCall, roleARN string) bool {
+	for _, c := range calls {
+		if c.op == "AssumeRole" && c.roleARN == roleARN {
+			return true
+		}
+	}
+	return false
 }
 
 func stepName(s chain.Step) string {
