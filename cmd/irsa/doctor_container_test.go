@@ -448,3 +448,88 @@ type statusErr int
 
 func (e statusErr) Error() string       { return fmt.Sprintf("HTTP %d", int(e)) }
 func (e statusErr) HTTPStatusCode() int { return int(e) }
+
+// TestDoctorContainerAsTheSourceOfAChainedProfile: credential_source = EcsContainer makes the
+// container endpoint the first step; its credentials sign the AssumeRole of the second.
+func TestDoctorContainerAsTheSourceOfAChainedProfile(t *testing.T) {
+	leakcheck.Check(t)
+	e := fakests.StartEnv(t, fakests.EnvOptions{})
+	client, err := credentials.NewClient(credentials.ClientOptions{Endpoint: credentials.Endpoint{URL: e.STS.URL(), SigningRegion: "us-east-1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.CloseIdleConnections()
+	web, err := credentials.NewWebIdentity(credentials.WebIdentityOptions{RoleARN: e.RoleARN, TokenFile: e.TokenFile, SessionName: "pod", Client: client})
+	if err != nil {
+		t.Fatal(err)
+	}
+	session, err := web.Retrieve(context.Background()) // what the fake agent serves: a session the fake STS knows
+	if err != nil {
+		t.Fatal(err)
+	}
+	ag := &agent{tokenFile: filepath.Join(t.TempDir(), "eks-pod-identity-token"), now: time.Now().Truncate(time.Second)}
+	if ag.srv, err = fakecontainer.New(fakecontainer.Options{TokenFile: ag.tokenFile,
+		Credentials: func(context.Context) (credentials.Credentials, error) { return session, nil }}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ag.srv.Close)
+	admin := "arn:aws:iam::111122223333:role/admin"
+	if err := e.STS.AddRole(fakests.Role{ARN: admin, TrustPolicy: fakests.AssumeRoleTrustPolicy(e.RoleARN, "")}); err != nil {
+		t.Fatal(err)
+	}
+	config := writeFile(t, "config", "[profile admin]\nrole_arn = "+admin+"\ncredential_source = EcsContainer\n")
+	env := append(ag.env(t), "AWS_CONFIG_FILE="+config, "AWS_ENDPOINT_URL_STS="+e.STS.URL())
+	u := ag.srv.URL()
+	t.Run("both steps ok", func(t *testing.T) {
+		rep, r := runAgent(t, ag, env, "--json", "--profile", "admin")
+		t.Logf("findings:\n%s", summaries(rep))
+		var got []string
+		for _, f := range rep.Findings {
+			if f.Check == checkCredentials {
+				got = append(got, string(f.Status)+" "+f.Summary)
+			}
+		}
+		if len(got) != 2 || got[0] != "ok step 1 of 2: container credentials from "+u+": ok, the endpoint served credentials (the next step signed its call with them)" ||
+			!strings.HasPrefix(got[1], "ok step 2 of 2: AssumeRole for role "+admin+" (profile admin): ok, session arn:aws:sts::111122223333:assumed-role/admin/") || r.code != 0 {
+			t.Errorf("exit %d, credentials findings:\n%s", r.code, strings.Join(got, "\n"))
+		}
+		if f := findingOf(t, rep, checkEnvironment); f.Summary != "container credentials from "+u+" (AWS_CONTAINER_CREDENTIALS_FULL_URI, the EKS Pod Identity agent's address), then 1 AssumeRole hop(s)" {
+			t.Errorf("environment %+v", f)
+		}
+		noAgentSecrets(t, r.stdout, ag.token(t), session.SecretAccessKey, session.SessionToken)
+	})
+	t.Run("the endpoint fails, the hop is not tried", func(t *testing.T) {
+		ag.srv.SetFaults(fakecontainer.MissingFields)
+		rep, r := runAgent(t, ag, env, "--json", "--profile", "admin")
+		var got []string
+		for _, f := range rep.Findings {
+			if f.Check == checkCredentials {
+				got = append(got, string(f.Status)+" "+f.Summary)
+			}
+		}
+		if len(got) != 2 || got[0] != "fail step 1 of 2: container credentials from "+u+": no credentials" ||
+			got[1] != "skip step 2 of 2: AssumeRole for role "+admin+" (profile admin): not tried, an earlier step failed" || r.code != 1 {
+			t.Errorf("exit %d, credentials findings:\n%s", r.code, strings.Join(got, "\n"))
+		}
+	})
+}
+
+// TestDoctorHidesTheEndpointsQuery: a query may carry a credential of its own; doctor shows the
+// URL without it, in every finding.
+func TestDoctorHidesTheEndpointsQuery(t *testing.T) {
+	leakcheck.Check(t)
+	ag := startAgent(t)
+	env := withEnv(ag.env(t), "AWS_CONTAINER_CREDENTIALS_FULL_URI", ag.srv.URL()+"?sig=SECRET-query-0123")
+	for _, args := range [][]string{{"--json"}, nil} {
+		rep, r := runAgent(t, ag, env, args...)
+		if args != nil {
+			if f := findingOf(t, rep, checkCredentials); f.Status != statusOK || !strings.HasPrefix(f.Summary, "step 1 of 1: container credentials from "+ag.srv.URL()+"?…: ok, access key "+agentKeyID) {
+				t.Errorf("credentials %+v", f)
+			}
+		}
+		if r.code != 0 || !strings.Contains(r.stdout, "AWS_CONTAINER_CREDENTIALS_FULL_URI="+ag.srv.URL()+"?…") {
+			t.Errorf("exit %d:\n%s", r.code, r.stdout)
+		}
+		noAgentSecrets(t, r.stdout, "SECRET", ag.token(t))
+	}
+}
