@@ -98,16 +98,17 @@ func FuzzParseInput(f *testing.F) {
 	f.Add([]byte(`{"Role":{"Arn":"arn:aws:iam::111122223333:role/r","AssumeRolePolicyDocument":` + quote(url.PathEscape(eksPolicy)) + `}}`))
 	f.Add([]byte(`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Condition":{"ForAllValues:StringLike":{"k":["a*"]}}}]}`))
 	f.Add([]byte("%7B%22Statement%22%3A%5B%5D%7D"))
+	f.Add([]byte(`{"Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"},{"Effect":"Allow","Principal":"*","Action":"*","Condition":{"StringNotEquals":{"k":"v"}}}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		in, err := trustpolicy.ParseInput(b)
 		if err != nil {
 			return
 		}
 		r := in.Policy.CheckWebIdentity("arn:aws:iam::111122223333:role/r", trustpolicy.Token{Issuer: issuer, Subject: "s", Audience: []string{"a", "b"}})
-		if !r.Allowed && len(r.Reasons) == 0 {
-			t.Fatalf("refused without a reason: %q", b)
+		if !r.Allowed && len(r.Reasons) == 0 || r.Allowed && r.Undecided {
+			t.Fatalf("refused without a reason, or allowed and undecided: %q", b)
 		}
-		for _, reason := range r.Reasons {
+		for _, reason := range append(r.Reasons, r.Skipped...) {
 			if strings.ContainsAny(reason, "\x00\x1b\n") {
 				t.Fatalf("reason holds a control character: %q", reason)
 			}

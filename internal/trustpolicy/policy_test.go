@@ -105,13 +105,21 @@ func FuzzParse(f *testing.F) {
 	f.Add(fakests.AssumeRoleTrustPolicy("111122223333", "ext"))
 	f.Add(fakests.WebIdentityTrustPolicy("111122223333", "https://oidc.example/id/X", "system:serviceaccount:*:app", "sts.amazonaws.com"))
 	f.Add(`{"Statement":{"Effect":"Deny","Principal":"*","Action":"*","Condition":{"StringLike":{"k":["a*"]}}}}`)
+	f.Add(`{"Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"},{"Effect":"Deny","NotPrincipal":{"AWS":"x"},"NotAction":"sts:TagSession","Condition":{"Bool":{"k":true},"StringNotEquals":{"k":"a"}}}]}`)
 	f.Fuzz(func(t *testing.T, doc string) {
 		p, err := trustpolicy.Parse(doc)
 		if err != nil {
 			return
 		}
 		ctx := map[string]string{"sts:externalid": "ext", "k": "a"}
-		_ = p.Allows(trustpolicy.Request{Action: "sts:AssumeRole", PrincipalType: "AWS", Principals: []string{"111122223333"}, Context: ctx})
-		_ = p.Allows(trustpolicy.Request{Action: "sts:AssumeRoleWithWebIdentity", PrincipalType: "Federated", Principals: []string{provider}, Context: ctx})
+		for _, req := range []trustpolicy.Request{
+			{Action: "sts:AssumeRole", PrincipalType: "AWS", Principals: []string{"111122223333"}, Context: ctx},
+			{Action: "sts:AssumeRoleWithWebIdentity", PrincipalType: "Federated", Principals: []string{provider}, Context: ctx},
+		} {
+			v := p.Evaluate(req)
+			if v.Allowed && (v.Undecided || v.AllowedBy == 0 || v.DeniedBy != 0) || v.Undecided && len(v.Unknowns) == 0 {
+				t.Fatalf("inconsistent verdict %+v for %q", v, doc)
+			}
+		}
 	})
 }
