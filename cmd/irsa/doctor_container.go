@@ -88,8 +88,9 @@ const (
 	endpointLoopback                        // this machine: irsa serve, a sidecar, a test
 )
 
-// containerEndpoint is the URL the container credentials come from (query hidden), the variable
-// that names it and whose endpoint it is. Call it only after NewContainer accepted the settings.
+// containerEndpoint is the URL the container credentials come from (user information and query
+// hidden), the variable that names it and whose endpoint it is (endpointOther for a URL that does
+// not parse: checkContainerEndpoint reports it).
 func (d *doctor) containerEndpoint() (shownURL, from string, kind endpointKind) {
 	if rel := d.env(envContainerRelativeURI); rel != "" {
 		return shown(hideQuery("http://169.254.170.2" + rel)), envContainerRelativeURI, endpointECS
