@@ -271,6 +271,10 @@ func (e *httpStatusError) Error() string {
 	return s
 }
 
+// HTTPStatusCode is the answer's status, as smithy-go's response errors offer it: callers
+// outside the package (irsa doctor) match it with errors.As on an interface.
+func (e *httpStatusError) HTTPStatusCode() int { return e.status }
+
 // Retryable reports whether another attempt may get a different answer: 5xx and 429.
 func (e *httpStatusError) Retryable() bool {
 	return e.status >= 500 || e.status == http.StatusTooManyRequests

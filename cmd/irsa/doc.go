@@ -54,22 +54,38 @@
 //	    text or json): start, stop, refused requests and one line per refresh with the access key
 //	    ID, expiry and error; never a token or a secret. SIGINT or SIGTERM stop it cleanly.
 //	irsa doctor [--profile P] [--region R] [--json] [--trust-policy FILE]
-//	    Checks an IRSA setup from inside the pod and says how to fix what is wrong; see below.
+//	    Checks an IRSA or EKS Pod Identity setup from inside the pod and says how to fix what
+//	    is wrong; see below.
 //
 // Doctor runs these checks in order, each a finding with status ok, warn, fail or skip (an
 // earlier failure left nothing to check): "environment", the variables EKS's pod identity
-// webhook injects and what chain.Explain would use; "token-file", that the token file exists,
-// is a regular file this process can read (else the securityContext.fsGroup hint) and has a
-// plausible size; "token-claims", the token's iss, sub, aud, exp, iat, nbf and kubernetes.io
-// namespace, service account and pod, and whether it is expired or not yet valid (the token
-// itself is never printed); "clock-skew", this machine's clock against the Date of an answer
-// from the STS endpoint (warn over 1 minute, fail over 5); "region-endpoint", the region and
-// STS endpoint chosen and why; "credentials", one finding per step of the chain: a real
-// AssumeRoleWithWebIdentity, then each AssumeRole hop of a chained profile; with
-// --trust-policy, "trust-policy": the role's trust policy (the JSON of aws iam get-role, its
-// Role object, or the policy document, also URL-encoded) evaluated offline against the token's
-// claims, naming the exact mismatch, such as "the policy allows
+// webhook injects (and the container credentials variables, when set) and what chain.Explain
+// would use, with a warning when both IRSA's and EKS Pod Identity's variables are set (the web
+// identity comes first, as in botocore's order, so the pod identity association is not used);
+// "token-file", that the token file exists, is a regular file this process can read (else the
+// securityContext.fsGroup hint) and has a plausible size; "token-claims", the token's iss,
+// sub, aud, exp, iat, nbf and kubernetes.io namespace, service account and pod, and whether it
+// is expired or not yet valid (the token itself is never printed). When a container
+// credentials variable is set (EKS Pod Identity, ECS, irsa serve): "container-endpoint", the
+// endpoint's URL checked against the AWS SDKs' rule (over http only loopback and the agents'
+// addresses), and whose it is; "container-token", the authorization token file (exists, a
+// regular file this process can read, not empty, no final newline or other line break, and,
+// when it is a projected service account token, its subject, audience and expiry) or that
+// AWS_CONTAINER_AUTHORIZATION_TOKEN is set (never its value). Then "clock-skew", this
+// machine's clock against the Date of an answer from the STS endpoint (warn over 1 minute,
+// fail over 5; skipped when the credentials do not come from STS); "region-endpoint", the
+// region and STS endpoint chosen and why; "credentials", one finding per step of the chain: a
+// real AssumeRoleWithWebIdentity, or a real call to the container endpoint (the access key ID,
+// expiry and account it served, or why it failed: the EKS Pod Identity Agent not running,
+// the token refused, the agent unable to get credentials), then each AssumeRole hop of a
+// chained profile; with --trust-policy, "trust-policy": the role's trust policy (the JSON of
+// aws iam get-role, its Role object, or the policy document, also URL-encoded) evaluated
+// offline against the token's claims, naming the exact mismatch, such as "the policy allows
 // system:serviceaccount:default:s3-echoer, this pod is system:serviceaccount:default:app".
+// Statements that cannot apply to a web identity (an EC2 or AWS-account principal, another
+// action) are skipped and listed; a statement that could decide and uses what doctor does not
+// evaluate (NotPrincipal, StringNotEquals, Bool, …) makes the finding a warning saying the
+// verdict is unknown, and which statement.
 // Doctor exits 0 when no check failed (warnings allowed), 1 otherwise. With --json it prints
 //
 //	{"ok": false, "findings": [{"check": "token-claims", "status": "fail",

@@ -47,10 +47,13 @@ const (
 	checkEnvironment = "environment"
 	checkTokenFile   = "token-file"
 	checkTokenClaims = "token-claims"
-	checkClockSkew   = "clock-skew"
-	checkRegion      = "region-endpoint"
-	checkCredentials = "credentials"
-	checkTrustPolicy = "trust-policy"
+	// The container credentials checks run when a container credentials variable is set.
+	checkContainerEndpoint = "container-endpoint"
+	checkContainerToken    = "container-token"
+	checkClockSkew         = "clock-skew"
+	checkRegion            = "region-endpoint"
+	checkCredentials       = "credentials"
+	checkTrustPolicy       = "trust-policy"
 )
 
 // doctor is one run of irsa doctor: the checks share what earlier ones found.
@@ -61,9 +64,12 @@ type doctor struct {
 
 	exp    *chain.Explanation
 	expErr error
-	web    *chain.Step       // the web identity step; nil when the credentials come from elsewhere
-	token  string            // the token read from the file; never printed
-	claims *jwtclaims.Claims // nil when the token could not be read or decoded
+	web    *chain.Step // the web identity step; nil when the credentials come from elsewhere
+	// container is the container credentials step (EKS Pod Identity, ECS); nil when the
+	// credentials come from elsewhere.
+	container *chain.Step
+	token     string            // the token read from the file; never printed
+	claims    *jwtclaims.Claims // nil when the token could not be read or decoded
 
 	findings []finding
 }
@@ -107,6 +113,10 @@ func (d *doctor) run(ctx context.Context, policyFile string) {
 	d.checkEnvironment(ctx)
 	d.checkTokenFile(ctx)
 	d.checkTokenClaims()
+	if d.containerEnvSet() {
+		d.checkContainerEndpoint()
+		d.checkContainerToken(ctx)
+	}
 	d.checkClockSkew(ctx)
 	d.checkRegion()
 	d.checkCredentials(ctx)

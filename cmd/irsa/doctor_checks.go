@@ -34,10 +34,16 @@ func (d *doctor) checkEnvironment(ctx context.Context) {
 			f.Details = append(f.Details, name+" is not set")
 		}
 	}
+	containerSet := d.containerEnvSet()
+	if containerSet {
+		f.Details = append(f.Details, d.containerEnvDetails()...)
+	}
 	for i := range d.exp.Steps {
-		if d.exp.Steps[i].Kind == chain.StepWebIdentity {
+		if d.exp.Steps[i].Kind == chain.StepWebIdentity && d.web == nil {
 			d.web = &d.exp.Steps[i]
-			break
+		}
+		if d.exp.Steps[i].Kind == chain.StepContainer && d.container == nil {
+			d.container = &d.exp.Steps[i]
 		}
 	}
 	roleSet, fileSet := d.a.getenv("AWS_ROLE_ARN") != "", d.a.getenv("AWS_WEB_IDENTITY_TOKEN_FILE") != ""
@@ -52,6 +58,16 @@ func (d *doctor) checkEnvironment(ctx context.Context) {
 	case d.expErr != nil:
 		f.Status, f.Summary = statusFail, "the configuration is refused: "+errText(d.expErr)
 		f.Fix = "correct the setting the error names (irsa explain shows where each value comes from)"
+	case d.web == nil && d.container != nil:
+		u, from, kind := d.containerEndpoint()
+		f.Status = statusOK
+		f.Summary = fmt.Sprintf("container credentials from %s (%s, %s)", u, from, kind)
+		if n := len(d.exp.Steps) - 1 - indexOf(d.exp.Steps, d.container); n > 0 {
+			f.Summary += fmt.Sprintf(", then %d AssumeRole hop(s)", n)
+		}
+	case d.web == nil && containerSet:
+		f.Status, f.Summary = statusWarn, "credentials come from "+d.exp.Sources[len(d.exp.Sources)-1].Name+", which the AWS CLI and the SDKs try before container credentials: neither IRSA nor EKS Pod Identity is in use"
+		f.Fix = "if the pod should use EKS Pod Identity, remove those credentials (the variables, or the profile's keys)"
 	case d.web == nil:
 		f.Status, f.Summary = statusWarn, "credentials come from "+d.exp.Sources[len(d.exp.Sources)-1].Name+", not from a web identity: IRSA is not in use"
 		f.Fix = "if the pod should use IRSA, remove those credentials; " + fixAnnotate
@@ -63,6 +79,12 @@ func (d *doctor) checkEnvironment(ctx context.Context) {
 		}
 		for _, s := range d.web.Settings {
 			f.Details = append(f.Details, fmt.Sprintf("%s read from %s", s.Name, s.From))
+		}
+		if containerSet {
+			f.Status = statusWarn
+			f.Summary += "; container credentials variables (EKS Pod Identity) are set too, and the web identity comes first"
+			f.Details = append(f.Details, "the AWS CLI and every AWS SDK try a web identity (AssumeRoleWithWebIdentity) before container credentials (botocore's order: assume-role-with-web-identity, then container-role): this process uses IRSA's role, not the pod identity association's")
+			f.Fix = "keep one: to use EKS Pod Identity, remove the eks.amazonaws.com/role-arn annotation from the service account and recreate the pod; to use IRSA, delete the pod identity association (aws eks delete-pod-identity-association)"
 		}
 	}
 	if d.exp.Profile != "" && d.exp.ProfileFrom != "default" && d.exp.ProfileFrom != "" {
@@ -90,7 +112,11 @@ const largeToken = 8 << 10
 // checkTokenFile checks that the token file exists, is a regular file this process can read,
 // and has a plausible size; it keeps the token (never printed) for the next checks.
 func (d *doctor) checkTokenFile(ctx context.Context) {
-	if d.web == nil {
+	switch {
+	case d.web == nil && d.container != nil:
+		d.skip(checkTokenFile, "the credentials come from the container endpoint, not a web identity")
+		return
+	case d.web == nil:
 		d.skip(checkTokenFile, "no web identity is configured")
 		return
 	}
@@ -224,8 +250,12 @@ const (
 // checkClockSkew compares this machine's clock with the Date of an answer of the STS endpoint.
 func (d *doctor) checkClockSkew(ctx context.Context) {
 	ep := d.exp.STS.Endpoint.URL
-	if ep == "" || d.expErr != nil {
+	switch {
+	case ep == "" || d.expErr != nil:
 		d.skip(checkClockSkew, "no STS endpoint is resolved")
+		return
+	case !d.exp.STS.Used:
+		d.skip(checkClockSkew, "the credentials do not come from STS")
 		return
 	}
 	f := finding{Check: checkClockSkew}

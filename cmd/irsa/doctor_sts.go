@@ -101,11 +101,19 @@ func (d *doctor) checkCredentials(ctx context.Context) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, credentialsTimeout)
 	defer cancel()
-	_, retrieveErr := res.Provider.Retrieve(ctx)
+	creds, retrieveErr := res.Provider.Retrieve(ctx)
 	calls := rec.recorded()
 	failed := false
 	for i, step := range d.exp.Steps {
 		hop := fmt.Sprintf("step %d of %d", i+1, len(d.exp.Steps))
+		if step.Kind == chain.StepContainer {
+			u, _, _ := d.containerEndpoint()
+			last := i == len(d.exp.Steps)-1
+			f := d.containerStepFinding(fmt.Sprintf("%s: container credentials from %s", hop, u), last, creds, retrieveErr, !last && hasCall(calls, d.exp.Steps[i+1].RoleARN))
+			failed = failed || f.Status == statusFail
+			d.add(f)
+			continue
+		}
 		if step.Kind != chain.StepWebIdentity && step.Kind != chain.StepAssumeRole {
 			d.add(finding{Check: checkCredentials, Status: statusOK, Summary: fmt.Sprintf("%s: %s (no STS call)", hop, stepName(step))})
 			continue
@@ -152,6 +160,16 @@ func takeCall(calls *[]stsCall, op, roleARN string) (stsCall, bool) {
 		}
 	}
 	return stsCall{}, false
+}
+
+// hasCall reports whether an AssumeRole call for roleARN was recorded.
+func hasCall(calls []stsCall, roleARN string) bool {
+	for _, c := range calls {
+		if c.op == "AssumeRole" && c.roleARN == roleARN {
+			return true
+		}
+	}
+	return false
 }
 
 func stepName(s chain.Step) string {
@@ -243,13 +261,18 @@ func (d *doctor) checkTrustPolicy(ctx context.Context, file string) {
 	}
 	c := d.claims
 	r := in.Policy.CheckWebIdentity(d.web.RoleARN, trustpolicy.Token{Issuer: c.Issuer, Subject: c.Subject, Audience: c.Audience})
-	if r.Allowed {
+	switch {
+	case r.Allowed:
 		f.Status, f.Summary = statusOK, fmt.Sprintf("the trust policy allows this token (statement %d)", r.Statement)
-		d.add(f)
-		return
+	case r.Undecided:
+		f.Status, f.Summary = statusWarn, "the trust policy cannot be evaluated for this token (whether STS accepts it is unknown): "+r.Reasons[0]
+		f.Details = append(f.Details, r.Reasons[1:]...)
+		f.Fix = "evaluate that statement by hand (the credentials check above shows what STS decided), or express it with StringEquals or StringLike conditions on the issuer's :sub and :aud keys, which doctor evaluates"
+	default:
+		f.Summary = "the trust policy does not allow this token: " + r.Reasons[0]
+		f.Details = append(f.Details, r.Reasons[1:]...)
+		f.Fix = "make the policy and the pod agree (change the condition, or the pod's namespace or service account); update the policy with aws iam update-assume-role-policy --role-name NAME --policy-document file://policy.json"
 	}
-	f.Summary = "the trust policy does not allow this token: " + r.Reasons[0]
-	f.Details = append(f.Details, r.Reasons[1:]...)
-	f.Fix = "make the policy and the pod agree (change the condition, or the pod's namespace or service account); update the policy with aws iam update-assume-role-policy --role-name NAME --policy-document file://policy.json"
+	f.Details = append(f.Details, r.Skipped...)
 	d.add(f)
 }

@@ -255,10 +255,10 @@ func TestDoctorRefusesBadTrustPolicyFiles(t *testing.T) {
 		{name: "a huge file", content: `{"Statement":"` + strings.Repeat("x", 300<<10) + `"}`, want: "--trust-policy FILE cannot be evaluated: it is larger than 256 KiB: a trust policy is a few KiB"},
 		{name: "JSON that is neither", content: `{"RoleName":"x"}`, want: "--trust-policy FILE cannot be evaluated: it has neither Role.AssumeRolePolicyDocument (the JSON of aws iam get-role) nor a Statement (a policy document)"},
 		{name: "a document that is not URL-encoded JSON", content: `{"Role":{"AssumeRolePolicyDocument":"%zz"}}`, want: "--trust-policy FILE cannot be evaluated: its AssumeRolePolicyDocument: the policy document is neither JSON nor URL-encoded JSON"},
-		{name: "a policy with an operator doctor does not know", content: `{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Condition":{"StringNotEquals":{"k":"v"}}}}`,
-			want: `--trust-policy FILE cannot be evaluated: statement 1: condition operator "StringNotEquals" is not supported (StringEquals, StringLike, with or without ForAnyValue: or ForAllValues:)`},
+		{name: "a policy IAM would refuse", content: `{"Statement":{"Effect":"Allow","Principal":{"Services":"ec2.amazonaws.com"},"Action":"*"}}`,
+			want: `--trust-policy FILE cannot be evaluated: statement 1: Principal must be "*" or {"AWS"|"Federated"|"Service"|"CanonicalUser": …}: principal type "Services" is not one IAM knows`},
 		{name: "a hostile field name is clipped (encoding/json escapes it)", content: `{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","` + hostile + `":1}}`,
-			want: `--trust-policy FILE cannot be evaluated: the policy needs a Statement this evaluator understands (Sid, Effect, Principal, Action, Condition): json: unknown field "\x1b[2J` + strings.Repeat("A", 200-129) + `…`}, // clipped at 200 bytes
+			want: `--trust-policy FILE cannot be evaluated: the policy needs a Statement this evaluator understands (Sid, Effect, Principal, NotPrincipal, Action, NotAction, Condition): json: unknown field "\x1b[2J` + strings.Repeat("A", 200-154) + `…`}, // clipped at 200 bytes
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			file := tc.file

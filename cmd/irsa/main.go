@@ -67,6 +67,9 @@ type app struct {
 	// now is the clock of chain, its caches and doctor's time checks; nil: the system's. Tests
 	// set it.
 	now func() time.Time
+	// podIdentityAgents are the addresses doctor takes for the EKS Pod Identity agent's; nil
+	// means 169.254.170.23 and fd00:ec2::23. Tests name a fake's 127.0.0.1.
+	podIdentityAgents []string
 }
 
 // run runs the command line args (without the program name) and returns the exit status.

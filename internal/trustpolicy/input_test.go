@@ -51,7 +51,7 @@ func TestParseInputRefusals(t *testing.T) {
 		{"bad URL encoding", "%7B%zz", "neither JSON nor URL-encoded JSON"},
 		{"a document that is not a policy", `{"Role":{"AssumeRolePolicyDocument":{"Statement":[]}}}`, "its AssumeRolePolicyDocument: the policy needs a Statement"},
 		{"a number as the document", `{"Role":{"AssumeRolePolicyDocument":5}}`, "its AssumeRolePolicyDocument: the policy is not a policy document"},
-		{"a statement doctor does not understand", `{"Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}}`, `principal type "Service" is not supported`},
+		{"a statement IAM would refuse", `{"Statement":{"Effect":"Allow","Principal":{"Services":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}}`, `principal type "Services" is not one IAM knows`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := trustpolicy.ParseInput([]byte(tc.in))
@@ -98,16 +98,17 @@ func FuzzParseInput(f *testing.F) {
 	f.Add([]byte(`{"Role":{"Arn":"arn:aws:iam::111122223333:role/r","AssumeRolePolicyDocument":` + quote(url.PathEscape(eksPolicy)) + `}}`))
 	f.Add([]byte(`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Condition":{"ForAllValues:StringLike":{"k":["a*"]}}}]}`))
 	f.Add([]byte("%7B%22Statement%22%3A%5B%5D%7D"))
+	f.Add([]byte(`{"Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"},{"Effect":"Allow","Principal":"*","Action":"*","Condition":{"StringNotEquals":{"k":"v"}}}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		in, err := trustpolicy.ParseInput(b)
 		if err != nil {
 			return
 		}
 		r := in.Policy.CheckWebIdentity("arn:aws:iam::111122223333:role/r", trustpolicy.Token{Issuer: issuer, Subject: "s", Audience: []string{"a", "b"}})
-		if !r.Allowed && len(r.Reasons) == 0 {
-			t.Fatalf("refused without a reason: %q", b)
+		if !r.Allowed && len(r.Reasons) == 0 || r.Allowed && r.Undecided {
+			t.Fatalf("refused without a reason, or allowed and undecided: %q", b)
 		}
-		for _, reason := range r.Reasons {
+		for _, reason := range append(r.Reasons, r.Skipped...) {
 			if strings.ContainsAny(reason, "\x00\x1b\n") {
 				t.Fatalf("reason holds a control character: %q", reason)
 			}

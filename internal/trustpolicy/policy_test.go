@@ -1,6 +1,7 @@
 package trustpolicy_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/irsa-go/irsa/internal/fakests"
@@ -52,20 +53,50 @@ func TestPolicyEvaluation(t *testing.T) {
 	}
 }
 
-func TestParsePolicyRefusesWhatItDoesNotUnderstand(t *testing.T) {
+func TestParsePolicyRefusesWhatIAMWouldRefuse(t *testing.T) {
 	for _, doc := range []string{
 		``, `[]`, `{}`, `{"Statement":[]}`, `{"Statement":{}} x`,
-		`{"Statement":{"Effect":"Maybe","Principal":"*","Action":"*"}}`,
-		`{"Statement":{"Effect":"Allow","Principal":"*"}}`,
-		`{"Statement":{"Effect":"Allow","Action":"*"}}`,
-		`{"Statement":{"Effect":"Allow","Principal":"someone","Action":"*"}}`,
-		`{"Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"*"}}`,
-		`{"Statement":{"Effect":"Allow","NotPrincipal":{"AWS":"*"},"Action":"*"}}`,
-		`{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Condition":{"StringNotEquals":{"k":"v"}}}}`,
-		`{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Condition":{"StringEquals":{"k":1}}}}`,
+		`{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}`,
 	} {
 		_, err := trustpolicy.Parse(doc)
 		assert.Error(t, err, doc)
+	}
+	for _, tc := range []struct{ doc, want string }{
+		{`{"Statement":{"Effect":"Maybe","Principal":"*","Action":"*"}}`, "statement 1: Effect must be Allow or Deny"},
+		{`{"Statement":{"Effect":"Allow","Principal":"*"}}`, "statement 1: exactly one of Action and NotAction is required"},
+		{`{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","NotAction":"x"}}`, "statement 1: exactly one of Action and NotAction is required"},
+		{`{"Statement":{"Effect":"Allow","Action":"*"}}`, "statement 1: exactly one of Principal and NotPrincipal is required"},
+		{`{"Statement":{"Effect":"Allow","Principal":"*","NotPrincipal":{"AWS":"x"},"Action":"*"}}`, "statement 1: exactly one of Principal and NotPrincipal is required"},
+		{`{"Statement":{"Effect":"Allow","Principal":"someone","Action":"*"}}`,
+			`statement 1: Principal must be "*" or {"AWS"|"Federated"|"Service"|"CanonicalUser": …}: json: cannot unmarshal string into Go value of type map[string]trustpolicy.OneOrMany`},
+		{`{"Statement":{"Effect":"Allow","Principal":{},"Action":"*"}}`, `statement 1: Principal must be "*" or {"AWS"|"Federated"|"Service"|"CanonicalUser": …}: no principal`},
+		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*"},{"Effect":"Allow","NotPrincipal":{"Services":"x"},"Action":"*"}]}`,
+			`statement 2: NotPrincipal must be "*" or {"AWS"|"Federated"|"Service"|"CanonicalUser": …}: principal type "Services" is not one IAM knows`},
+		{`{"Statement":{"Effect":"Allow","Principal":{"\u001b[2J` + strings.Repeat("A", 100) + `":"x"},"Action":"*"}}`,
+			`statement 1: Principal must be "*" or {"AWS"|"Federated"|"Service"|"CanonicalUser": …}: principal type "\x1b[2J` + strings.Repeat("A", 56) + `…" is not one IAM knows`},
+		{`{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Condition":{"StringEquals":{"k":1}}}}`,
+			`statement 1: condition StringEquals on "k": the values must be strings: json: cannot unmarshal number into Go value of type string`},
+	} {
+		_, err := trustpolicy.Parse(tc.doc)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s\nerror %v\nwant  %s", tc.doc, err, tc.want)
+		}
+	}
+}
+
+// What IAM accepts in a trust policy and the evaluator does not understand is kept, for
+// Evaluate to say whether it matters (TestMixedPolicies).
+func TestParsePolicyKeepsWhatIAMAccepts(t *testing.T) {
+	for _, doc := range []string{
+		`{"Statement":{"Effect":"Allow","Principal":{"Service":["ec2.amazonaws.com","lambda.amazonaws.com"]},"Action":"sts:AssumeRole"}}`,
+		`{"Statement":{"Effect":"Allow","Principal":{"CanonicalUser":"79a59df9"},"Action":"sts:AssumeRole"}}`,
+		`{"Statement":{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"*"}}`,
+		`{"Statement":{"Effect":"Allow","Principal":"*","NotAction":"sts:TagSession"}}`,
+		`{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Condition":{"StringNotEquals":{"k":"v"}}}}`,
+		`{"Statement":{"Effect":"Allow","Principal":{"AWS":"x"},"Action":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":true},"NumericLessThan":{"aws:MultiFactorAuthAge":3600}}}}`,
+	} {
+		_, err := trustpolicy.Parse(doc)
+		assert.NoError(t, err, doc)
 	}
 }
 
@@ -74,13 +105,21 @@ func FuzzParse(f *testing.F) {
 	f.Add(fakests.AssumeRoleTrustPolicy("111122223333", "ext"))
 	f.Add(fakests.WebIdentityTrustPolicy("111122223333", "https://oidc.example/id/X", "system:serviceaccount:*:app", "sts.amazonaws.com"))
 	f.Add(`{"Statement":{"Effect":"Deny","Principal":"*","Action":"*","Condition":{"StringLike":{"k":["a*"]}}}}`)
+	f.Add(`{"Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"},{"Effect":"Deny","NotPrincipal":{"AWS":"x"},"NotAction":"sts:TagSession","Condition":{"Bool":{"k":true},"StringNotEquals":{"k":"a"}}}]}`)
 	f.Fuzz(func(t *testing.T, doc string) {
 		p, err := trustpolicy.Parse(doc)
 		if err != nil {
 			return
 		}
 		ctx := map[string]string{"sts:externalid": "ext", "k": "a"}
-		_ = p.Allows(trustpolicy.Request{Action: "sts:AssumeRole", PrincipalType: "AWS", Principals: []string{"111122223333"}, Context: ctx})
-		_ = p.Allows(trustpolicy.Request{Action: "sts:AssumeRoleWithWebIdentity", PrincipalType: "Federated", Principals: []string{provider}, Context: ctx})
+		for _, req := range []trustpolicy.Request{
+			{Action: "sts:AssumeRole", PrincipalType: "AWS", Principals: []string{"111122223333"}, Context: ctx},
+			{Action: "sts:AssumeRoleWithWebIdentity", PrincipalType: "Federated", Principals: []string{provider}, Context: ctx},
+		} {
+			v := p.Evaluate(req)
+			if v.Allowed && (v.Undecided || v.AllowedBy == 0 || v.DeniedBy != 0) || v.Undecided && len(v.Unknowns) == 0 {
+				t.Fatalf("inconsistent verdict %+v for %q", v, doc)
+			}
+		}
 	})
 }

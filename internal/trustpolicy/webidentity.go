@@ -25,12 +25,21 @@ type Token struct {
 type WebIdentityResult struct {
 	// Allowed is true when the policy lets the token assume the role.
 	Allowed bool
+	// Undecided is true when it cannot be told offline: a statement that could decide uses what
+	// the evaluator does not understand. Allowed is then false, and Reasons say which statement
+	// and what.
+	Undecided bool
 	// Statement numbers the Allow statement that lets it (from 1); 0 when none does.
 	Statement int
-	// Reasons say, when it is not allowed, each thing that stops it, in sentences a person
-	// acts on: "the policy allows A, this pod is B". Values from the policy and the token are
-	// clipped, and quoted when they hold control characters.
+	// Reasons say, when it is not allowed, each thing that stops it (or, when undecided, what
+	// cannot be evaluated), in sentences a person acts on: "the policy allows A, this pod is B".
+	// Values from the policy and the token are clipped, and quoted when they hold control
+	// characters.
 	Reasons []string
+	// Skipped say which statements cannot apply to a web identity request, and why, when the
+	// policy also has statements that can: "statement 2 is skipped: its Principal names no
+	// Federated principal (Service ec2.amazonaws.com)".
+	Skipped []string
 }
 
 // WebIdentityRequest is the request STS evaluates the trust policy of roleARN for when tok
@@ -59,13 +68,14 @@ func ProviderARN(roleARN, issuer string) string {
 // CheckWebIdentity evaluates the policy, the trust policy of roleARN, for tok offline, as STS
 // would for AssumeRoleWithWebIdentity, and says what does not match. A token with several
 // audiences is allowed when one of them is (STS evaluates the audience that matches the
-// provider's client IDs, which is not known offline).
+// provider's client IDs, which is not known offline), undecided when none is and one is
+// undecided.
 func (p *Policy) CheckWebIdentity(roleARN string, tok Token) WebIdentityResult {
 	auds := tok.Audience
 	if len(auds) == 0 {
 		auds = []string{""}
 	}
-	var first Verdict
+	var first, undecided Verdict
 	for i, aud := range auds {
 		req := WebIdentityRequest(roleARN, tok, aud)
 		if tok.Audience == nil {
@@ -73,26 +83,29 @@ func (p *Policy) CheckWebIdentity(roleARN string, tok Token) WebIdentityResult {
 		}
 		v := p.Evaluate(req)
 		if v.Allowed {
-			return WebIdentityResult{Allowed: true, Statement: v.AllowedBy}
+			return WebIdentityResult{Allowed: true, Statement: v.AllowedBy, Skipped: p.skipped(v)}
 		}
 		if i == 0 {
 			first = v
 		}
+		if v.Undecided && !undecided.Undecided {
+			undecided = v
+		}
 	}
-	return WebIdentityResult{Reasons: p.reasons(first, roleARN, tok)}
+	if undecided.Undecided {
+		return WebIdentityResult{Undecided: true, Reasons: p.undecidedReasons(undecided, roleARN, tok), Skipped: p.skipped(undecided)}
+	}
+	return WebIdentityResult{Reasons: p.reasons(first, roleARN, tok), Skipped: p.skipped(first)}
 }
 
-// reasons explains a verdict that refuses tok. The statements explained are the candidates:
-// Allow statements for the web identity action with a Federated (or "*") principal.
-func (p *Policy) reasons(v Verdict, roleARN string, tok Token) []string {
-	if v.DeniedBy > 0 {
-		return []string{fmt.Sprintf("statement %d (Effect Deny) matches this token, and a Deny overrides every Allow: narrow or remove that statement", v.DeniedBy)}
-	}
-	byStatement := map[int][]Mismatch{}
+// candidates numbers the Allow statements a web identity could be allowed by: a Federated (or
+// "*", or NotPrincipal) principal and an action that covers the request's; wrongAction those
+// with a Federated principal whose action does not.
+func (p *Policy) candidates(v Verdict) (candidates, wrongAction []int, byStatement map[int][]Mismatch) {
+	byStatement = map[int][]Mismatch{}
 	for _, m := range v.Mismatches {
 		byStatement[m.Statement] = append(byStatement[m.Statement], m)
 	}
-	var candidates, wrongAction []int
 	for _, st := range p.statements {
 		if !st.allow || st.principals != nil && st.principals["Federated"] == nil {
 			continue
@@ -103,23 +116,89 @@ func (p *Policy) reasons(v Verdict, roleARN string, tok Token) []string {
 			candidates = append(candidates, st.number)
 		}
 	}
+	return candidates, wrongAction, byStatement
+}
+
+// reasons explains a verdict that refuses tok. The statements explained are the candidates.
+func (p *Policy) reasons(v Verdict, roleARN string, tok Token) []string {
+	if v.DeniedBy > 0 {
+		return []string{fmt.Sprintf("statement %d (Effect Deny) matches this token, and a Deny overrides every Allow: narrow or remove that statement", v.DeniedBy)}
+	}
+	candidates, wrongAction, byStatement := p.candidates(v)
 	if len(candidates) == 0 {
 		if len(wrongAction) > 0 {
 			st := p.statements[wrongAction[0]-1]
+			if st.notAction {
+				return []string{fmt.Sprintf("statement %d names a Federated principal but its NotAction excludes %s: remove that action from its NotAction",
+					st.number, ActionWebIdentity)}
+			}
 			return []string{fmt.Sprintf("statement %d names a Federated principal but allows %s, not %s: add %s to its Action",
 				st.number, showList(st.actions, ", "), ActionWebIdentity, ActionWebIdentity)}
 		}
 		return []string{"no Allow statement of the policy has a Federated principal: it lets no web identity assume the role; add a statement with Principal {\"Federated\": \"" +
 			show(ProviderARN(roleARN, tok.Issuer)) + "\"} and Action " + ActionWebIdentity}
 	}
+	return explainAll(candidates, byStatement, len(candidates) > 1, roleARN, tok)
+}
+
+// explainAll puts the mismatches of the statements numbered in sentences, each prefixed with
+// its statement's number when prefix is set.
+func explainAll(statements []int, byStatement map[int][]Mismatch, prefix bool, roleARN string, tok Token) []string {
 	var out []string
-	for _, n := range candidates {
-		prefix := ""
-		if len(candidates) > 1 {
-			prefix = fmt.Sprintf("statement %d: ", n)
-		}
+	for _, n := range statements {
 		for _, m := range byStatement[n] {
-			out = append(out, prefix+explain(m, roleARN, tok))
+			s := explain(m, roleARN, tok)
+			if prefix {
+				s = fmt.Sprintf("statement %d: %s", n, s)
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// undecidedReasons says what leaves the verdict undecided: the statements that could decide it
+// and what in them is not understood, then why the other candidates do not match.
+func (p *Policy) undecidedReasons(v Verdict, roleARN string, tok Token) []string {
+	var out, denies []string
+	for _, u := range v.Unknowns {
+		what := strings.Join(u.What, " and ")
+		switch {
+		case !u.Allow && v.AllowedBy > 0:
+			out = append(out, fmt.Sprintf("statement %d allows this token, but statement %d (Effect Deny) could apply to it and uses %s, which this evaluator does not understand", v.AllowedBy, u.Statement, what))
+		case !u.Allow:
+			denies = append(denies, fmt.Sprintf("statement %d (Effect Deny) could also apply to this token and uses %s, which this evaluator does not understand", u.Statement, what))
+		default:
+			out = append(out, fmt.Sprintf("statement %d could allow this token, but it uses %s, which this evaluator does not understand", u.Statement, what))
+		}
+	}
+	if v.AllowedBy > 0 {
+		return out
+	}
+	candidates, _, byStatement := p.candidates(v)
+	return append(append(out, denies...), explainAll(candidates, byStatement, true, roleARN, tok)...)
+}
+
+// skipped says why each statement that cannot apply to a web identity request is skipped, when
+// some statement can (else the reasons say it all).
+func (p *Policy) skipped(v Verdict) []string {
+	if len(v.Skipped) == len(p.statements) {
+		return nil
+	}
+	var out []string
+	for _, n := range v.Skipped {
+		st := p.statements[n-1]
+		switch {
+		case !st.covers(ActionWebIdentity) && st.notAction:
+			out = append(out, fmt.Sprintf("statement %d is skipped: its NotAction excludes %s", n, ActionWebIdentity))
+		case !st.covers(ActionWebIdentity):
+			out = append(out, fmt.Sprintf("statement %d is skipped: its Action is %s, not %s", n, showList(st.actions, ", "), ActionWebIdentity))
+		default:
+			var names []string
+			for _, typ := range sortedKeys(st.principals) {
+				names = append(names, typ+" "+showList(st.principals[typ], ", "))
+			}
+			out = append(out, fmt.Sprintf("statement %d is skipped: its Principal names no Federated principal (%s)", n, strings.Join(names, "; ")))
 		}
 	}
 	return out
