@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/irsa-go/irsa/chain"
@@ -48,10 +47,18 @@ func (d *doctor) checkEnvironment(ctx context.Context) {
 	}
 	roleSet, fileSet := d.a.getenv("AWS_ROLE_ARN") != "", d.a.getenv("AWS_WEB_IDENTITY_TOKEN_FILE") != ""
 	var noCreds *chain.NoCredentialsError
+	var ce *chain.ConfigError
+	// chain fails closed when one of the two is set (it does not go on to the node's role), or,
+	// with instance metadata off, finds no credentials.
+	halfSet := roleSet != fileSet && (errors.As(d.expErr, &noCreds) ||
+		errors.As(d.expErr, &ce) && (ce.Key == "AWS_ROLE_ARN" || ce.Key == "AWS_WEB_IDENTITY_TOKEN_FILE"))
 	switch {
-	case errors.As(d.expErr, &noCreds) && roleSet != fileSet:
+	case halfSet:
 		f.Status, f.Summary = statusFail, "only one of AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE is set: a web identity needs both"
 		f.Fix = "set the missing one, or let the pod identity webhook set both: " + fixAnnotate
+		if ce != nil {
+			f.Details = append(f.Details, "irsa does not fall back to the container's or the node's role: "+errText(ce))
+		}
 	case errors.As(d.expErr, &noCreds):
 		f.Status, f.Summary = statusFail, "no credentials would be found: no web identity is configured (AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE, or a profile's web_identity_token_file)"
 		f.Fix = fixAnnotate
@@ -162,11 +169,7 @@ func (d *doctor) checkTokenFile(ctx context.Context) {
 
 // fileDetails describes a file's mode and owner, which explain a permission error.
 func fileDetails(fi fs.FileInfo) string {
-	s := "mode " + fi.Mode().String()
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		s += fmt.Sprintf(", owner uid %d, group gid %d", st.Uid, st.Gid)
-	}
-	return s
+	return "mode " + fi.Mode().String() + fileOwner(fi)
 }
 
 // checkTokenClaims decodes the token (never printing it) and checks its times.

@@ -24,9 +24,9 @@ import (
 // What the fake Pod Identity agent serves. The key ID is shown (redact shows IDs of the AKIA or
 // ASIA form); the secret and the session token never are.
 const (
-	agentKeyID   = "ASIAPODIDENTITY00001"
-	agentSecret  = "pod-identity-secret-access-key-0123456789"
-	agentSession = "pod-identity-session-token-IQoJb3JpZ2luX2VjEXAMPLE"
+	podAgentKeyID   = "ASIAPODIDENTITY00001"
+	podAgentSecret  = "pod-identity-secret-access-key-0123456789"
+	podAgentSession = "pod-identity-session-token-IQoJb3JpZ2luX2VjEXAMPLE"
 )
 
 // agent is a fake EKS Pod Identity agent on 127.0.0.1 that requires the token it writes to its
@@ -41,7 +41,7 @@ func startAgent(t *testing.T) *agent {
 	t.Helper()
 	ag := &agent{tokenFile: filepath.Join(t.TempDir(), "eks-pod-identity-token"), now: time.Now().Truncate(time.Second)}
 	srv, err := fakecontainer.New(fakecontainer.Options{TokenFile: ag.tokenFile, Credentials: func(context.Context) (credentials.Credentials, error) {
-		return credentials.Credentials{AccessKeyID: agentKeyID, SecretAccessKey: agentSecret, SessionToken: agentSession,
+		return credentials.Credentials{AccessKeyID: podAgentKeyID, SecretAccessKey: podAgentSecret, SessionToken: podAgentSession,
 			Expires: ag.now.Add(6 * time.Hour), AccountID: "111122223333"}, nil
 	}})
 	if err != nil {
@@ -100,7 +100,7 @@ func slicesContain(ss []string, s string) bool {
 // noAgentSecrets fails t when out holds the credentials' secrets or an authorization token.
 func noAgentSecrets(t *testing.T, out string, tokens ...string) {
 	t.Helper()
-	for _, s := range append([]string{agentSecret, agentSession, "IQoJb3JpZ2luX2Vj", "\x1b"}, tokens...) {
+	for _, s := range append([]string{podAgentSecret, podAgentSession, "IQoJb3JpZ2luX2Vj", "\x1b"}, tokens...) {
 		if s != "" && strings.Contains(out, s) {
 			t.Errorf("output holds the secret %q:\n%s", s, out)
 		}
@@ -128,7 +128,7 @@ func TestDoctorPodIdentityHealthy(t *testing.T) {
 		"ok container-token: token file " + ag.tokenFile + fmt.Sprintf(": a regular file of %d bytes, readable by this process (uid %d)\n", len(ag.token(t)), os.Geteuid()) +
 		"skip clock-skew: not checked: the credentials do not come from STS\n" +
 		"ok region-endpoint: region eu-west-1 (from AWS_REGION); STS endpoint https://sts.eu-west-1.amazonaws.com (signing region eu-west-1)\n" +
-		"ok credentials: step 1 of 1: container credentials from " + u + ": ok, access key " + agentKeyID + ", credentials expire at " +
+		"ok credentials: step 1 of 1: container credentials from " + u + ": ok, access key " + podAgentKeyID + ", credentials expire at " +
 		ag.now.Add(6*time.Hour).UTC().Format(time.RFC3339) + " (in 6h0m0s), account 111122223333\n"
 	if got := summaries(rep); got != want || r.code != 0 || !rep.OK || r.stderr != "" {
 		t.Errorf("exit %d, stderr %q, findings\n%s\nwant\n%s", r.code, r.stderr, got, want)
@@ -280,7 +280,7 @@ func TestDoctorPodIdentityTokenFile(t *testing.T) {
 				t.Errorf("exit %d", r.code)
 			}
 			noAgentSecrets(t, r.stdout, "SECRET", ag.token(t))
-			noDoctorSecrets(t, strings.ReplaceAll(r.stdout, agentKeyID, ""), tc.content)
+			noDoctorSecrets(t, strings.ReplaceAll(r.stdout, podAgentKeyID, ""), tc.content)
 		})
 	}
 	t.Run("unreadable by this uid", func(t *testing.T) {
@@ -523,7 +523,7 @@ func TestDoctorHidesTheEndpointsQuery(t *testing.T) {
 	for _, args := range [][]string{{"--json"}, nil} {
 		rep, r := runAgent(t, ag, env, args...)
 		if args != nil {
-			if f := findingOf(t, rep, checkCredentials); f.Status != statusOK || !strings.HasPrefix(f.Summary, "step 1 of 1: container credentials from "+ag.srv.URL()+"?…: ok, access key "+agentKeyID) {
+			if f := findingOf(t, rep, checkCredentials); f.Status != statusOK || !strings.HasPrefix(f.Summary, "step 1 of 1: container credentials from "+ag.srv.URL()+"?…: ok, access key "+podAgentKeyID) {
 				t.Errorf("credentials %+v", f)
 			}
 		}

@@ -33,7 +33,7 @@ commands:
   exec -- CMD [ARG…]  run CMD with the credentials in its environment
                       (--server: from a local endpoint that refreshes them)
   serve               a container credentials endpoint for AWS SDKs and the AWS CLI
-  doctor              check an IRSA setup from inside the pod and say how to fix it
+  doctor              check an IRSA or EKS Pod Identity setup from inside the pod, and how to fix it
                       (--json, --trust-policy FILE); exit 1 if a check failed
   help                this text
 
