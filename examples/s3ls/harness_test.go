@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -46,6 +47,8 @@ type harness struct {
 	sess *session
 	// cache is sess's Cache.
 	cache *credentials.Cache
+	// reported counts the refresh events the app's hook has handled.
+	reported atomic.Int64
 }
 
 func newHarness(t *testing.T, opts fakes3.Options) *harness {
@@ -75,6 +78,9 @@ func newHarness(t *testing.T, opts fakes3.Options) *harness {
 }
 
 func (h *harness) resolve(ctx context.Context, o sessionOptions) (*session, error) {
+	if hook := o.OnRefresh; hook != nil {
+		o.OnRefresh = func(ev credentials.RefreshEvent) { hook(ev); h.reported.Add(1) }
+	}
 	s, err := cachedSession(h.provider, o)
 	if err != nil {
 		return nil, err

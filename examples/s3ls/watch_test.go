@@ -54,6 +54,13 @@ func (i *issuer) Retrieve(context.Context) (credentials.Credentials, error) {
 	return c, nil
 }
 
+// count is how many credentials the issuer has issued.
+func (i *issuer) count() int64 {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return int64(len(i.issued))
+}
+
 func (i *issuer) lookup(id string) (fakes3.Credential, bool) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
@@ -77,9 +84,9 @@ func TestWatchRefreshesCredentialsAheadOfExpiry(t *testing.T) {
 		secrets = append(secrets, fmt.Sprintf("SECRET-watch-%d-never-printed", i), fmt.Sprintf("TOKEN-watch-%d-never-printed", i))
 	}
 	h.app.after = func(d time.Duration) <-chan time.Time {
-		// Let a background refresh finish before time moves on, so the test does not depend
-		// on goroutine scheduling.
-		for deadline := time.Now().Add(5 * time.Second); h.cache.Status().Refreshing && time.Now().Before(deadline); {
+		// Let a background refresh finish, and its event be logged, before time moves on, so
+		// the test does not depend on goroutine scheduling.
+		for deadline := time.Now().Add(5 * time.Second); (h.cache.Status().Refreshing || h.reported.Load() < iss.count()) && time.Now().Before(deadline); {
 			time.Sleep(time.Millisecond)
 		}
 		clock.Advance(d)
