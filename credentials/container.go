@@ -56,8 +56,25 @@ type ContainerOptions struct {
 	RelativeURIHost string
 }
 
-// container is the Provider NewContainer returns.
-type container struct {
+// container is the Provider NewContainer returns. Its state is kept where fmt never prints it
+// (see hidden): the URL's query may carry a credential of its own.
+type container struct{ s hidden[*containerState] }
+
+func (c *container) state() *containerState { return c.s.get() }
+
+// Retrieve fetches the credentials.
+func (c *container) Retrieve(ctx context.Context) (Credentials, error) {
+	return c.state().Retrieve(ctx)
+}
+
+// String describes the provider (see containerState.String).
+func (c *container) String() string { return c.state().String() }
+
+// Format prints String for every verb.
+func (c *container) Format(f fmt.State, verb rune) { formatString(f, verb, c.String()) }
+
+// containerState is what a container provider knows.
+type containerState struct {
 	url       string         // validated
 	what      string         // "the container credentials endpoint URL", for errors
 	from      string         // the variable that gave the URL
@@ -102,7 +119,7 @@ func NewContainer(opts ContainerOptions) (Provider, error) {
 		}
 		return ""
 	}
-	c := &container{now: time.Now}
+	c := &containerState{now: time.Now}
 	var err error
 	if rel := env(envContainerRelativeURI); rel != "" {
 		c.from = envContainerRelativeURI
@@ -132,7 +149,7 @@ func NewContainer(opts ContainerOptions) (Provider, error) {
 		hc = &http.Client{Transport: t}
 	}
 	c.get = newHTTPGetter(c.what, hc, containerAttempts, containerAttemptTimeout)
-	return c, nil
+	return &container{hide(c)}, nil
 }
 
 // relativeContainerURL is the URL of a relative URI on host (default the ECS agent).
@@ -215,7 +232,7 @@ func checkHeaderToken(tok string) error {
 
 // String describes the provider: the endpoint, the variable that named it and where the token
 // comes from; never the token.
-func (c *container) String() string {
+func (c *containerState) String() string {
 	auth := "none"
 	switch {
 	case c.tokenFile != "":
@@ -226,11 +243,11 @@ func (c *container) String() string {
 	return "credentials.Container{URL: " + shownURL(c.url) + " (" + c.from + "), Authorization: " + auth + "}"
 }
 
-// Format prints String for every verb.
-func (c *container) Format(f fmt.State, verb rune) { formatString(f, verb, c.String()) }
+// Format prints String for every verb, as the provider does.
+func (c *containerState) Format(f fmt.State, verb rune) { formatString(f, verb, c.String()) }
 
 // Retrieve fetches the credentials.
-func (c *container) Retrieve(ctx context.Context) (Credentials, error) {
+func (c *containerState) Retrieve(ctx context.Context) (Credentials, error) {
 	token, err := c.authorization(ctx)
 	if err != nil {
 		return Credentials{}, err
@@ -261,7 +278,7 @@ func (c *container) Retrieve(ctx context.Context) (Credentials, error) {
 }
 
 // refused adds to a fetch error that is a 401 or 403 where the token came from.
-func (c *container) refused(err error) error {
+func (c *containerState) refused(err error) error {
 	var fe *fetchError
 	if !errors.As(err, &fe) || fe.httpStatus() != http.StatusUnauthorized && fe.httpStatus() != http.StatusForbidden {
 		return err
@@ -277,7 +294,7 @@ func (c *container) refused(err error) error {
 
 // authorization returns the Authorization header's value: the token file's content, read now,
 // or the token variable's value.
-func (c *container) authorization(ctx context.Context) (string, error) {
+func (c *containerState) authorization(ctx context.Context) (string, error) {
 	if c.tokenFile == "" {
 		return c.token.get(), nil
 	}

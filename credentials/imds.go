@@ -68,8 +68,25 @@ type IMDSOptions struct {
 	Now func() time.Time
 }
 
-// imds is the Provider NewIMDS returns.
-type imds struct {
+// imds is the Provider NewIMDS returns. Its state, the endpoint and the IMDSv2 token among it,
+// is kept where fmt never prints it (see hidden).
+type imds struct{ s hidden[*imdsState] }
+
+func (p *imds) state() *imdsState { return p.s.get() }
+
+// Retrieve gets the role's credentials.
+func (p *imds) Retrieve(ctx context.Context) (Credentials, error) {
+	return p.state().Retrieve(ctx)
+}
+
+// String describes the provider (see imdsState.String).
+func (p *imds) String() string { return p.state().String() }
+
+// Format prints String for every verb.
+func (p *imds) Format(f fmt.State, verb rune) { formatString(f, verb, p.String()) }
+
+// imdsState is what an imds provider knows.
+type imdsState struct {
 	base       string // the endpoint, without a trailing slash
 	v1Disabled bool
 	getter     *httpGetter
@@ -119,7 +136,7 @@ func NewIMDS(opts IMDSOptions) (Provider, error) {
 	if timeout == 0 {
 		timeout = time.Second
 	}
-	p := &imds{
+	p := &imdsState{
 		base:       base,
 		v1Disabled: opts.DisableV1,
 		getter:     newHTTPGetter("EC2 instance metadata at "+base, opts.HTTPClient, opts.Attempts, timeout),
@@ -130,7 +147,7 @@ func NewIMDS(opts IMDSOptions) (Provider, error) {
 	if p.now == nil {
 		p.now = time.Now
 	}
-	return p, nil
+	return &imds{hide(p)}, nil
 }
 
 // imdsBase is the endpoint to use, checked, without a trailing slash.
@@ -183,7 +200,7 @@ func checkIMDSEndpoint(endpoint string) string {
 }
 
 // Retrieve asks the instance metadata service for the role's credentials.
-func (p *imds) Retrieve(ctx context.Context) (Credentials, error) {
+func (p *imdsState) Retrieve(ctx context.Context) (Credentials, error) {
 	token, err := p.token(ctx, false)
 	if err != nil {
 		return Credentials{}, err
@@ -221,7 +238,7 @@ func imdsCode(body []byte) string {
 }
 
 // extend applies botocore's static stability rule (see NewIMDS) to c.
-func (p *imds) extend(c *Credentials) {
+func (p *imdsState) extend(c *Credentials) {
 	now := p.now()
 	window := imdsExtensionBase + imdsExtensionMin + time.Duration(p.jitter()*float64(imdsExtensionJitter))
 	if c.CanExpire() && !now.Before(c.Expires.Add(-window)) {
@@ -236,7 +253,7 @@ var dnsName = regexp.MustCompile(`^((?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a
 var imdsRoleName = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
 
 // roleName is the first line of the role listing.
-func (p *imds) roleName(body []byte) (string, error) {
+func (p *imdsState) roleName(body []byte) (string, error) {
 	first, _, _ := strings.Cut(string(body), "\n")
 	role := strings.TrimSpace(first)
 	switch {
@@ -249,7 +266,7 @@ func (p *imds) roleName(body []byte) (string, error) {
 }
 
 // roleError explains a failed role listing: a 404 there means no role is attached.
-func (p *imds) roleError(err error) error {
+func (p *imdsState) roleError(err error) error {
 	var fe *fetchError
 	if errors.As(err, &fe) && fe.httpStatus() == http.StatusNotFound {
 		return fmt.Errorf("%w (no IAM role is attached to the instance: attach an instance profile with a role)", err)
@@ -260,7 +277,7 @@ func (p *imds) roleError(err error) error {
 // get fetches path with token ("" for IMDSv1). A 401 to a token kept from an earlier call means
 // it is no longer valid: get fetches a new one and asks once more. It returns the token it used
 // last.
-func (p *imds) get(ctx context.Context, what, path, token string) ([]byte, string, error) {
+func (p *imdsState) get(ctx context.Context, what, path, token string) ([]byte, string, error) {
 	body, err := p.fetch(ctx, what, http.MethodGet, path, token)
 	var fe *fetchError
 	if token == "" || !errors.As(err, &fe) || fe.httpStatus() != http.StatusUnauthorized {
@@ -274,7 +291,7 @@ func (p *imds) get(ctx context.Context, what, path, token string) ([]byte, strin
 }
 
 // fetch sends one request (with its attempts) for path.
-func (p *imds) fetch(ctx context.Context, what, method, path, token string) ([]byte, error) {
+func (p *imdsState) fetch(ctx context.Context, what, method, path, token string) ([]byte, error) {
 	g := *p.getter
 	g.what = fmt.Sprintf("EC2 instance metadata at %s, %s", p.base, what)
 	return g.fetch(ctx, func(ctx context.Context) (*http.Request, error) {
@@ -294,7 +311,7 @@ func (p *imds) fetch(ctx context.Context, what, method, path, token string) ([]b
 
 // token returns the IMDSv2 token, kept from an earlier call unless renew, or "" to fall back to
 // IMDSv1 (see NewIMDS).
-func (p *imds) token(ctx context.Context, renew bool) (string, error) {
+func (p *imdsState) token(ctx context.Context, renew bool) (string, error) {
 	t := p.tok
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -329,7 +346,7 @@ func (p *imds) token(ctx context.Context, renew bool) (string, error) {
 }
 
 // String describes the provider without its token.
-func (p *imds) String() string {
+func (p *imdsState) String() string {
 	v1 := "IMDSv1 fallback allowed"
 	if p.v1Disabled {
 		v1 = "IMDSv1 disabled"
@@ -337,5 +354,5 @@ func (p *imds) String() string {
 	return fmt.Sprintf("credentials.IMDS{Endpoint: %s, %s}", p.base, v1)
 }
 
-// Format prints String for every verb.
-func (p *imds) Format(f fmt.State, verb rune) { formatString(f, verb, p.String()) }
+// Format prints String for every verb, as the provider does.
+func (p *imdsState) Format(f fmt.State, verb rune) { formatString(f, verb, p.String()) }

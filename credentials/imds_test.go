@@ -39,13 +39,13 @@ func (c *testClock) Advance(d time.Duration) {
 }
 
 // newTestIMDS is NewIMDS with its sleeps skipped and its jitter fixed at one half.
-func newTestIMDS(t *testing.T, o IMDSOptions) *imds {
+func newTestIMDS(t *testing.T, o IMDSOptions) *imdsState {
 	t.Helper()
 	p, err := NewIMDS(o)
 	if err != nil {
 		t.Fatalf("NewIMDS: %v", err)
 	}
-	m := p.(*imds)
+	m := p.(*imds).state()
 	m.getter.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 	m.jitter = func() float64 { return 0.5 }
 	return m
@@ -508,7 +508,7 @@ func TestNewIMDSDefaults(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%+v: %v", tc.o, err)
 		}
-		m := p.(*imds)
+		m := p.(*imds).state()
 		if m.base != tc.want || m.getter.attemptTimeout != time.Second || m.getter.maxAttempts != 1 {
 			t.Errorf("%+v: base %s, timeout %v, attempts %d", tc.o, m.base, m.getter.attemptTimeout, m.getter.maxAttempts)
 		}

@@ -10,7 +10,9 @@ import (
 // hidden keeps a value where fmt never looks. fmt cannot call a Format method through an
 // unexported field, so it would print a wrapped Static (or any provider holding keys) field by
 // field; nor is a pointer enough: for a verb that does not fit, fmt follows it ("%!s(*T=&{...})").
-// A func is printed as an address and reflection cannot look inside it.
+// A func is printed as an address and reflection cannot look inside it. Every provider of this
+// package keeps behind one what fmt could otherwise reach: a wrapped provider (Cache, AssumeRole,
+// ForSDK) or its whole state (the container, process, SSO and IMDS providers).
 type hidden[T any] struct{ get func() T }
 
 func hide[T any](v T) hidden[T] { return hidden[T]{get: func() T { return v }} }

@@ -147,18 +147,13 @@ func TestPrintingContainerProcessAndSSOProvidersNeverShowsSecrets(t *testing.T) 
 				"exported fields":   public{P: tc.p, S: ForSDK(cache)},
 			}
 			for name, v := range values {
-				for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+				for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
 					out := fmt.Sprintf(verb, v)
-					secrets := []string{authToken, querySecret, argSecret, ssoPassword}
-					if name == "unexported fields" && verb != "%v" && verb != "%+v" && verb != "%#v" {
-						// fmt cannot call String through an unexported field, and for a verb that
-						// does not fit a pointer it prints the fields it points to. The
-						// authorization token is kept where fmt never looks (hidden); the URL's
-						// query, the command's arguments and the start URL are plain fields, which
-						// String alone hides.
-						secrets = secrets[:1]
-					}
-					for _, secret := range secrets {
+					// fmt cannot call String through an unexported field, and for a verb that does
+					// not fit a pointer it prints the fields it points to: each provider keeps its
+					// state where fmt never looks (hidden), so "unexported fields" is held to the
+					// same rule (see also TestPrintingProvidersInUnexportedFieldsShowsNoneOfTheirState).
+					for _, secret := range []string{authToken, querySecret, argSecret, ssoPassword} {
 						if strings.Contains(out, secret) || strings.Contains(out, fmt.Sprintf("%x", secret)) {
 							t.Errorf("%s printed with %s shows a secret: %s", name, verb, out)
 						}
@@ -174,6 +169,86 @@ func TestPrintingContainerProcessAndSSOProvidersNeverShowsSecrets(t *testing.T) 
 			for name, v := range map[string]any{"Cache": cache, "ForSDK": ForSDK(tc.p), "AssumeRole": ar} {
 				if got := fmt.Sprint(v); !strings.Contains(got, tc.want) {
 					t.Errorf("a %s does not name its provider as %s: %s", name, tc.want, got)
+				}
+			}
+		})
+	}
+}
+
+// A struct of the user's that holds one of the container, process, SSO or IMDS providers (or a
+// Cache, an AssumeRole or ForSDK around one) in an unexported field shows none of the provider's
+// state, whatever the verb: fmt cannot call String through an unexported field, and for a verb
+// that does not fit a pointer (%s, %q) it prints the fields the pointer leads to. The probes are
+// the secrets a configuration may hold (a URL's query, a command's argument, a start URL's user
+// information) and plain settings (a path, a program, a host), which must not appear either.
+func TestPrintingProvidersInUnexportedFieldsShowsNoneOfTheirState(t *testing.T) {
+	env := map[string]string{
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI":     "http://127.0.0.1:1/CONTAINERPATHPROBE?sig=CONTAINERQUERYPROBE",
+		"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "/run/TOKENFILEPROBE/token",
+	}
+	container, err := NewContainer(ContainerOptions{Getenv: func(k string) string { return env[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proc, err := NewProcess(ProcessOptions{Command: "/usr/local/bin/PROGRAMPROBE --token ARGSECRETPROBE", Setting: "profile SETTINGPROBE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sso, err := NewSSO(SSOOptions{StartURL: "https://USERPROBE:PASSWORDPROBE@PORTALPROBE.awsapps.com/start", Region: "eu-west-1",
+		AccountID: "111122223333", RoleName: "ROLEPROBE", CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	imds, err := NewIMDS(IMDSOptions{Endpoint: "http://127.0.0.1:1/IMDSPATHPROBE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprint(imds), "credentials.IMDS{Endpoint: http://127.0.0.1:1/IMDSPATHPROBE, IMDSv1 fallback allowed}"; got != want {
+		t.Errorf("IMDS printed as\n%s\nwant\n%s", got, want)
+	}
+	client, err := NewClient(ClientOptions{Endpoint: Endpoint{URL: "http://127.0.0.1:1", SigningRegion: "us-east-1", Custom: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		p      Provider
+		probes []string
+	}{
+		{"container", container, []string{"CONTAINERPATHPROBE", "CONTAINERQUERYPROBE", "TOKENFILEPROBE"}},
+		{"process", proc, []string{"PROGRAMPROBE", "ARGSECRETPROBE", "SETTINGPROBE"}},
+		{"SSO", sso, []string{"USERPROBE", "PASSWORDPROBE", "PORTALPROBE", "ROLEPROBE"}},
+		{"IMDS", imds, []string{"IMDSPATHPROBE"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cache := newTestCache(t, CacheOptions{Provider: tc.p})
+			defer cache.Close()
+			ar, err := NewAssumeRole(AssumeRoleOptions{Source: tc.p, RoleARN: "arn:aws:iam::111122223333:role/print", Client: client})
+			if err != nil {
+				t.Fatal(err)
+			}
+			type private struct {
+				p Provider
+				c *Cache
+				a *AssumeRole
+				s aws.CredentialsProvider
+			}
+			values := map[string]any{
+				"the provider":     private{p: tc.p},
+				"a Cache":          private{c: cache},
+				"an AssumeRole":    private{a: ar},
+				"ForSDK":           private{s: ForSDK(tc.p)},
+				"all of them":      private{p: tc.p, c: cache, a: ar, s: ForSDK(cache)},
+				"a pointer to one": &private{p: tc.p, c: cache},
+			}
+			for name, v := range values {
+				for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+					out := fmt.Sprintf(verb, v)
+					for _, probe := range tc.probes {
+						if strings.Contains(out, probe) || strings.Contains(out, fmt.Sprintf("%x", probe)) {
+							t.Errorf("a struct holding %s in an unexported field, printed with %s, shows %s: %s", name, verb, probe, out)
+						}
+					}
 				}
 			}
 		})

@@ -44,8 +44,25 @@ const (
 	defaultProcessWaitDelay = 2 * time.Second
 )
 
-// process is the Provider of NewProcess.
-type process struct {
+// process is the Provider of NewProcess. Its state is kept where fmt never prints it (see
+// hidden): the command's arguments may hold a secret.
+type process struct{ s hidden[*processState] }
+
+func (p *process) state() *processState { return p.s.get() }
+
+// Retrieve runs the command and parses what it prints.
+func (p *process) Retrieve(ctx context.Context) (Credentials, error) {
+	return p.state().Retrieve(ctx)
+}
+
+// String describes the provider (see processState.String).
+func (p *process) String() string { return p.state().String() }
+
+// Format prints String for every verb.
+func (p *process) Format(f fmt.State, verb rune) { formatString(f, verb, p.String()) }
+
+// processState is what a process provider knows.
+type processState struct {
 	args      []string
 	opts      ProcessOptions // Timeout and Stderr set
 	waitDelay time.Duration
@@ -68,7 +85,7 @@ type process struct {
 //
 // NewProcess only checks that Command splits into at least one word; it runs nothing.
 func NewProcess(opts ProcessOptions) (Provider, error) {
-	p := &process{opts: opts, waitDelay: defaultProcessWaitDelay}
+	p := &processState{opts: opts, waitDelay: defaultProcessWaitDelay}
 	if p.opts.Timeout <= 0 {
 		p.opts.Timeout = defaultProcessTimeout
 	}
@@ -83,11 +100,11 @@ func NewProcess(opts ProcessOptions) (Provider, error) {
 		return nil, p.fail(true, nil, "the command is empty")
 	}
 	p.args = args
-	return p, nil
+	return &process{hide(p)}, nil
 }
 
 // Retrieve runs the command and parses what it prints.
-func (p *process) Retrieve(ctx context.Context) (Credentials, error) {
+func (p *processState) Retrieve(ctx context.Context) (Credentials, error) {
 	out, err := p.run(ctx)
 	if err != nil {
 		return Credentials{}, err
@@ -102,7 +119,7 @@ func (p *process) Retrieve(ctx context.Context) (Credentials, error) {
 // errProcessTimeout is the cause of the context of a run that took longer than the Timeout.
 var errProcessTimeout = errors.New("credential_process timed out")
 
-func (p *process) run(ctx context.Context) ([]byte, error) {
+func (p *processState) run(ctx context.Context) ([]byte, error) {
 	runCtx, cancel := context.WithTimeoutCause(ctx, p.opts.Timeout, errProcessTimeout)
 	defer cancel()
 	stdout := &cappedBuffer{max: maxProcessOutput, full: cancel}
@@ -139,7 +156,7 @@ func (p *process) run(ctx context.Context) ([]byte, error) {
 
 // startError describes a command that could not be started; one that is missing or not
 // executable is non-recoverable.
-func (p *process) startError(err error) error {
+func (p *processState) startError(err error) error {
 	why := err.Error()
 	fatal := true
 	switch {
@@ -164,19 +181,19 @@ func (p *process) startError(err error) error {
 }
 
 // program is the command's first word as errors show it.
-func (p *process) program() string {
+func (p *processState) program() string {
 	if len(p.args) == 0 {
 		return "the command"
 	}
 	return fmt.Sprintf("%q", redact.Clip(p.args[0], 200))
 }
 
-func (p *process) fail(nonRecoverable bool, cause error, msg string) error {
+func (p *processState) fail(nonRecoverable bool, cause error, msg string) error {
 	return &processError{setting: p.opts.Setting, msg: msg, err: cause, nonRecoverable: nonRecoverable}
 }
 
 // String describes the provider by its program and setting.
-func (p *process) String() string {
+func (p *processState) String() string {
 	s := "credentials.Process{Program: " + p.program()
 	if p.opts.Setting != "" {
 		s += ", Setting: " + redact.Clip(p.opts.Setting, 300)
@@ -184,8 +201,8 @@ func (p *process) String() string {
 	return s + "}"
 }
 
-// Format prints String for every verb.
-func (p *process) Format(f fmt.State, verb rune) { formatString(f, verb, p.String()) }
+// Format prints String for every verb, as the provider does.
+func (p *processState) Format(f fmt.State, verb rune) { formatString(f, verb, p.String()) }
 
 // processError is the error of a credential_process run. Its text is made only of the setting,
 // the program's name and this package's words; never of the command's output.

@@ -59,7 +59,7 @@ func checkNoSecret(t *testing.T, err error) {
 	}
 }
 
-func newProcessT(t *testing.T, opts ProcessOptions) *process {
+func newProcessT(t *testing.T, opts ProcessOptions) *processState {
 	t.Helper()
 	if opts.Setting == "" {
 		opts.Setting = "profile dev, ~/.aws/config line 3"
@@ -71,7 +71,7 @@ func newProcessT(t *testing.T, opts ProcessOptions) *process {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p.(*process)
+	return p.(*process).state()
 }
 
 func TestProcessReturnsTheCredentialsItPrints(t *testing.T) {

@@ -80,8 +80,25 @@ type SSOOptions struct {
 }
 
 // ssoProvider is the Provider NewSSO returns. It holds no secret: the access token is read from
-// the cache file on every Retrieve.
-type ssoProvider struct {
+// the cache file on every Retrieve. Its state is kept where fmt never prints it (see hidden): the
+// start URL may hold user information.
+type ssoProvider struct{ s hidden[*ssoState] }
+
+func (p *ssoProvider) state() *ssoState { return p.s.get() }
+
+// Retrieve reads the access token and calls GetRoleCredentials with it.
+func (p *ssoProvider) Retrieve(ctx context.Context) (Credentials, error) {
+	return p.state().Retrieve(ctx)
+}
+
+// String describes the provider (see ssoState.String).
+func (p *ssoProvider) String() string { return p.state().String() }
+
+// Format prints String for every verb.
+func (p *ssoProvider) Format(f fmt.State, verb rune) { formatString(f, verb, p.String()) }
+
+// ssoState is what an ssoProvider knows.
+type ssoState struct {
 	opts      SSOOptions
 	cacheFile string
 	endpoint  string // the portal's URL, without the path
@@ -104,14 +121,14 @@ type ssoProvider struct {
 // the access token, the refresh token, the client secret or the credentials. NewSSO checks opts
 // and reads nothing.
 func NewSSO(opts SSOOptions) (Provider, error) {
-	p := &ssoProvider{opts: opts}
+	p := &ssoState{opts: opts}
 	if err := p.init(); err != nil {
 		return nil, MarkNonRecoverable(&ssoError{desc: p.describe(), err: err})
 	}
-	return p, nil
+	return &ssoProvider{hide(p)}, nil
 }
 
-func (p *ssoProvider) init() error {
+func (p *ssoState) init() error {
 	o := &p.opts
 	if o.Now == nil {
 		o.Now = time.Now
@@ -230,7 +247,7 @@ func ssoCustomEndpoint(raw string, svc ssoService) (string, error) {
 }
 
 // describe names what the provider gets, for errors.
-func (p *ssoProvider) describe() string {
+func (p *ssoState) describe() string {
 	o := p.opts
 	s := fmt.Sprintf("IAM Identity Center (SSO) role %s in account %s", cmp.Or(redact.Clip(o.RoleName, 100), "(none)"), cmp.Or(redact.Clip(o.AccountID, 40), "(none)"))
 	switch {
@@ -244,7 +261,7 @@ func (p *ssoProvider) describe() string {
 
 // String names the role, the account and the start URL (without user information) or the
 // sso-session; the access token is never held, let alone shown.
-func (p *ssoProvider) String() string {
+func (p *ssoState) String() string {
 	o := p.opts
 	s := "credentials.SSO{"
 	if o.StartURL != "" {
@@ -256,11 +273,11 @@ func (p *ssoProvider) String() string {
 	return s + "AccountID: " + redact.Clip(o.AccountID, 40) + ", RoleName: " + redact.Clip(o.RoleName, 100) + "}"
 }
 
-// Format prints String for every verb.
-func (p *ssoProvider) Format(f fmt.State, verb rune) { formatString(f, verb, p.String()) }
+// Format prints String for every verb, as the provider does.
+func (p *ssoState) Format(f fmt.State, verb rune) { formatString(f, verb, p.String()) }
 
 // login is the advice that ends every error a new sign-in fixes.
-func (p *ssoProvider) login() string {
+func (p *ssoState) login() string {
 	o := p.opts
 	var cmd string
 	switch {
@@ -286,7 +303,7 @@ func shellQuote(s string) string {
 }
 
 // Retrieve reads the cached access token and calls GetRoleCredentials.
-func (p *ssoProvider) Retrieve(ctx context.Context) (Credentials, error) {
+func (p *ssoState) Retrieve(ctx context.Context) (Credentials, error) {
 	if err := ctx.Err(); err != nil {
 		return Credentials{}, err
 	}
@@ -315,12 +332,12 @@ func (p *ssoProvider) Retrieve(ctx context.Context) (Credentials, error) {
 	return c, nil
 }
 
-func (p *ssoProvider) fail(err error) error {
+func (p *ssoState) fail(err error) error {
 	return &ssoError{desc: p.describe(), err: err}
 }
 
 // portalError adds what to do to the portal's refusals, which retrying cannot fix.
-func (p *ssoProvider) portalError(err error) error {
+func (p *ssoState) portalError(err error) error {
 	var fe *fetchError
 	if !errors.As(err, &fe) {
 		return err
@@ -338,7 +355,7 @@ func (p *ssoProvider) portalError(err error) error {
 
 // token returns the access token to call the portal with: the cached one, refreshed first when
 // it is an sso-session's and within the refresh window (see ssoRefresher).
-func (p *ssoProvider) token(ctx context.Context) (string, error) {
+func (p *ssoState) token(ctx context.Context) (string, error) {
 	t, err := p.readToken(ctx)
 	if err != nil {
 		return "", err
@@ -354,16 +371,16 @@ func (p *ssoProvider) token(ctx context.Context) (string, error) {
 }
 
 // expired is the error of an access token t that has expired and was not refreshed.
-func (p *ssoProvider) expired(t ssoToken) error {
+func (p *ssoState) expired(t ssoToken) error {
 	return MarkNonRecoverable(fmt.Errorf("%s; %s", p.expiredText(t), p.login()))
 }
 
-func (p *ssoProvider) expiredText(t ssoToken) string {
+func (p *ssoState) expiredText(t ssoToken) string {
 	return fmt.Sprintf("the access token in %s expired at %s", p.cacheFile, t.expiresAt.UTC().Format(time.RFC3339))
 }
 
 // readToken reads and decodes the token cache file.
-func (p *ssoProvider) readToken(ctx context.Context) (ssoToken, error) {
+func (p *ssoState) readToken(ctx context.Context) (ssoToken, error) {
 	path := p.cacheFile
 	b, err := ssoTokenFiles.Read(ctx, path)
 	var notRegular *readfile.NotRegularError

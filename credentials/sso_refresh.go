@@ -50,7 +50,7 @@ type ssoRefresher struct {
 	lastErr error     // the last attempt's failure, for an expired token until next
 }
 
-func (r *ssoRefresher) init(p *ssoProvider) error {
+func (r *ssoRefresher) init(p *ssoState) error {
 	o := &p.opts
 	var err error
 	if r.endpoint, err = ssoEndpoint(o.OIDCEndpoint, ssoOIDC, o); err != nil {
@@ -65,7 +65,7 @@ func (r *ssoRefresher) init(p *ssoProvider) error {
 // token returns the access token to use when t, read at now, is due for a refresh. One refresh
 // runs at a time: a caller whose token is still good does not wait for another's, as in
 // botocore's advisory window; a caller whose token has expired waits, bounded by ctx.
-func (r *ssoRefresher) token(ctx context.Context, p *ssoProvider, t ssoToken, now time.Time) (string, error) {
+func (r *ssoRefresher) token(ctx context.Context, p *ssoState, t ssoToken, now time.Time) (string, error) {
 	if now.Before(t.expiresAt) {
 		select {
 		case r.sem <- struct{}{}:
@@ -145,7 +145,7 @@ func (t ssoToken) refreshable(now time.Time) error {
 
 // createToken calls CreateToken with t's refresh token and returns the new token, with the
 // registration of t and the start URL of the session.
-func (r *ssoRefresher) createToken(ctx context.Context, p *ssoProvider, t ssoToken, now time.Time) (ssoToken, error) {
+func (r *ssoRefresher) createToken(ctx context.Context, p *ssoState, t ssoToken, now time.Time) (ssoToken, error) {
 	body, err := json.Marshal(map[string]string{"grantType": "refresh_token", "clientId": t.clientID, "clientSecret": t.clientSecret, "refreshToken": t.refreshToken})
 	if err != nil {
 		return ssoToken{}, err
@@ -217,7 +217,7 @@ func decodeCreateToken(body []byte, now time.Time) (ssoToken, error) {
 
 // save replaces the cache file with t as botocore writes it (JSONFileCache: a temporary file in
 // the same directory, mode 0600, synced, then renamed over the file).
-func (p *ssoProvider) save(t ssoToken) error {
+func (p *ssoState) save(t ssoToken) error {
 	fail := func(err error) error {
 		return fmt.Errorf("cannot write the refreshed access token to %s: %w", p.cacheFile, pathErrReason(err))
 	}

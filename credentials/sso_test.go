@@ -57,13 +57,13 @@ func (w *ssoWorld) writeToken(t *testing.T, content string) {
 	}
 }
 
-func (w *ssoWorld) provider(t *testing.T) *ssoProvider {
+func (w *ssoWorld) provider(t *testing.T) *ssoState {
 	t.Helper()
 	p, err := NewSSO(w.opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp := p.(*ssoProvider)
+	sp := p.(*ssoProvider).state()
 	sp.get.sleep = func(context.Context, time.Duration) error { return nil }
 	return sp
 }
