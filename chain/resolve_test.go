@@ -666,7 +666,7 @@ func TestEnvironmentStepRereadsTheEnvironment(t *testing.T) {
 	}
 	defer res.Close()
 	c, err := res.Provider.Retrieve(context.Background())
-	if err != nil || c.AccessKeyID != keyEnv || c.Source != credentials.SourceEnv {
+	if err != nil || c.AccessKeyID != keyEnv || c.Source != "env" {
 		t.Fatalf("got %v %v", c, err)
 	}
 }

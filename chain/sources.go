@@ -255,7 +255,7 @@ func (r *resolver) staticKeys(name, source string, file fileState, sec *section,
 	if err != nil {
 		return failed(report, source, err)
 	}
-	r.keys = credentials.Credentials{AccessKeyID: id, SecretAccessKey: secretSet.value, Source: credentials.SourceStatic}
+	r.keys = credentials.Credentials{AccessKeyID: id, SecretAccessKey: secretSet.value, Source: "static"}
 	shown := redact.AccessKeyID(id, "aws_access_key_id", "aws_secret_access_key")
 	step := Step{Kind: StepStatic, Profile: name, AccessKeyID: shown, Settings: []Setting{{Name: "aws_access_key_id", Value: shown, From: idSet.where()}}}
 	if tokenSet != nil && tokenSet.value != "" {

@@ -148,7 +148,7 @@ func sessionTags(tags map[string]string, transitive []string) ([]types.Tag, erro
 
 // sessionDuration is d lowered to an hour, AWS's limit on role chaining, for a role session src.
 func sessionDuration(d time.Duration, src Credentials) time.Duration {
-	if (src.RoleARN != "" || src.Source == SourceWebIdentity || src.Source == SourceAssumeRole) && d > time.Hour {
+	if (src.RoleARN != "" || src.Source == sourceWebIdentity || src.Source == sourceAssumeRole) && d > time.Hour {
 		return time.Hour
 	}
 	return d
@@ -182,7 +182,7 @@ func (a *AssumeRole) Retrieve(ctx context.Context) (Credentials, error) {
 	if err != nil {
 		return Credentials{}, a.fail(src, name, err, a.stsHint(src, err))
 	}
-	c, err := credentialsFromSTS(out.Credentials, out.AssumedRoleUser, SourceAssumeRole)
+	c, err := credentialsFromSTS(out.Credentials, out.AssumedRoleUser, sourceAssumeRole)
 	if err != nil {
 		return Credentials{}, a.fail(src, name, err, "")
 	}

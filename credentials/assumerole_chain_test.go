@@ -60,7 +60,7 @@ func TestAssumeRoleChainsEndToEnd(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if c.Source != SourceAssumeRole || c.RoleARN != "arn:aws:sts::222233334444:assumed-role/deployer/deploy" {
+				if c.Source != sourceAssumeRole || c.RoleARN != "arn:aws:sts::222233334444:assumed-role/deployer/deploy" {
 					t.Errorf("credentials = %v", c)
 				}
 				calls := env.STS.Calls()
@@ -105,7 +105,7 @@ func TestAssumeRoleChainsEndToEnd(t *testing.T) {
 					t.Errorf("calls:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 				}
 				hops := chain.Hops()
-				if len(hops) != 3 || hops[0].Status().Source != SourceWebIdentity || hops[1].Status().RoleARN != "arn:aws:sts::222233334444:assumed-role/deployer/hop-b" {
+				if len(hops) != 3 || hops[0].Status().Source != sourceWebIdentity || hops[1].Status().RoleARN != "arn:aws:sts::222233334444:assumed-role/deployer/hop-b" {
 					t.Errorf("hops = %d, %+v", len(hops), hops[1].Status())
 				}
 			})

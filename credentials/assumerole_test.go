@@ -40,13 +40,13 @@ func okRole(now func() time.Time) func(int, *sts.AssumeRoleInput, aws.Credential
 }
 
 func staticSource() Static {
-	return Static{Value: Credentials{AccessKeyID: "AKIASOURCE0000000001", SecretAccessKey: testSecretKey, Source: SourceStatic}}
+	return Static{Value: Credentials{AccessKeyID: "AKIASOURCE0000000001", SecretAccessKey: testSecretKey, Source: sourceStatic}}
 }
 
 func roleSessionSource(exp time.Time) Static {
 	return Static{Value: Credentials{
 		AccessKeyID: "ASIASOURCE0000000001", SecretAccessKey: testSecretKey, SessionToken: testSessionTk,
-		Expires: exp, Source: SourceWebIdentity, RoleARN: "arn:aws:sts::111111111111:assumed-role/app/s1",
+		Expires: exp, Source: sourceWebIdentity, RoleARN: "arn:aws:sts::111111111111:assumed-role/app/s1",
 	}}
 }
 
@@ -100,7 +100,7 @@ func TestAssumeRoleSignsWithTheSourceAndSendsEveryOption(t *testing.T) {
 	}
 	want := Credentials{
 		AccessKeyID: "ASIAROLE000000000001", SecretAccessKey: testSecretKey, SessionToken: testSessionTk,
-		Expires: provNow.Add(2 * time.Hour), Source: SourceAssumeRole,
+		Expires: provNow.Add(2 * time.Hour), Source: sourceAssumeRole,
 		RoleARN: "arn:aws:sts::222222222222:assumed-role/target/deploy",
 	}
 	if c != want {

@@ -7,19 +7,16 @@ import (
 	"github.com/irsa-go/irsa/internal/redact"
 )
 
-// Source names reported in Credentials.Source by the providers of this package. The newer
-// sources report "container" (NewContainer), "imds" (NewIMDS), "process" (NewProcess) and "sso"
-// (NewSSO); they have no exported names, to keep each source to its constructor and options.
+// The values of Credentials.Source (see its doc).
 const (
-	SourceStatic      = "static"
-	SourceEnv         = "env"
-	SourceWebIdentity = "web-identity"
-	SourceAssumeRole  = "assume-role"
-
-	sourceProcess   = "process"
-	sourceSSO       = "sso" // IAM Identity Center (NewSSO)
-	sourceContainer = "container"
-	sourceIMDS      = "imds"
+	sourceStatic      = "static"
+	sourceEnv         = "env"
+	sourceWebIdentity = "web-identity"
+	sourceAssumeRole  = "assume-role"
+	sourceProcess     = "process"
+	sourceSSO         = "sso"
+	sourceContainer   = "container"
+	sourceIMDS        = "imds"
 )
 
 // Credentials is one set of AWS credentials.
@@ -38,7 +35,10 @@ type Credentials struct {
 	SessionToken string
 	// Expires is when the credentials stop working; the zero time means they never expire.
 	Expires time.Time
-	// Source names the provider that made them, such as "web-identity" or "env".
+	// Source names the provider that made them: "static" (Static, and keys from the shared
+	// files), "env" (Env), "web-identity" (WebIdentity), "assume-role" (AssumeRole),
+	// "container" (NewContainer), "imds" (NewIMDS), "process" (NewProcess) or "sso" (NewSSO); a
+	// Provider of your own may set its own.
 	Source string
 	// RoleARN is the assumed-role ARN when the credentials came from STS, else empty.
 	RoleARN string

@@ -20,7 +20,7 @@ func exampleCredentials() Credentials {
 		SecretAccessKey: testSecret,
 		SessionToken:    testToken,
 		Expires:         time.Date(2026, 11, 24, 13, 0, 0, 0, time.UTC),
-		Source:          SourceWebIdentity,
+		Source:          sourceWebIdentity,
 		RoleARN:         "arn:aws:sts::111122223333:assumed-role/app/session",
 	}
 }

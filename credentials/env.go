@@ -74,7 +74,7 @@ func (e Env) Retrieve(context.Context) (Credentials, error) {
 		return Credentials{}, MarkNonRecoverable(errorf("%s is set but %s is not: set both, or neither", idName, secretName))
 	}
 	token, _ := e.firstSet("AWS_SECURITY_TOKEN", "AWS_SESSION_TOKEN") // botocore's order
-	c := Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: token, Source: SourceEnv}
+	c := Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: token, Source: sourceEnv}
 	if exp := e.get("AWS_CREDENTIAL_EXPIRATION"); exp != "" {
 		t, err := time.Parse(time.RFC3339, exp)
 		if err != nil {

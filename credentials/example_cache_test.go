@@ -74,7 +74,7 @@ func ExampleCredentials_String() {
 		SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 		SessionToken:    "IQoJb3JpZ2luX2VjEXAMPLE",
 		Expires:         time.Date(2026, 11, 24, 13, 0, 0, 0, time.UTC),
-		Source:          credentials.SourceWebIdentity,
+		Source:          "web-identity",
 	}
 	fmt.Println(c)
 	// Output: Credentials{AccessKeyID: ASIAIOSFODNN7EXAMPLE, SecretAccessKey: [redacted], SessionToken: [redacted], Expires: 2026-11-24T13:00:00Z, Source: web-identity}

@@ -451,24 +451,24 @@ func fullDoc(drop string, set ...string) string {
 }
 
 func TestDecodeJSONCredentials(t *testing.T) {
-	c, err := decodeJSONCredentials("the endpoint", []byte(fullDoc("")), SourceStatic, true)
+	c, err := decodeJSONCredentials("the endpoint", []byte(fullDoc("")), sourceStatic, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Credentials{AccessKeyID: "ASIAEXAMPLE000000001", SecretAccessKey: docSecret, SessionToken: docToken,
-		Expires: time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC), Source: SourceStatic, AccountID: "123456789012"}
+		Expires: time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC), Source: sourceStatic, AccountID: "123456789012"}
 	if c != want {
 		t.Errorf("got %v, want %v", c, want)
 	}
-	c, err = decodeJSONCredentials("the endpoint", []byte(`{"accesskeyid": "AKIAEXAMPLE000000001", "secretaccesskey": "s", "expiration": "2031-05-06T09:08:09+02:00"}`), SourceStatic, false)
+	c, err = decodeJSONCredentials("the endpoint", []byte(`{"accesskeyid": "AKIAEXAMPLE000000001", "secretaccesskey": "s", "expiration": "2031-05-06T09:08:09+02:00"}`), sourceStatic, false)
 	if err != nil || c.AccessKeyID != "AKIAEXAMPLE000000001" || c.SessionToken != "" || !c.Expires.Equal(want.Expires) || c.Expires.Location() != time.UTC {
 		t.Errorf("keys in lower case, no token, an offset: %v, %v", c, err)
 	}
-	c, err = decodeJSONCredentials("the endpoint", []byte(fullDoc("", "Token", "")), SourceStatic, true)
+	c, err = decodeJSONCredentials("the endpoint", []byte(fullDoc("", "Token", "")), sourceStatic, true)
 	if err != nil || c.SessionToken != "" || !c.Expires.Equal(want.Expires) {
 		t.Errorf("an empty Token (long-term keys, as irsa serve answers for them; botocore and aws-sdk-go-v2 take it): %v, %v", c, err)
 	}
-	c, err = decodeJSONCredentials("the endpoint", []byte(`{"AccessKeyId": "AKIAEXAMPLE000000001", "SecretAccessKey": "s"}`), SourceStatic, false)
+	c, err = decodeJSONCredentials("the endpoint", []byte(`{"AccessKeyId": "AKIAEXAMPLE000000001", "SecretAccessKey": "s"}`), sourceStatic, false)
 	if err != nil || c.CanExpire() {
 		t.Errorf("long-term keys when not temporary: %v, %v", c, err)
 	}
@@ -525,7 +525,7 @@ func TestDecodeJSONCredentialsRefusesBadDocuments(t *testing.T) {
 			want: "the endpoint answered with an error: X: " + strings.Repeat("no ", 100) + "…", recoverable: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := decodeJSONCredentials("the endpoint", []byte(tc.body), SourceStatic, tc.temporary, getterSecret)
+			c, err := decodeJSONCredentials("the endpoint", []byte(tc.body), sourceStatic, tc.temporary, getterSecret)
 			if err == nil {
 				t.Fatalf("no error; got %v", c)
 			}
@@ -550,9 +550,9 @@ func FuzzDecodeJSONCredentials(f *testing.F) {
 		f.Add([]byte(seed), false)
 	}
 	f.Fuzz(func(t *testing.T, body []byte, temporary bool) {
-		c, err := decodeJSONCredentials("the endpoint", body, SourceStatic, temporary, getterSecret)
+		c, err := decodeJSONCredentials("the endpoint", body, sourceStatic, temporary, getterSecret)
 		if err == nil {
-			if !c.HasKeys() || temporary && !c.CanExpire() || c.Source != SourceStatic {
+			if !c.HasKeys() || temporary && !c.CanExpire() || c.Source != sourceStatic {
 				t.Fatalf("incomplete credentials without an error: %v", c)
 			}
 			return

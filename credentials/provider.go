@@ -38,7 +38,7 @@ func (s Static) Retrieve(context.Context) (Credentials, error) {
 	}
 	c := s.Value
 	if c.Source == "" {
-		c.Source = SourceStatic
+		c.Source = sourceStatic
 	}
 	return c, nil
 }

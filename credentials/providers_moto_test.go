@@ -38,7 +38,7 @@ func TestWebIdentityAndAssumeRoleAgainstMoto(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if a.Source != SourceWebIdentity || !strings.HasPrefix(a.RoleARN, "arn:aws:sts::123456789012:assumed-role/irsa-app/payments.api.api-0") || !a.HasKeys() || a.SessionToken == "" {
+			if a.Source != sourceWebIdentity || !strings.HasPrefix(a.RoleARN, "arn:aws:sts::123456789012:assumed-role/irsa-app/payments.api.api-0") || !a.HasKeys() || a.SessionToken == "" {
 				t.Errorf("web identity credentials = %v", a)
 			}
 			if d := time.Until(a.Expires); d < 18*time.Minute || d > 22*time.Minute {
@@ -57,7 +57,7 @@ func TestWebIdentityAndAssumeRoleAgainstMoto(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c.Source != SourceAssumeRole || !strings.HasPrefix(c.RoleARN, "arn:aws:sts::123456789012:assumed-role/auditor/hop-c") || !c.HasKeys() {
+			if c.Source != sourceAssumeRole || !strings.HasPrefix(c.RoleARN, "arn:aws:sts::123456789012:assumed-role/auditor/hop-c") || !c.HasKeys() {
 				t.Errorf("chained credentials = %v", c)
 			}
 			b := chain.Hops()[1].Status()

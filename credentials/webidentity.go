@@ -209,7 +209,7 @@ func (w *WebIdentity) Retrieve(ctx context.Context) (Credentials, error) {
 	if err != nil {
 		return Credentials{}, w.fail(claims, name, err, secrets, hint, w.stsHint(err, claims, claimsErr))
 	}
-	c, err := credentialsFromSTS(out.Credentials, out.AssumedRoleUser, SourceWebIdentity)
+	c, err := credentialsFromSTS(out.Credentials, out.AssumedRoleUser, sourceWebIdentity)
 	if err != nil {
 		return Credentials{}, w.fail(claims, name, err, secrets)
 	}

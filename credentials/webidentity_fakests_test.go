@@ -56,7 +56,7 @@ func TestWebIdentityAgainstFakeSTS(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if c.Source != SourceWebIdentity || c.RoleARN != "arn:aws:sts::111122223333:assumed-role/irsa-app/payments.api.api-0" ||
+				if c.Source != sourceWebIdentity || c.RoleARN != "arn:aws:sts::111122223333:assumed-role/irsa-app/payments.api.api-0" ||
 					!strings.HasPrefix(c.AccessKeyID, "ASIA") || c.SecretAccessKey == "" || c.SessionToken == "" ||
 					c.Expires.Sub(time.Now()) < 59*time.Minute || c.Expires.Sub(time.Now()) > 61*time.Minute {
 					t.Errorf("credentials = %v", c)

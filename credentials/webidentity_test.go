@@ -188,7 +188,7 @@ func TestWebIdentitySendsTheRequestAndReturnsCredentials(t *testing.T) {
 	}
 	want := Credentials{
 		AccessKeyID: "ASIAWEB0000000000001", SecretAccessKey: testSecretKey, SessionToken: testSessionTk,
-		Expires: f.clock.Now().Add(time.Hour), Source: SourceWebIdentity,
+		Expires: f.clock.Now().Add(time.Hour), Source: sourceWebIdentity,
 		RoleARN: "arn:aws:sts::111111111111:assumed-role/app/payments.api.api-7d9f8-x2x4q",
 	}
 	if c != want {

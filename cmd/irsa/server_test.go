@@ -46,7 +46,7 @@ var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 func servedCreds(expires time.Time) credentials.Credentials {
 	return credentials.Credentials{AccessKeyID: servedKeyID, SecretAccessKey: servedSecret, SessionToken: servedSession,
-		Expires: expires, Source: credentials.SourceWebIdentity, RoleARN: servedRoleARN}
+		Expires: expires, Source: "web-identity", RoleARN: servedRoleARN}
 }
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines and the test.
@@ -165,7 +165,7 @@ func TestEndpointServesCredentialsInTheContainerProtocol(t *testing.T) {
 	}{
 		{"temporary credentials with their expiry and account", servedCreds(t0.Add(time.Hour + 500*time.Millisecond)),
 			`{"AccessKeyId":"` + servedKeyID + `","SecretAccessKey":"` + strings.ReplaceAll(servedSecret, "/", `/`) + `","Token":"` + servedSession + `","Expiration":"2026-03-01T13:00:00Z","AccountId":"111122223333"}`},
-		{"static keys get an expiry an hour away, an empty Token and no account", credentials.Credentials{AccessKeyID: staticKeyID, SecretAccessKey: staticSecret, Source: credentials.SourceStatic},
+		{"static keys get an expiry an hour away, an empty Token and no account", credentials.Credentials{AccessKeyID: staticKeyID, SecretAccessKey: staticSecret, Source: "static"},
 			`{"AccessKeyId":"` + staticKeyID + `","SecretAccessKey":` + jsonString(staticSecret) + `,"Token":"","Expiration":"2026-03-01T13:00:00Z"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

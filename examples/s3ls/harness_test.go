@@ -21,7 +21,7 @@ var (
 		SecretAccessKey: "SECRET-session-key-never-printed",
 		SessionToken:    "TOKEN-session-token-never-printed",
 		Expires:         time.Now().Add(time.Hour),
-		Source:          credentials.SourceWebIdentity,
+		Source:          "web-identity",
 		RoleARN:         "arn:aws:sts::111122223333:assumed-role/s3-reader/pod-7",
 	}
 	secrets = []string{testSession.SecretAccessKey, testSession.SessionToken}

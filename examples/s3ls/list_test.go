@@ -161,7 +161,7 @@ func TestPageSizeSetsMaxKeys(t *testing.T) {
 
 func TestS3ErrorsBecomeClearMessages(t *testing.T) {
 	leakcheck.Check(t)
-	permanent := credentials.Credentials{AccessKeyID: "AKIAPERMANENT0000001", SecretAccessKey: "SECRET-permanent-never-printed", Source: credentials.SourceStatic}
+	permanent := credentials.Credentials{AccessKeyID: "AKIAPERMANENT0000001", SecretAccessKey: "SECRET-permanent-never-printed", Source: "static"}
 	cases := []struct {
 		name     string
 		setup    func(h *harness)

@@ -47,7 +47,7 @@ func (i *issuer) Retrieve(context.Context) (credentials.Credentials, error) {
 		SecretAccessKey: fmt.Sprintf("SECRET-watch-%d-never-printed", n),
 		SessionToken:    fmt.Sprintf("TOKEN-watch-%d-never-printed", n),
 		Expires:         i.clock.Now().Add(15 * time.Minute),
-		Source:          credentials.SourceWebIdentity,
+		Source:          "web-identity",
 		RoleARN:         "arn:aws:sts::111122223333:assumed-role/watcher/pod",
 	}
 	i.issued[c.AccessKeyID] = fakeCredential(c)
