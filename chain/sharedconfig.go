@@ -246,7 +246,7 @@ func readSections(ctx context.Context, s *fileState) ([]*section, error) {
 	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
 		return nil, nil
 	case err != nil:
-		return nil, &ParseError{File: s.Path, Reason: fmt.Sprintf("cannot read the file: %v", pathErrReason(err))}
+		return nil, &ParseError{File: s.Path, Reason: fmt.Sprintf("cannot read the file: %v", readfile.WithoutPath(err))}
 	}
 	s.Found = true
 	file, err := parseINI(s.Path, data)
@@ -254,13 +254,4 @@ func readSections(ctx context.Context, s *fileState) ([]*section, error) {
 		return nil, err
 	}
 	return file.sectionsView()
-}
-
-// pathErrReason drops the path from an *fs.PathError (the caller names the file already).
-func pathErrReason(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/readfile"
 	"github.com/irsa-go/irsa/internal/redact"
 )
 
@@ -175,7 +176,7 @@ func (r *resolver) webIdentity(name string, useEnv bool, report func(SourceRepor
 	} else if _, err := os.Stat(tok.v); err != nil {
 		// Not an error here: the file is read on every refresh, and kubelet may not have
 		// written it yet. It will be one if it is still missing then.
-		r.note("the web identity token file %s cannot be read now (%v); in a pod, check that the projected service account token volume is mounted", redact.Clip(tok.v, 200), pathErrReason(err))
+		r.note("the web identity token file %s cannot be read now (%v); in a pod, check that the projected service account token volume is mounted", redact.Clip(tok.v, 200), readfile.WithoutPath(err))
 	}
 	r.add(step)
 	reason := fmt.Sprintf("profile %s has web_identity_token_file (%s), role from %s", name, tok.set.From, nameOrEnv(role.set))

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/irsa-go/irsa/credentials"
+	"github.com/irsa-go/irsa/internal/readfile"
 	"github.com/irsa-go/irsa/internal/redact"
 	"github.com/irsa-go/irsa/internal/tlsroots"
 )
@@ -111,7 +112,7 @@ func (r *resolver) ssoStep(name string, p *profile, trigger *setting) (Step, err
 		return step, err
 	}
 	if _, err := os.Stat(cacheFile); err != nil {
-		r.note("no IAM Identity Center access token is cached for profile %s (%s: %v): sign in with \"aws sso login --profile %s\" (AWS CLI v2) before the credentials are needed", name, displayPath(cacheFile, r.opts.HomeDir), pathErrReason(err), name)
+		r.note("no IAM Identity Center access token is cached for profile %s (%s: %v): sign in with \"aws sso login --profile %s\" (AWS CLI v2) before the credentials are needed", name, displayPath(cacheFile, r.opts.HomeDir), readfile.WithoutPath(err), name)
 	}
 	return step, nil
 }

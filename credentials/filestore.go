@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/irsa-go/irsa/internal/atomicfile"
 )
 
 // The shared store (CacheOptions.SharedDir) keeps one file per credential identity, so that
@@ -214,29 +215,14 @@ func decodeSharedFile(name, key string, b []byte) (*sharedFile, error) {
 	return nil, fmt.Errorf("shared credentials file %s %s: ignored", name, reason)
 }
 
-// write replaces the file of key with sf: a temporary file in the same directory, written,
-// synced, then renamed over it, so that a reader sees the old file or the new one, whole.
+// write replaces the file of key with sf atomically (internal/atomicfile), so that a reader sees
+// the old file or the new one, whole.
 func (s *fileStore) write(key string, sf *sharedFile) error {
 	b, err := json.Marshal(sf)
 	if err != nil {
 		return fmt.Errorf("shared credentials file not written: %w", err)
 	}
-	tmp, err := os.CreateTemp(s.dir, key+".tmp-*") // 0600, O_EXCL
-	if err != nil {
-		return fmt.Errorf("shared credentials file not written: %w", err)
-	}
-	_, err = tmp.Write(b)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), s.path(key, ".json"))
-	}
-	if err != nil {
-		_ = os.Remove(tmp.Name())
+	if err := atomicfile.Write(s.path(key, ".json"), key+".tmp-*", b, nil); err != nil {
 		return fmt.Errorf("shared credentials file not written: %w", err)
 	}
 	syncDir(s.dir)

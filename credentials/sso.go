@@ -390,7 +390,7 @@ func (p *ssoState) readToken(ctx context.Context) (ssoToken, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return ssoToken{}, MarkNonRecoverable(fmt.Errorf("no access token is cached (%s does not exist): you have not signed in, or signed in for another start URL or session; %s", path, p.login()))
 	case err != nil:
-		return ssoToken{}, fmt.Errorf("cannot read the access token cache %s: %w", path, pathErrReason(err))
+		return ssoToken{}, fmt.Errorf("cannot read the access token cache %s: %w", path, readfile.WithoutPath(err))
 	case len(b) > maxSSOTokenFile:
 		return ssoToken{}, MarkNonRecoverable(fmt.Errorf("the access token cache %s is larger than %d KiB: it is not a file the AWS CLI wrote; %s", path, maxSSOTokenFile>>10, p.login()))
 	}
@@ -399,15 +399,6 @@ func (p *ssoState) readToken(ctx context.Context) (ssoToken, error) {
 		return ssoToken{}, MarkNonRecoverable(fmt.Errorf("the access token cache %s %v; %s", path, err, p.login()))
 	}
 	return t, nil
-}
-
-// pathErrReason drops the path from an *fs.PathError (the caller names the file already).
-func pathErrReason(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // ssoToken is what the provider uses of a token cache file. The last five fields, optional, are
@@ -441,7 +432,7 @@ func decodeSSOToken(b []byte) (ssoToken, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&doc); err != nil {
-		return ssoToken{}, fmt.Errorf("is not a JSON object (%s)", ssoJSONErrorKind(err))
+		return ssoToken{}, fmt.Errorf("is not a token cache document (%s)", jsonErrorKind(err))
 	}
 	if dec.More() {
 		return ssoToken{}, errors.New("holds more than one JSON document")
@@ -503,7 +494,7 @@ func decodeSSORoleCredentials(body []byte) (Credentials, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&doc); err != nil {
-		return Credentials{}, MarkNonRecoverable(fmt.Errorf("%s answered with something that is not a GetRoleCredentials document (%s)", what, ssoJSONErrorKind(err)))
+		return Credentials{}, MarkNonRecoverable(fmt.Errorf("%s answered with something that is not a GetRoleCredentials document (%s)", what, jsonErrorKind(err)))
 	}
 	if dec.More() {
 		return Credentials{}, MarkNonRecoverable(fmt.Errorf("%s answered with more than one JSON document", what))
@@ -529,15 +520,6 @@ func decodeSSORoleCredentials(body []byte) (Credentials, error) {
 	}
 	return Credentials{AccessKeyID: rc.AccessKeyID, SecretAccessKey: rc.SecretAccessKey, SessionToken: rc.SessionToken,
 		Expires: time.UnixMilli(*rc.Expiration).UTC(), Source: sourceSSO}, nil
-}
-
-// ssoJSONErrorKind is jsonErrorKind, with a document that is not an object said in words.
-func ssoJSONErrorKind(err error) string {
-	var typ *json.UnmarshalTypeError
-	if errors.As(err, &typ) && typ.Field == "" {
-		return "it is a JSON " + typ.Value
-	}
-	return jsonErrorKind(err)
 }
 
 // ssoError is a failure of the SSO provider: what it was getting, and why.

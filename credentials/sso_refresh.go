@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf16"
+
+	"github.com/irsa-go/irsa/internal/atomicfile"
+	"github.com/irsa-go/irsa/internal/readfile"
 )
 
 // botocore 1.43's timings (botocore/tokens.py).
@@ -189,7 +191,7 @@ func decodeCreateToken(body []byte, now time.Time) (ssoToken, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&doc); err != nil {
-		return ssoToken{}, MarkNonRecoverable(fmt.Errorf("%s answered with something that is not a CreateToken document (%s)", what, ssoJSONErrorKind(err)))
+		return ssoToken{}, MarkNonRecoverable(fmt.Errorf("%s answered with something that is not a CreateToken document (%s)", what, jsonErrorKind(err)))
 	}
 	if dec.More() {
 		return ssoToken{}, MarkNonRecoverable(fmt.Errorf("%s answered with more than one JSON document", what))
@@ -218,29 +220,8 @@ func decodeCreateToken(body []byte, now time.Time) (ssoToken, error) {
 // save replaces the cache file with t as botocore writes it (JSONFileCache: a temporary file in
 // the same directory, mode 0600, synced, then renamed over the file).
 func (p *ssoState) save(t ssoToken) error {
-	fail := func(err error) error {
-		return fmt.Errorf("cannot write the refreshed access token to %s: %w", p.cacheFile, pathErrReason(err))
-	}
-	f, err := os.CreateTemp(filepath.Dir(p.cacheFile), "tmp*.tmp")
-	if err != nil {
-		return fail(err)
-	}
-	_, err = f.Write(ssoTokenDocument(t, p.opts.Region))
-	if err == nil {
-		err = f.Chmod(0o600)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = p.refresher.rename(f.Name(), p.cacheFile)
-	}
-	if err != nil {
-		_ = os.Remove(f.Name())
-		return fail(err)
+	if err := atomicfile.Write(p.cacheFile, "tmp*.tmp", ssoTokenDocument(t, p.opts.Region), p.refresher.rename); err != nil {
+		return fmt.Errorf("cannot write the refreshed access token to %s: %w", p.cacheFile, readfile.WithoutPath(err))
 	}
 	return nil
 }

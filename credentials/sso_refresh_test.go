@@ -465,7 +465,7 @@ func TestSSOOIDCHostsAreBotocores(t *testing.T) {
 func TestDecodeCreateToken(t *testing.T) {
 	for _, tc := range []struct{ body, want string }{
 		{``, "the IAM Identity Center OIDC service answered with something that is not a CreateToken document (it is empty)"},
-		{`[]`, "the IAM Identity Center OIDC service answered with something that is not a CreateToken document (it is a JSON array)"},
+		{`[]`, "the IAM Identity Center OIDC service answered with something that is not a CreateToken document (it is a JSON array, not an object)"},
 		{`{}`, "the IAM Identity Center OIDC service answered without accessToken, expiresIn"},
 		{`{"accessToken":"` + ssoTok + `","expiresIn":"3600"}`, "the IAM Identity Center OIDC service answered with something that is not a CreateToken document (the field expiresIn holds a JSON string where a int64 belongs)"},
 		{`{"accessToken":"` + ssoTok + `","expiresIn":0}`, "the IAM Identity Center OIDC service answered with an expiresIn that is not a number of seconds from 1 to 31622400: 0"},

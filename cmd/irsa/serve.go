@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/irsa-go/irsa/chain"
+	"github.com/irsa-go/irsa/internal/atomicfile"
 	"github.com/irsa-go/irsa/internal/readfile"
 	"github.com/irsa-go/irsa/internal/redact"
 )
@@ -212,31 +213,9 @@ func checkToken(b []byte) error {
 // writeTokenFile writes token to path, mode 0600, atomically: a new file in the same directory,
 // renamed over path, so that a client never reads half a token and a symlink planted at path is
 // replaced, not followed. No newline follows the token (clients send the content as it is).
-func writeTokenFile(path, token string) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("--write-token-file: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(f.Name())
-		}
-	}()
-	_, err = f.WriteString(token)
-	if err == nil {
-		err = f.Chmod(0o600) // CreateTemp's mode already; said again so that it never changes
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		return fmt.Errorf("--write-token-file %q: %w", path, err)
+func writeTokenFile(path, token string) error {
+	if err := atomicfile.Write(path, "."+filepath.Base(path)+".*", []byte(token), nil); err != nil {
+		return fmt.Errorf("--write-token-file %q: %w", path, readfile.WithoutPath(err))
 	}
 	return nil
 }

@@ -371,7 +371,7 @@ func TestServeWriteTokenFile(t *testing.T) {
 	t.Run("a directory that does not exist", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "missing", "token")
 		r := run(t, home(t), "serve", "--profile", "static", "--listen", "127.0.0.1:0", "--write-token-file", path)
-		if r.code != 1 || !strings.Contains(r.stderr, "irsa serve: --write-token-file: open "+filepath.Dir(path)) || !strings.Contains(r.stderr, "no such file or directory") {
+		if r.code != 1 || !strings.Contains(r.stderr, fmt.Sprintf("irsa serve: --write-token-file %q: no such file or directory", path)) {
 			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 		}
 	})

@@ -146,3 +146,13 @@ func Kind(m fs.FileMode) string {
 	}
 	return "a special file"
 }
+
+// WithoutPath returns the reason an *fs.PathError gives, without its path, for a message that
+// names the file already; any other error as it is.
+func WithoutPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

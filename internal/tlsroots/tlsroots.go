@@ -28,9 +28,7 @@ const MaxBundleSize = 10 << 20
 func Load(ctx context.Context, path string) (*x509.CertPool, error) {
 	name := redact.Clip(path, 200)
 	data, err := readfile.Reader{Limit: MaxBundleSize}.Read(ctx, path)
-	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
-		err = pe.Err // the path is named once, below
-	}
+	err = readfile.WithoutPath(err) // the path is named once, below
 	var nr *readfile.NotRegularError
 	switch {
 	case errors.As(err, &nr):
