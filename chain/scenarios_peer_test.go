@@ -70,17 +70,7 @@ func TestScenariosMatchBotocore(t *testing.T) {
 		t.Fatal(err)
 	}
 	fx.env.STS.ResetCalls()
-	cmd := exec.Command(py, filepath.Join("testdata", "botocore_scenarios.py"))
-	cmd.Env = pythonEnv(root)
-	cmd.Stdin = bytes.NewReader(stdin)
-	detach(cmd)
-	cmd.WaitDelay = 5 * time.Second
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("botocore_scenarios.py: %v\n%s", err, stderr.String())
-	}
+	out, stderr := runBotocoreScenarios(t, py, root, stdin)
 	calls := fx.env.STS.Calls()
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 1<<20), 1<<22)
@@ -104,7 +94,7 @@ func TestScenariosMatchBotocore(t *testing.T) {
 		t.Run(s.name, func(t *testing.T) { checkBotocore(t, fx, s, homes[i], run, mine) })
 	}
 	if k != len(runs) {
-		t.Fatalf("botocore_scenarios.py answered %d of %d scenarios\n%s", k, len(runs), stderr.String())
+		t.Fatalf("botocore_scenarios.py answered %d of %d scenarios\n%s", k, len(runs), stderr)
 	}
 }
 
@@ -158,4 +148,23 @@ func itoa(i int) string {
 		return digits[i : i+1]
 	}
 	return itoa(i/10) + digits[i%10:i%10+1]
+}
+
+// runBotocoreScenarios runs testdata/botocore_scenarios.py with python py, HOME under home, and
+// the scenarios in stdin (JSON), and returns its output (a JSON line per scenario) and what it
+// wrote on stderr.
+func runBotocoreScenarios(t *testing.T, py, home string, stdin []byte) ([]byte, string) {
+	t.Helper()
+	cmd := exec.Command(py, filepath.Join("testdata", "botocore_scenarios.py"))
+	cmd.Env = pythonEnv(home)
+	cmd.Stdin = bytes.NewReader(stdin)
+	detach(cmd)
+	cmd.WaitDelay = 5 * time.Second
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("botocore_scenarios.py: %v\n%s", err, stderr.String())
+	}
+	return out, stderr.String()
 }

@@ -1,12 +1,10 @@
 package chain
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -68,17 +66,7 @@ func TestSSORefreshWritesTheFileBotocoreWrites(t *testing.T) {
 			benv := fx.writeHome(t, sc, bhome)
 			benv["PATH"], benv["PYTHONUTF8"], benv["AWS_EC2_METADATA_DISABLED"] = os.Getenv("PATH"), "1", "true"
 			in, _ := json.Marshal([]map[string]any{{"name": tc.name, "env": benv, "profile": "", "sts": fx.env.STS.URL(), "sso": fx.sso.URL()}})
-			cmd := exec.Command(py, filepath.Join("testdata", "botocore_scenarios.py"))
-			cmd.Env = pythonEnv(bhome)
-			cmd.Stdin = bytes.NewReader(in)
-			detach(cmd)
-			cmd.WaitDelay = 5 * time.Second
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			out, err := cmd.Output()
-			if err != nil {
-				t.Fatalf("botocore_scenarios.py: %v\n%s", err, stderr.String())
-			}
+			out, _ := runBotocoreScenarios(t, py, bhome, in)
 			var run botocoreRun
 			if err := json.Unmarshal(out, &run); err != nil || run.Error != nil || deref(run.AccessKey) != keySSOAdmin {
 				t.Fatalf("botocore: %s (%v)", out, err)
