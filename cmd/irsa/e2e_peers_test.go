@@ -8,7 +8,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -179,21 +178,8 @@ func putObjects(t *testing.T, motoURL, bucket string, objects map[string]int) {
 // runBinary runs a program with exactly env, bounded in time.
 func runBinary(t *testing.T, env []string, name string, args ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = env
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		return result{exit.ExitCode(), stdout.String(), stderr.String()}
-	case err != nil:
-		t.Fatalf("%s %v: %v", name, args, err)
-	}
-	return result{0, stdout.String(), stderr.String()}
+	r := peers.Run(t, env, name, args...)
+	return result{r.Code, r.Stdout, r.Stderr}
 }
 
 // webIdentitySecrets are the token in e's token file and the secrets of every credential the

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -60,21 +59,8 @@ type result struct {
 // runCmd runs a program with exactly env (nothing inherited but PATH), bounded in time.
 func runCmd(t *testing.T, env []string, name string, args ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "TZ=" + e2eTZ}, env...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		return result{exit.ExitCode(), out.String(), errOut.String()}
-	case err != nil:
-		t.Fatalf("%s %v: %v", name, args, err)
-	}
-	return result{0, out.String(), errOut.String()}
+	r := peers.Run(t, append([]string{"PATH=" + os.Getenv("PATH"), "TZ=" + e2eTZ}, env...), name, args...)
+	return result{r.Code, r.Stdout, r.Stderr}
 }
 
 // motoS3 writes to moto's S3 with static credentials, signed with aws-sdk-go-v2's signer.

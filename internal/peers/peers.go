@@ -7,6 +7,7 @@ package peers
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -110,4 +111,31 @@ func startMoto(t testing.TB, py string) (*Moto, error) {
 		}
 	})
 	return &Moto{URL: url}, nil
+}
+
+// Result is what one run of a program did.
+type Result struct {
+	Code           int
+	Stdout, Stderr string
+}
+
+// Run runs name with args and exactly env as its environment, for at most two minutes. A non-zero
+// exit is a Result; a program that cannot be started fails t.
+func Run(t testing.TB, env []string, name string, args ...string) Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		return Result{exit.ExitCode(), stdout.String(), stderr.String()}
+	case err != nil:
+		t.Fatalf("%s %v: %v", name, args, err)
+	}
+	return Result{0, stdout.String(), stderr.String()}
 }
